@@ -1,0 +1,249 @@
+//! Consent categories and the compact set the layer carries per request.
+
+use std::fmt;
+
+/// What a cookie is for, and so whether it needs consent.
+///
+/// [`Necessary`](Category::Necessary) cookies are always allowed and cannot be refused;
+/// every other category is opt-in. Apps may declare their own categories with
+/// [`ConsentLayerBuilder::custom_category`](crate::ConsentLayerBuilder::custom_category)
+/// and refer to them as `Category::Custom("key")`.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::Category;
+///
+/// assert_eq!(Category::Analytics.key(), "analytics");
+/// assert_eq!(Category::Custom("ab_testing").key(), "ab_testing");
+/// assert_eq!(Category::from_key("marketing"), Some(Category::Marketing));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// Strictly necessary: sessions, CSRF tokens, load balancing, the consent cookie.
+    Necessary,
+    /// Remembers choices the visitor made (theme, language, filters).
+    Preferences,
+    /// Measures use of the site, including A/B testing.
+    Analytics,
+    /// Advertising, retargeting and cross-site tracking.
+    Marketing,
+    /// A category declared by the app; the string is its key.
+    Custom(&'static str),
+}
+
+impl Category {
+    /// The four categories every configuration has, in their fixed order.
+    pub const STANDARD: [Category; 4] = [
+        Category::Necessary,
+        Category::Preferences,
+        Category::Analytics,
+        Category::Marketing,
+    ];
+
+    /// The stable key used in the consent cookie, the JSON API and forms.
+    ///
+    /// ```
+    /// # use tower_consent::Category;
+    /// assert_eq!(Category::Necessary.key(), "necessary");
+    /// ```
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Necessary => "necessary",
+            Category::Preferences => "preferences",
+            Category::Analytics => "analytics",
+            Category::Marketing => "marketing",
+            Category::Custom(key) => key,
+        }
+    }
+
+    /// The standard category with this key, if any; custom keys give `None`.
+    ///
+    /// ```
+    /// # use tower_consent::Category;
+    /// assert_eq!(Category::from_key("preferences"), Some(Category::Preferences));
+    /// assert_eq!(Category::from_key("ab_testing"), None);
+    /// ```
+    pub fn from_key(key: &str) -> Option<Category> {
+        Category::STANDARD.into_iter().find(|c| c.key() == key)
+    }
+
+    /// Whether the category needs no consent.
+    ///
+    /// ```
+    /// # use tower_consent::Category;
+    /// assert!(Category::Necessary.is_necessary());
+    /// assert!(!Category::Analytics.is_necessary());
+    /// ```
+    pub fn is_necessary(self) -> bool {
+        self == Category::Necessary
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A category the app declares in addition to the standard four.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, ConsentLayer, CustomCategory};
+///
+/// let layer = ConsentLayer::builder()
+///     .secret([7u8; 32])
+///     .custom_category(CustomCategory::new(
+///         "ab_testing",
+///         "A/B testing",
+///         "Lets us compare two versions of a page.",
+///     ))
+///     .classify(Category::Custom("ab_testing"), ["exp_*"])
+///     .build()?;
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomCategory {
+    pub(crate) key: &'static str,
+    pub(crate) label: String,
+    pub(crate) description: String,
+}
+
+impl CustomCategory {
+    /// A custom category with a key (`[a-z0-9_-]`, 1 to 32 bytes), a short label and a
+    /// description shown to visitors. The key is checked by `build()`.
+    pub fn new(
+        key: &'static str,
+        label: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            key,
+            label: label.into(),
+            description: description.into(),
+        }
+    }
+}
+
+/// Index of a category inside one configuration: 0–3 are the standard categories, custom
+/// ones follow in declaration order.
+pub(crate) type CategoryIndex = u8;
+
+/// The most categories one configuration may hold (the width of [`CategorySet`]).
+pub(crate) const MAX_CATEGORIES: usize = 64;
+
+/// A set of category indexes; `Copy`, one machine word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CategorySet(u64);
+
+impl CategorySet {
+    /// Only the necessary category.
+    pub(crate) const NECESSARY: CategorySet = CategorySet(1);
+
+    pub(crate) fn with(self, index: CategoryIndex) -> Self {
+        Self(self.0 | 1 << index)
+    }
+
+    pub(crate) fn contains(self, index: CategoryIndex) -> bool {
+        self.0 & (1 << index) != 0
+    }
+
+    /// The first `count` indexes: every category of a configuration.
+    pub(crate) fn first(count: usize) -> Self {
+        if count >= MAX_CATEGORIES {
+            Self(u64::MAX)
+        } else {
+            Self((1u64 << count) - 1)
+        }
+    }
+
+    /// The indexes in ascending order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = CategoryIndex> {
+        (0..MAX_CATEGORIES as CategoryIndex).filter(move |&i| self.contains(i))
+    }
+}
+
+/// The categories of one configuration: the standard four and the declared custom ones.
+#[derive(Debug)]
+pub(crate) struct Categories {
+    custom: Vec<CustomCategory>,
+}
+
+impl Categories {
+    pub(crate) fn new(custom: Vec<CustomCategory>) -> Self {
+        Self { custom }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        Category::STANDARD.len() + self.custom.len()
+    }
+
+    /// Every category of the configuration.
+    pub(crate) fn all(&self) -> CategorySet {
+        CategorySet::first(self.len())
+    }
+
+    pub(crate) fn index_of(&self, category: Category) -> Option<CategoryIndex> {
+        let index = match category {
+            Category::Necessary => 0,
+            Category::Preferences => 1,
+            Category::Analytics => 2,
+            Category::Marketing => 3,
+            Category::Custom(key) => {
+                Category::STANDARD.len() + self.custom.iter().position(|c| c.key == key)?
+            }
+        };
+        Some(index as CategoryIndex)
+    }
+
+    pub(crate) fn index_of_key(&self, key: &str) -> Option<CategoryIndex> {
+        match Category::from_key(key) {
+            Some(standard) => self.index_of(standard),
+            None => self
+                .custom
+                .iter()
+                .position(|c| c.key == key)
+                .map(|i| (Category::STANDARD.len() + i) as CategoryIndex),
+        }
+    }
+
+    pub(crate) fn category(&self, index: CategoryIndex) -> Option<Category> {
+        let index = usize::from(index);
+        match Category::STANDARD.get(index) {
+            Some(&standard) => Some(standard),
+            None => self
+                .custom
+                .get(index - Category::STANDARD.len())
+                .map(|c| Category::Custom(c.key)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_operations() {
+        let set = CategorySet::NECESSARY.with(2).with(5);
+        assert!(set.contains(0) && set.contains(2) && set.contains(5));
+        assert!(!set.contains(1));
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 2, 5]);
+        assert_eq!(CategorySet::first(64), CategorySet(u64::MAX));
+        assert_eq!(CategorySet::first(4).iter().count(), 4);
+    }
+
+    #[test]
+    fn registry_maps_both_ways() {
+        let categories = Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")]);
+        assert_eq!(categories.len(), 5);
+        assert_eq!(categories.index_of(Category::Custom("ab")), Some(4));
+        assert_eq!(categories.index_of(Category::Custom("nope")), None);
+        assert_eq!(categories.index_of_key("analytics"), Some(2));
+        assert_eq!(categories.index_of_key("ab"), Some(4));
+        assert_eq!(categories.category(4), Some(Category::Custom("ab")));
+        assert_eq!(categories.category(5), None);
+    }
+}

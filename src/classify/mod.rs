@@ -1,0 +1,414 @@
+//! Cookie classification: rules compiled once into lookups whose cost does not grow with
+//! the number of rules.
+//!
+//! Exact names go into a hash map. Wildcard patterns are indexed by their literal prefix
+//! in a byte trie: classifying a name walks the trie along the name and checks only the
+//! patterns whose prefix the name starts with.
+
+pub(crate) mod catalog;
+mod pattern;
+mod report;
+mod rule;
+
+use std::collections::HashMap;
+
+pub use self::catalog::{known_trackers, KnownCookie};
+pub(crate) use self::pattern::is_token_byte;
+use self::pattern::Pattern;
+use self::report::ReportOnce;
+pub use self::rule::{CookieScope, Rule};
+use crate::category::{Categories, CategoryIndex};
+use crate::{BuildError, Category};
+
+/// What the layer does with cookies that no rule matches.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, ConsentLayer, Unknown};
+///
+/// let layer = ConsentLayer::builder()
+///     .secret([7u8; 32])
+///     .unknown(Unknown::As(Category::Preferences))
+///     .build()?;
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unknown {
+    /// Never allow them, whatever was granted (the default). Each unknown name is logged
+    /// once with `tracing::warn!` so the app can add a rule.
+    #[default]
+    Block,
+    /// Always allow them, like necessary cookies.
+    Allow,
+    /// Treat them as this category.
+    As(Category),
+}
+
+/// Where purging deletes a cookie: an index into [`Classifier::scopes`].
+pub(crate) type ScopeSetId = u16;
+
+/// The classification of one cookie name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Class {
+    /// The category, or `None` for an unknown cookie under [`Unknown::Block`].
+    pub(crate) category: Option<CategoryIndex>,
+    /// Where the browser may hold the cookie.
+    pub(crate) scopes: ScopeSetId,
+}
+
+/// The compiled rules of one configuration.
+#[derive(Debug)]
+pub(crate) struct Classifier {
+    /// The app's rules: they win over the catalog whenever they match.
+    app: RuleTable,
+    catalog: RuleTable,
+    unknown: Class,
+    /// Scope lists; index 0 holds the default scopes.
+    scopes: Vec<Vec<CookieScope>>,
+    reported: ReportOnce,
+}
+
+/// A rule ready for compilation.
+pub(crate) struct CompiledRule {
+    pub(crate) pattern: String,
+    pub(crate) category: Category,
+    pub(crate) scopes: Vec<CookieScope>,
+}
+
+impl From<Rule> for CompiledRule {
+    fn from(rule: Rule) -> Self {
+        Self {
+            pattern: rule.pattern,
+            category: rule.category,
+            scopes: rule.scopes,
+        }
+    }
+}
+
+impl Classifier {
+    /// Compiles app rules, catalog rules and the unknown-cookie policy.
+    pub(crate) fn build(
+        categories: &Categories,
+        app_rules: Vec<CompiledRule>,
+        catalog_rules: Vec<CompiledRule>,
+        unknown: Unknown,
+        default_scopes: Vec<CookieScope>,
+    ) -> Result<Self, BuildError> {
+        let mut scopes = vec![default_scopes];
+        let app = RuleTable::build(categories, app_rules, &mut scopes)?;
+        let catalog = RuleTable::build(categories, catalog_rules, &mut scopes)?;
+        let unknown_category = match unknown {
+            Unknown::Block => None,
+            Unknown::Allow => Some(0),
+            Unknown::As(category) => Some(index_of(categories, category)?),
+        };
+        Ok(Self {
+            app,
+            catalog,
+            unknown: Class {
+                category: unknown_category,
+                scopes: 0,
+            },
+            scopes,
+            reported: ReportOnce::new(),
+        })
+    }
+
+    /// Classifies a cookie by the name the browser stores it under.
+    pub(crate) fn classify(&self, name: &[u8]) -> Class {
+        if let Some(class) = self.app.lookup(name).or_else(|| self.catalog.lookup(name)) {
+            return class;
+        }
+        if self.reported.first_time(name) {
+            tracing::warn!(
+                cookie = %String::from_utf8_lossy(name),
+                policy = ?self.unknown.category.map(|_| "allowed as configured").unwrap_or("blocked"),
+                "cookie matches no tower-consent rule; add a rule for it"
+            );
+        }
+        self.unknown
+    }
+
+    /// The scopes of a [`Class`].
+    pub(crate) fn scopes(&self, id: ScopeSetId) -> &[CookieScope] {
+        &self.scopes[usize::from(id)]
+    }
+}
+
+fn index_of(categories: &Categories, category: Category) -> Result<CategoryIndex, BuildError> {
+    categories
+        .index_of(category)
+        .ok_or_else(|| BuildError::UndeclaredCategory(category.key().to_owned()))
+}
+
+/// One set of rules (the app's or the catalog's).
+#[derive(Debug, Default)]
+struct RuleTable {
+    exact: HashMap<Box<[u8]>, Class>,
+    patterns: Vec<(Pattern, Class)>,
+    /// Trie over the patterns' literal prefixes; node 0 is the root.
+    trie: Vec<TrieNode>,
+}
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    /// `(byte, child node)`, sorted by byte.
+    children: Vec<(u8, u32)>,
+    /// Patterns whose literal prefix ends at this node.
+    patterns: Vec<u32>,
+}
+
+impl RuleTable {
+    fn build(
+        categories: &Categories,
+        rules: Vec<CompiledRule>,
+        scopes: &mut Vec<Vec<CookieScope>>,
+    ) -> Result<Self, BuildError> {
+        let mut parsed: Vec<(Pattern, Category, Class)> = Vec::with_capacity(rules.len());
+        for rule in rules {
+            let pattern =
+                Pattern::parse(&rule.pattern).map_err(|reason| BuildError::InvalidPattern {
+                    pattern: rule.pattern.clone(),
+                    reason: reason.to_string(),
+                })?;
+            let category = index_of(categories, rule.category)?;
+            let scope_id = if rule.scopes.is_empty() {
+                0
+            } else {
+                crate::gate::validate_scopes(&rule.scopes)?;
+                let id = scopes
+                    .iter()
+                    .position(|s| *s == rule.scopes)
+                    .unwrap_or_else(|| {
+                        scopes.push(rule.scopes);
+                        scopes.len() - 1
+                    });
+                ScopeSetId::try_from(id).map_err(|_| BuildError::InvalidPattern {
+                    pattern: rule.pattern.clone(),
+                    reason: "too many distinct scope lists".to_owned(),
+                })?
+            };
+            let class = Class {
+                category: Some(category),
+                scopes: scope_id,
+            };
+            check_conflicts(&parsed, &pattern, rule.category, class)?;
+            if !parsed.iter().any(|(p, _, _)| *p == pattern) {
+                parsed.push((pattern, rule.category, class));
+            }
+        }
+
+        let mut table = RuleTable {
+            trie: vec![TrieNode::default()],
+            ..RuleTable::default()
+        };
+        for (pattern, _, class) in parsed {
+            if pattern.is_exact() {
+                table.exact.insert(pattern.as_bytes().into(), class);
+            } else {
+                let node = table.insert_prefix(pattern.literal_prefix());
+                table.trie[node].patterns.push(table.patterns.len() as u32);
+                table.patterns.push((pattern, class));
+            }
+        }
+        Ok(table)
+    }
+
+    /// The trie node for `prefix`, created as needed.
+    fn insert_prefix(&mut self, prefix: &[u8]) -> usize {
+        let mut node = 0;
+        for &byte in prefix {
+            let children = &self.trie[node].children;
+            node = match children.binary_search_by_key(&byte, |&(b, _)| b) {
+                Ok(found) => children[found].1 as usize,
+                Err(at) => {
+                    let child = self.trie.len();
+                    self.trie.push(TrieNode::default());
+                    self.trie[node].children.insert(at, (byte, child as u32));
+                    child
+                }
+            };
+        }
+        node
+    }
+
+    fn lookup(&self, name: &[u8]) -> Option<Class> {
+        if let Some(&class) = self.exact.get(name) {
+            return Some(class);
+        }
+        if self.patterns.is_empty() {
+            return None;
+        }
+        let mut best: Option<(usize, u32)> = None;
+        let mut node = &self.trie[0];
+        let mut depth = 0;
+        loop {
+            for &candidate in &node.patterns {
+                let (pattern, _) = &self.patterns[candidate as usize];
+                let better = match best {
+                    None => true,
+                    Some((len, index)) => {
+                        pattern.literal_len() > len
+                            || (pattern.literal_len() == len && candidate < index)
+                    }
+                };
+                if better && pattern.matches(name) {
+                    best = Some((pattern.literal_len(), candidate));
+                }
+            }
+            let Some(&byte) = name.get(depth) else { break };
+            match node.children.binary_search_by_key(&byte, |&(b, _)| b) {
+                Ok(found) => node = &self.trie[node.children[found].1 as usize],
+                Err(_) => break,
+            }
+            depth += 1;
+        }
+        best.map(|(_, index)| self.patterns[index as usize].1)
+    }
+}
+
+/// Refuses a rule that is as specific as an earlier one, can match the same name, and
+/// names another category.
+fn check_conflicts(
+    earlier: &[(Pattern, Category, Class)],
+    pattern: &Pattern,
+    category: Category,
+    class: Class,
+) -> Result<(), BuildError> {
+    let conflict = earlier.iter().find(|(other, _, other_class)| {
+        other.literal_len() == pattern.literal_len()
+            && other_class.category != class.category
+            && other.overlaps(pattern)
+    });
+    match conflict {
+        Some((other, other_category, _)) => Err(BuildError::ConflictingRules {
+            first: String::from_utf8_lossy(other.as_bytes()).into_owned(),
+            first_category: other_category.key().to_owned(),
+            second: String::from_utf8_lossy(pattern.as_bytes()).into_owned(),
+            second_category: category.key().to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CustomCategory;
+
+    fn rules(list: &[(&str, Category)]) -> Vec<CompiledRule> {
+        list.iter()
+            .map(|&(p, c)| CompiledRule::from(Rule::new(p, c)))
+            .collect()
+    }
+
+    fn classifier(app: &[(&str, Category)], catalog: &[(&str, Category)]) -> Classifier {
+        let categories = Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")]);
+        Classifier::build(
+            &categories,
+            rules(app),
+            rules(catalog),
+            Unknown::Block,
+            vec![CookieScope::default()],
+        )
+        .unwrap()
+    }
+
+    fn category(c: &Classifier, name: &str) -> Option<CategoryIndex> {
+        c.classify(name.as_bytes()).category
+    }
+
+    #[test]
+    fn most_specific_rule_wins() {
+        use Category::*;
+        let c = classifier(
+            &[
+                ("_ga", Analytics),
+                ("_g*", Marketing),
+                ("_ga_*", Preferences),
+                ("_ga_special*", Custom("ab")),
+                ("*_mixpanel", Analytics),
+                ("mp_*_mixpanel", Marketing),
+            ],
+            &[],
+        );
+        assert_eq!(category(&c, "_ga"), Some(2));
+        assert_eq!(category(&c, "_gid"), Some(3));
+        assert_eq!(category(&c, "_ga_X"), Some(1));
+        assert_eq!(category(&c, "_ga_specialX"), Some(4));
+        assert_eq!(category(&c, "x_mixpanel"), Some(2));
+        assert_eq!(category(&c, "mp_x_mixpanel"), Some(3));
+        assert_eq!(category(&c, "other"), None);
+        assert_eq!(category(&c, "_GA"), None, "names are case-sensitive");
+    }
+
+    #[test]
+    fn app_rules_win_over_catalog() {
+        use Category::*;
+        let c = classifier(
+            &[("_g*", Preferences)],
+            &[("_ga", Analytics), ("fr", Marketing)],
+        );
+        assert_eq!(category(&c, "_ga"), Some(1));
+        assert_eq!(category(&c, "fr"), Some(3));
+    }
+
+    #[test]
+    fn equally_specific_overlapping_rules_conflict() {
+        use Category::*;
+        let categories = Categories::new(Vec::new());
+        let build = |list: &[(&str, Category)]| {
+            Classifier::build(
+                &categories,
+                rules(list),
+                Vec::new(),
+                Unknown::Block,
+                Vec::new(),
+            )
+        };
+        assert!(matches!(
+            build(&[("a*", Analytics), ("*a", Marketing)]),
+            Err(BuildError::ConflictingRules { .. })
+        ));
+        assert!(matches!(
+            build(&[("x", Analytics), ("x", Marketing)]),
+            Err(BuildError::ConflictingRules { .. })
+        ));
+        assert!(build(&[("a*", Analytics), ("b*", Marketing)]).is_ok());
+        assert!(build(&[("a*", Analytics), ("*a", Analytics)]).is_ok());
+        assert!(matches!(
+            build(&[("x", Custom("nope"))]),
+            Err(BuildError::UndeclaredCategory(_))
+        ));
+        assert!(matches!(
+            build(&[("a b", Analytics)]),
+            Err(BuildError::InvalidPattern { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_policy() {
+        let categories = Categories::new(Vec::new());
+        let build = |unknown| {
+            Classifier::build(&categories, Vec::new(), Vec::new(), unknown, Vec::new()).unwrap()
+        };
+        assert_eq!(category(&build(Unknown::Block), "x"), None);
+        assert_eq!(category(&build(Unknown::Allow), "x"), Some(0));
+        assert_eq!(
+            category(&build(Unknown::As(Category::Analytics)), "x"),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn many_rules_stay_correct() {
+        let list: Vec<(String, Category)> = (0..500)
+            .map(|i| (format!("c{i}_*"), Category::Analytics))
+            .collect();
+        let refs: Vec<(&str, Category)> = list.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+        let c = classifier(&refs, &[]);
+        assert_eq!(category(&c, "c499_x"), Some(2));
+        assert_eq!(category(&c, "c5"), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! Remembers which unknown cookie names were already reported, in bounded memory and
+//! without a lock.
+
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How many distinct unknown names are remembered; later ones are not reported.
+const SLOTS: usize = 1024;
+/// How far a name may land from its home slot.
+const PROBES: usize = 16;
+
+/// A fixed open-addressing set of 64-bit name hashes.
+#[derive(Debug)]
+pub(crate) struct ReportOnce {
+    slots: Box<[AtomicU64]>,
+}
+
+impl ReportOnce {
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// True the first time `name` is seen (while there is room to remember it).
+    pub(crate) fn first_time(&self, name: &[u8]) -> bool {
+        // 0 marks an empty slot, so hashes are made odd.
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(name) | 1;
+        let home = hash as usize % SLOTS;
+        for probe in 0..PROBES {
+            let slot = &self.slots[(home + probe) % SLOTS];
+            match slot.compare_exchange(0, hash, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return true,
+                Err(seen) if seen == hash => return false,
+                Err(_) => continue,
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_each_name_once_and_stays_bounded() {
+        let report = ReportOnce::new();
+        assert!(report.first_time(b"a"));
+        assert!(!report.first_time(b"a"));
+        assert!(report.first_time(b"b"));
+        let fresh = (0..10 * SLOTS)
+            .filter(|i| report.first_time(format!("n{i}").as_bytes()))
+            .count();
+        assert!(fresh <= SLOTS);
+        assert!(fresh > SLOTS / 2);
+    }
+}

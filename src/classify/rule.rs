@@ -1,0 +1,122 @@
+//! Classification rules as the app declares them.
+
+use crate::Category;
+
+/// Assigns cookies whose name matches a pattern to a [`Category`].
+///
+/// A pattern is an exact cookie name (`"_ga"`) or contains `*` wildcards that match any
+/// run of bytes (`"_ga_*"`, `"mp_*_mixpanel"`). Names compare case-sensitively, like
+/// browsers compare them. When several rules match one name, the most specific wins:
+/// an exact name beats any pattern, and a pattern with more literal bytes beats one with
+/// fewer. Two equally specific rules that can match the same name but disagree on the
+/// category make [`build`](crate::ConsentLayerBuilder::build) fail.
+///
+/// A rule also says where the browser may hold the cookie, so the layer can delete every
+/// copy when consent is missing: by default the layer deletes the host-only cookie with
+/// `Path=/` (plus the [default scopes](crate::ConsentLayerBuilder::purge_scope)).
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, ConsentLayer, CookieScope, Rule};
+///
+/// let layer = ConsentLayer::builder()
+///     .secret([7u8; 32])
+///     .rule(
+///         Rule::new("_ga*", Category::Analytics)
+///             .scope(CookieScope::host_only("/"))
+///             .scope(CookieScope::domain("example.com", "/")),
+///     )
+///     .build()?;
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub(crate) pattern: String,
+    pub(crate) category: Category,
+    pub(crate) scopes: Vec<CookieScope>,
+}
+
+impl Rule {
+    /// A rule putting cookies named like `pattern` into `category`.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Rule};
+    /// let rule = Rule::new("theme", Category::Preferences);
+    /// ```
+    pub fn new(pattern: impl Into<String>, category: Category) -> Self {
+        Self {
+            pattern: pattern.into(),
+            category,
+            scopes: Vec::new(),
+        }
+    }
+
+    /// Adds a place where the browser may hold these cookies; purging deletes each one.
+    /// Once a rule has a scope, the builder's default scopes no longer apply to it.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, CookieScope, Rule};
+    /// let rule = Rule::new("_fbp", Category::Marketing)
+    ///     .scope(CookieScope::domain("example.com", "/"));
+    /// ```
+    pub fn scope(mut self, scope: CookieScope) -> Self {
+        self.scopes.push(scope);
+        self
+    }
+}
+
+/// The `Domain` and `Path` a cookie was set with.
+///
+/// Requests do not say where a cookie came from, and a browser deletes a cookie only
+/// when the deleting `Set-Cookie` names the same `Domain` and `Path`, so the layer
+/// purges with every scope that applies to the cookie's rule.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::CookieScope;
+///
+/// let host = CookieScope::host_only("/");
+/// let site = CookieScope::domain("example.com", "/");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CookieScope {
+    pub(crate) domain: Option<String>,
+    pub(crate) path: String,
+}
+
+impl CookieScope {
+    /// A cookie set without `Domain` (only this host) and with this `Path`.
+    ///
+    /// ```
+    /// # use tower_consent::CookieScope;
+    /// let scope = CookieScope::host_only("/app");
+    /// ```
+    pub fn host_only(path: impl Into<String>) -> Self {
+        Self {
+            domain: None,
+            path: path.into(),
+        }
+    }
+
+    /// A cookie set with `Domain=domain` (so also sent to its subdomains) and this `Path`.
+    ///
+    /// ```
+    /// # use tower_consent::CookieScope;
+    /// let scope = CookieScope::domain("example.com", "/");
+    /// ```
+    pub fn domain(domain: impl Into<String>, path: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            path: path.into(),
+        }
+    }
+}
+
+impl Default for CookieScope {
+    /// Host-only, `Path=/`.
+    fn default() -> Self {
+        Self::host_only("/")
+    }
+}

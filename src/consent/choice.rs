@@ -1,0 +1,210 @@
+//! A visitor's choice, as a handler records it.
+
+use super::{ConsentId, Decision, Source};
+use crate::category::{Categories, CategorySet};
+use crate::Category;
+
+/// A consent choice to record.
+///
+/// Put it into a response's extensions (in axum, return it as a response part) and the
+/// layer records it: it signs a new consent cookie, strips that response's `Set-Cookie`
+/// headers by the new choice, and deletes the cookies the request carried that the
+/// choice no longer allows. The consent endpoints record choices the same way.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, Choice};
+///
+/// // In plain tower or hyper:
+/// let mut response = http::Response::new(String::from("saved"));
+/// response
+///     .extensions_mut()
+///     .insert(Choice::only([Category::Analytics]));
+/// ```
+///
+/// With axum (feature `axum`):
+///
+/// ```
+/// # #[cfg(feature = "axum")] {
+/// use tower_consent::Choice;
+///
+/// async fn accept() -> (Choice, &'static str) {
+///     (Choice::accept_all(), "thank you")
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    selection: Selection,
+    source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Selection {
+    AcceptAll,
+    RejectAll,
+    Withdraw,
+    Only(Vec<Category>),
+}
+
+impl Choice {
+    /// Grants every category.
+    ///
+    /// ```
+    /// # use tower_consent::Choice;
+    /// let choice = Choice::accept_all();
+    /// ```
+    pub fn accept_all() -> Self {
+        Self::new(Selection::AcceptAll)
+    }
+
+    /// Refuses every category but necessary.
+    ///
+    /// ```
+    /// # use tower_consent::Choice;
+    /// let choice = Choice::reject_all();
+    /// ```
+    pub fn reject_all() -> Self {
+        Self::new(Selection::RejectAll)
+    }
+
+    /// Withdraws an earlier consent: like [`reject_all`](Self::reject_all), recorded
+    /// as a withdrawal.
+    ///
+    /// ```
+    /// # use tower_consent::Choice;
+    /// let choice = Choice::withdraw();
+    /// assert!(choice.is_withdrawal());
+    /// ```
+    pub fn withdraw() -> Self {
+        Self::new(Selection::Withdraw)
+    }
+
+    /// Grants exactly these categories (and necessary). Custom categories the layer
+    /// does not know grant nothing and are logged.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Choice};
+    /// let choice = Choice::only([Category::Preferences, Category::Analytics]);
+    /// ```
+    pub fn only(categories: impl IntoIterator<Item = Category>) -> Self {
+        Self::new(Selection::Only(categories.into_iter().collect()))
+    }
+
+    /// Says how the choice was made (default [`Source::Api`]).
+    ///
+    /// ```
+    /// # use tower_consent::{Choice, Source};
+    /// let choice = Choice::reject_all().source(Source::Banner);
+    /// ```
+    pub fn source(mut self, source: Source) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Whether this choice withdraws an earlier consent.
+    ///
+    /// ```
+    /// # use tower_consent::Choice;
+    /// assert!(!Choice::reject_all().is_withdrawal());
+    /// ```
+    pub fn is_withdrawal(&self) -> bool {
+        self.selection == Selection::Withdraw
+    }
+
+    fn new(selection: Selection) -> Self {
+        Self {
+            selection,
+            source: Source::Api,
+        }
+    }
+
+    /// The categories this choice grants under `categories`.
+    pub(crate) fn granted(&self, categories: &Categories) -> CategorySet {
+        match &self.selection {
+            Selection::AcceptAll => categories.all(),
+            Selection::RejectAll | Selection::Withdraw => CategorySet::NECESSARY,
+            Selection::Only(list) => list.iter().fold(CategorySet::NECESSARY, |set, &category| {
+                match categories.index_of(category) {
+                    Some(index) => set.with(index),
+                    None => {
+                        tracing::warn!(%category, "consent choice names an undeclared category");
+                        set
+                    }
+                }
+            }),
+        }
+    }
+
+    /// Turns the choice into a decision. The browser keeps its consent id across
+    /// decisions so its history can be followed; a first decision gets a fresh one.
+    /// `None` only if the operating system gives no randomness for a new id.
+    pub(crate) fn decide(
+        &self,
+        categories: &Categories,
+        revision: u32,
+        previous: Option<&Decision>,
+        now: u64,
+    ) -> Option<Decision> {
+        let id = match previous {
+            Some(previous) => previous.id,
+            None => ConsentId::random()?,
+        };
+        Some(Decision {
+            granted: self.granted(categories),
+            revision,
+            decided_at: now,
+            id,
+            source: self.source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CustomCategory;
+
+    #[test]
+    fn granted_sets() {
+        let categories = Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")]);
+        assert_eq!(
+            Choice::accept_all().granted(&categories),
+            CategorySet::first(5)
+        );
+        assert_eq!(
+            Choice::reject_all().granted(&categories),
+            CategorySet::NECESSARY
+        );
+        assert_eq!(
+            Choice::withdraw().granted(&categories),
+            CategorySet::NECESSARY
+        );
+        assert_eq!(
+            Choice::only([
+                Category::Custom("ab"),
+                Category::Custom("zz"),
+                Category::Marketing
+            ])
+            .granted(&categories),
+            CategorySet::NECESSARY.with(3).with(4)
+        );
+    }
+
+    #[test]
+    fn decisions_keep_the_browser_id() {
+        let categories = Categories::new(Vec::new());
+        let first = Choice::accept_all()
+            .decide(&categories, 1, None, 10)
+            .unwrap();
+        let second = Choice::withdraw()
+            .source(crate::Source::Banner)
+            .decide(&categories, 1, Some(&first), 20)
+            .unwrap();
+        assert_eq!(first.id, second.id);
+        assert_eq!(second.granted, CategorySet::NECESSARY);
+        assert_eq!(second.source, crate::Source::Banner);
+        assert_eq!(second.decided_at, 20);
+    }
+}

@@ -1,0 +1,305 @@
+//! The signed consent cookie: format, signing (the `cookie` crate's HMAC-SHA256 signed
+//! jar) and verification.
+//!
+//! The signed payload is `1:<revision>:<decided_at>:<id>:<source>:<key>+<key>…`, where
+//! `1` is the format version, `decided_at` Unix seconds, `id` the consent id, `source` one
+//! letter and the keys those of the granted categories other than necessary. Keys, not
+//! bit positions, are stored so a cookie means the same under any configuration.
+
+use std::time::Duration;
+
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use http::header::COOKIE;
+use http::{HeaderMap, HeaderValue};
+
+use super::{ConsentId, Decision, Source};
+use crate::category::{Categories, CategorySet};
+use crate::cookie_header::cookie_pairs;
+
+const FORMAT_VERSION: &str = "1";
+/// How far in the future a decision time may lie before the cookie is refused.
+const CLOCK_SKEW: u64 = 5 * 60;
+/// Keeps the consent key apart from keys the app derives from the same secret.
+const KEY_CONTEXT: &[u8] = b"tower-consent consent cookie v1\0";
+
+/// Settings and keys of the consent cookie.
+pub(crate) struct ConsentCookie {
+    name: String,
+    /// The first key signs; all of them verify.
+    keys: Vec<Key>,
+    secure: bool,
+    lifetime: Duration,
+    revision: u32,
+}
+
+impl std::fmt::Debug for ConsentCookie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentCookie")
+            .field("name", &self.name)
+            .field("keys", &self.keys.len())
+            .field("secure", &self.secure)
+            .field("lifetime", &self.lifetime)
+            .field("revision", &self.revision)
+            .finish()
+    }
+}
+
+/// Derives the signing key for a secret of at least 32 bytes.
+pub(crate) fn derive_key(secret: &[u8]) -> Key {
+    Key::derive_from(&[KEY_CONTEXT, secret].concat())
+}
+
+impl ConsentCookie {
+    pub(crate) fn new(
+        name: String,
+        keys: Vec<Key>,
+        secure: bool,
+        lifetime: Duration,
+        revision: u32,
+    ) -> Self {
+        Self {
+            name,
+            keys,
+            secure,
+            lifetime,
+            revision,
+        }
+    }
+
+    pub(crate) fn revision(&self) -> u32 {
+        self.revision
+    }
+
+    /// The newest valid decision among the consent cookies of `headers`, if any.
+    pub(crate) fn read(
+        &self,
+        headers: &HeaderMap,
+        categories: &Categories,
+        now: u64,
+    ) -> Option<Decision> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .flat_map(|value| cookie_pairs(value.as_bytes()))
+            .filter(|pair| pair.name == self.name.as_bytes() && !pair.bare)
+            .filter_map(|pair| self.decode(pair.value, categories, now))
+            .max_by_key(|decision| decision.decided_at)
+    }
+
+    /// Verifies and parses one consent cookie value.
+    pub(crate) fn decode(
+        &self,
+        value: &[u8],
+        categories: &Categories,
+        now: u64,
+    ) -> Option<Decision> {
+        let value = std::str::from_utf8(value).ok()?;
+        let payload = self.verify(value)?;
+        let decision = parse_payload(&payload, categories)?;
+        let expires = decision.decided_at.saturating_add(self.lifetime.as_secs());
+        let current = decision.revision == self.revision
+            && decision.decided_at <= now.saturating_add(CLOCK_SKEW)
+            && now < expires;
+        current.then_some(decision)
+    }
+
+    fn verify(&self, value: &str) -> Option<String> {
+        let jar = CookieJar::new();
+        self.keys.iter().find_map(|key| {
+            jar.signed(key)
+                .verify(Cookie::new("", value.to_owned()))
+                .map(|cookie| cookie.value().to_owned())
+        })
+    }
+
+    /// The `Set-Cookie` value carrying `decision`, signed with the current key.
+    pub(crate) fn encode(&self, decision: &Decision, categories: &Categories) -> HeaderValue {
+        let mut jar = CookieJar::new();
+        jar.signed_mut(&self.keys[0]).add(Cookie::new(
+            self.name.clone(),
+            payload(decision, categories),
+        ));
+        let signed = jar
+            .get(&self.name)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default();
+        let lifetime = cookie::time::Duration::seconds(
+            i64::try_from(self.lifetime.as_secs()).unwrap_or(i64::MAX),
+        );
+        let cookie = Cookie::build((self.name.as_str(), signed))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.secure)
+            .max_age(lifetime);
+        // The name was validated at build time; the value is base64 and the payload
+        // alphabet, all valid header bytes.
+        HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
+    }
+}
+
+fn payload(decision: &Decision, categories: &Categories) -> String {
+    let mut keys = decision
+        .granted
+        .iter()
+        .filter(|&index| index != 0)
+        .filter_map(|index| categories.category(index))
+        .map(|category| category.key());
+    let mut text = format!(
+        "{FORMAT_VERSION}:{}:{}:{}:{}:",
+        decision.revision,
+        decision.decided_at,
+        decision.id,
+        char::from(decision.source.code())
+    );
+    if let Some(first) = keys.next() {
+        text.push_str(first);
+        for key in keys {
+            text.push('+');
+            text.push_str(key);
+        }
+    }
+    text
+}
+
+fn parse_payload(payload: &str, categories: &Categories) -> Option<Decision> {
+    let mut fields = payload.split(':');
+    if fields.next()? != FORMAT_VERSION {
+        return None;
+    }
+    let revision = fields.next()?.parse().ok()?;
+    let decided_at = fields.next()?.parse().ok()?;
+    let id = fields.next()?.parse::<ConsentId>().ok()?;
+    let source = Source::from_code(fields.next()?)?;
+    let keys = fields.next()?;
+    if fields.next().is_some() {
+        return None;
+    }
+    // Keys this configuration does not know (a removed custom category) grant nothing.
+    let granted = keys
+        .split('+')
+        .filter_map(|key| categories.index_of_key(key))
+        .fold(CategorySet::NECESSARY, CategorySet::with);
+    Some(Decision {
+        granted,
+        revision,
+        decided_at,
+        id,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CustomCategory;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn categories() -> Categories {
+        Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")])
+    }
+
+    fn cookie(secret: u8, revision: u32) -> ConsentCookie {
+        ConsentCookie::new(
+            "consent".into(),
+            vec![derive_key(&[secret; 32])],
+            true,
+            Duration::from_secs(3600),
+            revision,
+        )
+    }
+
+    fn decision(granted: CategorySet) -> Decision {
+        Decision {
+            granted,
+            revision: 3,
+            decided_at: NOW,
+            id: ConsentId([7; 12]),
+            source: Source::Banner,
+        }
+    }
+
+    fn signed_value(header: &HeaderValue) -> String {
+        let text = header.to_str().unwrap();
+        let pair = text.split(';').next().unwrap();
+        pair.split_once('=').unwrap().1.to_owned()
+    }
+
+    #[test]
+    fn round_trip() {
+        let cookie = cookie(1, 3);
+        let original = decision(CategorySet::NECESSARY.with(2).with(4));
+        let header = cookie.encode(&original, &categories());
+        let text = header.to_str().unwrap();
+        assert!(text.starts_with("consent="));
+        for attribute in [
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Secure",
+            "Max-Age=3600",
+        ] {
+            assert!(text.contains(attribute), "{text} lacks {attribute}");
+        }
+        let value = signed_value(&header);
+        assert!(value.ends_with(":b:analytics+ab"), "{value}");
+        assert_eq!(
+            cookie.decode(value.as_bytes(), &categories(), NOW),
+            Some(original)
+        );
+    }
+
+    #[test]
+    fn refuses_forged_stale_and_foreign_cookies() {
+        let categories = categories();
+        let value = signed_value(
+            &cookie(1, 3).encode(&decision(CategorySet::NECESSARY.with(3)), &categories),
+        );
+        let decode = |c: &ConsentCookie, v: &str, now| c.decode(v.as_bytes(), &categories, now);
+        assert!(decode(&cookie(1, 3), &value, NOW).is_some());
+        assert!(decode(&cookie(2, 3), &value, NOW).is_none(), "other key");
+        assert!(
+            decode(&cookie(1, 4), &value, NOW).is_none(),
+            "revision bumped"
+        );
+        assert!(
+            decode(&cookie(1, 3), &value, NOW + 3600).is_none(),
+            "expired"
+        );
+        assert!(
+            decode(&cookie(1, 3), &value, NOW - 3600).is_none(),
+            "from the future"
+        );
+        let tampered = value.replace("marketing", "analytics");
+        assert!(decode(&cookie(1, 3), &tampered, NOW).is_none(), "tampered");
+        let unsigned = value[44..].to_owned();
+        assert!(decode(&cookie(1, 3), &unsigned, NOW).is_none(), "unsigned");
+        for garbage in ["", "x", "é", &"A".repeat(44), &value[..50]] {
+            assert!(decode(&cookie(1, 3), garbage, NOW).is_none(), "{garbage:?}");
+        }
+        assert!(cookie(1, 3).decode(b"\xff\xfe", &categories, NOW).is_none());
+    }
+
+    #[test]
+    fn previous_keys_verify() {
+        let value =
+            signed_value(&cookie(1, 3).encode(&decision(CategorySet::NECESSARY), &categories()));
+        let mut rotated = cookie(2, 3);
+        rotated.keys.push(derive_key(&[1; 32]));
+        assert!(rotated
+            .decode(value.as_bytes(), &categories(), NOW)
+            .is_some());
+    }
+
+    #[test]
+    fn unknown_keys_grant_nothing() {
+        let parsed =
+            parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a:analytics+gone", &categories()).unwrap();
+        assert_eq!(parsed.granted, CategorySet::NECESSARY.with(2));
+        assert!(parse_payload("2:3:5:BwcHBwcHBwcHBwcH:a:", &categories()).is_none());
+        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:z:", &categories()).is_none());
+        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a::", &categories()).is_none());
+        assert!(parse_payload("1:-3:5:BwcHBwcHBwcHBwcH:a:", &categories()).is_none());
+    }
+}

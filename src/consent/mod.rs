@@ -1,0 +1,310 @@
+//! The visitor's consent: what the layer read from the consent cookie, as handlers see it.
+
+mod choice;
+pub(crate) mod cookie;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+pub use self::choice::Choice;
+use crate::category::{CategoryIndex, CategorySet};
+use crate::layer::Config;
+use crate::Category;
+
+/// The consent state of one request, computed once by the layer from the signed consent
+/// cookie.
+///
+/// The layer puts it into the request extensions, so plain tower services read it with
+/// `request.extensions().get::<Consent>()`, and (with the `axum` feature) handlers take it
+/// as an extractor. Without a verified, current consent cookie only necessary cookies
+/// are allowed.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, Consent};
+///
+/// async fn page(consent: Consent) -> String {
+///     if consent.allows(Category::Analytics) {
+///         "<script src=/analytics.js></script>".to_owned()
+///     } else {
+///         String::new()
+///     }
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Consent {
+    decision: Option<Decision>,
+    granted: CategorySet,
+    config: Arc<Config>,
+}
+
+impl Consent {
+    pub(crate) fn new(decision: Option<Decision>, config: Arc<Config>) -> Self {
+        let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
+        Self {
+            decision,
+            granted,
+            config,
+        }
+    }
+
+    pub(crate) fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn granted_set(&self) -> CategorySet {
+        self.granted
+    }
+
+    /// Whether cookies of `category` may be used. Necessary is always allowed; a custom
+    /// category the layer does not know is never allowed.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Consent};
+    /// fn track(consent: &Consent) -> bool {
+    ///     consent.allows(Category::Analytics)
+    /// }
+    /// ```
+    pub fn allows(&self, category: Category) -> bool {
+        self.config
+            .categories
+            .index_of(category)
+            .is_some_and(|index| self.granted.contains(index))
+    }
+
+    /// The allowed categories, necessary first.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Consent};
+    /// fn keys(consent: &Consent) -> Vec<&'static str> {
+    ///     consent.granted().map(Category::key).collect()
+    /// }
+    /// ```
+    pub fn granted(&self) -> impl Iterator<Item = Category> + '_ {
+        self.granted
+            .iter()
+            .filter_map(|index: CategoryIndex| self.config.categories.category(index))
+    }
+
+    /// Whether the visitor made a choice that is still valid (signed, current revision,
+    /// not expired). A refusal is a decision too.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn chose(consent: &Consent) -> bool { consent.decided() }
+    /// ```
+    pub fn decided(&self) -> bool {
+        self.decision.is_some()
+    }
+
+    /// Whether the banner should be shown: there is no valid decision.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn show_banner(consent: &Consent) -> bool { consent.needs_banner() }
+    /// ```
+    pub fn needs_banner(&self) -> bool {
+        !self.decided()
+    }
+
+    /// The cookie-policy revision the layer enforces; a decision always belongs to it.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn policy(consent: &Consent) -> u32 { consent.revision() }
+    /// ```
+    pub fn revision(&self) -> u32 {
+        self.config.cookie.revision()
+    }
+
+    /// The random identifier of the decision, for the proof-of-consent record; `None`
+    /// before a decision. It identifies a browser's choice, never a person.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn id(consent: &Consent) -> Option<String> { consent.id().map(|id| id.to_string()) }
+    /// ```
+    pub fn id(&self) -> Option<ConsentId> {
+        self.decision.map(|d| d.id)
+    }
+
+    /// When the decision was made.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn when(consent: &Consent) -> Option<std::time::SystemTime> { consent.decided_at() }
+    /// ```
+    pub fn decided_at(&self) -> Option<SystemTime> {
+        self.decision
+            .map(|d| UNIX_EPOCH + Duration::from_secs(d.decided_at))
+    }
+
+    /// How the decision was made.
+    ///
+    /// ```
+    /// # use tower_consent::{Consent, Source};
+    /// fn from_banner(consent: &Consent) -> bool { consent.source() == Some(Source::Banner) }
+    /// ```
+    pub fn source(&self) -> Option<Source> {
+        self.decision.map(|d| d.source)
+    }
+}
+
+impl fmt::Debug for Consent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Consent")
+            .field("granted", &self.granted().collect::<Vec<_>>())
+            .field("decision", &self.decision)
+            .finish()
+    }
+}
+
+/// A recorded decision, as carried by the consent cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Decision {
+    /// Always contains necessary.
+    pub(crate) granted: CategorySet,
+    pub(crate) revision: u32,
+    /// Unix seconds.
+    pub(crate) decided_at: u64,
+    pub(crate) id: ConsentId,
+    pub(crate) source: Source,
+}
+
+/// Seconds since the Unix epoch; 0 if the clock is before it.
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// How a decision was made.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Choice, Source};
+///
+/// let choice = Choice::accept_all().source(Source::Banner);
+/// assert_eq!(Source::Gpc.as_str(), "gpc");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// The visitor used the consent banner.
+    Banner,
+    /// The app recorded it through the API (a handler or the JSON endpoint).
+    Api,
+    /// The browser's Global Privacy Control signal.
+    Gpc,
+}
+
+impl Source {
+    /// The name used in JSON and logs: `banner`, `api` or `gpc`.
+    ///
+    /// ```
+    /// # use tower_consent::Source;
+    /// assert_eq!(Source::Banner.as_str(), "banner");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Banner => "banner",
+            Source::Api => "api",
+            Source::Gpc => "gpc",
+        }
+    }
+
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Source::Banner => b'b',
+            Source::Api => b'a',
+            Source::Gpc => b'g',
+        }
+    }
+
+    pub(crate) fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "b" => Some(Source::Banner),
+            "a" => Some(Source::Api),
+            "g" => Some(Source::Gpc),
+            _ => None,
+        }
+    }
+}
+
+/// A random 96-bit identifier of one browser's consent, drawn from the operating
+/// system's CSPRNG. Displayed as 16 URL-safe base64 characters.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ConsentId;
+///
+/// let id = ConsentId::random().expect("the OS has randomness");
+/// assert_eq!(id.to_string().len(), 16);
+/// assert_eq!(id.to_string().parse::<ConsentId>(), Ok(id));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConsentId([u8; 12]);
+
+impl ConsentId {
+    /// A fresh identifier, or `None` if the operating system gives no randomness.
+    pub fn random() -> Option<Self> {
+        let mut bytes = [0; 12];
+        getrandom::fill(&mut bytes).ok()?;
+        Some(Self(bytes))
+    }
+}
+
+impl fmt::Display for ConsentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = [0u8; 16];
+        let written = URL_SAFE_NO_PAD
+            .encode_slice(self.0, &mut text)
+            .map_err(|_| fmt::Error)?;
+        f.write_str(std::str::from_utf8(&text[..written]).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl fmt::Debug for ConsentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ConsentId({self})")
+    }
+}
+
+/// The text is not 16 URL-safe base64 characters.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{ConsentId, InvalidConsentId};
+///
+/// assert_eq!("nope".parse::<ConsentId>(), Err(InvalidConsentId));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a consent id is 16 URL-safe base64 characters")]
+pub struct InvalidConsentId;
+
+impl std::str::FromStr for ConsentId {
+    type Err = InvalidConsentId;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.len() != 16 {
+            return Err(InvalidConsentId);
+        }
+        let mut bytes = [0; 12];
+        match URL_SAFE_NO_PAD.decode_slice(text, &mut bytes) {
+            Ok(12) => Ok(Self(bytes)),
+            _ => Err(InvalidConsentId),
+        }
+    }
+}

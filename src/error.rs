@@ -1,0 +1,85 @@
+//! Configuration errors reported by [`ConsentLayerBuilder::build`](crate::ConsentLayerBuilder::build).
+
+/// Why a [`ConsentLayer`](crate::ConsentLayer) could not be built.
+///
+/// Every setting is checked once, when the layer is built; requests never fail because
+/// of configuration.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{BuildError, ConsentLayer};
+///
+/// let error = ConsentLayer::builder().secret(b"too short").build().unwrap_err();
+/// assert!(matches!(error, BuildError::SecretTooShort { len: 9 }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No signing secret was given.
+    #[error("no secret: call `.secret(..)` with at least 32 random bytes")]
+    MissingSecret,
+    /// A secret (current or previous) is shorter than 32 bytes.
+    #[error("a secret has {len} bytes; at least 32 random bytes are needed")]
+    SecretTooShort {
+        /// The length that was given.
+        len: usize,
+    },
+    /// A rule's pattern cannot match a cookie name.
+    #[error("invalid cookie pattern {pattern:?}: {reason}")]
+    InvalidPattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two equally specific rules can match the same name but disagree on the category.
+    #[error(
+        "rules {first:?} ({first_category}) and {second:?} ({second_category}) are equally \
+         specific and can match the same cookie name: make one more specific or give both \
+         the same category"
+    )]
+    ConflictingRules {
+        /// The rule declared first.
+        first: String,
+        /// Its category key.
+        first_category: String,
+        /// The rule declared later.
+        second: String,
+        /// Its category key.
+        second_category: String,
+    },
+    /// A rule or setting names a custom category that was not declared.
+    #[error("category {0:?} is not declared: add it with `.custom_category(..)`")]
+    UndeclaredCategory(String),
+    /// A custom category key is empty, too long, or uses other bytes than `[a-z0-9_-]`.
+    #[error("custom category key {0:?} must be 1 to 32 bytes of `a-z`, `0-9`, `_` or `-`")]
+    InvalidCategoryKey(String),
+    /// A custom category reuses a key.
+    #[error("category {0:?} is declared twice (or reuses a standard key)")]
+    DuplicateCategory(String),
+    /// More than 64 categories in all.
+    #[error("too many categories: at most 64, the 4 standard ones included")]
+    TooManyCategories,
+    /// The consent cookie name is not a valid cookie name or breaks a prefix rule.
+    #[error("invalid consent cookie name {name:?}: {reason}")]
+    InvalidCookieName {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A purge scope has an invalid `Domain` or `Path`.
+    #[error("invalid cookie scope (domain {domain:?}, path {path:?}): {reason}")]
+    InvalidScope {
+        /// The domain as given.
+        domain: Option<String>,
+        /// The path as given.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The consent lifetime is zero or longer than browsers keep cookies (400 days).
+    #[error("the consent lifetime must be between 1 second and 400 days")]
+    InvalidLifetime,
+}

@@ -1,0 +1,317 @@
+//! Enforcement: filtering request cookies, stripping `Set-Cookie`, purging, `Vary`.
+
+use http::header::{COOKIE, SET_COOKIE, VARY};
+use http::{HeaderMap, HeaderValue};
+
+use crate::category::CategorySet;
+use crate::classify::{Class, Classifier, CookieScope};
+use crate::cookie_header::{
+    cookie_pairs, filter_cookie_header, set_cookie_name, trim_wsp, CookiePair, Filtered,
+    SetCookieName,
+};
+use crate::BuildError;
+
+/// May a cookie of this class be stored or read under `granted`?
+pub(crate) fn is_granted(class: Class, granted: CategorySet) -> bool {
+    class.category.is_some_and(|index| granted.contains(index))
+}
+
+/// The `Cookie` headers a request arrived with, kept to purge what the response must
+/// delete. Cloning a `HeaderValue` shares its bytes.
+#[derive(Debug, Default)]
+pub(crate) struct RequestCookies {
+    first: Option<HeaderValue>,
+    rest: Vec<HeaderValue>,
+}
+
+impl RequestCookies {
+    fn push(&mut self, value: HeaderValue) {
+        match self.first {
+            None => self.first = Some(value),
+            Some(_) => self.rest.push(value),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &HeaderValue> {
+        self.first.iter().chain(&self.rest)
+    }
+}
+
+/// Removes cookies that `granted` does not cover from every `Cookie` header, keeping the
+/// others byte for byte and dropping headers left empty. Returns the original headers
+/// and whether anything was removed.
+pub(crate) fn filter_request(
+    headers: &mut HeaderMap,
+    classifier: &Classifier,
+    granted: CategorySet,
+) -> (RequestCookies, bool) {
+    let mut originals = RequestCookies::default();
+    let mut rewritten: Option<Vec<Filtered>> = None;
+    for (index, value) in headers.get_all(COOKIE).iter().enumerate() {
+        let filtered = filter_cookie_header(value.as_bytes(), |pair| {
+            is_granted(classifier.classify(pair.name), granted)
+        });
+        if filtered != Filtered::Unchanged || rewritten.is_some() {
+            let all =
+                rewritten.get_or_insert_with(|| (0..index).map(|_| Filtered::Unchanged).collect());
+            all.push(filtered);
+        }
+        originals.push(value.clone());
+    }
+    let Some(rewritten) = rewritten else {
+        return (originals, false);
+    };
+    headers.remove(COOKIE);
+    for (original, filtered) in originals.iter().zip(rewritten) {
+        match filtered {
+            Filtered::Unchanged => {
+                headers.append(COOKIE, original.clone());
+            }
+            Filtered::Rewritten(bytes) => {
+                // Kept pairs are byte ranges of a valid header value, so this cannot fail.
+                if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                    headers.append(COOKIE, value);
+                }
+            }
+            Filtered::Empty => {}
+        }
+    }
+    (originals, true)
+}
+
+/// Drops every `Set-Cookie` that would store a cookie `granted` does not cover, or that
+/// browsers ignore anyway. A deletion (`Max-Age` ≤ 0) stores nothing and is kept.
+pub(crate) fn strip_set_cookies(
+    headers: &mut HeaderMap,
+    classifier: &Classifier,
+    granted: CategorySet,
+) {
+    let allowed = |value: &HeaderValue| match set_cookie_name(value.as_bytes()) {
+        SetCookieName::Stored(name) => {
+            is_granted(classifier.classify(name), granted) || is_deletion(value.as_bytes())
+        }
+        SetCookieName::Ignored => false,
+    };
+    if headers.get_all(SET_COOKIE).iter().all(allowed) {
+        return;
+    }
+    let kept: Vec<HeaderValue> = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter(|value| allowed(value))
+        .cloned()
+        .collect();
+    headers.remove(SET_COOKIE);
+    for value in kept {
+        headers.append(SET_COOKIE, value);
+    }
+}
+
+/// Whether a `Set-Cookie` value deletes its cookie: its last valid `Max-Age` attribute
+/// (the one browsers apply) is zero or negative.
+fn is_deletion(set_cookie: &[u8]) -> bool {
+    let mut max_age: Option<bool> = None;
+    for attribute in set_cookie.split(|&b| b == b';').skip(1) {
+        let (name, value) = match attribute.iter().position(|&b| b == b'=') {
+            Some(eq) => (trim_wsp(&attribute[..eq]), trim_wsp(&attribute[eq + 1..])),
+            None => continue,
+        };
+        if !name.eq_ignore_ascii_case(b"max-age") {
+            continue;
+        }
+        let (negative, digits) = match value.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, value),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        max_age = Some(negative || digits.iter().all(|&b| b == b'0'));
+    }
+    max_age.unwrap_or(false)
+}
+
+/// Appends a deleting `Set-Cookie` for every cookie of `request` that `granted` does not
+/// cover: once per name, for each scope of its rule, never for a name the response
+/// already sets itself.
+pub(crate) fn purge(
+    headers: &mut HeaderMap,
+    request: &RequestCookies,
+    classifier: &Classifier,
+    granted: CategorySet,
+) {
+    let mut purged: Vec<&[u8]> = Vec::new();
+    for value in request.iter() {
+        for pair in cookie_pairs(value.as_bytes()) {
+            let class = classifier.classify(pair.name);
+            if is_granted(class, granted)
+                || purged.contains(&pair.name)
+                || response_sets(headers, pair.name)
+            {
+                continue;
+            }
+            purged.push(pair.name);
+            for scope in classifier.scopes(class.scopes) {
+                if let Some(header) = deletion(&pair, scope) {
+                    headers.append(SET_COOKIE, header);
+                }
+            }
+        }
+    }
+}
+
+fn response_sets(headers: &HeaderMap, name: &[u8]) -> bool {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|value| set_cookie_name(value.as_bytes()) == SetCookieName::Stored(name))
+}
+
+/// The `Set-Cookie` value deleting `pair` in `scope`, honouring the `__Host-` and
+/// `__Secure-` name prefixes (browsers refuse a deletion that breaks them).
+fn deletion(pair: &CookiePair<'_>, scope: &CookieScope) -> Option<HeaderValue> {
+    let host_prefix = starts_with_ignore_case(pair.name, b"__Host-");
+    if host_prefix && (scope.domain.is_some() || scope.path != "/") {
+        return None;
+    }
+    let secure = host_prefix || starts_with_ignore_case(pair.name, b"__Secure-");
+    let mut out = Vec::with_capacity(pair.name.len() + 96);
+    if pair.bare {
+        out.push(b'=');
+        out.extend_from_slice(pair.name);
+    } else {
+        out.extend_from_slice(pair.name);
+        out.push(b'=');
+    }
+    out.extend_from_slice(b"; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=");
+    out.extend_from_slice(scope.path.as_bytes());
+    if let Some(domain) = &scope.domain {
+        out.extend_from_slice(b"; Domain=");
+        out.extend_from_slice(domain.as_bytes());
+    }
+    if secure {
+        out.extend_from_slice(b"; Secure");
+    }
+    HeaderValue::from_bytes(&out).ok()
+}
+
+fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
+    name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Adds `Vary: Cookie` unless the response already varies on `Cookie` or on everything.
+pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
+    let covered = headers.get_all(VARY).iter().any(|value| {
+        value.as_bytes().split(|&b| b == b',').any(|token| {
+            let token = trim_wsp(token);
+            token == b"*" || token.eq_ignore_ascii_case(b"cookie")
+        })
+    });
+    if !covered {
+        headers.append(VARY, HeaderValue::from_static("cookie"));
+    }
+}
+
+/// Checks purge scopes once, when the layer is built.
+pub(crate) fn validate_scopes(scopes: &[CookieScope]) -> Result<(), BuildError> {
+    for scope in scopes {
+        let error = |reason| BuildError::InvalidScope {
+            domain: scope.domain.clone(),
+            path: scope.path.clone(),
+            reason,
+        };
+        if !scope.path.starts_with('/') {
+            return Err(error("the path must start with `/`"));
+        }
+        if scope
+            .path
+            .bytes()
+            .any(|b| b == b';' || b.is_ascii_control() || !b.is_ascii())
+        {
+            return Err(error("the path must be visible ASCII without `;`"));
+        }
+        if let Some(domain) = &scope.domain {
+            let host = domain.strip_prefix('.').unwrap_or(domain);
+            if host.is_empty()
+                || !host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                return Err(error(
+                    "the domain must be a host name such as `example.com`",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletions_follow_the_last_valid_max_age() {
+        assert!(is_deletion(b"a=; Max-Age=0"));
+        assert!(is_deletion(b"a=; max-age = -1; Path=/"));
+        assert!(is_deletion(b"a=; Max-Age=5; Max-Age=0"));
+        assert!(is_deletion(b"a=; Max-Age=0; Max-Age=x"));
+        assert!(!is_deletion(b"a=; Max-Age=0; Max-Age=5"));
+        assert!(!is_deletion(b"a=1"));
+        assert!(!is_deletion(b"a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
+        assert!(!is_deletion(b"a=Max-Age=0"));
+        assert!(!is_deletion(b"a=1; Max-Age="));
+    }
+
+    #[test]
+    fn vary_is_added_once() {
+        let mut headers = HeaderMap::new();
+        vary_on_cookie(&mut headers);
+        vary_on_cookie(&mut headers);
+        assert_eq!(headers.get_all(VARY).iter().count(), 1);
+        let mut headers = HeaderMap::new();
+        headers.insert(VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
+        vary_on_cookie(&mut headers);
+        assert_eq!(headers.get_all(VARY).iter().count(), 1);
+        let mut headers = HeaderMap::new();
+        headers.insert(VARY, HeaderValue::from_static("*"));
+        vary_on_cookie(&mut headers);
+        assert_eq!(headers.get_all(VARY).iter().count(), 1);
+    }
+
+    #[test]
+    fn deletion_headers_respect_prefixes_and_scopes() {
+        let pair = |raw: &'static [u8]| cookie_pairs(raw).next().unwrap();
+        let root = CookieScope::default();
+        let site = CookieScope::domain("example.com", "/");
+        assert_eq!(
+            deletion(&pair(b"_ga=1"), &site).unwrap(),
+            "_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Domain=example.com"
+        );
+        assert_eq!(
+            deletion(&pair(b"_ga"), &root).unwrap(),
+            "=_ga; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
+        );
+        assert!(deletion(&pair(b"__Host-x=1"), &site).is_none());
+        assert!(deletion(&pair(b"__host-x=1"), &root)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure"));
+        assert!(deletion(&pair(b"__Secure-x=1"), &site)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn scopes_are_validated() {
+        assert!(validate_scopes(&[CookieScope::host_only("/a")]).is_ok());
+        assert!(validate_scopes(&[CookieScope::domain(".example.com", "/")]).is_ok());
+        assert!(validate_scopes(&[CookieScope::host_only("a")]).is_err());
+        assert!(validate_scopes(&[CookieScope::host_only("/;x")]).is_err());
+        assert!(validate_scopes(&[CookieScope::domain("", "/")]).is_err());
+        assert!(validate_scopes(&[CookieScope::domain("a b", "/")]).is_err());
+    }
+}

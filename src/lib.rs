@@ -1,0 +1,96 @@
+//! Server-side cookie consent for [tower] and [axum] applications.
+//!
+//! Non-essential cookies (analytics, advertising, A/B tests, "remember my filters") may
+//! only be stored or read after the visitor opts in (ePrivacy Art. 5(3), GDPR Art. 7).
+//! A JavaScript banner cannot enforce that: it cannot touch `HttpOnly` cookies, cannot
+//! stop a handler from setting a tracking cookie, and races the trackers it blocks.
+//! [`ConsentLayer`] enforces consent on the server, for every request:
+//!
+//! 1. it reads the visitor's choice from a signed consent cookie;
+//! 2. it classifies every cookie by rules (exact names, `*` patterns, an optional
+//!    [catalog](known_trackers) of well-known trackers) into a [`Category`];
+//! 3. it removes cookies of refused categories from every `Cookie` header before the
+//!    app sees them;
+//! 4. it strips `Set-Cookie` headers of refused categories from the response, and
+//!    deletes refused cookies the browser still holds;
+//! 5. it exposes the state as [`Consent`] (a request extension, and an axum extractor)
+//!    and records a [`Choice`] a handler returns.
+//!
+//! Without a valid, current decision only [`Category::Necessary`] cookies pass.
+//!
+//! # Quick start
+//!
+//! ```
+//! use axum::{routing::{get, post}, Router};
+//! use tower_consent::{Category, Choice, Consent, ConsentLayer};
+//!
+//! async fn page(consent: Consent) -> String {
+//!     if consent.allows(Category::Analytics) {
+//!         "analytics on".into()
+//!     } else {
+//!         "analytics off".into()
+//!     }
+//! }
+//!
+//! async fn accept() -> (Choice, &'static str) {
+//!     (Choice::accept_all(), "thanks")
+//! }
+//!
+//! # fn main() -> Result<(), tower_consent::BuildError> {
+//! let consent = ConsentLayer::builder()
+//!     .secret([42u8; 32]) // 32+ random bytes from your secret store
+//!     .revision(1) // raise when the cookie policy changes
+//!     .necessary(["session", "csrftoken"])
+//!     .preferences(["theme", "lang"])
+//!     .analytics(["_ga", "_ga_*", "_gid"])
+//!     .marketing(["_fbp", "fr"])
+//!     .known_trackers()
+//!     .build()?;
+//!
+//! let app: Router = Router::new()
+//!     .route("/", get(page))
+//!     .route("/accept", post(accept))
+//!     .layer(consent);
+//! # Ok(()) }
+//! ```
+//!
+//! # Without axum
+//!
+//! The layer works with any `tower::Service<http::Request<B>>`; read the state with
+//! `request.extensions().get::<Consent>()` and record a choice by inserting a
+//! [`Choice`] into the response extensions.
+//!
+//! # Cargo features
+//!
+//! - `axum` (default): [`Consent`] as an axum extractor and [`Choice`] as a response
+//!   part.
+//!
+//! [tower]: https://docs.rs/tower
+//! [axum]: https://docs.rs/axum
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(clippy::unwrap_used)]
+
+mod builder;
+mod category;
+mod classify;
+mod consent;
+mod cookie_header;
+mod error;
+#[cfg(feature = "axum")]
+mod extract;
+mod future;
+mod gate;
+mod layer;
+mod service;
+
+pub use builder::ConsentLayerBuilder;
+pub use category::{Category, CustomCategory};
+pub use classify::{known_trackers, CookieScope, KnownCookie, Rule, Unknown};
+pub use consent::{Choice, Consent, ConsentId, InvalidConsentId, Source};
+pub use error::BuildError;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use extract::MissingConsentLayer;
+pub use future::ResponseFuture;
+pub use layer::ConsentLayer;
+pub use service::ConsentService;

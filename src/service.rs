@@ -1,0 +1,82 @@
+//! [`ConsentService`]: enforces consent around one inner service.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::{Request, Response};
+use tower_service::Service;
+
+use crate::consent::{unix_now, Consent};
+use crate::future::{RequestState, ResponseFuture};
+use crate::gate;
+use crate::layer::Config;
+
+/// Middleware that enforces cookie consent; made by [`ConsentLayer`](crate::ConsentLayer).
+///
+/// See the [crate documentation](crate) for what it does and an example.
+#[derive(Clone, Debug)]
+pub struct ConsentService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> ConsentService<S> {
+    pub(crate) fn new(inner: S, config: Arc<Config>) -> Self {
+        Self { inner, config }
+    }
+
+    /// The wrapped service.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// # use tower_layer::Layer;
+    /// let layer = ConsentLayer::builder().secret([1u8; 32]).build()?;
+    /// let service = layer.layer(tower::service_fn(|_: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// }));
+    /// let _inner = service.get_ref();
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ConsentService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let config = &self.config;
+        let decision = config
+            .cookie
+            .read(request.headers(), &config.categories, unix_now());
+        let consent = Consent::new(decision, config.clone());
+        let (cookies, filtered) = gate::filter_request(
+            request.headers_mut(),
+            &config.classifier,
+            consent.granted_set(),
+        );
+        let state = RequestState::new(consent.clone(), cookies, filtered);
+        request.extensions_mut().insert(consent);
+        ResponseFuture::new(self.inner.call(request), state)
+    }
+}

@@ -1,0 +1,152 @@
+//! Shared harness: drives a `ConsentLayer` with `tower::ServiceExt::oneshot` around a
+//! handler that records what it received and answers with chosen `Set-Cookie` headers.
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderValue, Request, Response};
+use tower::{service_fn, Layer, ServiceExt};
+use tower_consent::{Choice, Consent, ConsentLayer};
+
+pub(crate) const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+
+/// The demo-like configuration most tests use.
+pub(crate) fn layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .necessary(["session"])
+        .preferences(["theme"])
+        .analytics(["_ga", "_ga_*"])
+        .marketing(["_fbp"])
+        .build()
+        .expect("valid configuration")
+}
+
+/// What the handler should answer.
+#[derive(Default, Clone)]
+pub(crate) struct Answer {
+    pub(crate) set_cookies: Vec<HeaderValue>,
+    pub(crate) choice: Option<Choice>,
+}
+
+impl Answer {
+    pub(crate) fn setting(values: &[&str]) -> Self {
+        Self {
+            set_cookies: values
+                .iter()
+                .map(|v| HeaderValue::from_str(v).expect("valid header"))
+                .collect(),
+            choice: None,
+        }
+    }
+
+    pub(crate) fn choosing(choice: Choice) -> Self {
+        Self {
+            set_cookies: Vec::new(),
+            choice: Some(choice),
+        }
+    }
+}
+
+/// What one round trip produced.
+pub(crate) struct Outcome {
+    /// The `Cookie` header values the handler received, in order.
+    pub(crate) received: Vec<Vec<u8>>,
+    /// The consent state the handler saw.
+    pub(crate) consent: Consent,
+    pub(crate) response: Response<()>,
+}
+
+impl Outcome {
+    pub(crate) fn set_cookies(&self) -> Vec<String> {
+        self.response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    }
+
+    pub(crate) fn received_text(&self) -> Vec<String> {
+        self.received
+            .iter()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect()
+    }
+
+    /// Deleting `Set-Cookie` headers (`Max-Age=0`).
+    pub(crate) fn deletions(&self) -> Vec<String> {
+        self.set_cookies()
+            .into_iter()
+            .filter(|v| v.contains("Max-Age=0"))
+            .collect()
+    }
+
+    /// The `name=value` pair of the consent cookie this response set, if any.
+    pub(crate) fn consent_cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies().into_iter().find_map(|v| {
+            let pair = v.split(';').next()?.to_owned();
+            pair.starts_with(&format!("{name}=")).then_some(pair)
+        })
+    }
+}
+
+/// Sends one request with these `Cookie` header values through `layer`.
+/// What the handler saw: the `Cookie` header values and the consent state.
+type Seen = Arc<Mutex<Option<(Vec<Vec<u8>>, Consent)>>>;
+
+pub(crate) async fn round_trip(layer: &ConsentLayer, cookies: &[&[u8]], answer: Answer) -> Outcome {
+    let seen: Seen = Arc::default();
+    let capture = seen.clone();
+    let service = layer.layer(service_fn(move |request: Request<()>| {
+        let capture = capture.clone();
+        let answer = answer.clone();
+        async move {
+            let received = request
+                .headers()
+                .get_all(COOKIE)
+                .iter()
+                .map(|v| v.as_bytes().to_vec())
+                .collect();
+            let consent = request
+                .extensions()
+                .get::<Consent>()
+                .cloned()
+                .expect("the layer inserts Consent");
+            *capture.lock().unwrap() = Some((received, consent));
+            let mut response = Response::new(());
+            for value in answer.set_cookies {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+            if let Some(choice) = answer.choice {
+                response.extensions_mut().insert(choice);
+            }
+            Ok::<_, Infallible>(response)
+        }
+    }));
+    let mut request = Request::builder().uri("/");
+    for value in cookies {
+        request = request.header(
+            COOKIE,
+            HeaderValue::from_bytes(value).expect("valid header"),
+        );
+    }
+    let response = service.oneshot(request.body(()).unwrap()).await.unwrap();
+    let (received, consent) = seen.lock().unwrap().take().expect("handler ran");
+    Outcome {
+        received,
+        consent,
+        response,
+    }
+}
+
+/// A valid consent cookie (`name=value`) recording `choice` under `layer`.
+pub(crate) async fn consent_cookie(layer: &ConsentLayer, name: &str, choice: Choice) -> String {
+    round_trip(layer, &[], Answer::choosing(choice))
+        .await
+        .consent_cookie(name)
+        .expect("a consent cookie was set")
+}
