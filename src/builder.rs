@@ -6,8 +6,9 @@ use std::time::Duration;
 use crate::category::{Categories, MAX_CATEGORIES};
 use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::consent::cookie::{derive_key, ConsentCookie};
+use crate::endpoints::Endpoints;
 use crate::layer::{Config, ConsentLayer};
-use crate::{BuildError, Category, CustomCategory};
+use crate::{BannerTexts, BuildError, Category, CustomCategory};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -53,6 +54,12 @@ pub struct ConsentLayerBuilder {
     secure: bool,
     lifetime: Duration,
     purge_scopes: Vec<CookieScope>,
+    endpoint_prefix: String,
+    allowed_origins: Vec<String>,
+    honour_gpc: bool,
+    gpc_last_update: Option<String>,
+    banner_texts: Vec<(String, BannerTexts)>,
+    default_language: String,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -69,6 +76,15 @@ impl Default for ConsentLayerBuilder {
             secure: true,
             lifetime: DEFAULT_LIFETIME,
             purge_scopes: vec![CookieScope::default()],
+            endpoint_prefix: "/_consent".to_owned(),
+            allowed_origins: Vec::new(),
+            honour_gpc: true,
+            gpc_last_update: None,
+            banner_texts: ["en", "es", "de", "fr"]
+                .into_iter()
+                .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
+                .collect(),
+            default_language: "en".to_owned(),
         }
     }
 }
@@ -87,6 +103,19 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("secure", &self.secure)
             .field("lifetime", &self.lifetime)
             .field("purge_scopes", &self.purge_scopes)
+            .field("endpoint_prefix", &self.endpoint_prefix)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("honour_gpc", &self.honour_gpc)
+            .field("gpc_last_update", &self.gpc_last_update)
+            .field(
+                "banner_languages",
+                &self
+                    .banner_texts
+                    .iter()
+                    .map(|(tag, _)| tag)
+                    .collect::<Vec<_>>(),
+            )
+            .field("default_language", &self.default_language)
             .finish()
     }
 }
@@ -311,6 +340,92 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Sets the path the consent endpoints live under (default `/_consent`): the state
+    /// JSON and choices at the path itself, the banner at `{prefix}/banner`, its assets
+    /// at `{prefix}/banner.js` and `{prefix}/banner.css`, the settings page at
+    /// `{prefix}/settings`.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().endpoint_prefix("/privacy/consent");
+    /// ```
+    pub fn endpoint_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.endpoint_prefix = prefix.into();
+        self
+    }
+
+    /// Lets pages of another origin (`https://www.example.com`) record choices; by
+    /// default only the endpoint's own origin may.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().allowed_origin("https://www.example.com");
+    /// ```
+    pub fn allowed_origin(mut self, origin: impl Into<String>) -> Self {
+        self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Whether `Sec-GPC: 1` refuses marketing (default `true`): it then wins over an
+    /// earlier opt-in, unless the visitor grants marketing explicitly while sending the
+    /// signal, and `/.well-known/gpc.json` is served.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().honour_gpc(true);
+    /// ```
+    pub fn honour_gpc(mut self, honour: bool) -> Self {
+        self.honour_gpc = honour;
+        self
+    }
+
+    /// Sets the `lastUpdate` date (`YYYY-MM-DD`) of `/.well-known/gpc.json`.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().gpc_last_update("2026-11-24");
+    /// ```
+    pub fn gpc_last_update(mut self, date: impl Into<String>) -> Self {
+        self.gpc_last_update = Some(date.into());
+        self
+    }
+
+    /// Adds or replaces the banner texts of a language (a tag such as `it` or `pt-BR`).
+    /// English, Spanish, German and French are built in; the visitor's
+    /// `Accept-Language` picks among them.
+    ///
+    /// ```
+    /// # use tower_consent::{BannerTexts, ConsentLayer};
+    /// let builder = ConsentLayer::builder().banner_texts(
+    ///     "en",
+    ///     BannerTexts { title: "Cookies at Example Ltd".into(), ..BannerTexts::english() },
+    /// );
+    /// ```
+    pub fn banner_texts(mut self, language: impl Into<String>, texts: BannerTexts) -> Self {
+        let language = language.into();
+        match self
+            .banner_texts
+            .iter_mut()
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(&language))
+        {
+            Some(entry) => entry.1 = texts,
+            None => self.banner_texts.push((language, texts)),
+        }
+        self
+    }
+
+    /// Sets the banner language used when `Accept-Language` matches none (default
+    /// `en`); it must have texts.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().default_language("de");
+    /// ```
+    pub fn default_language(mut self, language: impl Into<String>) -> Self {
+        self.default_language = language.into();
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -360,12 +475,46 @@ impl ConsentLayerBuilder {
             self.unknown,
             self.purge_scopes,
         )?;
+        crate::endpoints::validate_prefix(&self.endpoint_prefix)?;
+        if let Some(origin) = self
+            .allowed_origins
+            .iter()
+            .find(|origin| !crate::endpoints::is_valid_origin(origin))
+        {
+            return Err(BuildError::InvalidOrigin(origin.clone()));
+        }
+        if let Some((tag, _)) = self
+            .banner_texts
+            .iter()
+            .find(|(tag, _)| !is_language_tag(tag))
+        {
+            return Err(BuildError::InvalidLanguage(tag.clone()));
+        }
+        let default_language = self
+            .banner_texts
+            .iter()
+            .position(|(tag, _)| tag.eq_ignore_ascii_case(&self.default_language))
+            .ok_or_else(|| BuildError::InvalidLanguage(self.default_language.clone()))?;
+        if let Some(date) = &self.gpc_last_update {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(date, &format)
+                .map_err(|_| BuildError::InvalidGpcDate(date.clone()))?;
+        }
+        let endpoints = Endpoints::new(
+            self.endpoint_prefix,
+            self.allowed_origins,
+            self.banner_texts,
+            default_language,
+            self.gpc_last_update,
+        );
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
             categories,
             classifier,
             cookie,
+            endpoints,
+            honour_gpc: self.honour_gpc,
         }))
     }
 }
@@ -390,6 +539,16 @@ fn checked_cookie_name(name: Option<String>, secure: bool) -> Result<String, Bui
         return error("`__Host-` and `__Secure-` names need `secure(true)`");
     }
     Ok(name)
+}
+
+/// `primary[-subtag…]`: 2 to 8 letters, then subtags of 1 to 8 letters or digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn checked_categories(custom: Vec<CustomCategory>) -> Result<Categories, BuildError> {

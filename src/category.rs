@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::BannerTexts;
+
 /// What a cookie is for, and so whether it needs consent.
 ///
 /// [`Necessary`](Category::Necessary) cookies are always allowed and cannot be refused;
@@ -206,6 +208,31 @@ impl Categories {
                 .iter()
                 .position(|c| c.key == key)
                 .map(|i| (Category::STANDARD.len() + i) as CategoryIndex),
+        }
+    }
+
+    /// Every category, standard ones first.
+    pub(crate) fn each(&self) -> impl Iterator<Item = Category> + '_ {
+        Category::STANDARD
+            .into_iter()
+            .chain(self.custom.iter().map(|c| Category::Custom(c.key)))
+    }
+
+    /// The label and description of `category` for visitors: from `texts` for the
+    /// standard categories, from the declaration for custom ones.
+    pub(crate) fn text<'a>(
+        &'a self,
+        category: Category,
+        texts: &'a BannerTexts,
+    ) -> (&'a str, &'a str) {
+        match (texts.category(category), category) {
+            (Some(text), _) => (&text.label, &text.description),
+            (None, Category::Custom(key)) => self
+                .custom
+                .iter()
+                .find(|c| c.key == key)
+                .map_or((key, ""), |c| (&c.label, &c.description)),
+            (None, _) => (category.key(), ""),
         }
     }
 

@@ -79,6 +79,19 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The endpoint prefix is not an absolute path like `/_consent`.
+    #[error("endpoint prefix {0:?} must be a path like `/_consent`: starting with `/`, not ending with one, of `a-z A-Z 0-9 / - . _ ~`")]
+    InvalidPrefix(String),
+    /// An allowed origin is not `scheme://host[:port]`.
+    #[error("allowed origin {0:?} must look like `https://example.com` (no path)")]
+    InvalidOrigin(String),
+    /// Banner texts were given for an invalid language tag, or the default language has
+    /// no texts.
+    #[error("language {0:?} is not a language tag with banner texts (built in: en, es, de, fr)")]
+    InvalidLanguage(String),
+    /// The GPC `lastUpdate` date is not `YYYY-MM-DD`.
+    #[error("GPC lastUpdate {0:?} must be a date written YYYY-MM-DD")]
+    InvalidGpcDate(String),
     /// The consent lifetime is zero or longer than browsers keep cookies (400 days).
     #[error("the consent lifetime must be between 1 second and 400 days")]
     InvalidLifetime,

@@ -58,6 +58,62 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Consent {
     }
 }
 
+/// The consent banner for the page a handler renders, as an HTML fragment: extract it
+/// and put it in the page's `<body>` (see [`Consent::banner_html`]).
+///
+/// # Example
+///
+/// ```
+/// use axum::response::Html;
+/// use tower_consent::ConsentBanner;
+///
+/// async fn page(banner: ConsentBanner) -> Html<String> {
+///     Html(format!("<!doctype html><title>Shop</title><main>Welcome</main>{banner}"))
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentBanner(String);
+
+impl ConsentBanner {
+    /// The HTML fragment.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentBanner;
+    /// fn len(banner: &ConsentBanner) -> usize { banner.html().len() }
+    /// ```
+    pub fn html(&self) -> &str {
+        &self.0
+    }
+
+    /// The HTML fragment, owned.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentBanner;
+    /// fn take(banner: ConsentBanner) -> String { banner.into_string() }
+    /// ```
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for ConsentBanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ConsentBanner {
+    type Rejection = MissingConsentLayer;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let consent = parts
+            .extensions
+            .get::<Consent>()
+            .ok_or(MissingConsentLayer)?;
+        Ok(Self(consent.banner_html(&parts.uri, &parts.headers)))
+    }
+}
+
 /// Returning a [`Choice`] from a handler records it.
 impl IntoResponseParts for Choice {
     type Error = std::convert::Infallible;

@@ -1,14 +1,21 @@
-//! The response future of [`ConsentService`](crate::ConsentService).
+//! The response future of [`ConsentService`](crate::ConsentService), and the
+//! per-request state that the response side needs.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
+use bytes::{Buf, Bytes};
 use http::header::SET_COOKIE;
+use http::request::Parts;
 use http::Response;
+use http_body::Body;
 use pin_project_lite::pin_project;
 
-use crate::consent::{unix_now, Choice, Consent};
+use crate::body::ConsentBody;
+use crate::consent::{unix_now, Choice, Consent, Decision};
+use crate::endpoints::choice_request::MAX_BODY;
+use crate::endpoints::{self, BodyRead, Endpoint};
 use crate::gate::{self, RequestCookies};
 
 /// What the response side needs to know about the request.
@@ -18,44 +25,70 @@ pub(crate) struct RequestState {
     cookies: RequestCookies,
     /// Whether the request carried cookies that were not forwarded.
     filtered: bool,
+    /// A decision to record even if nobody makes a choice (GPC overriding an opt-in).
+    pending: Option<Decision>,
 }
 
 impl RequestState {
-    pub(crate) fn new(consent: Consent, cookies: RequestCookies, filtered: bool) -> Self {
+    pub(crate) fn new(
+        consent: Consent,
+        cookies: RequestCookies,
+        filtered: bool,
+        pending: Option<Decision>,
+    ) -> Self {
         Self {
             consent,
             cookies,
             filtered,
+            pending,
         }
     }
 
-    /// Records a [`Choice`] the response carries, then enforces the consent in force:
-    /// strips `Set-Cookie`, purges refused cookies the request carried, adds `Vary`.
-    pub(crate) fn finish<B>(self, response: &mut Response<B>) {
+    pub(crate) fn consent(&self) -> &Consent {
+        &self.consent
+    }
+
+    /// Turns a choice made on this request into the decision to record. Every choice,
+    /// from a handler or an endpoint, is decided here.
+    pub(crate) fn decide(&self, choice: &Choice) -> Option<Decision> {
         let config = self.consent.config();
-        let mut granted = self.consent.granted_set();
-        let choice = response.extensions_mut().remove::<Choice>();
-        let decision = choice.as_ref().and_then(|choice| {
-            let decision = choice.decide(
-                &config.categories,
-                config.cookie.revision(),
-                self.consent.decision(),
-                unix_now(),
-            );
-            if decision.is_none() {
-                tracing::error!("no randomness for a consent id; the choice was not recorded");
-            }
-            decision
-        });
-        if let Some(decision) = &decision {
-            granted = decision.granted;
+        let decision = choice.decide(
+            &config.categories,
+            config.cookie.revision(),
+            self.consent.decision(),
+            self.consent.gpc(),
+            unix_now(),
+        );
+        match &decision {
+            Some(decision) => tracing::debug!(
+                id = %decision.id,
+                source = decision.source.as_str(),
+                withdrawal = choice.is_withdrawal(),
+                "consent recorded"
+            ),
+            None => tracing::error!("no randomness for a consent id; the choice was not recorded"),
         }
+        decision
+    }
+
+    /// Enforces consent on the response. `decided` is a decision an endpoint made;
+    /// otherwise a [`Choice`] the handler put into the response extensions is decided,
+    /// otherwise a pending GPC decision is recorded. Then `Set-Cookie` is stripped by
+    /// the consent in force, refused request cookies are purged, the consent cookie is
+    /// set if a decision was made, and `Vary: Cookie` is added.
+    pub(crate) fn finish<B>(self, response: &mut Response<B>, decided: Option<Decision>) {
+        let chosen = response.extensions_mut().remove::<Choice>();
+        let recorded = decided
+            .or_else(|| chosen.and_then(|choice| self.decide(&choice)))
+            .or(self.pending);
+        let config = self.consent.config();
+        let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
         gate::strip_set_cookies(headers, &config.classifier, granted);
-        if self.filtered || decision.is_some() {
+        if self.filtered || recorded.is_some() {
             gate::purge(headers, &self.cookies, &config.classifier, granted);
         }
-        if let Some(decision) = &decision {
+        if let Some(decision) = &recorded {
             headers.append(
                 SET_COOKIE,
                 config.cookie.encode(decision, &config.categories),
@@ -67,39 +100,145 @@ impl RequestState {
 
 pin_project! {
     /// Response future of [`ConsentService`](crate::ConsentService).
-    pub struct ResponseFuture<F> {
+    pub struct ResponseFuture<F, ReqBody> {
         #[pin]
-        inner: F,
+        kind: Kind<F, ReqBody>,
         state: Option<RequestState>,
     }
 }
 
-impl<F> ResponseFuture<F> {
-    pub(crate) fn new(inner: F, state: RequestState) -> Self {
+pin_project! {
+    #[project = KindProj]
+    enum Kind<F, ReqBody> {
+        /// The app answers.
+        Inner { #[pin] future: F },
+        /// An endpoint answers once the request body is read.
+        Collect {
+            #[pin]
+            body: ReqBody,
+            buffer: Vec<u8>,
+            parts: Option<Parts>,
+            endpoint: Endpoint,
+        },
+        /// An endpoint answered at once.
+        Answered { response: Option<Response<Bytes>> },
+    }
+}
+
+impl<F, ReqBody> ResponseFuture<F, ReqBody> {
+    pub(crate) fn inner(future: F, state: RequestState) -> Self {
         Self {
-            inner,
+            kind: Kind::Inner { future },
             state: Some(state),
         }
     }
-}
 
-impl<F, B, E> Future for ResponseFuture<F>
-where
-    F: Future<Output = Result<Response<B>, E>>,
-{
-    type Output = Result<Response<B>, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let mut response = ready!(this.inner.poll(cx))?;
-        if let Some(state) = this.state.take() {
-            state.finish(&mut response);
+    pub(crate) fn endpoint(
+        endpoint: Endpoint,
+        request: http::Request<ReqBody>,
+        state: RequestState,
+    ) -> Self {
+        let (parts, body) = request.into_parts();
+        if endpoint.needs_body(&parts.method) {
+            return Self {
+                kind: Kind::Collect {
+                    body,
+                    buffer: Vec::new(),
+                    parts: Some(parts),
+                    endpoint,
+                },
+                state: Some(state),
+            };
         }
-        Poll::Ready(Ok(response))
+        Self {
+            kind: answer(endpoint, &parts, BodyRead::Read(&[]), state),
+            state: None,
+        }
     }
 }
 
-impl<F> std::fmt::Debug for ResponseFuture<F> {
+/// Answers an endpoint request and enforces consent on the answer.
+fn answer<F, ReqBody>(
+    endpoint: Endpoint,
+    parts: &Parts,
+    body: BodyRead<'_>,
+    state: RequestState,
+) -> Kind<F, ReqBody> {
+    let (mut response, decided) = endpoints::answer(endpoint, parts, body, &state);
+    state.finish(&mut response, decided);
+    if parts.method == http::Method::HEAD {
+        *response.body_mut() = Bytes::new();
+    }
+    Kind::Answered {
+        response: Some(response),
+    }
+}
+
+impl<F, B, E, ReqBody> Future for ResponseFuture<F, ReqBody>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    ReqBody: Body,
+{
+    type Output = Result<Response<ConsentBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.kind.as_mut().project() {
+                KindProj::Inner { future } => {
+                    let mut response = ready!(future.poll(cx))?;
+                    if let Some(state) = this.state.take() {
+                        state.finish(&mut response, None);
+                    }
+                    return Poll::Ready(Ok(response.map(ConsentBody::inner)));
+                }
+                KindProj::Collect {
+                    mut body,
+                    buffer,
+                    parts,
+                    endpoint,
+                } => {
+                    let read = loop {
+                        match ready!(body.as_mut().poll_frame(cx)) {
+                            Some(Ok(frame)) => {
+                                let Ok(mut data) = frame.into_data() else {
+                                    continue;
+                                };
+                                if buffer.len() + data.remaining() > MAX_BODY {
+                                    break BodyRead::TooLarge;
+                                }
+                                while data.has_remaining() {
+                                    let chunk = data.chunk();
+                                    buffer.extend_from_slice(chunk);
+                                    let read = chunk.len();
+                                    data.advance(read);
+                                }
+                            }
+                            Some(Err(_)) => break BodyRead::Unreadable,
+                            None => break BodyRead::Read(buffer),
+                        }
+                    };
+                    let next = match (parts.take(), this.state.take()) {
+                        (Some(parts), Some(state)) => answer(*endpoint, &parts, read, state),
+                        // Polled again after answering: nothing left to give.
+                        _ => Kind::Answered { response: None },
+                    };
+                    this.kind.set(next);
+                }
+                KindProj::Answered { response } => {
+                    let response = response.take().unwrap_or_else(|| {
+                        let mut gone = Response::new(Bytes::new());
+                        *gone.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                        gone
+                    });
+                    return Poll::Ready(Ok(response.map(ConsentBody::full)));
+                }
+            }
+        }
+    }
+}
+
+impl<F, ReqBody> std::fmt::Debug for ResponseFuture<F, ReqBody> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

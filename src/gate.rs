@@ -144,7 +144,10 @@ pub(crate) fn purge(
     for value in request.iter() {
         for pair in cookie_pairs(value.as_bytes()) {
             let class = classifier.classify(pair.name);
-            if is_granted(class, granted)
+            // A pair with an empty name (`=x`) is no cookie a browser sends, and a
+            // deletion for it (`=; Max-Age=0`) would be ignored.
+            if pair.name.is_empty()
+                || is_granted(class, granted)
                 || purged.contains(&pair.name)
                 || response_sets(headers, pair.name)
             {

@@ -8,6 +8,7 @@ use crate::builder::ConsentLayerBuilder;
 use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
+use crate::endpoints::Endpoints;
 use crate::service::ConsentService;
 
 /// Enforces cookie consent for the services it wraps.
@@ -68,4 +69,7 @@ pub(crate) struct Config {
     pub(crate) categories: Categories,
     pub(crate) classifier: Classifier,
     pub(crate) cookie: ConsentCookie,
+    pub(crate) endpoints: Endpoints,
+    /// Whether `Sec-GPC: 1` refuses marketing.
+    pub(crate) honour_gpc: bool,
 }

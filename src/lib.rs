@@ -70,19 +70,26 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::unwrap_used)]
 
+mod banner;
+mod body;
 mod builder;
 mod category;
 mod classify;
 mod consent;
 mod cookie_header;
+mod endpoints;
 mod error;
 #[cfg(feature = "axum")]
 mod extract;
 mod future;
 mod gate;
+mod gpc;
+mod language;
 mod layer;
 mod service;
 
+pub use banner::{BannerTexts, CategoryText};
+pub use body::ConsentBody;
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
 pub use classify::{known_trackers, CookieScope, KnownCookie, Rule, Unknown};
@@ -90,7 +97,7 @@ pub use consent::{Choice, Consent, ConsentId, InvalidConsentId, Source};
 pub use error::BuildError;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use extract::MissingConsentLayer;
+pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
 pub use layer::ConsentLayer;
 pub use service::ConsentService;

@@ -4,12 +4,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{Request, Response};
+use http_body::Body;
 use tower_service::Service;
 
+use crate::body::ConsentBody;
 use crate::consent::{unix_now, Consent};
 use crate::future::{RequestState, ResponseFuture};
-use crate::gate;
 use crate::layer::Config;
+use crate::{gate, gpc};
 
 /// Middleware that enforces cookie consent; made by [`ConsentLayer`](crate::ConsentLayer).
 ///
@@ -55,10 +57,11 @@ impl<S> ConsentService<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ConsentService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ReqBody: Body,
 {
-    type Response = Response<ResBody>;
+    type Response = Response<ConsentBody<ResBody>>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S::Future, ReqBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -66,17 +69,31 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let config = &self.config;
-        let decision = config
+        let now = unix_now();
+        let gpc = gpc::signal(request.headers());
+        let read = config
             .cookie
-            .read(request.headers(), &config.categories, unix_now());
-        let consent = Consent::new(decision, config.clone());
+            .read(request.headers(), &config.categories, now);
+        let pending = if gpc && config.honour_gpc {
+            gpc::override_decision(read.as_ref(), now)
+        } else {
+            None
+        };
+        let consent = Consent::new(pending.or(read), gpc, config.clone());
         let (cookies, filtered) = gate::filter_request(
             request.headers_mut(),
             &config.classifier,
             consent.granted_set(),
         );
-        let state = RequestState::new(consent.clone(), cookies, filtered);
+        let endpoint = config
+            .endpoints
+            .route(request.uri().path(), config.honour_gpc);
+        if let Some(endpoint) = endpoint {
+            let state = RequestState::new(consent, cookies, filtered, pending);
+            return ResponseFuture::endpoint(endpoint, request, state);
+        }
+        let state = RequestState::new(consent.clone(), cookies, filtered, pending);
         request.extensions_mut().insert(consent);
-        ResponseFuture::new(self.inner.call(request), state)
+        ResponseFuture::inner(self.inner.call(request), state)
     }
 }

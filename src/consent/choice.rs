@@ -139,12 +139,14 @@ impl Choice {
 
     /// Turns the choice into a decision. The browser keeps its consent id across
     /// decisions so its history can be followed; a first decision gets a fresh one.
+    /// `gpc` says whether the request carrying the choice sent Global Privacy Control.
     /// `None` only if the operating system gives no randomness for a new id.
     pub(crate) fn decide(
         &self,
         categories: &Categories,
         revision: u32,
         previous: Option<&Decision>,
+        gpc: bool,
         now: u64,
     ) -> Option<Decision> {
         let id = match previous {
@@ -157,6 +159,7 @@ impl Choice {
             decided_at: now,
             id,
             source: self.source,
+            gpc,
         })
     }
 }
@@ -196,15 +199,16 @@ mod tests {
     fn decisions_keep_the_browser_id() {
         let categories = Categories::new(Vec::new());
         let first = Choice::accept_all()
-            .decide(&categories, 1, None, 10)
+            .decide(&categories, 1, None, false, 10)
             .unwrap();
         let second = Choice::withdraw()
             .source(crate::Source::Banner)
-            .decide(&categories, 1, Some(&first), 20)
+            .decide(&categories, 1, Some(&first), true, 20)
             .unwrap();
         assert_eq!(first.id, second.id);
         assert_eq!(second.granted, CategorySet::NECESSARY);
         assert_eq!(second.source, crate::Source::Banner);
         assert_eq!(second.decided_at, 20);
+        assert!(second.gpc);
     }
 }

@@ -1,9 +1,11 @@
 //! The signed consent cookie: format, signing (the `cookie` crate's HMAC-SHA256 signed
 //! jar) and verification.
 //!
-//! The signed payload is `1:<revision>:<decided_at>:<id>:<source>:<key>+<key>…`, where
-//! `1` is the format version, `decided_at` Unix seconds, `id` the consent id, `source` one
-//! letter and the keys those of the granted categories other than necessary. Keys, not
+//! The signed payload is `1:<revision>:<decided_at>:<id>:<source>:<gpc>:<key>+<key>…`,
+//! where `1` is the format version, `decided_at` Unix seconds, `id` the consent id,
+//! `source` one letter, `gpc` `1` when the choice was made while the browser sent
+//! Global Privacy Control, and the keys those of the granted categories other than
+//! necessary. Keys, not
 //! bit positions, are stored so a cookie means the same under any configuration.
 
 use std::time::Duration;
@@ -146,11 +148,12 @@ fn payload(decision: &Decision, categories: &Categories) -> String {
         .filter_map(|index| categories.category(index))
         .map(|category| category.key());
     let mut text = format!(
-        "{FORMAT_VERSION}:{}:{}:{}:{}:",
+        "{FORMAT_VERSION}:{}:{}:{}:{}:{}:",
         decision.revision,
         decision.decided_at,
         decision.id,
-        char::from(decision.source.code())
+        char::from(decision.source.code()),
+        u8::from(decision.gpc),
     );
     if let Some(first) = keys.next() {
         text.push_str(first);
@@ -171,6 +174,11 @@ fn parse_payload(payload: &str, categories: &Categories) -> Option<Decision> {
     let decided_at = fields.next()?.parse().ok()?;
     let id = fields.next()?.parse::<ConsentId>().ok()?;
     let source = Source::from_code(fields.next()?)?;
+    let gpc = match fields.next()? {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
     let keys = fields.next()?;
     if fields.next().is_some() {
         return None;
@@ -186,6 +194,7 @@ fn parse_payload(payload: &str, categories: &Categories) -> Option<Decision> {
         decided_at,
         id,
         source,
+        gpc,
     })
 }
 
@@ -217,6 +226,7 @@ mod tests {
             decided_at: NOW,
             id: ConsentId([7; 12]),
             source: Source::Banner,
+            gpc: true,
         }
     }
 
@@ -243,7 +253,7 @@ mod tests {
             assert!(text.contains(attribute), "{text} lacks {attribute}");
         }
         let value = signed_value(&header);
-        assert!(value.ends_with(":b:analytics+ab"), "{value}");
+        assert!(value.ends_with(":b:1:analytics+ab"), "{value}");
         assert_eq!(
             cookie.decode(value.as_bytes(), &categories(), NOW),
             Some(original)
@@ -295,11 +305,12 @@ mod tests {
     #[test]
     fn unknown_keys_grant_nothing() {
         let parsed =
-            parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a:analytics+gone", &categories()).unwrap();
+            parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a:0:analytics+gone", &categories()).unwrap();
         assert_eq!(parsed.granted, CategorySet::NECESSARY.with(2));
-        assert!(parse_payload("2:3:5:BwcHBwcHBwcHBwcH:a:", &categories()).is_none());
-        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:z:", &categories()).is_none());
-        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a::", &categories()).is_none());
-        assert!(parse_payload("1:-3:5:BwcHBwcHBwcHBwcH:a:", &categories()).is_none());
+        assert!(parse_payload("2:3:5:BwcHBwcHBwcHBwcH:a:0:", &categories()).is_none());
+        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:z:0:", &categories()).is_none());
+        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a:0::", &categories()).is_none());
+        assert!(parse_payload("1:3:5:BwcHBwcHBwcHBwcH:a:2:", &categories()).is_none());
+        assert!(parse_payload("1:-3:5:BwcHBwcHBwcHBwcH:a:0:", &categories()).is_none());
     }
 }

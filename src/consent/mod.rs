@@ -40,17 +40,25 @@ use crate::Category;
 pub struct Consent {
     decision: Option<Decision>,
     granted: CategorySet,
+    /// Whether the request sent `Sec-GPC: 1`.
+    gpc: bool,
     config: Arc<Config>,
 }
 
 impl Consent {
-    pub(crate) fn new(decision: Option<Decision>, config: Arc<Config>) -> Self {
+    pub(crate) fn new(decision: Option<Decision>, gpc: bool, config: Arc<Config>) -> Self {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
             decision,
             granted,
+            gpc,
             config,
         }
+    }
+
+    /// The same request's consent after `decision` was recorded.
+    pub(crate) fn with_decision(&self, decision: Decision) -> Self {
+        Self::new(Some(decision), self.gpc, self.config.clone())
     }
 
     pub(crate) fn decision(&self) -> Option<&Decision> {
@@ -148,6 +156,44 @@ impl Consent {
             .map(|d| UNIX_EPOCH + Duration::from_secs(d.decided_at))
     }
 
+    /// Whether the request sent the Global Privacy Control signal (`Sec-GPC: 1`).
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn opted_out(consent: &Consent) -> bool { consent.gpc() }
+    /// ```
+    pub fn gpc(&self) -> bool {
+        self.gpc
+    }
+
+    /// Whether marketing is off because the layer honours this request's GPC signal
+    /// (and the visitor did not grant marketing explicitly while sending it).
+    pub(crate) fn gpc_applied(&self) -> bool {
+        let explicit_opt_in = self
+            .decision
+            .is_some_and(|d| d.gpc && self.allows(Category::Marketing));
+        self.gpc && self.config.honour_gpc && !explicit_opt_in
+    }
+
+    /// The consent banner for a page of the app, as an HTML fragment to put in the
+    /// page's `<body>`: the dialog (open while there is no decision) and the permanent
+    /// "Cookie settings" link. It works without JavaScript; forms send the visitor back
+    /// to `uri`'s path, and the language follows `headers`' `Accept-Language`. With
+    /// axum, the [`ConsentBanner`](crate::ConsentBanner) extractor does this for you.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn page(consent: &Consent, request: &http::request::Parts) -> String {
+    ///     format!("<main>…</main>{}", consent.banner_html(&request.uri, &request.headers))
+    /// }
+    /// ```
+    pub fn banner_html(&self, uri: &http::Uri, headers: &http::HeaderMap) -> String {
+        let endpoints = &self.config.endpoints;
+        let language = endpoints.language(headers.get(http::header::ACCEPT_LANGUAGE));
+        let return_to = uri.path_and_query().map_or("/", |p| p.as_str());
+        endpoints.banner(self, language, return_to, false)
+    }
+
     /// How the decision was made.
     ///
     /// ```
@@ -164,6 +210,7 @@ impl fmt::Debug for Consent {
         f.debug_struct("Consent")
             .field("granted", &self.granted().collect::<Vec<_>>())
             .field("decision", &self.decision)
+            .field("gpc", &self.gpc)
             .finish()
     }
 }
@@ -178,6 +225,9 @@ pub(crate) struct Decision {
     pub(crate) decided_at: u64,
     pub(crate) id: ConsentId,
     pub(crate) source: Source,
+    /// Whether the browser sent Global Privacy Control when the choice was made: a
+    /// marketing grant made then is an explicit opt-in that GPC does not override.
+    pub(crate) gpc: bool,
 }
 
 /// Seconds since the Unix epoch; 0 if the clock is before it.

@@ -57,7 +57,7 @@ pub(crate) struct Outcome {
     pub(crate) received: Vec<Vec<u8>>,
     /// The consent state the handler saw.
     pub(crate) consent: Consent,
-    pub(crate) response: Response<()>,
+    pub(crate) response: Response<tower_consent::ConsentBody<()>>,
 }
 
 impl Outcome {
@@ -101,7 +101,7 @@ type Seen = Arc<Mutex<Option<(Vec<Vec<u8>>, Consent)>>>;
 pub(crate) async fn round_trip(layer: &ConsentLayer, cookies: &[&[u8]], answer: Answer) -> Outcome {
     let seen: Seen = Arc::default();
     let capture = seen.clone();
-    let service = layer.layer(service_fn(move |request: Request<()>| {
+    let service = layer.layer(service_fn(move |request: Request<String>| {
         let capture = capture.clone();
         let answer = answer.clone();
         async move {
@@ -134,7 +134,10 @@ pub(crate) async fn round_trip(layer: &ConsentLayer, cookies: &[&[u8]], answer: 
             HeaderValue::from_bytes(value).expect("valid header"),
         );
     }
-    let response = service.oneshot(request.body(()).unwrap()).await.unwrap();
+    let response = service
+        .oneshot(request.body(String::new()).unwrap())
+        .await
+        .unwrap();
     let (received, consent) = seen.lock().unwrap().take().expect("handler ran");
     Outcome {
         received,

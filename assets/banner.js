@@ -1,0 +1,139 @@
+/* tower-consent banner: enhances the plain HTML forms. ES2017, no dependencies. */
+(() => {
+  'use strict';
+  const root = document.querySelector('.tc-consent');
+  const banner = root && root.querySelector('#tc-banner');
+  if (!banner) return;
+  const $ = (s) => root.querySelector(s);
+  const endpoint = root.getAttribute('data-tc-endpoint') || '/_consent';
+  const reopen = $('#tc-reopen');
+  const reject = $('#tc-reject');
+  const details = $('#tc-customize');
+  const status = $('.tc-status');
+  let previous = null;
+  let clicked = null;
+  let busy = false;
+  let timer = 0;
+
+  const open = () => {
+    if (banner.hidden || !banner.contains(document.activeElement)) previous = document.activeElement;
+    banner.hidden = false;
+    banner.focus();
+  };
+
+  const close = () => {
+    banner.hidden = true;
+    if (details) details.open = false;
+    const el = previous;
+    previous = null;
+    if (el && el !== document.body && el !== document.documentElement && el.isConnected &&
+        !banner.contains(el) && typeof el.focus === 'function') {
+      el.focus();
+      if (document.activeElement === el) return;
+    }
+    if (reopen) reopen.focus();
+  };
+
+  // Shows the saved state; returns the granted keys.
+  const apply = (data) => {
+    const granted = [];
+    let optional = false;
+    (data && Array.isArray(data.categories) ? data.categories : []).forEach((c) => {
+      if (!c || typeof c.key !== 'string') return;
+      const on = Boolean(c.granted || c.required);
+      const box = document.getElementById('tc-cat-' + c.key);
+      if (box && box.type === 'checkbox') box.checked = on;
+      if (on) granted.push(c.key);
+      if (c.granted && !c.required) optional = true;
+    });
+    if (reject) {
+      reject.value = optional ? 'withdraw' : 'reject_all';
+      const text = reject.getAttribute(optional ? 'data-tc-withdraw' : 'data-tc-reject');
+      if (text) reject.textContent = text;
+    }
+    return granted;
+  };
+
+  // Submits the old way; the endpoint answers with a redirect back.
+  const submitPlain = (form, action) => {
+    if (action) {
+      const old = form.querySelector('input[data-tc-action]');
+      if (old) old.parentNode.removeChild(old);
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = 'action';
+      input.value = action;
+      input.setAttribute('data-tc-action', '');
+      form.appendChild(input);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  };
+
+  banner.addEventListener('click', (event) => {
+    const t = event.target;
+    const button = t instanceof Element && t.closest('button[type="submit"]');
+    if (button) clicked = button;
+  });
+
+  banner.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    let action = null;
+    let body;
+    if (form.classList.contains('tc-choices')) {
+      const boxes = Array.from(form.querySelectorAll('input[name="granted"]'));
+      body = { action: 'custom', granted: boxes.filter((b) => b.checked && !b.disabled).map((b) => b.value), source: 'banner' };
+    } else {
+      let submitter = event.submitter;
+      if (!submitter && clicked && form.contains(clicked)) submitter = clicked;
+      // Button unknown: let the browser submit natively, with the button's value.
+      if (!submitter || !submitter.value) return;
+      action = submitter.value;
+      body = { action, source: 'banner' };
+    }
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    let response = null;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (e) { /* network error */ }
+    busy = false;
+    if (!response || !response.ok) return submitPlain(form, action);
+    let data;
+    try {
+      data = await response.json();
+    } catch (e) {
+      return window.location.reload(); // saved, but the answer is unreadable
+    }
+    const granted = apply(data);
+    if (status) {
+      status.textContent = status.getAttribute('data-tc-saved') || '';
+      clearTimeout(timer);
+      timer = setTimeout(() => { status.textContent = ''; }, 6000);
+    }
+    banner.hidden = true;
+    if (details) details.open = false;
+    document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted } }));
+    close();
+  });
+
+  // Escape closes without recording anything: silence is refusal.
+  banner.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !banner.hidden) close();
+  });
+
+  if (reopen) {
+    reopen.addEventListener('click', (event) => {
+      event.preventDefault();
+      open();
+    });
+  }
+
+  if (!banner.hidden) open();
+})();

@@ -1,0 +1,235 @@
+//! A small axum site behind a [`ConsentLayer`]: one page that tries to set a session,
+//! a preference, an analytics and a marketing cookie on every response, shows which
+//! cookies the app actually received, and carries the consent banner (Accept all,
+//! Reject all, Customize, and a permanent "Cookie settings" link). The banner works
+//! with and without JavaScript.
+//!
+//! Run it:
+//!
+//! ```text
+//! cargo run --example demo            # PORT=8080 to change the port
+//! ```
+//!
+//! and open <http://127.0.0.1:3000>, or try it with curl. Without a consent decision
+//! only the necessary `session` cookie reaches the app, and the layer deletes the
+//! tracking cookies the browser claims to hold:
+//!
+//! ```text
+//! curl -i -H 'Cookie: session=1; _ga=GA1.2.3; _fbp=fb.1.2' http://127.0.0.1:3000/
+//! ```
+//!
+//! The page lists only `session`; the response carries `Set-Cookie: _ga=; Max-Age=0…`
+//! and `Set-Cookie: _fbp=; Max-Age=0…`, and neither the app's `_ga=GA1…` nor its
+//! `theme=dark`. Accept everything with a cookie jar, then ask again:
+//!
+//! ```text
+//! curl -c jar -b jar -H 'Sec-Fetch-Site: same-origin' -d action=accept_all http://127.0.0.1:3000/_consent
+//! curl -i -c jar -b jar http://127.0.0.1:3000/
+//! ```
+//!
+//! Now all four cookies are set and sent back.
+//!
+//! The consent cookie is signed with `CONSENT_SECRET` (32 bytes or more); without it
+//! the demo draws a random secret, so choices are forgotten when it restarts.
+
+use std::error::Error;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::HeaderMap;
+use axum::response::{AppendHeaders, Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use tower_consent::{Category, Consent, ConsentBanner, ConsentLayer};
+use tracing_subscriber::EnvFilter;
+
+const DEFAULT_PORT: u16 = 3000;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let port = match std::env::var("PORT") {
+        Ok(text) => text
+            .parse::<u16>()
+            .map_err(|e| format!("PORT must be a port number, got {text:?}: {e}"))?,
+        Err(_) => DEFAULT_PORT,
+    };
+
+    let consent = ConsentLayer::builder()
+        .secret(secret()?)
+        // The demo runs over plain http://127.0.0.1, where browsers refuse `Secure`
+        // cookies (and the `__Host-` name that needs them). In production keep the
+        // default `secure(true)`.
+        .secure(false)
+        .necessary(["session"])
+        .preferences(["theme"])
+        .analytics(["_ga", "_ga_*"])
+        .marketing(["_fbp"])
+        .known_trackers()
+        .build()?;
+
+    let app = Router::new().route("/", get(page)).layer(consent);
+
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e} (set PORT to use another port)"))?;
+    println!("tower-consent demo listening on http://{addr}");
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+/// The signing secret: `CONSENT_SECRET`, or 32 fresh random bytes.
+fn secret() -> Result<Vec<u8>, Box<dyn Error>> {
+    if let Ok(secret) = std::env::var("CONSENT_SECRET") {
+        if secret.len() < 32 {
+            return Err(format!(
+                "CONSENT_SECRET must be at least 32 bytes, it has {}",
+                secret.len()
+            )
+            .into());
+        }
+        return Ok(secret.into_bytes());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a secret: {e}"))?;
+    println!(
+        "CONSENT_SECRET is not set: generated a random secret; \
+         consent choices reset when the demo restarts"
+    );
+    Ok(bytes.to_vec())
+}
+
+/// The cookies the app tries to set on every page; the layer removes those the
+/// visitor has not consented to.
+const APP_COOKIES: [&str; 4] = [
+    "session=demo-session; Path=/; HttpOnly",
+    "theme=dark; Path=/",
+    "_ga=GA1.1.12345.67890; Path=/; Max-Age=31536000",
+    // HttpOnly: scripts cannot delete it, the layer can.
+    "_fbp=fb.1.1700000000.1234; Path=/; Max-Age=7776000; HttpOnly",
+];
+
+async fn page(consent: Consent, banner: ConsentBanner, headers: HeaderMap) -> impl IntoResponse {
+    let set_cookies = AppendHeaders(APP_COOKIES.map(|value| (SET_COOKIE, value)));
+    (set_cookies, Html(render(&consent, &banner, &headers)))
+}
+
+const STYLE: &str = "\
+body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td code { word-break: break-all; }
+footer { margin: 2rem 0 8rem; }
+";
+
+fn render(consent: &Consent, banner: &ConsentBanner, headers: &HeaderMap) -> String {
+    let mut rows = String::new();
+    for header in headers.get_all(COOKIE) {
+        // Non-UTF-8 bytes are shown replaced, never trusted.
+        let text = String::from_utf8_lossy(header.as_bytes());
+        for pair in text.split(';') {
+            let pair = pair.trim();
+            if pair.is_empty() {
+                continue;
+            }
+            let (name, value) = pair.split_once('=').unwrap_or(("", pair));
+            let _ = write!(
+                rows,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                escape(name.trim()),
+                escape(value.trim())
+            );
+        }
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=2><em>none</em></td></tr>");
+    }
+
+    let granted = consent
+        .granted()
+        .map(Category::key)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let id = consent
+        .id()
+        .map_or_else(|| "—".to_owned(), |id| id.to_string());
+    let source = consent.source().map_or("—", |source| source.as_str());
+    let decided = if consent.decided() {
+        "yes"
+    } else {
+        "no — only necessary cookies pass"
+    };
+
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>tower-consent demo</title>
+<style>
+{style}</style>
+</head>
+<body>
+<h1>tower-consent demo</h1>
+<p>Every response of this page tries to set four cookies: <code>session</code> (necessary),
+<code>theme</code> (preferences), <code>_ga</code> (analytics) and <code>_fbp</code> (marketing).
+The consent layer strips the <code>Set-Cookie</code> headers of categories you have not
+accepted, removes those cookies from requests before the app sees them, and deletes them
+from your browser.</p>
+
+<h2>Cookies your browser sent that the app received</h2>
+<table>
+<thead><tr><th>Name</th><th>Value</th></tr></thead>
+<tbody id="received">{rows}</tbody>
+</table>
+
+<h2>Current consent</h2>
+<table>
+<tbody>
+<tr><th>Decided</th><td>{decided}</td></tr>
+<tr><th>Granted categories</th><td>{granted}</td></tr>
+<tr><th>Consent id</th><td><code>{id}</code></td></tr>
+<tr><th>Policy revision</th><td>{revision}</td></tr>
+<tr><th>Source</th><td>{source}</td></tr>
+</tbody>
+</table>
+
+<p>Change your choice at any time with the “Cookie settings” link below.</p>
+<footer>{banner}</footer>
+</body>
+</html>
+"#,
+        style = STYLE,
+        rows = rows,
+        decided = decided,
+        granted = escape(&granted),
+        id = escape(&id),
+        revision = consent.revision(),
+        source = escape(source),
+        banner = banner,
+    )
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

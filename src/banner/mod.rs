@@ -1,0 +1,13 @@
+//! The consent banner: texts, language choice and HTML rendering.
+//!
+//! The banner works without JavaScript: its buttons are plain `<form method="post">`
+//! submissions to the consent endpoint, answered with `303 See Other`, and the
+//! per-category settings sit in a native `<details>` disclosure. `banner.js` only
+//! enhances it: choices go through `fetch`, the banner closes without a reload, and a
+//! `consent:change` event announces the granted categories.
+
+mod render;
+mod texts;
+
+pub(crate) use self::render::{render, render_page, BannerView, CategoryView};
+pub use self::texts::{BannerTexts, CategoryText};

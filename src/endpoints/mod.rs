@@ -1,0 +1,345 @@
+//! The consent endpoints the layer answers itself, before the app sees the request.
+//!
+//! | Request | Answer |
+//! | --- | --- |
+//! | `GET {prefix}` | the consent state as JSON |
+//! | `POST {prefix}` | records a choice (JSON → `200` with the new state; form → `303` back) |
+//! | `DELETE {prefix}` | withdraws consent (`200` with the new state) |
+//! | `GET {prefix}/banner` | the banner as an HTML fragment |
+//! | `GET {prefix}/settings` | a page with the banner open (the no-JavaScript settings) |
+//! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
+//! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
+//!
+//! State-changing requests must come from the same origin (see [`csrf`]); bad input is a
+//! `4xx` JSON error and records nothing.
+
+mod assets;
+pub(crate) mod choice_request;
+mod csrf;
+mod problem;
+mod state;
+
+use bytes::Bytes;
+use http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, LOCATION, VARY};
+use http::request::Parts;
+use http::{HeaderValue, Method, Response, StatusCode};
+
+use self::assets::Asset;
+use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
+use self::problem::Problem;
+use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::consent::Decision;
+use crate::future::RequestState;
+use crate::language::negotiate;
+use crate::{BuildError, Consent};
+
+pub(crate) use self::csrf::is_valid_origin;
+
+/// The path of the GPC support document.
+const GPC_JSON: &str = "/.well-known/gpc.json";
+
+/// Endpoint settings, fixed at build time.
+#[derive(Debug)]
+pub(crate) struct Endpoints {
+    prefix: String,
+    allowed_origins: Vec<String>,
+    /// Banner texts by language tag; `default_language` indexes it.
+    texts: Vec<(String, BannerTexts)>,
+    default_language: usize,
+    gpc_last_update: Option<String>,
+    asset_version: String,
+}
+
+impl Endpoints {
+    pub(crate) fn new(
+        prefix: String,
+        allowed_origins: Vec<String>,
+        texts: Vec<(String, BannerTexts)>,
+        default_language: usize,
+        gpc_last_update: Option<String>,
+    ) -> Self {
+        Self {
+            prefix,
+            allowed_origins,
+            texts,
+            default_language,
+            gpc_last_update,
+            asset_version: assets::version(),
+        }
+    }
+
+    /// The endpoint `path` names, if any.
+    pub(crate) fn route(&self, path: &str, honour_gpc: bool) -> Option<Endpoint> {
+        if path == GPC_JSON && honour_gpc {
+            return Some(Endpoint::GpcJson);
+        }
+        let rest = path.strip_prefix(self.prefix.as_str())?;
+        Some(match rest {
+            "" => Endpoint::Consent,
+            "/banner" => Endpoint::Banner,
+            "/settings" => Endpoint::Settings,
+            "/banner.js" => Endpoint::Asset(Asset::Script),
+            "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
+            _ if rest.starts_with('/') => Endpoint::NotFound,
+            _ => return None,
+        })
+    }
+
+    /// The banner language for a request's `Accept-Language`: an index of the texts.
+    pub(crate) fn language(&self, accept_language: Option<&HeaderValue>) -> usize {
+        negotiate(
+            accept_language,
+            self.texts.iter().map(|(tag, _)| tag.as_str()),
+            self.default_language,
+        )
+    }
+
+    /// The banner for `consent`, in `language` (an index of the texts), sending form
+    /// submissions back to `return_to`; a whole page when `page`.
+    pub(crate) fn banner(
+        &self,
+        consent: &Consent,
+        language: usize,
+        return_to: &str,
+        page: bool,
+    ) -> String {
+        let (tag, texts) = &self.texts[language];
+        let categories = &consent.config().categories;
+        let views: Vec<CategoryView<'_>> = consent
+            .config()
+            .categories
+            .each()
+            .map(|category| {
+                let (label, description) = categories.text(category, texts);
+                CategoryView {
+                    key: category.key(),
+                    label,
+                    description,
+                    required: category.is_necessary(),
+                    granted: consent.allows(category),
+                }
+            })
+            .collect();
+        let view = BannerView {
+            texts,
+            language: tag,
+            categories: &views,
+            open: consent.needs_banner(),
+            withdraw: consent.granted().any(|c| !c.is_necessary()),
+            gpc_applied: consent.gpc_applied(),
+            endpoint: &self.prefix,
+            return_to: same_site_path(return_to),
+            asset_version: &self.asset_version,
+        };
+        if page {
+            banner::render_page(&view)
+        } else {
+            banner::render(&view)
+        }
+    }
+}
+
+/// What a request to the endpoints asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `{prefix}`: read, record or withdraw.
+    Consent,
+    Banner,
+    Settings,
+    Asset(Asset),
+    GpcJson,
+    NotFound,
+}
+
+impl Endpoint {
+    /// Whether answering needs the request body.
+    pub(crate) fn needs_body(self, method: &Method) -> bool {
+        self == Endpoint::Consent && method == Method::POST
+    }
+}
+
+/// The request body of an endpoint request, as far as it was read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BodyRead<'a> {
+    /// The whole body (empty when the endpoint needs none).
+    Read(&'a [u8]),
+    /// More than [`MAX_BODY`] bytes.
+    TooLarge,
+    /// The body stream failed.
+    Unreadable,
+}
+
+/// Answers an endpoint request. Returns the response and the decision it records, if
+/// any.
+pub(crate) fn answer(
+    endpoint: Endpoint,
+    parts: &Parts,
+    body: BodyRead<'_>,
+    state: &RequestState,
+) -> (Response<Bytes>, Option<Decision>) {
+    match respond(endpoint, parts, body, state) {
+        Ok(answer) => answer,
+        Err(problem) => (problem.into_response(), None),
+    }
+}
+
+fn respond(
+    endpoint: Endpoint,
+    parts: &Parts,
+    body: BodyRead<'_>,
+    state: &RequestState,
+) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+    let consent = state.consent();
+    let endpoints = &consent.config().endpoints;
+    let reading = parts.method == Method::GET || parts.method == Method::HEAD;
+    let answer = match endpoint {
+        Endpoint::NotFound => return Err(Problem::not_found()),
+        Endpoint::Consent if reading => {
+            let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
+            let json = state_json(consent, endpoints, language);
+            (json_response(StatusCode::OK, json), None)
+        }
+        Endpoint::Consent if parts.method == Method::POST => {
+            csrf::check(parts, &endpoints.allowed_origins).map_err(forbidden)?;
+            let body = match body {
+                BodyRead::Read(body) => body,
+                BodyRead::TooLarge => {
+                    return Err(Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("a choice is at most {MAX_BODY} bytes"),
+                    ))
+                }
+                BodyRead::Unreadable => {
+                    return Err(Problem::bad_request("the request body could not be read"))
+                }
+            };
+            let request = choice_request::parse(parts, body, &consent.config().categories)?;
+            record(parts, state, request)?
+        }
+        Endpoint::Consent if parts.method == Method::DELETE => {
+            csrf::check(parts, &endpoints.allowed_origins).map_err(forbidden)?;
+            let request = ChoiceRequest {
+                choice: crate::Choice::withdraw(),
+                return_to: None,
+            };
+            record(parts, state, request)?
+        }
+        Endpoint::Consent => return Err(Problem::method_not_allowed("GET, HEAD, POST, DELETE")),
+        _ if !reading => return Err(Problem::method_not_allowed("GET, HEAD")),
+        Endpoint::Banner | Endpoint::Settings => {
+            let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
+            let return_to = query_param(parts, "return_to").unwrap_or_else(|| "/".to_owned());
+            let html = endpoints.banner(
+                consent,
+                language,
+                &return_to,
+                endpoint == Endpoint::Settings,
+            );
+            let mut response = Response::new(Bytes::from(html));
+            let headers = response.headers_mut();
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.append(VARY, HeaderValue::from_static("accept-language"));
+            (response, None)
+        }
+        Endpoint::Asset(asset) => (
+            assets::respond(asset, parts, &endpoints.asset_version),
+            None,
+        ),
+        Endpoint::GpcJson => {
+            let json = crate::gpc::well_known_json(endpoints.gpc_last_update.as_deref());
+            let mut response = json_response(StatusCode::OK, json);
+            response.headers_mut().insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+            (response, None)
+        }
+    };
+    Ok(answer)
+}
+
+/// Records a parsed choice: JSON requests get the new state, forms a `303` back.
+fn record(
+    parts: &Parts,
+    state: &RequestState,
+    request: ChoiceRequest,
+) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+    let decision = state.decide(&request.choice).ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_randomness",
+            "the server could not draw a consent id; try again",
+        )
+    })?;
+    let response = match request.return_to {
+        Some(return_to) => {
+            let mut response = Response::new(Bytes::new());
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            let location = HeaderValue::from_str(same_site_path(&return_to))
+                .unwrap_or(HeaderValue::from_static("/"));
+            response.headers_mut().insert(LOCATION, location);
+            response
+        }
+        None => {
+            let consent = state.consent().with_decision(decision);
+            let endpoints = &consent.config().endpoints;
+            let json = state_json(
+                &consent,
+                endpoints,
+                endpoints.language(parts.headers.get(ACCEPT_LANGUAGE)),
+            );
+            json_response(StatusCode::OK, json)
+        }
+    };
+    Ok((response, Some(decision)))
+}
+
+fn state_json(consent: &Consent, endpoints: &Endpoints, language: usize) -> String {
+    let (tag, texts) = &endpoints.texts[language];
+    state::to_json(consent, tag, texts)
+}
+
+fn json_response(status: StatusCode, json: String) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(json));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn forbidden(reason: csrf::Refusal) -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+        format!("{reason}: consent can only be changed from this site"),
+    )
+}
+
+fn query_param(parts: &Parts, name: &str) -> Option<String> {
+    let query = parts.uri.query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Checks an endpoint prefix when the layer is built.
+pub(crate) fn validate_prefix(prefix: &str) -> Result<(), BuildError> {
+    let valid = prefix.len() > 1
+        && prefix.starts_with('/')
+        && !prefix.ends_with('/')
+        && !prefix.contains("//")
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-._~".contains(&b));
+    if valid {
+        Ok(())
+    } else {
+        Err(BuildError::InvalidPrefix(prefix.to_owned()))
+    }
+}
