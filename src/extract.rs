@@ -110,7 +110,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ConsentBanner {
             .extensions
             .get::<Consent>()
             .ok_or(MissingConsentLayer)?;
-        Ok(Self(consent.banner_html(&parts.uri, &parts.headers)))
+        Ok(Self(consent.banner_html(&parts.headers)))
     }
 }
 

@@ -79,7 +79,8 @@ where
         } else {
             None
         };
-        let consent = Consent::new(pending.or(read), gpc, config.clone());
+        let page = request.uri().path_and_query().cloned();
+        let consent = Consent::new(pending.or(read), gpc, page, config.clone());
         let (cookies, filtered) = gate::filter_request(
             request.headers_mut(),
             &config.classifier,

@@ -80,3 +80,20 @@ async fn a_missing_layer_is_a_clear_500() {
     let response = app.oneshot(get_request("/maybe", None)).await.unwrap();
     assert_eq!(body_text(response).await, "no layer");
 }
+
+#[tokio::test]
+async fn the_banner_returns_to_the_full_path_under_nested_routers() {
+    async fn cart(banner: tower_consent::ConsentBanner) -> String {
+        banner.into_string()
+    }
+    let app = Router::new()
+        .nest("/shop", Router::new().route("/cart", get(cart)))
+        .layer(common::layer());
+    let response = app
+        .oneshot(get_request("/shop/cart?x=1", None))
+        .await
+        .unwrap();
+    let html = body_text(response).await;
+    assert!(html.contains("value=\"/shop/cart?x=1\""), "{html}");
+    assert!(html.contains("return_to=%2Fshop%2Fcart%3Fx%3D1"), "{html}");
+}

@@ -114,17 +114,19 @@ impl ConsentCookie {
         })
     }
 
+    /// `payload` signed with the current key: `base64(HMAC-SHA256) ‖ payload`.
+    pub(crate) fn sign(&self, payload: String) -> String {
+        let mut jar = CookieJar::new();
+        jar.signed_mut(&self.keys[0])
+            .add(Cookie::new(self.name.clone(), payload));
+        jar.get(&self.name)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default()
+    }
+
     /// The `Set-Cookie` value carrying `decision`, signed with the current key.
     pub(crate) fn encode(&self, decision: &Decision, categories: &Categories) -> HeaderValue {
-        let mut jar = CookieJar::new();
-        jar.signed_mut(&self.keys[0]).add(Cookie::new(
-            self.name.clone(),
-            payload(decision, categories),
-        ));
-        let signed = jar
-            .get(&self.name)
-            .map(|cookie| cookie.value().to_owned())
-            .unwrap_or_default();
+        let signed = self.sign(payload(decision, categories));
         let lifetime = cookie::time::Duration::seconds(
             i64::try_from(self.lifetime.as_secs()).unwrap_or(i64::MAX),
         );

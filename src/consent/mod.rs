@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use http::uri::PathAndQuery;
 
 pub use self::choice::Choice;
 use crate::category::{CategoryIndex, CategorySet};
@@ -42,23 +43,37 @@ pub struct Consent {
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
+    /// The path and query the request was for, as the layer saw it (before any router
+    /// stripped a prefix): where the banner's forms send the visitor back to.
+    page: Option<PathAndQuery>,
     config: Arc<Config>,
 }
 
 impl Consent {
-    pub(crate) fn new(decision: Option<Decision>, gpc: bool, config: Arc<Config>) -> Self {
+    pub(crate) fn new(
+        decision: Option<Decision>,
+        gpc: bool,
+        page: Option<PathAndQuery>,
+        config: Arc<Config>,
+    ) -> Self {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
             decision,
             granted,
             gpc,
+            page,
             config,
         }
     }
 
     /// The same request's consent after `decision` was recorded.
     pub(crate) fn with_decision(&self, decision: Decision) -> Self {
-        Self::new(Some(decision), self.gpc, self.config.clone())
+        Self::new(
+            Some(decision),
+            self.gpc,
+            self.page.clone(),
+            self.config.clone(),
+        )
     }
 
     pub(crate) fn decision(&self) -> Option<&Decision> {
@@ -175,22 +190,23 @@ impl Consent {
         self.gpc && self.config.honour_gpc && !explicit_opt_in
     }
 
-    /// The consent banner for a page of the app, as an HTML fragment to put in the
-    /// page's `<body>`: the dialog (open while there is no decision) and the permanent
-    /// "Cookie settings" link. It works without JavaScript; forms send the visitor back
-    /// to `uri`'s path, and the language follows `headers`' `Accept-Language`. With
-    /// axum, the [`ConsentBanner`](crate::ConsentBanner) extractor does this for you.
+    /// The consent banner for the page this request asks for, as an HTML fragment to
+    /// put in the page's `<body>`: the dialog (open while there is no decision) and the
+    /// permanent "Cookie settings" link. It works without JavaScript: its forms send the
+    /// visitor back to the requested path (as the layer saw it, so also under nested
+    /// routers). The language follows the request's `Accept-Language`. With axum, the
+    /// [`ConsentBanner`](crate::ConsentBanner) extractor does this for you.
     ///
     /// ```
     /// # use tower_consent::Consent;
     /// fn page(consent: &Consent, request: &http::request::Parts) -> String {
-    ///     format!("<main>…</main>{}", consent.banner_html(&request.uri, &request.headers))
+    ///     format!("<main>…</main>{}", consent.banner_html(&request.headers))
     /// }
     /// ```
-    pub fn banner_html(&self, uri: &http::Uri, headers: &http::HeaderMap) -> String {
+    pub fn banner_html(&self, headers: &http::HeaderMap) -> String {
         let endpoints = &self.config.endpoints;
         let language = endpoints.language(headers.get(http::header::ACCEPT_LANGUAGE));
-        let return_to = uri.path_and_query().map_or("/", |p| p.as_str());
+        let return_to = self.page.as_ref().map_or("/", PathAndQuery::as_str);
         endpoints.banner(self, language, return_to, false)
     }
 
