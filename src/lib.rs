@@ -82,6 +82,9 @@ mod error;
 #[cfg(feature = "axum")]
 mod extract;
 mod future;
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+pub mod fuzz;
 mod gate;
 mod gpc;
 mod language;

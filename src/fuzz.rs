@@ -1,0 +1,171 @@
+//! Entry points of the fuzz targets in `fuzz/`, also replayed over the saved corpus by
+//! `tests/fuzz_corpus.rs`. Each checks invariants, not just the absence of panics.
+//!
+//! Not a public API: compiled only with the hidden `__fuzz` feature.
+
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::time::Duration;
+
+use http::header::CONTENT_TYPE;
+use http::Request;
+
+use crate::category::{Categories, CategorySet};
+use crate::consent::cookie::{derive_key, ConsentCookie};
+use crate::cookie_header::{
+    cookie_pairs, filter_cookie_header, set_cookie_name, trim_wsp, Filtered, SetCookieName,
+};
+use crate::endpoints::choice_request::{parse, same_site_path};
+use crate::CustomCategory;
+
+/// Unix seconds the consent-cookie target checks expiry against.
+const NOW: u64 = 1_800_000_000;
+
+fn categories() -> Categories {
+    Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")])
+}
+
+/// `Set-Cookie` name extraction: the name a browser stores is trimmed, holds no `;`,
+/// and is exactly the name the server reads back from the `Cookie` pair the browser
+/// sends for it.
+pub fn set_cookie(data: &[u8]) {
+    let SetCookieName::Stored(name) = set_cookie_name(data) else {
+        return;
+    };
+    assert_eq!(trim_wsp(name), name, "stored names are trimmed");
+    assert!(!name.contains(&b';'), "a name never spans attributes");
+    let pair = data.split(|&b| b == b';').next().unwrap_or(&[]);
+    let sent_back: Vec<u8> = match pair.iter().position(|&b| b == b'=') {
+        Some(eq) if !trim_wsp(&pair[..eq]).is_empty() => {
+            [trim_wsp(&pair[..eq]), b"=", trim_wsp(&pair[eq + 1..])].concat()
+        }
+        Some(eq) => trim_wsp(&pair[eq + 1..]).to_vec(),
+        None => trim_wsp(pair).to_vec(),
+    };
+    let read_back = cookie_pairs(&sent_back).next().map(|p| p.name);
+    assert_eq!(
+        read_back,
+        Some(name),
+        "classified as the server will read it"
+    );
+}
+
+/// `Cookie` filtering: the first byte seeds which names are blocked; the output holds
+/// exactly the kept pairs, unchanged and in order, and no blocked name.
+pub fn cookie_filter(data: &[u8]) {
+    let Some((&seed, header)) = data.split_first() else {
+        return;
+    };
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let blocked = |name: &[u8]| hasher.hash_one((seed, name)) % 3 == 0;
+    let pairs: Vec<_> = cookie_pairs(header).collect();
+    let kept: Vec<&[u8]> = pairs
+        .iter()
+        .filter(|p| !blocked(p.name))
+        .map(|p| p.raw)
+        .collect();
+    let filtered = filter_cookie_header(header, |p| !blocked(p.name));
+    match filtered {
+        Filtered::Unchanged => assert_eq!(kept.len(), pairs.len()),
+        Filtered::Empty => assert!(kept.is_empty() && !pairs.is_empty()),
+        Filtered::Rewritten(out) => {
+            let out_pairs: Vec<&[u8]> = cookie_pairs(&out).map(|p| p.raw).collect();
+            assert_eq!(out_pairs, kept);
+            assert!(cookie_pairs(&out).all(|p| !blocked(p.name)));
+        }
+    }
+}
+
+/// Consent-cookie verification: with the first byte even the rest is a cookie value,
+/// which may decode only if it carries the MAC of its payload; otherwise the rest is a
+/// payload signed with the right key, which may grant only categories it names.
+pub fn consent_cookie(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let categories = categories();
+    let cookie = ConsentCookie::new(
+        "consent".to_owned(),
+        vec![derive_key(&[7; 32])],
+        true,
+        Duration::from_secs(3600),
+        1,
+    );
+    if mode % 2 == 0 {
+        if cookie.decode(rest, &categories, NOW).is_some() {
+            let text = std::str::from_utf8(rest).expect("a decoded value is UTF-8");
+            let (mac, payload) = text.split_at(44);
+            let genuine = cookie.sign(payload.to_owned());
+            assert_eq!(
+                mac_bytes(mac),
+                mac_bytes(&genuine[..44]),
+                "forged MAC accepted"
+            );
+        }
+        return;
+    }
+    let Ok(payload) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let signed = cookie.sign(payload.to_owned());
+    if let Some(decision) = cookie.decode(signed.as_bytes(), &categories, NOW) {
+        let named = payload.rsplit(':').next().unwrap_or("");
+        let allowed = named
+            .split('+')
+            .filter_map(|key| categories.index_of_key(key))
+            .fold(CategorySet::NECESSARY, CategorySet::with);
+        assert_eq!(decision.granted, allowed);
+        assert_eq!(decision.revision, 1);
+        assert!(decision.decided_at <= NOW + 300 && decision.decided_at + 3600 > NOW);
+    }
+}
+
+fn mac_bytes(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap_or_default()
+}
+
+/// Choice request parsing: the first byte picks the content type; a parsed choice only
+/// names declared categories and only ever redirects within the site.
+pub fn choice_request(data: &[u8]) {
+    let Some((&kind, body)) = data.split_first() else {
+        return;
+    };
+    let content_type = match kind % 3 {
+        0 => "application/json",
+        1 => "application/x-www-form-urlencoded",
+        _ => "text/plain",
+    };
+    let Ok(request) = Request::post("/_consent")
+        .header(CONTENT_TYPE, content_type)
+        .body(())
+    else {
+        return;
+    };
+    let parts = request.into_parts().0;
+    let categories = categories();
+    if let Ok(parsed) = parse(&parts, body, &categories) {
+        assert!(kind % 3 != 2, "only JSON and forms are read");
+        assert!(parsed.choice.granted(&categories).iter().all(|i| i < 5));
+        if let Some(return_to) = parsed.return_to {
+            let target = same_site_path(&return_to);
+            assert!(target.starts_with('/') && !target.starts_with("//"));
+            assert!(!target.starts_with("/\\") && !target.bytes().any(|b| b.is_ascii_control()));
+        }
+    }
+}
+
+/// A consent-cookie value carrying `payload`, signed for a layer built with `secret`:
+/// lets tests forge cookies a real layer would have to refuse (future timestamps,
+/// foreign revisions) without waiting for the clock.
+pub fn signed_consent_value(secret: &[u8], payload: &str) -> String {
+    ConsentCookie::new(
+        "consent".to_owned(),
+        vec![derive_key(secret)],
+        true,
+        Duration::from_secs(1),
+        0,
+    )
+    .sign(payload.to_owned())
+}
