@@ -1,0 +1,219 @@
+//! Heap allocations on the request and response path (issue #4).
+//!
+//! The counting global allocator comes from the `allocation-counter` dev-dependency: it
+//! wraps `std::alloc::System` and counts, per thread, only inside
+//! `allocation_counter::measure`. (This crate forbids `unsafe_code`, so it cannot
+//! implement `GlobalAlloc` itself.) Every allocator call counts, a `realloc` included.
+//!
+//! Each case sends one request through a `ConsentLayer` and polls the response future
+//! once with a no-op waker: no executor, no other thread. The inner service allocates
+//! nothing: it hands out a response built before the measurement. The request is built
+//! before it too, from `HeaderValue::from_static` values; cloning those (as the layer
+//! does to remember the `Cookie` headers for purging) shares the bytes, as it does for
+//! the values hyper parses off the wire. Every case runs once before it is measured, so
+//! one-time initialisation (thread-locals, `tracing` call sites) is not counted.
+//!
+//! These numbers document the status quo, they are not a goal: when the hot path
+//! allocates less, lower them.
+
+use std::convert::Infallible;
+use std::future::{ready, Future, Ready};
+use std::pin::pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, VARY};
+use http::{HeaderValue, Request, Response};
+use http_body_util::{Empty, Full};
+use tower::{Layer, Service};
+use tower_consent::{Choice, ConsentLayer};
+
+type Req = Request<Empty<Bytes>>;
+type Res = Response<Full<Bytes>>;
+
+const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+
+const FIVE_COOKIES: &str = "session=s3cr3t-session-id; csrftoken=c5rf-t0k3n; theme=dark; \
+                            _ga=GA1.2.123456789.1700000000; _fbp=fb.1.1700000000.987654321";
+
+const SET_3: [&str; 3] = [
+    "theme=light; Path=/; Max-Age=31536000",
+    "_ga=GA1.2.555.666; Path=/; Max-Age=63072000",
+    "_fbp=fb.1.777.888; Path=/; Max-Age=7776000",
+];
+
+fn layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .necessary(["session", "csrftoken"])
+        .preferences(["theme", "lang"])
+        .analytics(["_ga", "_ga_*", "_gid"])
+        .marketing(["_fbp", "fr"])
+        .known_trackers()
+        .build()
+        .expect("valid configuration")
+}
+
+/// The application: answers the response it was given, allocating nothing.
+#[derive(Default)]
+struct Prepared(Option<Res>);
+
+impl Service<Req> for Prepared {
+    type Response = Res;
+    type Error = Infallible;
+    type Future = Ready<Result<Res, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _request: Req) -> Self::Future {
+        ready(Ok(self.0.take().expect("a prepared response")))
+    }
+}
+
+/// A small response as an app would send it: a content type and `set_cookies`.
+fn response(set_cookies: &[&'static str]) -> Res {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"hello, world")));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    for value in set_cookies {
+        headers.append(SET_COOKIE, HeaderValue::from_static(value));
+    }
+    response
+}
+
+fn request(cookie: Option<&'static str>) -> Req {
+    let mut request = Request::new(Empty::new());
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert(COOKIE, HeaderValue::from_static(cookie));
+    }
+    request
+}
+
+/// Polls `service` ready and its response future once; both must be ready at once.
+fn drive<S: Service<Req>>(service: &mut S, request: Req) -> S::Response {
+    let mut cx = Context::from_waker(futures::task::noop_waker_ref());
+    let Poll::Ready(Ok(())) = service.poll_ready(&mut cx) else {
+        panic!("the service is always ready");
+    };
+    let future = pin!(service.call(request));
+    let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
+        panic!("the response is ready at once");
+    };
+    response
+}
+
+/// The allocations of one request and response through `service`, and the response.
+fn count<S: Service<Req>>(service: &mut S, request: Req) -> (u64, S::Response) {
+    let mut response = None;
+    let info = allocation_counter::measure(|| response = Some(drive(service, request)));
+    (info.count_total, response.expect("the request was driven"))
+}
+
+/// A valid consent cookie (`name=value`) recording `choice`, as the layer sets it.
+fn consent_cookie(layer: &ConsentLayer, choice: Choice) -> String {
+    let mut service = layer.layer(Prepared::default());
+    let mut response = response(&[]);
+    response.extensions_mut().insert(choice);
+    service.get_mut().0 = Some(response);
+    let response = drive(&mut service, request(None));
+    let header = response
+        .headers()
+        .get(SET_COOKIE)
+        .expect("a consent cookie");
+    let text = header.to_str().expect("ASCII");
+    text.split(';').next().expect("a pair").to_owned()
+}
+
+/// What the bare app and the layered app allocate for the same request and response,
+/// each measured on its second run; and the layered response.
+fn measure(
+    cookie: Option<&'static str>,
+    set_cookies: &[&'static str],
+) -> (u64, u64, Response<tower_consent::ConsentBody<Full<Bytes>>>) {
+    let mut bare = Prepared::default();
+    let mut layered = layer().layer(Prepared::default());
+    let mut results = None;
+    for _warm_up_then_measure in 0..2 {
+        bare.0 = Some(response(set_cookies));
+        let (bare_count, _) = count(&mut bare, request(cookie));
+        layered.get_mut().0 = Some(response(set_cookies));
+        let (layer_count, response) = count(&mut layered, request(cookie));
+        results = Some((bare_count, layer_count, response));
+    }
+    results.expect("measured")
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn allocations_per_request() {
+    let all = consent_cookie(&layer(), Choice::accept_all());
+    let necessary = consent_cookie(&layer(), Choice::reject_all());
+
+    // No cookie in the request, none set by the app. The layer adds 3 allocations, all
+    // for putting `Consent` into the request's `http::Extensions`: the boxed map
+    // (`Option<Box<AnyMap>>` is created on first insert), the map's hash table, and the
+    // `Box<dyn AnyClone>` holding the value. `Vary: cookie` is a static value appended
+    // within the response map's capacity.
+    let (bare, layered, response) = measure(None, &[]);
+    assert_eq!(bare, 0, "the inner service must not allocate");
+    assert_eq!(response.headers()[VARY], "cookie");
+    assert_eq!(layered - bare, 3, "no cookies");
+
+    // Nothing stripped: 5 granted cookies + a valid accept-all consent cookie, 3 granted
+    // `Set-Cookie`. The layer adds 7 allocations:
+    // - 3 for `Extensions::insert`, as above;
+    // - 4 to verify the consent cookie through the `cookie` crate's `SignedJar`
+    //   (src/consent/cookie.rs `verify`): `Cookie::new("", value.to_owned())` copies the
+    //   value; `SignedJar::verify` base64-decodes the 32-byte MAC into a `Vec` and
+    //   copies the verified payload into a `String` (`value.to_string()`), which
+    //   `verify` copies once more (`cookie.value().to_owned()`).
+    // Classification (hash map + trie lookups), `Cookie` filtering (nothing removed:
+    // no rewrite), keeping the `Cookie` header for purging (a `Bytes` refcount, and
+    // `RequestCookies` only allocates for a second `Cookie` header), `Set-Cookie`
+    // stripping (nothing stripped: no rebuild) and payload parsing allocate nothing.
+    let with_all = leak(format!("{FIVE_COOKIES}; {all}"));
+    let (bare, layered, response) = measure(Some(with_all), &SET_3);
+    assert_eq!(bare, 0, "the inner service must not allocate");
+    assert_eq!(
+        response.headers().get_all(SET_COOKIE).iter().count(),
+        3,
+        "nothing is stripped or purged under accept-all"
+    );
+    assert_eq!(layered - bare, 7, "nothing stripped");
+
+    // For the record, the refusing path: a valid necessary-only consent cookie, so 3 of
+    // the 5 request cookies are dropped and purged and all 3 `Set-Cookie` stripped. The
+    // layer adds 17 allocations: the 7 above, and
+    // - 3 to rewrite the `Cookie` header (src/gate.rs `filter_request`):
+    //   `filter_cookie_header`'s output `Vec`, the `Vec<Filtered>` of per-header results
+    //   (allocated even for a single header), and `HeaderValue::from_bytes`, which copies
+    //   the output once more;
+    // - 0 to strip: every `Set-Cookie` goes, so the `Vec` of kept values stays empty
+    //   (1 allocation when some are kept);
+    // - 7 to purge (src/gate.rs `purge`): the `purged` names `Vec` (1), and per deleted
+    //   cookie the deletion text's `Vec` and its copy by `HeaderValue::from_bytes` (2 x 3).
+    //   The 3 deletions are appended within the capacity the app's 3 `Set-Cookie` left.
+    let with_necessary = leak(format!("{FIVE_COOKIES}; {necessary}"));
+    let (bare, layered, response) = measure(Some(with_necessary), &SET_3);
+    assert_eq!(bare, 0, "the inner service must not allocate");
+    let deletions = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter(|v| v.to_str().is_ok_and(|v| v.contains("Max-Age=0")))
+        .count();
+    assert_eq!(deletions, 3, "theme, _ga and _fbp are purged");
+    assert_eq!(
+        response.headers().get_all(SET_COOKIE).iter().count(),
+        3,
+        "the app's 3 Set-Cookie are stripped"
+    );
+    assert_eq!(layered - bare, 17, "strip and purge");
+}
