@@ -1,5 +1,7 @@
 //! Enforcement: filtering request cookies, stripping `Set-Cookie`, purging, `Vary`.
 
+use std::collections::HashSet;
+
 use http::header::{COOKIE, SET_COOKIE, VARY};
 use http::{HeaderMap, HeaderValue};
 
@@ -140,34 +142,42 @@ pub(crate) fn purge(
     classifier: &Classifier,
     granted: CategorySet,
 ) {
-    let mut purged: Vec<&[u8]> = Vec::new();
-    for value in request.iter() {
-        for pair in cookie_pairs(value.as_bytes()) {
-            let class = classifier.classify(pair.name);
-            // A pair with an empty name (`=x`) is no cookie a browser sends, and a
-            // deletion for it (`=; Max-Age=0`) would be ignored.
-            if pair.name.is_empty()
-                || is_granted(class, granted)
-                || purged.contains(&pair.name)
-                || response_sets(headers, pair.name)
-            {
-                continue;
-            }
-            purged.push(pair.name);
-            for scope in classifier.scopes(class.scopes) {
-                if let Some(header) = deletion(&pair, scope) {
-                    headers.append(SET_COOKIE, header);
+    // Read the names the response sets once, and append only after the loop, so the
+    // work stays linear in the number of cookies and `Set-Cookie` headers.
+    let mut deletions = Vec::new();
+    {
+        let set_by_response: HashSet<&[u8]> = headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| match set_cookie_name(value.as_bytes()) {
+                SetCookieName::Stored(name) => Some(name),
+                SetCookieName::Ignored => None,
+            })
+            .collect();
+        let mut purged: HashSet<&[u8]> = HashSet::new();
+        for value in request.iter() {
+            for pair in cookie_pairs(value.as_bytes()) {
+                // A pair with an empty name (`=x`) is no cookie a browser sends, and a
+                // deletion for it (`=; Max-Age=0`) would be ignored.
+                if pair.name.is_empty() || set_by_response.contains(pair.name) {
+                    continue;
                 }
+                let class = classifier.classify(pair.name);
+                if is_granted(class, granted) || !purged.insert(pair.name) {
+                    continue;
+                }
+                deletions.extend(
+                    classifier
+                        .scopes(class.scopes)
+                        .iter()
+                        .filter_map(|scope| deletion(&pair, scope)),
+                );
             }
         }
     }
-}
-
-fn response_sets(headers: &HeaderMap, name: &[u8]) -> bool {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .any(|value| set_cookie_name(value.as_bytes()) == SetCookieName::Stored(name))
+    for header in deletions {
+        headers.append(SET_COOKIE, header);
+    }
 }
 
 /// The `Set-Cookie` value deleting `pair` in `scope`, honouring the `__Host-` and

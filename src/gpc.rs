@@ -5,7 +5,7 @@
 //! wins over an earlier opt-in, unless the visitor granted marketing explicitly while
 //! the signal was being sent.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use crate::category::CategorySet;
 use crate::consent::{Decision, Source};
@@ -16,7 +16,8 @@ const MARKETING: u8 = 3;
 /// Whether the request carries the GPC signal: `Sec-GPC` present, and every such header
 /// exactly `1`.
 pub(crate) fn signal(headers: &HeaderMap) -> bool {
-    let mut values = headers.get_all("sec-gpc").iter().peekable();
+    const SEC_GPC: HeaderName = HeaderName::from_static("sec-gpc");
+    let mut values = headers.get_all(SEC_GPC).iter().peekable();
     values.peek().is_some() && values.all(|value| value.as_bytes() == b"1")
 }
 
