@@ -29,6 +29,12 @@ impl ReportOnce {
         let home = hash as usize % SLOTS;
         for probe in 0..PROBES {
             let slot = &self.slots[(home + probe) % SLOTS];
+            // A plain load answers the common case (already reported) without a write.
+            match slot.load(Ordering::Relaxed) {
+                seen if seen == hash => return false,
+                0 => {}
+                _ => continue,
+            }
             match slot.compare_exchange(0, hash, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => return true,
                 Err(seen) if seen == hash => return false,
