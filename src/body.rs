@@ -11,6 +11,25 @@ pin_project! {
     /// Response body of [`ConsentService`](crate::ConsentService): the inner service's
     /// body, passed through untouched, or a body the layer wrote itself (the consent
     /// endpoints).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Request, Response};
+    /// use tower::ServiceExt;
+    /// use tower_consent::{ConsentBody, ConsentLayer};
+    /// # use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let layer = ConsentLayer::builder().secret([1u8; 32]).build()?;
+    /// let service = layer.layer(tower::service_fn(|_: Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(Response::new(String::from("hi")))
+    /// }));
+    /// let response: Response<ConsentBody<String>> =
+    ///     service.oneshot(Request::new(String::new())).await?;
+    /// # Ok(()) }
+    /// ```
     pub struct ConsentBody<B> {
         #[pin]
         kind: Kind<B>,

@@ -44,11 +44,33 @@ impl<S> ConsentService<S> {
     }
 
     /// The wrapped service, mutably.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// # use tower_layer::Layer;
+    /// let layer = ConsentLayer::builder().secret([1u8; 32]).build()?;
+    /// let mut service = layer.layer(tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }));
+    /// let _inner = service.get_mut();
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.inner
     }
 
     /// Unwraps the inner service.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// # use tower_layer::Layer;
+    /// let layer = ConsentLayer::builder().secret([1u8; 32]).build()?;
+    /// let service = layer.layer(tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }));
+    /// let _inner = service.into_inner();
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
     pub fn into_inner(self) -> S {
         self.inner
     }
