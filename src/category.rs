@@ -148,6 +148,10 @@ impl CategorySet {
         Self(self.0 | 1 << index)
     }
 
+    pub(crate) fn without(self, index: CategoryIndex) -> Self {
+        Self(self.0 & !(1 << index))
+    }
+
     pub(crate) fn contains(self, index: CategoryIndex) -> bool {
         self.0 & (1 << index) != 0
     }
@@ -258,6 +262,7 @@ mod tests {
         assert!(set.contains(0) && set.contains(2) && set.contains(5));
         assert!(!set.contains(1));
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 2, 5]);
+        assert_eq!(set.without(2).iter().collect::<Vec<_>>(), vec![0, 5]);
         assert_eq!(CategorySet::first(64), CategorySet(u64::MAX));
         assert_eq!(CategorySet::first(4).iter().count(), 4);
     }

@@ -7,7 +7,6 @@
 
 use http::{HeaderMap, HeaderName};
 
-use crate::category::CategorySet;
 use crate::consent::{Decision, Source};
 
 /// The index of the marketing category in every configuration.
@@ -30,18 +29,12 @@ pub(crate) fn override_decision(decision: Option<&Decision>, now: u64) -> Option
         return None;
     }
     Some(Decision {
-        granted: without_marketing(decision.granted),
+        granted: decision.granted.without(MARKETING),
         decided_at: now,
         source: Source::Gpc,
         gpc: true,
         ..*decision
     })
-}
-
-fn without_marketing(set: CategorySet) -> CategorySet {
-    set.iter()
-        .filter(|&index| index != MARKETING)
-        .fold(CategorySet::default(), CategorySet::with)
 }
 
 /// The body of `/.well-known/gpc.json`.
@@ -55,6 +48,7 @@ pub(crate) fn well_known_json(last_update: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::category::CategorySet;
     use crate::consent::ConsentId;
     use http::HeaderValue;
 

@@ -28,10 +28,8 @@ pub(crate) fn check(parts: &Parts, allowed_origins: &[String]) -> Result<(), Ref
     {
         return Ok(());
     }
-    let authority = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .ok_or("the Origin is not an http(s) origin of this site")?;
+    let authority =
+        http_authority(origin).ok_or("the Origin is not an http(s) origin of this site")?;
     let host = parts
         .headers
         .get(HOST)
@@ -45,12 +43,16 @@ pub(crate) fn check(parts: &Parts, allowed_origins: &[String]) -> Result<(), Ref
     }
 }
 
-/// Checks an allowed origin when the layer is built: `scheme://host[:port]`.
-pub(crate) fn is_valid_origin(origin: &str) -> bool {
-    let Some(authority) = origin
+/// The `host[:port]` of an `http://` or `https://` origin.
+fn http_authority(origin: &str) -> Option<&str> {
+    origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))
-    else {
+}
+
+/// Checks an allowed origin when the layer is built: `scheme://host[:port]`.
+pub(crate) fn is_valid_origin(origin: &str) -> bool {
+    let Some(authority) = http_authority(origin) else {
         return false;
     };
     !authority.is_empty()

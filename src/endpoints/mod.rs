@@ -105,9 +105,7 @@ impl Endpoints {
     ) -> String {
         let (tag, texts) = &self.texts[language];
         let categories = &consent.config().categories;
-        let views: Vec<CategoryView<'_>> = consent
-            .config()
-            .categories
+        let views: Vec<CategoryView<'_>> = categories
             .each()
             .map(|category| {
                 let (label, description) = categories.text(category, texts);
