@@ -10,16 +10,20 @@ fn is_wsp(b: u8) -> bool {
 }
 
 /// `bytes` without leading and trailing SP/HTAB.
-pub(crate) fn trim_wsp(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|&b| !is_wsp(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| !is_wsp(b))
-        .map_or(start, |i| i + 1);
-    &bytes[start..end]
+pub(crate) fn trim_wsp(mut bytes: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = bytes {
+        if !is_wsp(*first) {
+            break;
+        }
+        bytes = rest;
+    }
+    while let [rest @ .., last] = bytes {
+        if !is_wsp(*last) {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
 }
 
 /// One `name=value` pair of a `Cookie` header, as the server sees it.
@@ -37,27 +41,50 @@ pub(crate) struct CookiePair<'a> {
 }
 
 /// The non-empty pairs of one `Cookie` header value, in order.
-pub(crate) fn cookie_pairs(header: &[u8]) -> impl Iterator<Item = CookiePair<'_>> {
-    header.split(|&b| b == b';').filter_map(|piece| {
-        let raw = trim_wsp(piece);
-        if raw.is_empty() {
-            return None;
+pub(crate) fn cookie_pairs(header: &[u8]) -> CookiePairs<'_> {
+    CookiePairs { rest: header }
+}
+
+/// Iterator over the pairs of a `Cookie` header value: see [`cookie_pairs`].
+#[derive(Clone, Debug)]
+pub(crate) struct CookiePairs<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for CookiePairs<'a> {
+    type Item = CookiePair<'a>;
+
+    fn next(&mut self) -> Option<CookiePair<'a>> {
+        while !self.rest.is_empty() {
+            let piece = match memchr::memchr(b';', self.rest) {
+                Some(semicolon) => {
+                    let piece = &self.rest[..semicolon];
+                    self.rest = &self.rest[semicolon + 1..];
+                    piece
+                }
+                None => std::mem::take(&mut self.rest),
+            };
+            let raw = trim_wsp(piece);
+            if raw.is_empty() {
+                continue;
+            }
+            return Some(match memchr::memchr(b'=', raw) {
+                Some(eq) => CookiePair {
+                    raw,
+                    name: trim_wsp(&raw[..eq]),
+                    bare: false,
+                    value: trim_wsp(&raw[eq + 1..]),
+                },
+                None => CookiePair {
+                    raw,
+                    name: raw,
+                    bare: true,
+                    value: &[],
+                },
+            });
         }
-        Some(match raw.iter().position(|&b| b == b'=') {
-            Some(eq) => CookiePair {
-                raw,
-                name: trim_wsp(&raw[..eq]),
-                bare: false,
-                value: trim_wsp(&raw[eq + 1..]),
-            },
-            None => CookiePair {
-                raw,
-                name: raw,
-                bare: true,
-                value: &[],
-            },
-        })
-    })
+        None
+    }
 }
 
 /// The outcome of filtering one `Cookie` header value.
@@ -123,7 +150,9 @@ pub(crate) enum SetCookieName<'a> {
     Ignored,
 }
 
-/// The name a browser will store for a `Set-Cookie` header value.
+/// The name a browser will store for a `Set-Cookie` header value given as raw bytes: the
+/// reference that [`header_set_cookie_name`] is checked against.
+#[cfg(any(test, feature = "__fuzz"))]
 pub(crate) fn set_cookie_name(header: &[u8]) -> SetCookieName<'_> {
     // A set-cookie-string with a control character other than HTAB is ignored whole.
     if header
@@ -132,11 +161,22 @@ pub(crate) fn set_cookie_name(header: &[u8]) -> SetCookieName<'_> {
     {
         return SetCookieName::Ignored;
     }
-    let pair = match header.iter().position(|&b| b == b';') {
+    visible_set_cookie_name(header)
+}
+
+/// The name a browser will store for a `Set-Cookie` header: [`set_cookie_name`] without
+/// the scan for control characters, which a `HeaderValue` cannot hold (its constructors
+/// refuse bytes below 0x20 other than HTAB, and 0x7F).
+pub(crate) fn header_set_cookie_name(value: &http::HeaderValue) -> SetCookieName<'_> {
+    visible_set_cookie_name(value.as_bytes())
+}
+
+fn visible_set_cookie_name(header: &[u8]) -> SetCookieName<'_> {
+    let pair = match memchr::memchr(b';', header) {
         Some(semicolon) => &header[..semicolon],
         None => header,
     };
-    let (name, value) = match pair.iter().position(|&b| b == b'=') {
+    let (name, value) = match memchr::memchr(b'=', pair) {
         Some(eq) => (trim_wsp(&pair[..eq]), trim_wsp(&pair[eq + 1..])),
         None => (&[][..], trim_wsp(pair)),
     };

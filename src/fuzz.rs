@@ -12,7 +12,8 @@ use http::Request;
 use crate::category::{Categories, CategorySet};
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::cookie_header::{
-    cookie_pairs, filter_cookie_header, set_cookie_name, trim_wsp, Filtered, SetCookieName,
+    cookie_pairs, filter_cookie_header, header_set_cookie_name, set_cookie_name, trim_wsp,
+    Filtered, SetCookieName,
 };
 use crate::endpoints::choice_request::{parse, same_site_path};
 use crate::CustomCategory;
@@ -26,9 +27,18 @@ fn categories() -> Categories {
 
 /// `Set-Cookie` name extraction: the name a browser stores is trimmed, holds no `;`,
 /// and is exactly the name the server reads back from the `Cookie` pair the browser
-/// sends for it.
+/// sends for it. For a valid header value, the shortcut that skips the control-byte
+/// scan agrees.
 pub fn set_cookie(data: &[u8]) {
-    let SetCookieName::Stored(name) = set_cookie_name(data) else {
+    let read = set_cookie_name(data);
+    if let Ok(value) = http::HeaderValue::from_bytes(data) {
+        assert_eq!(
+            header_set_cookie_name(&value),
+            read,
+            "header shortcut agrees"
+        );
+    }
+    let SetCookieName::Stored(name) = read else {
         return;
     };
     assert_eq!(trim_wsp(name), name, "stored names are trimmed");

@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 
+use bytes::Bytes;
 use http::header::{COOKIE, SET_COOKIE, VARY};
 use http::{HeaderMap, HeaderValue};
 
 use crate::category::CategorySet;
 use crate::classify::{Class, Classifier, CookieScope};
 use crate::cookie_header::{
-    cookie_pairs, filter_cookie_header, set_cookie_name, trim_wsp, CookiePair, Filtered,
+    cookie_pairs, filter_cookie_header, header_set_cookie_name, trim_wsp, CookiePair, Filtered,
     SetCookieName,
 };
 use crate::BuildError;
@@ -48,37 +49,52 @@ pub(crate) fn filter_request(
     granted: CategorySet,
 ) -> (RequestCookies, bool) {
     let mut originals = RequestCookies::default();
-    let mut rewritten: Option<Vec<Filtered>> = None;
-    for (index, value) in headers.get_all(COOKIE).iter().enumerate() {
-        let filtered = filter_cookie_header(value.as_bytes(), |pair| {
-            is_granted(classifier.classify(pair.name), granted)
-        });
-        if filtered != Filtered::Unchanged || rewritten.is_some() {
-            let all =
-                rewritten.get_or_insert_with(|| (0..index).map(|_| Filtered::Unchanged).collect());
-            all.push(filtered);
-        }
+    for value in headers.get_all(COOKIE) {
         originals.push(value.clone());
     }
-    let Some(rewritten) = rewritten else {
+    let filter = |value: &HeaderValue| {
+        filter_cookie_header(value.as_bytes(), |pair| {
+            is_granted(classifier.classify(pair.name), granted)
+        })
+    };
+    // Each header is filtered once: nothing is rewritten until the first change.
+    let first_change = originals
+        .iter()
+        .map(filter)
+        .enumerate()
+        .find(|(_, filtered)| *filtered != Filtered::Unchanged);
+    let Some((changed_at, first)) = first_change else {
         return (originals, false);
     };
     headers.remove(COOKIE);
-    for (original, filtered) in originals.iter().zip(rewritten) {
-        match filtered {
-            Filtered::Unchanged => {
-                headers.append(COOKIE, original.clone());
-            }
-            Filtered::Rewritten(bytes) => {
-                // Kept pairs are byte ranges of a valid header value, so this cannot fail.
-                if let Ok(value) = HeaderValue::from_bytes(&bytes) {
-                    headers.append(COOKIE, value);
-                }
-            }
-            Filtered::Empty => {}
-        }
+    let mut rest = originals.iter();
+    for original in rest.by_ref().take(changed_at) {
+        headers.append(COOKIE, original.clone());
+    }
+    if let Some(original) = rest.next() {
+        append_filtered(headers, original, first);
+    }
+    for original in rest {
+        append_filtered(headers, original, filter(original));
     }
     (originals, true)
+}
+
+/// Appends what is left of one `Cookie` header after filtering.
+fn append_filtered(headers: &mut HeaderMap, original: &HeaderValue, filtered: Filtered) {
+    match filtered {
+        Filtered::Unchanged => {
+            headers.append(COOKIE, original.clone());
+        }
+        Filtered::Rewritten(bytes) => {
+            // Kept pairs are byte ranges of a valid header value, so this cannot fail;
+            // the value takes over the buffer without a copy.
+            if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(bytes)) {
+                headers.append(COOKIE, value);
+            }
+        }
+        Filtered::Empty => {}
+    }
 }
 
 /// Drops every `Set-Cookie` that would store a cookie `granted` does not cover, or that
@@ -88,7 +104,7 @@ pub(crate) fn strip_set_cookies(
     classifier: &Classifier,
     granted: CategorySet,
 ) {
-    let allowed = |value: &HeaderValue| match set_cookie_name(value.as_bytes()) {
+    let allowed = |value: &HeaderValue| match header_set_cookie_name(value) {
         SetCookieName::Stored(name) => {
             is_granted(classifier.classify(name), granted) || is_deletion(value.as_bytes())
         }
@@ -146,15 +162,13 @@ pub(crate) fn purge(
     // work stays linear in the number of cookies and `Set-Cookie` headers.
     let mut deletions = Vec::new();
     {
-        let set_by_response: HashSet<&[u8]> = headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|value| match set_cookie_name(value.as_bytes()) {
-                SetCookieName::Stored(name) => Some(name),
-                SetCookieName::Ignored => None,
-            })
-            .collect();
-        let mut purged: HashSet<&[u8]> = HashSet::new();
+        let mut set_by_response = NameSet::default();
+        for value in headers.get_all(SET_COOKIE) {
+            if let SetCookieName::Stored(name) = header_set_cookie_name(value) {
+                set_by_response.insert(name);
+            }
+        }
+        let mut purged = NameSet::default();
         for value in request.iter() {
             for pair in cookie_pairs(value.as_bytes()) {
                 // A pair with an empty name (`=x`) is no cookie a browser sends, and a
@@ -180,6 +194,50 @@ pub(crate) fn purge(
     }
 }
 
+/// A set of cookie names that needs no allocation while it holds a few.
+#[derive(Default)]
+enum NameSet<'a> {
+    #[default]
+    Empty,
+    Few(usize, [&'a [u8]; NameSet::FEW]),
+    Many(HashSet<&'a [u8], foldhash::fast::RandomState>),
+}
+
+impl<'a> NameSet<'a> {
+    const FEW: usize = 8;
+
+    fn contains(&self, name: &[u8]) -> bool {
+        match self {
+            NameSet::Empty => false,
+            NameSet::Few(len, names) => names[..*len].contains(&name),
+            NameSet::Many(names) => names.contains(name),
+        }
+    }
+
+    /// Adds `name`; false if it was there already.
+    fn insert(&mut self, name: &'a [u8]) -> bool {
+        if self.contains(name) {
+            return false;
+        }
+        match self {
+            NameSet::Empty => *self = NameSet::Few(1, [name; NameSet::FEW]),
+            NameSet::Few(len, names) if *len < NameSet::FEW => {
+                names[*len] = name;
+                *len += 1;
+            }
+            NameSet::Few(_, names) => {
+                let mut many: HashSet<_, _> = names.iter().copied().collect();
+                many.insert(name);
+                *self = NameSet::Many(many);
+            }
+            NameSet::Many(names) => {
+                names.insert(name);
+            }
+        }
+        true
+    }
+}
+
 /// The `Set-Cookie` value deleting `pair` in `scope`, honouring the `__Host-` and
 /// `__Secure-` name prefixes (browsers refuse a deletion that breaks them).
 fn deletion(pair: &CookiePair<'_>, scope: &CookieScope) -> Option<HeaderValue> {
@@ -188,7 +246,18 @@ fn deletion(pair: &CookiePair<'_>, scope: &CookieScope) -> Option<HeaderValue> {
         return None;
     }
     let secure = host_prefix || starts_with_ignore_case(pair.name, b"__Secure-");
-    let mut out = Vec::with_capacity(pair.name.len() + 96);
+    const EXPIRED: &[u8] = b"; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=";
+    const DOMAIN: &[u8] = b"; Domain=";
+    const SECURE: &[u8] = b"; Secure";
+    let domain = scope.domain.as_deref().map(str::as_bytes);
+    // Exact capacity: the `Bytes` then takes over the buffer without another allocation.
+    let len = pair.name.len()
+        + 1
+        + EXPIRED.len()
+        + scope.path.len()
+        + domain.map_or(0, |d| DOMAIN.len() + d.len())
+        + if secure { SECURE.len() } else { 0 };
+    let mut out = Vec::with_capacity(len);
     if pair.bare {
         out.push(b'=');
         out.extend_from_slice(pair.name);
@@ -196,16 +265,17 @@ fn deletion(pair: &CookiePair<'_>, scope: &CookieScope) -> Option<HeaderValue> {
         out.extend_from_slice(pair.name);
         out.push(b'=');
     }
-    out.extend_from_slice(b"; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=");
+    out.extend_from_slice(EXPIRED);
     out.extend_from_slice(scope.path.as_bytes());
-    if let Some(domain) = &scope.domain {
-        out.extend_from_slice(b"; Domain=");
-        out.extend_from_slice(domain.as_bytes());
+    if let Some(domain) = domain {
+        out.extend_from_slice(DOMAIN);
+        out.extend_from_slice(domain);
     }
     if secure {
-        out.extend_from_slice(b"; Secure");
+        out.extend_from_slice(SECURE);
     }
-    HeaderValue::from_bytes(&out).ok()
+    debug_assert_eq!(out.len(), len);
+    HeaderValue::from_maybe_shared(Bytes::from(out)).ok()
 }
 
 fn starts_with_ignore_case(name: &[u8], prefix: &[u8]) -> bool {
@@ -316,6 +386,20 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn name_sets_grow_past_the_inline_few() {
+        let names: Vec<String> = (0..3 * NameSet::FEW).map(|i| format!("n{i}")).collect();
+        let mut set = NameSet::default();
+        for (i, name) in names.iter().enumerate() {
+            assert!(!set.contains(name.as_bytes()));
+            assert!(set.insert(name.as_bytes()), "{name} is new");
+            assert!(!set.insert(name.as_bytes()), "{name} is there");
+            assert!(names[..=i].iter().all(|n| set.contains(n.as_bytes())));
+        }
+        assert!(matches!(set, NameSet::Many(_)));
+        assert!(!set.contains(b"other"));
     }
 
     #[test]

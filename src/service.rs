@@ -91,13 +91,10 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let config = &self.config;
-        let now = unix_now();
         let gpc = gpc::signal(request.headers());
-        let read = config
-            .cookie
-            .read(request.headers(), &config.categories, now);
+        let read = config.cookie.read(request.headers(), &config.categories);
         let pending = if gpc && config.honour_gpc {
-            gpc::override_decision(read.as_ref(), now)
+            gpc::override_decision(read.as_ref(), unix_now())
         } else {
             None
         };

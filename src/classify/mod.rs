@@ -1,9 +1,11 @@
 //! Cookie classification: rules compiled once into lookups whose cost does not grow with
 //! the number of rules.
 //!
-//! Exact names go into a hash map. Wildcard patterns are indexed by their literal prefix
-//! in a byte trie: classifying a name walks the trie along the name and checks only the
-//! patterns whose prefix the name starts with.
+//! Exact names of the app and of the catalog go into one hash map, resolved at build time
+//! (an app rule that matches a catalog name wins), so an exact hit costs one hash. Wildcard
+//! patterns are indexed by their literal prefix in a byte trie per table: classifying a
+//! name walks the trie along the name and checks only the patterns whose prefix the name
+//! starts with.
 
 pub(crate) mod catalog;
 mod pattern;
@@ -11,6 +13,8 @@ mod report;
 mod rule;
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 
 pub use self::catalog::{known_trackers, KnownCookie};
 pub(crate) use self::pattern::is_token_byte;
@@ -60,9 +64,12 @@ pub(crate) struct Class {
 /// The compiled rules of one configuration.
 #[derive(Debug)]
 pub(crate) struct Classifier {
-    /// The app's rules: they win over the catalog whenever they match.
-    app: RuleTable,
-    catalog: RuleTable,
+    /// Exact names of both tables. The map is only read after `build`, so a fast hasher
+    /// is safe: a crafted name can collide only with the fixed entries.
+    exact: HashMap<Box<[u8]>, Class, RandomState>,
+    /// The app's patterns: they win over the catalog's whenever they match.
+    app: PatternTable,
+    catalog: PatternTable,
     unknown: Class,
     /// Scope lists; index 0 holds the default scopes.
     scopes: Vec<Vec<CookieScope>>,
@@ -96,14 +103,21 @@ impl Classifier {
         default_scopes: Vec<CookieScope>,
     ) -> Result<Self, BuildError> {
         let mut scopes = vec![default_scopes];
-        let app = RuleTable::build(categories, app_rules, &mut scopes)?;
-        let catalog = RuleTable::build(categories, catalog_rules, &mut scopes)?;
+        let (mut exact, app) = compile(categories, app_rules, &mut scopes)?;
+        let (catalog_exact, catalog) = compile(categories, catalog_rules, &mut scopes)?;
+        for (name, class) in catalog_exact {
+            if !exact.contains_key(&name) {
+                let class = app.lookup(&name).unwrap_or(class);
+                exact.insert(name, class);
+            }
+        }
         let unknown_category = match unknown {
             Unknown::Block => None,
             Unknown::Allow => Some(0),
             Unknown::As(category) => Some(index_of(categories, category)?),
         };
         Ok(Self {
+            exact,
             app,
             catalog,
             unknown: Class {
@@ -117,6 +131,9 @@ impl Classifier {
 
     /// Classifies a cookie by the name the browser stores it under.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
+        if let Some(&class) = self.exact.get(name) {
+            return class;
+        }
         if let Some(class) = self.app.lookup(name).or_else(|| self.catalog.lookup(name)) {
             return class;
         }
@@ -142,10 +159,12 @@ fn index_of(categories: &Categories, category: Category) -> Result<CategoryIndex
         .ok_or_else(|| BuildError::UndeclaredCategory(category.key().to_owned()))
 }
 
-/// One set of rules (the app's or the catalog's).
+/// The exact names of one set of rules (the app's or the catalog's).
+type ExactTable = HashMap<Box<[u8]>, Class, RandomState>;
+
+/// The wildcard patterns of one set of rules (the app's or the catalog's).
 #[derive(Debug, Default)]
-struct RuleTable {
-    exact: HashMap<Box<[u8]>, Class>,
+struct PatternTable {
     patterns: Vec<(Pattern, Class)>,
     /// Trie over the patterns' literal prefixes; node 0 is the root.
     trie: Vec<TrieNode>,
@@ -159,62 +178,64 @@ struct TrieNode {
     patterns: Vec<u32>,
 }
 
-impl RuleTable {
-    fn build(
-        categories: &Categories,
-        rules: Vec<CompiledRule>,
-        scopes: &mut Vec<Vec<CookieScope>>,
-    ) -> Result<Self, BuildError> {
-        let mut parsed: Vec<(Pattern, Category, Class)> = Vec::with_capacity(rules.len());
-        for rule in rules {
-            let pattern =
-                Pattern::parse(&rule.pattern).map_err(|reason| BuildError::InvalidPattern {
-                    pattern: rule.pattern.clone(),
-                    reason: reason.to_string(),
-                })?;
-            let category = index_of(categories, rule.category)?;
-            let scope_id = if rule.scopes.is_empty() {
-                0
-            } else {
-                crate::gate::validate_scopes(&rule.scopes)?;
-                let id = scopes
-                    .iter()
-                    .position(|s| *s == rule.scopes)
-                    .unwrap_or_else(|| {
-                        scopes.push(rule.scopes);
-                        scopes.len() - 1
-                    });
-                ScopeSetId::try_from(id).map_err(|_| BuildError::InvalidPattern {
-                    pattern: rule.pattern.clone(),
-                    reason: "too many distinct scope lists".to_owned(),
-                })?
-            };
-            let class = Class {
-                category: Some(category),
-                scopes: scope_id,
-            };
-            check_conflicts(&parsed, &pattern, rule.category, class)?;
-            if !parsed.iter().any(|(p, _, _)| *p == pattern) {
-                parsed.push((pattern, rule.category, class));
-            }
-        }
-
-        let mut table = RuleTable {
-            trie: vec![TrieNode::default()],
-            ..RuleTable::default()
+/// Checks one set of rules and splits it into exact names and indexed patterns.
+fn compile(
+    categories: &Categories,
+    rules: Vec<CompiledRule>,
+    scopes: &mut Vec<Vec<CookieScope>>,
+) -> Result<(ExactTable, PatternTable), BuildError> {
+    let mut parsed: Vec<(Pattern, Category, Class)> = Vec::with_capacity(rules.len());
+    for rule in rules {
+        let pattern =
+            Pattern::parse(&rule.pattern).map_err(|reason| BuildError::InvalidPattern {
+                pattern: rule.pattern.clone(),
+                reason: reason.to_string(),
+            })?;
+        let category = index_of(categories, rule.category)?;
+        let scope_id = if rule.scopes.is_empty() {
+            0
+        } else {
+            crate::gate::validate_scopes(&rule.scopes)?;
+            let id = scopes
+                .iter()
+                .position(|s| *s == rule.scopes)
+                .unwrap_or_else(|| {
+                    scopes.push(rule.scopes);
+                    scopes.len() - 1
+                });
+            ScopeSetId::try_from(id).map_err(|_| BuildError::InvalidPattern {
+                pattern: rule.pattern.clone(),
+                reason: "too many distinct scope lists".to_owned(),
+            })?
         };
-        for (pattern, _, class) in parsed {
-            if pattern.is_exact() {
-                table.exact.insert(pattern.as_bytes().into(), class);
-            } else {
-                let node = table.insert_prefix(pattern.literal_prefix());
-                table.trie[node].patterns.push(table.patterns.len() as u32);
-                table.patterns.push((pattern, class));
-            }
+        let class = Class {
+            category: Some(category),
+            scopes: scope_id,
+        };
+        check_conflicts(&parsed, &pattern, rule.category, class)?;
+        if !parsed.iter().any(|(p, _, _)| *p == pattern) {
+            parsed.push((pattern, rule.category, class));
         }
-        Ok(table)
     }
 
+    let mut exact = ExactTable::default();
+    let mut table = PatternTable {
+        trie: vec![TrieNode::default()],
+        ..PatternTable::default()
+    };
+    for (pattern, _, class) in parsed {
+        if pattern.is_exact() {
+            exact.insert(pattern.as_bytes().into(), class);
+        } else {
+            let node = table.insert_prefix(pattern.literal_prefix());
+            table.trie[node].patterns.push(table.patterns.len() as u32);
+            table.patterns.push((pattern, class));
+        }
+    }
+    Ok((exact, table))
+}
+
+impl PatternTable {
     /// The trie node for `prefix`, created as needed.
     fn insert_prefix(&mut self, prefix: &[u8]) -> usize {
         let mut node = 0;
@@ -233,10 +254,8 @@ impl RuleTable {
         node
     }
 
+    /// The most specific pattern matching `name` (the first of equally specific ones).
     fn lookup(&self, name: &[u8]) -> Option<Class> {
-        if let Some(&class) = self.exact.get(name) {
-            return Some(class);
-        }
         if self.patterns.is_empty() {
             return None;
         }

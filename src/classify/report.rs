@@ -1,8 +1,10 @@
 //! Remembers which unknown cookie names were already reported, in bounded memory and
 //! without a lock.
 
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use foldhash::fast::RandomState;
 
 /// How many distinct unknown names are remembered; later ones are not reported.
 const SLOTS: usize = 1024;
@@ -13,19 +15,21 @@ const PROBES: usize = 16;
 #[derive(Debug)]
 pub(crate) struct ReportOnce {
     slots: Box<[AtomicU64]>,
+    hasher: RandomState,
 }
 
 impl ReportOnce {
     pub(crate) fn new() -> Self {
         Self {
             slots: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            hasher: RandomState::default(),
         }
     }
 
     /// True the first time `name` is seen (while there is room to remember it).
     pub(crate) fn first_time(&self, name: &[u8]) -> bool {
         // 0 marks an empty slot, so hashes are made odd.
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(name) | 1;
+        let hash = self.hasher.hash_one(name) | 1;
         let home = hash as usize % SLOTS;
         for probe in 0..PROBES {
             let slot = &self.slots[(home + probe) % SLOTS];

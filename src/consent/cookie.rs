@@ -18,7 +18,8 @@ use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
 use sha2::Sha256;
 
-use super::{ConsentId, Decision, Source};
+use super::verified::VerifiedValues;
+use super::{unix_now, ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
 use crate::cookie_header::cookie_pairs;
 
@@ -39,6 +40,8 @@ pub(crate) struct ConsentCookie {
     keys: Vec<Key>,
     /// One HMAC per key, keyed once: verification clones it instead of re-keying.
     verifiers: Vec<Hmac<Sha256>>,
+    /// Values that verified recently, so a repeat skips the HMAC.
+    verified: VerifiedValues,
     secure: bool,
     lifetime: Duration,
     revision: u32,
@@ -77,6 +80,7 @@ impl ConsentCookie {
             name,
             keys,
             verifiers,
+            verified: VerifiedValues::new(),
             secure,
             lifetime,
             revision,
@@ -87,32 +91,36 @@ impl ConsentCookie {
         self.revision
     }
 
-    /// The newest valid decision among the consent cookies of `headers`, if any.
-    pub(crate) fn read(
-        &self,
-        headers: &HeaderMap,
-        categories: &Categories,
-        now: u64,
-    ) -> Option<Decision> {
+    /// The newest valid decision among the consent cookies of `headers`, if any. The
+    /// clock is read only if there is a consent cookie.
+    pub(crate) fn read(&self, headers: &HeaderMap, categories: &Categories) -> Option<Decision> {
+        let mut now = None;
         headers
             .get_all(COOKIE)
             .iter()
             .flat_map(|value| cookie_pairs(value.as_bytes()))
             .filter(|pair| pair.name == self.name.as_bytes() && !pair.bare)
-            .filter_map(|pair| self.decode(pair.value, categories, now))
+            .filter_map(|pair| {
+                let now = *now.get_or_insert_with(unix_now);
+                self.decode(pair.value, categories, now)
+            })
             .max_by_key(|decision| decision.decided_at)
     }
 
-    /// Verifies and parses one consent cookie value.
+    /// Verifies and parses one consent cookie value, and checks that it is current.
+    ///
+    /// `categories` are those of the layer this cookie belongs to, the same on every call:
+    /// a value that verified is remembered with its parsed decision.
     pub(crate) fn decode(
         &self,
         value: &[u8],
         categories: &Categories,
         now: u64,
     ) -> Option<Decision> {
-        let value = std::str::from_utf8(value).ok()?;
-        let payload = self.verify(value)?;
-        let decision = parse_payload(payload, categories)?;
+        let decision = self.verified.get_or_verify(value, || {
+            let payload = self.verify(std::str::from_utf8(value).ok()?)?;
+            parse_payload(payload, categories)
+        })?;
         let expires = decision.decided_at.saturating_add(self.lifetime.as_secs());
         let current = decision.revision == self.revision
             && decision.decided_at <= now.saturating_add(CLOCK_SKEW)

@@ -2,6 +2,7 @@
 
 mod choice;
 pub(crate) mod cookie;
+mod verified;
 
 use std::fmt;
 use std::sync::Arc;
