@@ -106,9 +106,9 @@ impl Classifier {
         let (mut exact, app) = compile(categories, app_rules, &mut scopes)?;
         let (catalog_exact, catalog) = compile(categories, catalog_rules, &mut scopes)?;
         for (name, class) in catalog_exact {
-            if !exact.contains_key(&name) {
-                let class = app.lookup(&name).unwrap_or(class);
-                exact.insert(name, class);
+            if let std::collections::hash_map::Entry::Vacant(entry) = exact.entry(name) {
+                let class = app.lookup(entry.key()).unwrap_or(class);
+                entry.insert(class);
             }
         }
         let unknown_category = match unknown {
