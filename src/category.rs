@@ -156,6 +156,11 @@ impl CategorySet {
         self.0 & (1 << index) != 0
     }
 
+    /// Whether every index of `self` is in `other`.
+    pub(crate) fn is_subset(self, other: CategorySet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
     /// The first `count` indexes: every category of a configuration.
     pub(crate) fn first(count: usize) -> Self {
         if count >= MAX_CATEGORIES {

@@ -6,8 +6,10 @@ use bytes::Bytes;
 use http::header::{COOKIE, SET_COOKIE, VARY};
 use http::{HeaderMap, HeaderValue};
 
-use crate::category::CategorySet;
+use crate::category::{Categories, CategorySet};
 use crate::classify::{Class, Classifier, CookieScope};
+use crate::consent::cookie::ConsentCookie;
+use crate::consent::{unix_now, Decision};
 use crate::cookie_header::{
     cookie_pairs, filter_cookie_header, header_set_cookie_name, trim_wsp, CookiePair, Filtered,
     SetCookieName,
@@ -40,17 +42,73 @@ impl RequestCookies {
     }
 }
 
+/// What one pass over a request's `Cookie` headers found.
+#[derive(Debug)]
+pub(crate) struct RequestScan {
+    /// The newest current decision among the consent cookies, if any.
+    pub(crate) decision: Option<Decision>,
+    cookies: RequestCookies,
+    /// The categories of the cookies present.
+    present: CategorySet,
+    /// Whether a cookie matched no rule under [`Unknown::Block`](crate::Unknown::Block).
+    blocked_present: bool,
+}
+
+/// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
+/// which categories the other cookies belong to, so that filtering has nothing more to
+/// do when every cookie present is granted. The clock is read only if there is a
+/// consent cookie.
+pub(crate) fn scan_request(
+    headers: &HeaderMap,
+    classifier: &Classifier,
+    consent: &ConsentCookie,
+    categories: &Categories,
+) -> RequestScan {
+    let mut scan = RequestScan {
+        decision: None,
+        cookies: RequestCookies::default(),
+        present: CategorySet::default(),
+        blocked_present: false,
+    };
+    let mut now = None;
+    for value in headers.get_all(COOKIE) {
+        for pair in cookie_pairs(value.as_bytes()) {
+            if pair.name == consent.name() && !pair.bare {
+                // The consent cookie is a necessary cookie (an app rule made at build).
+                scan.present = scan.present.with(0);
+                let now = *now.get_or_insert_with(unix_now);
+                // The newest wins; of equally new ones, the last.
+                let newest = scan.decision.map(|d| d.decided_at);
+                match consent.decode(pair.value, categories, now) {
+                    Some(decision) if newest <= Some(decision.decided_at) => {
+                        scan.decision = Some(decision);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match classifier.classify(pair.name).category {
+                Some(index) => scan.present = scan.present.with(index),
+                None => scan.blocked_present = true,
+            }
+        }
+        scan.cookies.push(value.clone());
+    }
+    scan
+}
+
 /// Removes cookies that `granted` does not cover from every `Cookie` header, keeping the
 /// others byte for byte and dropping headers left empty. Returns the original headers
 /// and whether anything was removed.
 pub(crate) fn filter_request(
     headers: &mut HeaderMap,
+    scan: RequestScan,
     classifier: &Classifier,
     granted: CategorySet,
 ) -> (RequestCookies, bool) {
-    let mut originals = RequestCookies::default();
-    for value in headers.get_all(COOKIE) {
-        originals.push(value.clone());
+    let originals = scan.cookies;
+    if !scan.blocked_present && scan.present.is_subset(granted) {
+        return (originals, false);
     }
     let filter = |value: &HeaderValue| {
         filter_cookie_header(value.as_bytes(), |pair| {

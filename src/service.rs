@@ -92,7 +92,13 @@ where
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let config = &self.config;
         let gpc = gpc::signal(request.headers());
-        let read = config.cookie.read(request.headers(), &config.categories);
+        let scan = gate::scan_request(
+            request.headers(),
+            &config.classifier,
+            &config.cookie,
+            &config.categories,
+        );
+        let read = scan.decision;
         let pending = if gpc && config.honour_gpc {
             gpc::override_decision(read.as_ref(), unix_now())
         } else {
@@ -102,6 +108,7 @@ where
         let consent = Consent::new(pending.or(read), gpc, page, config.clone());
         let (cookies, filtered) = gate::filter_request(
             request.headers_mut(),
+            scan,
             &config.classifier,
             consent.granted_set(),
         );

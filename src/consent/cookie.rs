@@ -14,14 +14,12 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use hmac::{Hmac, Mac};
-use http::header::COOKIE;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderValue;
 use sha2::Sha256;
 
 use super::verified::VerifiedValues;
-use super::{unix_now, ConsentId, Decision, Source};
+use super::{ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
-use crate::cookie_header::cookie_pairs;
 
 const FORMAT_VERSION: &str = "1";
 /// How far in the future a decision time may lie before the cookie is refused.
@@ -91,20 +89,9 @@ impl ConsentCookie {
         self.revision
     }
 
-    /// The newest valid decision among the consent cookies of `headers`, if any. The
-    /// clock is read only if there is a consent cookie.
-    pub(crate) fn read(&self, headers: &HeaderMap, categories: &Categories) -> Option<Decision> {
-        let mut now = None;
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .flat_map(|value| cookie_pairs(value.as_bytes()))
-            .filter(|pair| pair.name == self.name.as_bytes() && !pair.bare)
-            .filter_map(|pair| {
-                let now = *now.get_or_insert_with(unix_now);
-                self.decode(pair.value, categories, now)
-            })
-            .max_by_key(|decision| decision.decided_at)
+    /// The cookie's name.
+    pub(crate) fn name(&self) -> &[u8] {
+        self.name.as_bytes()
     }
 
     /// Verifies and parses one consent cookie value, and checks that it is current.
