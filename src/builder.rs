@@ -7,6 +7,7 @@ use crate::category::{Categories, MAX_CATEGORIES};
 use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
+use crate::gate::Deletions;
 use crate::layer::{Config, ConsentLayer};
 use crate::{BannerTexts, BuildError, Category, CustomCategory};
 
@@ -511,6 +512,7 @@ impl ConsentLayerBuilder {
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
             categories,
+            deletions: Deletions::new(&classifier),
             classifier,
             cookie,
             endpoints,

@@ -87,6 +87,32 @@ impl<'a> Iterator for CookiePairs<'a> {
     }
 }
 
+/// [`cookie_pairs`] written as plainly as possible (split at `;`, trim, split at the first
+/// `=`): the reference the tokenizer is checked against by a property test and a fuzz
+/// target.
+#[cfg(any(test, feature = "__fuzz"))]
+pub(crate) fn reference_cookie_pairs(header: &[u8]) -> Vec<CookiePair<'_>> {
+    header
+        .split(|&b| b == b';')
+        .map(trim_wsp)
+        .filter(|raw| !raw.is_empty())
+        .map(|raw| match raw.iter().position(|&b| b == b'=') {
+            Some(eq) => CookiePair {
+                raw,
+                name: trim_wsp(&raw[..eq]),
+                bare: false,
+                value: trim_wsp(&raw[eq + 1..]),
+            },
+            None => CookiePair {
+                raw,
+                name: raw,
+                bare: true,
+                value: &[],
+            },
+        })
+        .collect()
+}
+
 /// The outcome of filtering one `Cookie` header value.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Filtered {
@@ -222,6 +248,22 @@ mod tests {
             (pair.name, pair.value, pair.bare),
             (&b"k"[..], &b"v=w"[..], false)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pairs_match_the_reference(header in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b"; =\t\"ab".to_vec()),
+                proptest::num::u8::ANY,
+            ],
+            0..48,
+        )) {
+            proptest::prop_assert_eq!(
+                cookie_pairs(&header).collect::<Vec<_>>(),
+                reference_cookie_pairs(&header)
+            );
+        }
     }
 
     #[test]

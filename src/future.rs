@@ -86,7 +86,13 @@ impl RequestState {
         let headers = response.headers_mut();
         gate::strip_set_cookies(headers, &config.classifier, granted);
         if self.filtered || recorded.is_some() {
-            gate::purge(headers, &self.cookies, &config.classifier, granted);
+            gate::purge(
+                headers,
+                &self.cookies,
+                &config.classifier,
+                &config.deletions,
+                granted,
+            );
         }
         if let Some(decision) = &recorded {
             headers.append(
@@ -116,13 +122,20 @@ pin_project! {
         Collect {
             #[pin]
             body: ReqBody,
-            buffer: Vec<u8>,
-            parts: Option<Parts>,
-            endpoint: Endpoint,
+            // Boxed, as is the answer below: endpoint requests are rare, and the future
+            // of every other request is smaller for it (less to move on each poll).
+            collecting: Box<Collecting>,
         },
         /// An endpoint answered at once.
-        Answered { response: Option<Response<Bytes>> },
+        Answered { response: Option<Box<Response<Bytes>>> },
     }
+}
+
+/// An endpoint request whose body is being read.
+struct Collecting {
+    buffer: Vec<u8>,
+    parts: Option<Parts>,
+    endpoint: Endpoint,
 }
 
 impl<F, ReqBody> ResponseFuture<F, ReqBody> {
@@ -143,9 +156,11 @@ impl<F, ReqBody> ResponseFuture<F, ReqBody> {
             return Self {
                 kind: Kind::Collect {
                     body,
-                    buffer: Vec::new(),
-                    parts: Some(parts),
-                    endpoint,
+                    collecting: Box::new(Collecting {
+                        buffer: Vec::new(),
+                        parts: Some(parts),
+                        endpoint,
+                    }),
                 },
                 state: Some(state),
             };
@@ -170,7 +185,7 @@ fn answer<F, ReqBody>(
         *response.body_mut() = Bytes::new();
     }
     Kind::Answered {
-        response: Some(response),
+        response: Some(Box::new(response)),
     }
 }
 
@@ -194,10 +209,13 @@ where
                 }
                 KindProj::Collect {
                     mut body,
-                    buffer,
-                    parts,
-                    endpoint,
+                    collecting,
                 } => {
+                    let Collecting {
+                        buffer,
+                        parts,
+                        endpoint,
+                    } = &mut **collecting;
                     let read = loop {
                         match ready!(body.as_mut().poll_frame(cx)) {
                             Some(Ok(frame)) => {
@@ -226,11 +244,14 @@ where
                     this.kind.set(next);
                 }
                 KindProj::Answered { response } => {
-                    let response = response.take().unwrap_or_else(|| {
-                        let mut gone = Response::new(Bytes::new());
-                        *gone.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-                        gone
-                    });
+                    let response = response.take().map_or_else(
+                        || {
+                            let mut gone = Response::new(Bytes::new());
+                            *gone.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                            gone
+                        },
+                        |response| *response,
+                    );
                     return Poll::Ready(Ok(response.map(ConsentBody::full)));
                 }
             }

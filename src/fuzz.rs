@@ -12,8 +12,8 @@ use http::Request;
 use crate::category::{Categories, CategorySet};
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::cookie_header::{
-    cookie_pairs, filter_cookie_header, header_set_cookie_name, set_cookie_name, trim_wsp,
-    Filtered, SetCookieName,
+    cookie_pairs, filter_cookie_header, header_set_cookie_name, reference_cookie_pairs,
+    set_cookie_name, trim_wsp, Filtered, SetCookieName,
 };
 use crate::endpoints::choice_request::{parse, same_site_path};
 use crate::CustomCategory;
@@ -68,6 +68,11 @@ pub fn cookie_filter(data: &[u8]) {
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
     let blocked = |name: &[u8]| hasher.hash_one((seed, name)) % 3 == 0;
     let pairs: Vec<_> = cookie_pairs(header).collect();
+    assert_eq!(
+        pairs,
+        reference_cookie_pairs(header),
+        "the tokenizer agrees"
+    );
     let kept: Vec<&[u8]> = pairs
         .iter()
         .filter(|p| !blocked(p.name))

@@ -9,6 +9,7 @@ use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
 use crate::endpoints::Endpoints;
+use crate::gate::Deletions;
 use crate::service::ConsentService;
 
 /// Enforces cookie consent for the services it wraps.
@@ -68,6 +69,8 @@ impl<S> Layer<S> for ConsentLayer {
 pub(crate) struct Config {
     pub(crate) categories: Categories,
     pub(crate) classifier: Classifier,
+    /// Deleting `Set-Cookie` values prebuilt for the classifier's exact names.
+    pub(crate) deletions: Deletions,
     pub(crate) cookie: ConsentCookie,
     pub(crate) endpoints: Endpoints,
     /// Whether `Sec-GPC: 1` refuses marketing.

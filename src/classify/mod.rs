@@ -147,6 +147,11 @@ impl Classifier {
         self.unknown
     }
 
+    /// Every exact cookie name a rule names, with its class.
+    pub(crate) fn exact_names(&self) -> impl Iterator<Item = (&[u8], Class)> {
+        self.exact.iter().map(|(name, &class)| (&**name, class))
+    }
+
     /// The scopes of a [`Class`].
     pub(crate) fn scopes(&self, id: ScopeSetId) -> &[CookieScope] {
         &self.scopes[usize::from(id)]

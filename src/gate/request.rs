@@ -1,0 +1,125 @@
+//! The request side: one pass over the `Cookie` headers, and filtering them.
+
+use bytes::Bytes;
+use http::header::COOKIE;
+use http::{HeaderMap, HeaderValue};
+
+use super::{is_granted, RequestCookies};
+use crate::category::{Categories, CategorySet};
+use crate::classify::Classifier;
+use crate::consent::cookie::ConsentCookie;
+use crate::consent::{unix_now, Decision};
+use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
+
+/// What one pass over a request's `Cookie` headers found.
+#[derive(Debug)]
+pub(crate) struct RequestScan {
+    /// The newest current decision among the consent cookies, if any.
+    pub(crate) decision: Option<Decision>,
+    cookies: RequestCookies,
+    /// The categories of the cookies present.
+    present: CategorySet,
+    /// Whether a cookie matched no rule under [`Unknown::Block`](crate::Unknown::Block).
+    blocked_present: bool,
+}
+
+/// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
+/// which categories the other cookies belong to, so that filtering has nothing more to
+/// do when every cookie present is granted. The clock is read only if there is a
+/// consent cookie.
+pub(crate) fn scan_request(
+    headers: &HeaderMap,
+    classifier: &Classifier,
+    consent: &ConsentCookie,
+    categories: &Categories,
+) -> RequestScan {
+    let mut scan = RequestScan {
+        decision: None,
+        cookies: RequestCookies::default(),
+        present: CategorySet::default(),
+        blocked_present: false,
+    };
+    let mut now = None;
+    for value in headers.get_all(COOKIE) {
+        for pair in cookie_pairs(value.as_bytes()) {
+            if pair.name == consent.name() && !pair.bare {
+                // The consent cookie is a necessary cookie (an app rule made at build).
+                scan.present = scan.present.with(0);
+                let now = *now.get_or_insert_with(unix_now);
+                // The newest wins; of equally new ones, the last.
+                let newest = scan.decision.map(|d| d.decided_at);
+                match consent.decode(pair.value, categories, now) {
+                    Some(decision) if newest <= Some(decision.decided_at) => {
+                        scan.decision = Some(decision);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match classifier.classify(pair.name).category {
+                Some(index) => scan.present = scan.present.with(index),
+                None => scan.blocked_present = true,
+            }
+        }
+        scan.cookies.push(value.clone());
+    }
+    scan
+}
+
+/// Removes cookies that `granted` does not cover from every `Cookie` header, keeping the
+/// others byte for byte and dropping headers left empty. Returns the original headers
+/// and whether anything was removed.
+pub(crate) fn filter_request(
+    headers: &mut HeaderMap,
+    scan: RequestScan,
+    classifier: &Classifier,
+    granted: CategorySet,
+) -> (RequestCookies, bool) {
+    let originals = scan.cookies;
+    if !scan.blocked_present && scan.present.is_subset(granted) {
+        return (originals, false);
+    }
+    let filter = |value: &HeaderValue| {
+        filter_cookie_header(value.as_bytes(), |pair| {
+            is_granted(classifier.classify(pair.name), granted)
+        })
+    };
+    // Each header is filtered once: nothing is rewritten until the first change.
+    let first_change = originals
+        .iter()
+        .map(filter)
+        .enumerate()
+        .find(|(_, filtered)| *filtered != Filtered::Unchanged);
+    let Some((changed_at, first)) = first_change else {
+        return (originals, false);
+    };
+    headers.remove(COOKIE);
+    let mut rest = originals.iter();
+    for original in rest.by_ref().take(changed_at) {
+        headers.append(COOKIE, original.clone());
+    }
+    if let Some(original) = rest.next() {
+        append_filtered(headers, original, first);
+    }
+    for original in rest {
+        append_filtered(headers, original, filter(original));
+    }
+    (originals, true)
+}
+
+/// Appends what is left of one `Cookie` header after filtering.
+fn append_filtered(headers: &mut HeaderMap, original: &HeaderValue, filtered: Filtered) {
+    match filtered {
+        Filtered::Unchanged => {
+            headers.append(COOKIE, original.clone());
+        }
+        Filtered::Rewritten(bytes) => {
+            // Kept pairs are byte ranges of a valid header value, so this cannot fail;
+            // the value takes over the buffer without a copy.
+            if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(bytes)) {
+                headers.append(COOKIE, value);
+            }
+        }
+        Filtered::Empty => {}
+    }
+}
