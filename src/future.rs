@@ -25,8 +25,9 @@ pub(crate) struct RequestState {
     cookies: RequestCookies,
     /// Whether the request carried cookies that were not forwarded.
     filtered: bool,
-    /// A decision to record even if nobody makes a choice (GPC overriding an opt-in).
-    pending: Option<Decision>,
+    /// Whether the consent's decision was made by the layer on this request (GPC
+    /// overriding an opt-in) and must be recorded even if nobody makes a choice.
+    record_pending: bool,
 }
 
 impl RequestState {
@@ -34,13 +35,13 @@ impl RequestState {
         consent: Consent,
         cookies: RequestCookies,
         filtered: bool,
-        pending: Option<Decision>,
+        record_pending: bool,
     ) -> Self {
         Self {
             consent,
             cookies,
             filtered,
-            pending,
+            record_pending,
         }
     }
 
@@ -80,7 +81,10 @@ impl RequestState {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
             .or_else(|| chosen.and_then(|choice| self.decide(&choice)))
-            .or(self.pending);
+            .or_else(|| {
+                let pending = self.consent.decision().filter(|_| self.record_pending);
+                pending.copied()
+            });
         let config = self.consent.config();
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();

@@ -116,10 +116,10 @@ where
             .endpoints
             .route(request.uri().path(), config.honour_gpc);
         if let Some(endpoint) = endpoint {
-            let state = RequestState::new(consent, cookies, filtered, pending);
+            let state = RequestState::new(consent, cookies, filtered, pending.is_some());
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let state = RequestState::new(consent.clone(), cookies, filtered, pending);
+        let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

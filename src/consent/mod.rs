@@ -77,6 +77,16 @@ impl Consent {
         )
     }
 
+    /// A copy without the page, for the response side, which never needs it: one
+    /// reference count less on the buffer the request was read into.
+    pub(crate) fn without_page(&self) -> Self {
+        Self {
+            page: None,
+            config: self.config.clone(),
+            ..*self
+        }
+    }
+
     pub(crate) fn decision(&self) -> Option<&Decision> {
         self.decision.as_ref()
     }
