@@ -1,34 +1,46 @@
 #!/usr/bin/env bash
-# Load test (issue #4): a hello-world axum app without and with ConsentLayer, driven by
-# wrk in alternating runs (A, B, A, B, ...), then requests/s and p99 latency for both and
-# their ratio, and the server's CPU time per request (user + system, from /proc), which
-# a busy shared machine disturbs less than requests/s.
+# Load test (issue #4): a hello-world axum app (examples/hello.rs) served three ways and
+# driven by wrk in turns:
 #
-#   scripts/loadtest.sh                       # 2 rounds of 10 s per variant
-#   DURATION=5 ROUNDS=3 scripts/loadtest.sh
+#   A  bare            the app alone: the baseline
+#   B  consent         the app behind ConsentLayer
+#   C  floor           the app behind a do-nothing layer that only does what any layer in
+#                      ConsentLayer's place must: an extension for the handler, its own
+#                      response body type, and `Vary: cookie` (see examples/hello.rs)
 #
-# Settings (environment): DURATION seconds per run (10), ROUNDS per variant (2),
-# WARMUP seconds of discarded load per variant first (2), THREADS (2), CONNECTIONS (32),
-# PORT_A (3101, without the layer), PORT_B (3102, with).
+# Each round runs A, B and C once, in a rotated order (ABC, BCA, CAB, ...), so that no
+# variant always runs first or last. It prints requests/s, p99 latency and the server's
+# CPU time per request (user + system, from /proc) for every run, then per variant the
+# means, and the ratios B/A, C/A and B/C of each round with their median: on a shared,
+# noisy machine the same variant moves by 10-20% between runs, and the median of ratios
+# taken within one round is the figure to quote.
+#
+#   scripts/loadtest.sh                       # 6 rounds of 5 s per variant
+#   DURATION=10 ROUNDS=3 scripts/loadtest.sh
+#
+# Settings (environment): DURATION seconds per run (5), ROUNDS (6), WARMUP seconds of
+# discarded load per variant first (2), THREADS (2), CONNECTIONS (32), PORT_A (3101),
+# PORT_B (3102), PORT_C (3103).
 #
 # Every request carries the same Cookie header: 5 cookies (session, csrftoken, theme,
 # _ga, _fbp) and a valid accept-all consent cookie obtained from the layer's own
 # endpoint, so with the layer nothing is filtered or stripped: this is the layer's
-# steady-state cost (verify the consent cookie, classify 6 cookies, add Vary).
+# steady-state cost (read the consent cookie, classify 6 cookies, add Vary).
 #
 # Traffic goes to 127.0.0.1 only; every run is bounded by `timeout`; the servers are
 # killed when the script exits, however it exits. Installs wrk with apt-get if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-6}
 WARMUP=${WARMUP:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-PORT_A=${PORT_A:-3101}
-PORT_B=${PORT_B:-3102}
 HOST=127.0.0.1
+declare -A port=([A]=${PORT_A:-3101} [B]=${PORT_B:-3102} [C]=${PORT_C:-3103})
+declare -A flag=([A]=--bare [B]=--consent [C]=--floor)
+declare -A name=([A]="bare" [B]="consent layer" [C]="floor layer")
 
 if ! command -v wrk >/dev/null; then
     echo "wrk not found: installing the Debian package" >&2
@@ -52,34 +64,31 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in "$PORT_A" "$PORT_B"; do
-    if curl -s -o /dev/null "http://$HOST:$port/"; then
-        echo "port $port is already in use; set PORT_A/PORT_B" >&2
+declare -A pid
+for v in A B C; do
+    if curl -s -o /dev/null "http://$HOST:${port[$v]}/"; then
+        echo "port ${port[$v]} is already in use; set PORT_$v" >&2
         exit 1
     fi
+    "$bin" "${port[$v]}" "${flag[$v]}" >/dev/null &
+    pids+=($!)
+    pid[$v]=$!
 done
 
-"$bin" "$PORT_A" --bare >/dev/null &
-pids+=($!)
-pid_A=$!
-"$bin" "$PORT_B" --consent >/dev/null &
-pids+=($!)
-pid_B=$!
-
-for port in "$PORT_A" "$PORT_B"; do
+for v in A B C; do
     for _ in $(seq 100); do
-        curl -s -o /dev/null "http://$HOST:$port/" && break
+        curl -s -o /dev/null "http://$HOST:${port[$v]}/" && break
         sleep 0.1
     done
-    curl -sf -o /dev/null "http://$HOST:$port/" || {
-        echo "the server on port $port did not start" >&2
+    curl -sf -o /dev/null "http://$HOST:${port[$v]}/" || {
+        echo "the ${name[$v]} server on port ${port[$v]} did not start" >&2
         exit 1
     }
 done
 
 consent=$(curl -s -o /dev/null -D - --max-time 5 -X POST \
     -H 'Sec-Fetch-Site: same-origin' -H 'Content-Type: application/json' \
-    --data '{"action":"accept_all"}' "http://$HOST:$PORT_B/_consent" |
+    --data '{"action":"accept_all"}' "http://$HOST:${port[B]}/_consent" |
     tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(consent=[^;]*\).*/\1/p' | head -n 1)
 if [ -z "$consent" ]; then
     echo "no consent cookie from POST /_consent" >&2
@@ -87,13 +96,16 @@ if [ -z "$consent" ]; then
 fi
 cookie="session=s3cr3t-session-id; csrftoken=c5rf-t0k3n; theme=dark; _ga=GA1.2.123456789.1700000000; _fbp=fb.1.1700000000.987654321; $consent"
 
-# The layer must let all 6 cookies through and add Vary: cookie; check once.
-vary=$(curl -s -o /dev/null -D - -H "Cookie: $cookie" "http://$HOST:$PORT_B/" | tr -d '\r' |
-    grep -ci '^vary: cookie' || true)
-if [ "$vary" != 1 ]; then
-    echo "the layered server did not answer as expected" >&2
-    exit 1
-fi
+# The consent and floor layers must answer with Vary: cookie (and the consent layer must
+# let all 6 cookies through); check once.
+for v in B C; do
+    vary=$(curl -s -o /dev/null -D - -H "Cookie: $cookie" "http://$HOST:${port[$v]}/" |
+        tr -d '\r' | grep -ci '^vary: cookie' || true)
+    if [ "$vary" != 1 ]; then
+        echo "the ${name[$v]} server did not answer as expected" >&2
+        exit 1
+    fi
+done
 
 # Latency as printed by wrk (e.g. 812.00us, 1.20ms, 2.00s) in milliseconds.
 to_ms() {
@@ -106,9 +118,9 @@ to_ms() {
 }
 
 if [ "$WARMUP" -gt 0 ]; then
-    for port in "$PORT_A" "$PORT_B"; do
+    for v in A B C; do
         timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" \
-            -H "Cookie: $cookie" "http://$HOST:$port/" >/dev/null
+            -H "Cookie: $cookie" "http://$HOST:${port[$v]}/" >/dev/null
     done
 fi
 
@@ -118,44 +130,60 @@ cpu_ticks() {
 }
 ticks_per_second=$(getconf CLK_TCK)
 
-declare -A rps_sum p99_sum cpu_sum
-rps_sum=([A]=0 [B]=0)
-p99_sum=([A]=0 [B]=0)
-cpu_sum=([A]=0 [B]=0)
+results=$(mktemp)
 echo "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS rounds"
-printf '%-6s %-22s %12s %10s %16s\n' run variant requests/s p99_ms server_cpu_us/req
+printf '%-6s %-14s %12s %10s %16s\n' run variant requests/s p99_ms server_cpu_us/req
+orders=(ABC BCA CAB)
 for round in $(seq "$ROUNDS"); do
-    for variant in A B; do
-        if [ "$variant" = A ]; then
-            port=$PORT_A pid=$pid_A name="without layer"
-        else
-            port=$PORT_B pid=$pid_B name="with ConsentLayer"
-        fi
-        before=$(cpu_ticks "$pid")
+    order=${orders[$(((round - 1) % 3))]}
+    for v in $(echo "$order" | fold -w1); do
+        before=$(cpu_ticks "${pid[$v]}")
         out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" \
-            --latency -H "Cookie: $cookie" "http://$HOST:$port/")
+            --latency -H "Cookie: $cookie" "http://$HOST:${port[$v]}/")
         if echo "$out" | grep -q 'Non-2xx'; then
             echo "$out" >&2
             echo "non-2xx answers: the run is invalid" >&2
             exit 1
         fi
-        after=$(cpu_ticks "$pid")
+        after=$(cpu_ticks "${pid[$v]}")
         rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
         requests=$(echo "$out" | awk '/requests in/ {print $1}')
         cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" \
             'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
         p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
-        printf '%-6s %-22s %12.0f %10.3f %16.2f\n' "$round$variant" "$name" "$rps" "$p99" "$cpu"
-        rps_sum[$variant]=$(awk -v a="${rps_sum[$variant]}" -v b="$rps" 'BEGIN {print a + b}')
-        p99_sum[$variant]=$(awk -v a="${p99_sum[$variant]}" -v b="$p99" 'BEGIN {print a + b}')
-        cpu_sum[$variant]=$(awk -v a="${cpu_sum[$variant]}" -v b="$cpu" 'BEGIN {print a + b}')
+        printf '%-6s %-14s %12.0f %10.3f %16.2f\n' "$round$v" "${name[$v]}" "$rps" "$p99" "$cpu"
+        echo "$round $v $rps $p99 $cpu" >>"$results"
     done
 done
 
-awk -v ra="${rps_sum[A]}" -v rb="${rps_sum[B]}" -v pa="${p99_sum[A]}" -v pb="${p99_sum[B]}" \
-    -v ca="${cpu_sum[A]}" -v cb="${cpu_sum[B]}" -v n="$ROUNDS" 'BEGIN {
-    printf "\nmean of %d runs each\n", n
-    printf "%-22s %10.0f req/s  p99 %8.3f ms  server CPU %6.2f us/request\n", "without layer (A)", ra / n, pa / n, ca / n
-    printf "%-22s %10.0f req/s  p99 %8.3f ms  server CPU %6.2f us/request\n", "with ConsentLayer (B)", rb / n, pb / n, cb / n
-    printf "ratio B/A: requests/s %.3f, p99 %.3f, server CPU per request %.3f\n", rb / ra, pb / pa, cb / ca
-}'
+awk -v n="$ROUNDS" '
+    { rps[$1, $2] = $3; p99[$2] += $4; cpu[$2] += $5; sum[$2] += $3 }
+    function median(values, count,    i, j, t) {
+        for (i = 1; i <= count; i++)
+            for (j = i + 1; j <= count; j++)
+                if (values[j] < values[i]) { t = values[i]; values[i] = values[j]; values[j] = t }
+        return count % 2 ? values[(count + 1) / 2] : (values[count / 2] + values[count / 2 + 1]) / 2
+    }
+    END {
+        printf "\nmeans of %d runs each\n", n
+        split("A B C", order, " ")
+        label["A"] = "bare (A)"; label["B"] = "consent layer (B)"; label["C"] = "floor layer (C)"
+        for (k = 1; k <= 3; k++) {
+            v = order[k]
+            printf "%-20s %10.0f req/s  p99 %7.3f ms  server CPU %6.2f us/request\n", \
+                label[v], sum[v] / n, p99[v] / n, cpu[v] / n
+        }
+        printf "\nrequests/s ratios per round (same round):"
+        for (r = 1; r <= n; r++) {
+            ba[r] = rps[r, "B"] / rps[r, "A"]; ca[r] = rps[r, "C"] / rps[r, "A"]
+            bc[r] = rps[r, "B"] / rps[r, "C"]
+        }
+        printf "\n%-6s", "B/A"; for (r = 1; r <= n; r++) printf " %6.3f", ba[r]
+        printf "\n%-6s", "C/A"; for (r = 1; r <= n; r++) printf " %6.3f", ca[r]
+        printf "\n%-6s", "B/C"; for (r = 1; r <= n; r++) printf " %6.3f", bc[r]
+        printf "\n\nmedian ratio of requests/s: consent/bare %.3f, floor/bare %.3f, consent/floor %.3f\n", \
+            median(ba, n), median(ca, n), median(bc, n)
+        printf "ratio of mean server CPU per request: consent/bare %.3f, floor/bare %.3f\n", \
+            cpu["B"] / cpu["A"], cpu["C"] / cpu["A"]
+    }' "$results"
+rm -f "$results"
