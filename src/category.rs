@@ -133,6 +133,9 @@ impl CustomCategory {
 /// ones follow in declaration order.
 pub(crate) type CategoryIndex = u8;
 
+/// The index of [`Category::Necessary`] in every configuration.
+pub(crate) const NECESSARY_INDEX: CategoryIndex = 0;
+
 /// The most categories one configuration may hold (the width of [`CategorySet`]).
 pub(crate) const MAX_CATEGORIES: usize = 64;
 

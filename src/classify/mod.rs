@@ -21,7 +21,7 @@ pub(crate) use self::pattern::is_token_byte;
 use self::pattern::Pattern;
 use self::report::ReportOnce;
 pub use self::rule::{CookieScope, Rule};
-use crate::category::{Categories, CategoryIndex};
+use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
 /// What the layer does with cookies that no rule matches.
@@ -113,7 +113,7 @@ impl Classifier {
         }
         let unknown_category = match unknown {
             Unknown::Block => None,
-            Unknown::Allow => Some(0),
+            Unknown::Allow => Some(NECESSARY_INDEX),
             Unknown::As(category) => Some(index_of(categories, category)?),
         };
         Ok(Self {

@@ -7,7 +7,7 @@ use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 
 use super::{is_granted, RequestCookies};
-use crate::category::CategorySet;
+use crate::category::{CategorySet, NECESSARY_INDEX};
 use crate::classify::{Classifier, CookieScope};
 use crate::cookie_header::{cookie_pairs, header_set_cookie_name, CookiePair, SetCookieName};
 
@@ -74,7 +74,7 @@ impl Deletions {
         let by_name = classifier
             .exact_names()
             // Necessary cookies are never refused, so never purged.
-            .filter(|(_, class)| class.category != Some(0))
+            .filter(|(_, class)| class.category != Some(NECESSARY_INDEX))
             .map(|(name, class)| {
                 let pair = CookiePair {
                     raw: name,
@@ -222,6 +222,47 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn prebuilt_deletions_are_the_ones_built_when_purging() {
+        use crate::category::Categories;
+        use crate::classify::{CompiledRule, Rule, Unknown};
+        use crate::Category;
+        let rules = vec![
+            CompiledRule::from(
+                Rule::new("_ga", Category::Analytics)
+                    .scope(CookieScope::default())
+                    .scope(CookieScope::domain("example.com", "/app")),
+            ),
+            CompiledRule::from(Rule::new("__Host-t", Category::Preferences)),
+            CompiledRule::from(Rule::new("sid", Category::Necessary)),
+            CompiledRule::from(Rule::new("mp_*", Category::Marketing)),
+        ];
+        let classifier = Classifier::build(
+            &Categories::new(Vec::new()),
+            rules,
+            Vec::new(),
+            Unknown::Block,
+            vec![CookieScope::default()],
+        )
+        .unwrap();
+        let prebuilt = Deletions::new(&classifier);
+        for raw in [&b"_ga=1"[..], b"__Host-t=x"] {
+            let pair = cookie_pairs(raw).next().unwrap();
+            let class = classifier.classify(pair.name);
+            let built: Vec<_> = classifier
+                .scopes(class.scopes)
+                .iter()
+                .filter_map(|scope| deletion(&pair, scope))
+                .collect();
+            assert!(!built.is_empty());
+            assert_eq!(prebuilt.get(&pair), Some(&built[..]));
+        }
+        let get = |raw: &'static [u8]| prebuilt.get(&cookie_pairs(raw).next().unwrap());
+        assert_eq!(get(b"_ga"), None, "bare pairs are built when purged");
+        assert_eq!(get(b"sid=1"), None, "necessary cookies are never purged");
+        assert_eq!(get(b"mp_x=1"), None, "wildcard names are built when purged");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
 
 use super::{is_granted, RequestCookies};
-use crate::category::{Categories, CategorySet};
+use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
 use crate::consent::{unix_now, Decision};
@@ -44,7 +44,7 @@ pub(crate) fn scan_request(
         for pair in cookie_pairs(value.as_bytes()) {
             if pair.name == consent.name() && !pair.bare {
                 // The consent cookie is a necessary cookie (an app rule made at build).
-                scan.present = scan.present.with(0);
+                scan.present = scan.present.with(NECESSARY_INDEX);
                 let now = *now.get_or_insert_with(unix_now);
                 // The newest wins; of equally new ones, the last.
                 let newest = scan.decision.map(|d| d.decided_at);
