@@ -13,7 +13,7 @@ import json
 import pathlib
 import sys
 
-GROUPS = ["no_cookies", "nothing_to_strip", "strip_and_purge", "30_cookies", "classifier", "scaling"]
+GROUPS = ["no_cookies", "nothing_to_strip", "nothing_to_strip_unseen", "strip_and_purge", "30_cookies", "classifier", "scaling"]
 
 
 def fmt(ns):

@@ -137,6 +137,17 @@ pub(crate) fn request_scenarios(layer: &ConsentLayer) -> Vec<Scenario> {
     ]
 }
 
+/// `count` `Cookie` headers like `nothing_to_strip`'s, each with its own accept-all consent
+/// cookie (every choice gets a new consent id, so every value differs).
+pub(crate) fn unseen_consent_headers(layer: &ConsentLayer, count: usize) -> Vec<&'static str> {
+    (0..count)
+        .map(|_| {
+            let all = consent_cookie(layer, Choice::accept_all());
+            leak(format!("{FIVE_COOKIES}; {all}"))
+        })
+        .collect()
+}
+
 /// One `Cookie` header of `count` cookies, half necessary (`sid_<i>`, kept) and half
 /// preferences (`pref_<i>`, refused and purged without a consent cookie), all distinct.
 pub(crate) fn scaling_header(count: u64) -> &'static str {
