@@ -22,15 +22,19 @@ pub(crate) fn signal(headers: &HeaderMap) -> bool {
 
 /// The decision GPC turns `decision` into on a request that sends the signal: marketing
 /// refused, recorded as coming from GPC. `None` when GPC changes nothing (no decision,
-/// marketing not granted, or granted explicitly while GPC was sent).
-pub(crate) fn override_decision(decision: Option<&Decision>, now: u64) -> Option<Decision> {
+/// marketing not granted, or granted explicitly while GPC was sent). The clock is read
+/// only when GPC changes something.
+pub(crate) fn override_decision(
+    decision: Option<&Decision>,
+    now: impl FnOnce() -> u64,
+) -> Option<Decision> {
     let decision = decision?;
     if decision.gpc || !decision.granted.contains(MARKETING) {
         return None;
     }
     Some(Decision {
         granted: decision.granted.without(MARKETING),
-        decided_at: now,
+        decided_at: now(),
         source: Source::Gpc,
         gpc: true,
         ..*decision
@@ -80,18 +84,18 @@ mod tests {
             source: Source::Banner,
             gpc: false,
         };
-        let overridden = override_decision(Some(&decision), 20).unwrap();
+        let overridden = override_decision(Some(&decision), || 20).unwrap();
         assert_eq!(overridden.granted, CategorySet::NECESSARY.with(2));
         assert_eq!(overridden.source, Source::Gpc);
         assert_eq!((overridden.id, overridden.decided_at), (decision.id, 20));
         assert!(overridden.gpc);
-        assert!(override_decision(Some(&overridden), 30).is_none());
+        assert!(override_decision(Some(&overridden), || 30).is_none());
         let explicit = Decision {
             gpc: true,
             ..decision
         };
-        assert!(override_decision(Some(&explicit), 30).is_none());
-        assert!(override_decision(None, 30).is_none());
+        assert!(override_decision(Some(&explicit), || 30).is_none());
+        assert!(override_decision(None, || 30).is_none());
     }
 
     #[test]

@@ -100,7 +100,7 @@ where
         );
         let read = scan.decision;
         let pending = if gpc && config.honour_gpc {
-            gpc::override_decision(read.as_ref(), unix_now())
+            gpc::override_decision(read.as_ref(), unix_now)
         } else {
             None
         };
