@@ -66,7 +66,7 @@ pub(crate) struct Class {
 pub(crate) struct Classifier {
     /// Exact names of both tables. The map is only read after `build`, so a fast hasher
     /// is safe: a crafted name can collide only with the fixed entries.
-    exact: HashMap<Box<[u8]>, Class, RandomState>,
+    exact: ExactTable,
     /// The app's patterns: they win over the catalog's whenever they match.
     app: PatternTable,
     catalog: PatternTable,
