@@ -134,14 +134,23 @@ fn measure(
     cookie: Option<&'static str>,
     set_cookies: &[&'static str],
 ) -> (u64, u64, Response<tower_consent::ConsentBody<Full<Bytes>>>) {
+    measure_after(cookie, cookie, set_cookies)
+}
+
+/// [`measure`] with a warm-up request that carries `warm_up` instead of `cookie`.
+fn measure_after(
+    warm_up: Option<&'static str>,
+    cookie: Option<&'static str>,
+    set_cookies: &[&'static str],
+) -> (u64, u64, Response<tower_consent::ConsentBody<Full<Bytes>>>) {
     let mut bare = Prepared::default();
     let mut layered = layer().layer(Prepared::default());
     let mut results = None;
-    for _warm_up_then_measure in 0..2 {
+    for sent in [warm_up, cookie] {
         bare.0 = Some(response(set_cookies));
-        let (bare_count, _) = count(&mut bare, request(cookie));
+        let (bare_count, _) = count(&mut bare, request(sent));
         layered.get_mut().0 = Some(response(set_cookies));
-        let (layer_count, response) = count(&mut layered, request(cookie));
+        let (layer_count, response) = count(&mut layered, request(sent));
         results = Some((bare_count, layer_count, response));
     }
     results.expect("measured")
@@ -186,6 +195,17 @@ fn allocations_per_request() {
         "nothing is stripped or purged under accept-all"
     );
     assert_eq!(layered - bare, 3, "nothing stripped");
+
+    // The same request to a layer that has not seen its consent cookie yet (its warm-up
+    // request sent another one): verifying it allocates nothing, remembering it 1 (its
+    // memo entry; the thread's table exists since the warm-up).
+    let other = consent_cookie(&layer(), Choice::accept_all());
+    assert_ne!(other, all, "every choice has its own consent id");
+    let with_other = leak(format!("{FIVE_COOKIES}; {other}"));
+    let (bare, layered, response) = measure_after(Some(with_other), Some(with_all), &SET_3);
+    assert_eq!(bare, 0, "the inner service must not allocate");
+    assert_eq!(response.headers().get_all(SET_COOKIE).iter().count(), 3);
+    assert_eq!(layered - bare, 3 + 1, "first sight of a consent cookie");
 
     // For the record, the refusing path: a valid necessary-only consent cookie, so 3 of
     // the 5 request cookies are dropped and purged and all 3 `Set-Cookie` stripped. The
