@@ -40,6 +40,28 @@ pub(crate) struct CookiePair<'a> {
     pub(crate) value: &'a [u8],
 }
 
+impl<'a> CookiePair<'a> {
+    /// The pair whose text, trimmed of SP/HTAB and not empty, is `raw`.
+    fn from_trimmed(raw: &'a [u8]) -> Self {
+        // Names are short: a plain scan finds their `=` sooner than memchr, whose set-up
+        // pays off only on longer input such as the rest of the header.
+        match raw.iter().position(|&b| b == b'=') {
+            Some(eq) => CookiePair {
+                raw,
+                name: trim_wsp(&raw[..eq]),
+                bare: false,
+                value: trim_wsp(&raw[eq + 1..]),
+            },
+            None => CookiePair {
+                raw,
+                name: raw,
+                bare: true,
+                value: &[],
+            },
+        }
+    }
+}
+
 /// The non-empty pairs of one `Cookie` header value, in order.
 pub(crate) fn cookie_pairs(header: &[u8]) -> CookiePairs<'_> {
     CookiePairs { rest: header }
@@ -68,50 +90,21 @@ impl<'a> Iterator for CookiePairs<'a> {
             if raw.is_empty() {
                 continue;
             }
-            // Names are short: a plain scan finds their `=` sooner than memchr, whose
-            // set-up pays off only on longer input such as the rest of the header.
-            return Some(match raw.iter().position(|&b| b == b'=') {
-                Some(eq) => CookiePair {
-                    raw,
-                    name: trim_wsp(&raw[..eq]),
-                    bare: false,
-                    value: trim_wsp(&raw[eq + 1..]),
-                },
-                None => CookiePair {
-                    raw,
-                    name: raw,
-                    bare: true,
-                    value: &[],
-                },
-            });
+            return Some(CookiePair::from_trimmed(raw));
         }
         None
     }
 }
 
-/// [`cookie_pairs`] written as plainly as possible (split at `;`, trim, split at the first
-/// `=`): the reference the tokenizer is checked against by a property test and a fuzz
-/// target.
+/// [`cookie_pairs`] written as plainly as possible (split at `;`, trim): the reference the
+/// tokenizer's pair boundaries are checked against by a property test and a fuzz target.
 #[cfg(any(test, feature = "__fuzz"))]
 pub(crate) fn reference_cookie_pairs(header: &[u8]) -> Vec<CookiePair<'_>> {
     header
         .split(|&b| b == b';')
         .map(trim_wsp)
         .filter(|raw| !raw.is_empty())
-        .map(|raw| match raw.iter().position(|&b| b == b'=') {
-            Some(eq) => CookiePair {
-                raw,
-                name: trim_wsp(&raw[..eq]),
-                bare: false,
-                value: trim_wsp(&raw[eq + 1..]),
-            },
-            None => CookiePair {
-                raw,
-                name: raw,
-                bare: true,
-                value: &[],
-            },
-        })
+        .map(CookiePair::from_trimmed)
         .collect()
 }
 
