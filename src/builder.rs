@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use crate::category::{Categories, MAX_CATEGORIES};
 use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
+use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
 use crate::gate::Deletions;
-use crate::layer::{Config, ConsentLayer};
+use crate::layer::ConsentLayer;
 use crate::{BannerTexts, BuildError, Category, CustomCategory};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.

@@ -1,15 +1,11 @@
-//! [`ConsentLayer`]: the tower layer and the configuration its services share.
+//! [`ConsentLayer`]: the tower layer; its services share one [`Config`].
 
 use std::sync::Arc;
 
 use tower_layer::Layer;
 
 use crate::builder::ConsentLayerBuilder;
-use crate::category::Categories;
-use crate::classify::Classifier;
-use crate::consent::cookie::ConsentCookie;
-use crate::endpoints::Endpoints;
-use crate::gate::Deletions;
+use crate::config::Config;
 use crate::service::ConsentService;
 
 /// Enforces cookie consent for the services it wraps.
@@ -62,17 +58,4 @@ impl<S> Layer<S> for ConsentLayer {
     fn layer(&self, inner: S) -> Self::Service {
         ConsentService::new(inner, self.config.clone())
     }
-}
-
-/// Everything the layer decided at build time, shared by all services.
-#[derive(Debug)]
-pub(crate) struct Config {
-    pub(crate) categories: Categories,
-    pub(crate) classifier: Classifier,
-    /// Deleting `Set-Cookie` values prebuilt for the classifier's exact names.
-    pub(crate) deletions: Deletions,
-    pub(crate) cookie: ConsentCookie,
-    pub(crate) endpoints: Endpoints,
-    /// Whether `Sec-GPC: 1` refuses marketing.
-    pub(crate) honour_gpc: bool,
 }

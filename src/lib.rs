@@ -75,6 +75,7 @@ mod body;
 mod builder;
 mod category;
 mod classify;
+mod config;
 mod consent;
 mod cookie_header;
 mod endpoints;
@@ -89,6 +90,7 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+mod request_state;
 mod service;
 
 pub use banner::{BannerTexts, CategoryText};

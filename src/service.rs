@@ -8,9 +8,10 @@ use http_body::Body;
 use tower_service::Service;
 
 use crate::body::ConsentBody;
+use crate::config::Config;
 use crate::consent::{unix_now, Consent};
-use crate::future::{RequestState, ResponseFuture};
-use crate::layer::Config;
+use crate::future::ResponseFuture;
+use crate::request_state::RequestState;
 use crate::{gate, gpc};
 
 /// Middleware that enforces cookie consent; made by [`ConsentLayer`](crate::ConsentLayer).

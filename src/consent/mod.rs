@@ -14,7 +14,7 @@ use http::uri::PathAndQuery;
 
 pub use self::choice::Choice;
 use crate::category::{CategoryIndex, CategorySet};
-use crate::layer::Config;
+use crate::config::Config;
 use crate::Category;
 
 /// The consent state of one request, computed once by the layer from the signed consent

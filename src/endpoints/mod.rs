@@ -29,8 +29,8 @@ use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
 use crate::consent::Decision;
-use crate::future::RequestState;
 use crate::language::negotiate;
+use crate::request_state::RequestState;
 use crate::{BuildError, Consent};
 
 pub(crate) use self::csrf::is_valid_origin;
