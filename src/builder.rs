@@ -4,12 +4,14 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::category::{Categories, MAX_CATEGORIES};
+use crate::classify::ReportOnce;
 use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
-use crate::gate::Deletions;
+use crate::gate::{Purge, DEFAULT_PURGE_LIMIT};
 use crate::layer::ConsentLayer;
+use crate::same_origin::SameOrigin;
 use crate::{BannerTexts, BuildError, Category, CustomCategory};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
@@ -53,9 +55,12 @@ pub struct ConsentLayerBuilder {
     unknown: Unknown,
     custom_categories: Vec<CustomCategory>,
     cookie_name: Option<String>,
+    allow_unprefixed_cookie_name: bool,
     secure: bool,
     lifetime: Duration,
     purge_scopes: Vec<CookieScope>,
+    purge_limit: usize,
+    purge_parent_domains: bool,
     endpoint_prefix: String,
     allowed_origins: Vec<String>,
     honour_gpc: bool,
@@ -75,9 +80,12 @@ impl Default for ConsentLayerBuilder {
             unknown: Unknown::default(),
             custom_categories: Vec::new(),
             cookie_name: None,
+            allow_unprefixed_cookie_name: false,
             secure: true,
             lifetime: DEFAULT_LIFETIME,
             purge_scopes: vec![CookieScope::default()],
+            purge_limit: DEFAULT_PURGE_LIMIT,
+            purge_parent_domains: true,
             endpoint_prefix: "/_consent".to_owned(),
             allowed_origins: Vec::new(),
             honour_gpc: true,
@@ -102,9 +110,15 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("unknown", &self.unknown)
             .field("custom_categories", &self.custom_categories)
             .field("cookie_name", &self.cookie_name)
+            .field(
+                "allow_unprefixed_cookie_name",
+                &self.allow_unprefixed_cookie_name,
+            )
             .field("secure", &self.secure)
             .field("lifetime", &self.lifetime)
             .field("purge_scopes", &self.purge_scopes)
+            .field("purge_limit", &self.purge_limit)
+            .field("purge_parent_domains", &self.purge_parent_domains)
             .field("endpoint_prefix", &self.endpoint_prefix)
             .field("allowed_origins", &self.allowed_origins)
             .field("honour_gpc", &self.honour_gpc)
@@ -302,6 +316,30 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Allows a consent cookie name without the `__Host-` prefix while
+    /// [`secure`](Self::secure) is on (default `false`: such a name fails to build).
+    ///
+    /// **Dangerous.** Without `__Host-`, any subdomain of the site (or a sibling of it
+    /// under the same registrable domain) can set a cookie of that name with a `Domain`
+    /// attribute ("cookie tossing"). The layer counts the most restrictive of several
+    /// valid consent cookies, so a planted cookie cannot grant more than the visitor did,
+    /// but it can still pin an old signed refusal. Use it only when an existing cookie
+    /// name must be kept and every subdomain is trusted.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let layer = ConsentLayer::builder()
+    ///     .secret([3u8; 32])
+    ///     .cookie_name("cookie_choice")
+    ///     .allow_unprefixed_cookie_name(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn allow_unprefixed_cookie_name(mut self, allow: bool) -> Self {
+        self.allow_unprefixed_cookie_name = allow;
+        self
+    }
+
     /// Whether the consent cookie is marked `Secure` (default `true`). Turn it off only
     /// for development over plain HTTP.
     ///
@@ -339,6 +377,36 @@ impl ConsentLayerBuilder {
         if !self.purge_scopes.contains(&scope) {
             self.purge_scopes.push(scope);
         }
+        self
+    }
+
+    /// Sets the most deleting `Set-Cookie` headers the layer adds to one response
+    /// (default 300; browsers keep about 180 cookies per site). A request holding more
+    /// refused cookies than that gets the first ones deleted, the rest on later
+    /// responses; each name left out is logged once. Bounds what a request stuffed with
+    /// cookie names can make the server send back.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().purge_limit(500);
+    /// ```
+    pub fn purge_limit(mut self, limit: usize) -> Self {
+        self.purge_limit = limit;
+        self
+    }
+
+    /// Whether purging also deletes refused cookies in the request host's parent domains,
+    /// down to the registrable domain from the public suffix list (default `true`):
+    /// tracker scripts usually set their cookies with `Domain=example.com`, which a
+    /// host-only deletion does not remove. Turn it off only if no script on the site
+    /// writes cookies.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().purge_parent_domains(true);
+    /// ```
+    pub fn purge_parent_domains(mut self, purge: bool) -> Self {
+        self.purge_parent_domains = purge;
         self
     }
 
@@ -449,7 +517,14 @@ impl ConsentLayerBuilder {
         if self.lifetime.is_zero() || self.lifetime > MAX_LIFETIME {
             return Err(BuildError::InvalidLifetime);
         }
-        let cookie_name = checked_cookie_name(self.cookie_name, self.secure)?;
+        if self.purge_limit == 0 {
+            return Err(BuildError::InvalidPurgeLimit);
+        }
+        let cookie_name = checked_cookie_name(
+            self.cookie_name,
+            self.secure,
+            self.allow_unprefixed_cookie_name,
+        )?;
         let categories = checked_categories(self.custom_categories)?;
         crate::gate::validate_scopes(&self.purge_scopes)?;
 
@@ -481,7 +556,7 @@ impl ConsentLayerBuilder {
         if let Some(origin) = self
             .allowed_origins
             .iter()
-            .find(|origin| !crate::endpoints::is_valid_origin(origin))
+            .find(|origin| !crate::same_origin::is_valid_origin(origin))
         {
             return Err(BuildError::InvalidOrigin(origin.clone()));
         }
@@ -502,9 +577,9 @@ impl ConsentLayerBuilder {
             time::Date::parse(date, &format)
                 .map_err(|_| BuildError::InvalidGpcDate(date.clone()))?;
         }
+        let same_origin = SameOrigin::new(self.allowed_origins, self.secure);
         let endpoints = Endpoints::new(
             self.endpoint_prefix,
-            self.allowed_origins,
             self.banner_texts,
             default_language,
             self.gpc_last_update,
@@ -513,16 +588,22 @@ impl ConsentLayerBuilder {
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
             categories,
-            deletions: Deletions::new(&classifier),
+            purge: Purge::new(&classifier, self.purge_limit, self.purge_parent_domains),
+            refused_choice_routes: ReportOnce::new(),
             classifier,
             cookie,
             endpoints,
+            same_origin,
             honour_gpc: self.honour_gpc,
         }))
     }
 }
 
-fn checked_cookie_name(name: Option<String>, secure: bool) -> Result<String, BuildError> {
+fn checked_cookie_name(
+    name: Option<String>,
+    secure: bool,
+    allow_unprefixed: bool,
+) -> Result<String, BuildError> {
     let name = name.unwrap_or_else(|| if secure { "__Host-consent" } else { "consent" }.to_owned());
     let error = |reason| {
         Err(BuildError::InvalidCookieName {
@@ -533,13 +614,19 @@ fn checked_cookie_name(name: Option<String>, secure: bool) -> Result<String, Bui
     if name.is_empty()
         || !name
             .bytes()
-            .all(|b| b != b'*' && crate::classify::is_token_byte(b))
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'+-.^_`|~".contains(&b))
     {
         return error("a cookie name is 1 or more RFC 6265 token characters");
     }
     let lower = name.to_ascii_lowercase();
     if !secure && (lower.starts_with("__host-") || lower.starts_with("__secure-")) {
         return error("`__Host-` and `__Secure-` names need `secure(true)`");
+    }
+    if secure && !lower.starts_with("__host-") && !allow_unprefixed {
+        return error(
+            "over HTTPS the name must start with `__Host-`, or a sibling subdomain can plant \
+             its own consent cookie; see `allow_unprefixed_cookie_name`",
+        );
     }
     Ok(name)
 }

@@ -155,6 +155,11 @@ impl CategorySet {
         Self(self.0 & !(1 << index))
     }
 
+    /// How many categories the set holds.
+    pub(crate) fn count(self) -> u32 {
+        self.0.count_ones()
+    }
+
     pub(crate) fn contains(self, index: CategoryIndex) -> bool {
         self.0 & (1 << index) != 0
     }

@@ -5,19 +5,25 @@
 
 use crate::category::Categories;
 use crate::classify::Classifier;
+use crate::classify::ReportOnce;
 use crate::consent::cookie::ConsentCookie;
 use crate::endpoints::Endpoints;
-use crate::gate::Deletions;
+use crate::gate::Purge;
+use crate::same_origin::SameOrigin;
 
 /// Everything the layer decided at build time, shared by all services.
 #[derive(Debug)]
 pub(crate) struct Config {
     pub(crate) categories: Categories,
     pub(crate) classifier: Classifier,
-    /// Deleting `Set-Cookie` values prebuilt for the classifier's exact names.
-    pub(crate) deletions: Deletions,
+    /// How refused cookies are deleted.
+    pub(crate) purge: Purge,
+    /// Routes whose handler returned a cross-site `Choice`, logged once each.
+    pub(crate) refused_choice_routes: ReportOnce,
     pub(crate) cookie: ConsentCookie,
     pub(crate) endpoints: Endpoints,
+    /// Who may record a choice.
+    pub(crate) same_origin: SameOrigin,
     /// Whether `Sec-GPC: 1` refuses marketing.
     pub(crate) honour_gpc: bool,
 }

@@ -95,4 +95,9 @@ pub enum BuildError {
     /// The consent lifetime is zero or longer than browsers keep cookies (400 days).
     #[error("the consent lifetime must be between 1 second and 400 days")]
     InvalidLifetime,
+
+    /// [`purge_limit`](crate::ConsentLayerBuilder::purge_limit) is zero, which would
+    /// never delete a refused cookie.
+    #[error("the purge limit must be at least 1")]
+    InvalidPurgeLimit,
 }

@@ -89,9 +89,9 @@ fn answer<F, ReqBody>(
     endpoint: Endpoint,
     parts: &Parts,
     body: BodyRead<'_>,
-    state: RequestState,
+    mut state: RequestState,
 ) -> Kind<F, ReqBody> {
-    let (mut response, decided) = endpoints::answer(endpoint, parts, body, &state);
+    let (mut response, decided) = endpoints::answer(endpoint, parts, body, &mut state);
     state.finish(&mut response, decided);
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();

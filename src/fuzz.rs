@@ -16,6 +16,8 @@ use crate::cookie_header::{
     set_cookie_name, trim_wsp, Filtered, SetCookieName,
 };
 use crate::endpoints::choice_request::{parse, same_site_path};
+use crate::gate::is_deletion;
+use crate::same_origin::SameOrigin;
 use crate::CustomCategory;
 
 /// Unix seconds the consent-cookie target checks expiry against.
@@ -25,11 +27,17 @@ fn categories() -> Categories {
     Categories::new(vec![CustomCategory::new("ab", "A/B", "tests")])
 }
 
-/// `Set-Cookie` name extraction: the name a browser stores is trimmed, holds no `;`,
-/// and is exactly the name the server reads back from the `Cookie` pair the browser
-/// sends for it. For a valid header value, the shortcut that skips the control-byte
-/// scan agrees.
+/// `Set-Cookie` reading: the name a browser stores is trimmed, holds no `;`, and is
+/// exactly the name the server reads back from the `Cookie` pair the browser sends for
+/// it. For a valid header value, the shortcut that skips the control-byte scan agrees.
+/// A value counts as a deletion exactly when a plain reading of the browser's
+/// algorithm says its cookie expires at once.
 pub fn set_cookie(data: &[u8]) {
+    assert_eq!(
+        is_deletion(data),
+        reference_is_deletion(data),
+        "deletion as browsers read it"
+    );
     let read = set_cookie_name(data);
     if let Ok(value) = http::HeaderValue::from_bytes(data) {
         assert_eq!(
@@ -57,6 +65,34 @@ pub fn set_cookie(data: &[u8]) {
         Some(name),
         "classified as the server will read it"
     );
+}
+
+/// RFC 6265bis §5.6 written plainly: of the `Max-Age` attributes whose value is at most
+/// 1,024 bytes, the last one counts (Chromium keeps it even when it is not a number,
+/// then falls back to `Expires`); the cookie expires at once when that value is an
+/// integer (no `+`) of zero or less.
+fn reference_is_deletion(set_cookie: &[u8]) -> bool {
+    let mut last = None;
+    for attribute in set_cookie.split(|&b| b == b';').skip(1) {
+        let (name, value) = match attribute.iter().position(|&b| b == b'=') {
+            Some(eq) => (&attribute[..eq], &attribute[eq + 1..]),
+            None => (attribute, &[][..]),
+        };
+        let (name, value) = (trim_wsp(name), trim_wsp(value));
+        if value.len() <= 1024 && name.eq_ignore_ascii_case(b"Max-Age") {
+            last = Some(value);
+        }
+    }
+    let Some(text) = last.and_then(|v| std::str::from_utf8(v).ok()) else {
+        return false;
+    };
+    if text.starts_with('+') {
+        return false;
+    }
+    match text.parse::<i64>() {
+        Ok(seconds) => seconds <= 0,
+        Err(error) => *error.kind() == std::num::IntErrorKind::NegOverflow,
+    }
 }
 
 /// `Cookie` filtering: the first byte seeds which names are blocked; the output holds
@@ -142,8 +178,11 @@ fn mac_bytes(text: &str) -> Vec<u8> {
 }
 
 /// Choice request parsing: the first byte picks the content type; a parsed choice only
-/// names declared categories and only ever redirects within the site.
+/// names declared categories and only ever redirects within the site. The same input,
+/// read as request headers, goes through the same-origin check every recorded choice
+/// passes.
 pub fn choice_request(data: &[u8]) {
+    same_origin(data);
     let Some((&kind, body)) = data.split_first() else {
         return;
     };
@@ -167,6 +206,67 @@ pub fn choice_request(data: &[u8]) {
             let target = same_site_path(&return_to);
             assert!(target.starts_with('/') && !target.starts_with("//"));
             assert!(!target.starts_with("/\\") && !target.bytes().any(|b| b.is_ascii_control()));
+        }
+    }
+}
+
+/// The same-origin check: the first byte picks `Sec-Fetch-Site`, the rest is split at
+/// newlines into `Origin`, `Host` and the request URI. A cross-site or same-site request
+/// passes only with an allowed origin; without Fetch Metadata, only an `https://` origin
+/// naming the request's host, or an allowed one.
+fn same_origin(data: &[u8]) {
+    const ALLOWED: &str = "https://www.shop.example";
+    let Some((&site, rest)) = data.split_first() else {
+        return;
+    };
+    let mut fields = rest.split(|&b| b == b'\n');
+    let (origin, host, uri) = (fields.next(), fields.next(), fields.next());
+    let mut headers = http::HeaderMap::new();
+    let fetch_site = ["same-origin", "none", "same-site", "cross-site", "bogus"]
+        .get(usize::from(site % 6))
+        .copied();
+    if let Some(value) = fetch_site {
+        headers.insert("sec-fetch-site", http::HeaderValue::from_static(value));
+    }
+    for (name, value) in [(http::header::ORIGIN, origin), (http::header::HOST, host)] {
+        if let Some(value) = value.and_then(|v| http::HeaderValue::from_bytes(v).ok()) {
+            headers.insert(name, value);
+        }
+    }
+    let uri = uri
+        .and_then(|u| http::Uri::try_from(u).ok())
+        .unwrap_or_else(|| http::Uri::from_static("/"));
+    let policy = SameOrigin::new(vec![ALLOWED.to_owned()], true);
+    let Ok(()) = policy.check(&headers, &uri) else {
+        return;
+    };
+    let origin = headers
+        .get(http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let allowed = origin.is_some_and(|o| o.eq_ignore_ascii_case(ALLOWED));
+    match fetch_site {
+        Some("same-origin" | "none") => {}
+        Some(_) => assert!(allowed, "a cross-site request passed"),
+        None if allowed => {}
+        None => {
+            let origin = origin
+                .expect("passed without an Origin")
+                .to_ascii_lowercase();
+            let authority = origin
+                .strip_prefix("https://")
+                .or_else(|| {
+                    let http_uri = uri
+                        .scheme_str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("http"));
+                    origin.strip_prefix("http://").filter(|_| http_uri)
+                })
+                .expect("an Origin of this site's scheme");
+            let host = headers
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .or_else(|| uri.authority().map(|a| a.as_str()))
+                .expect("a host to compare with");
+            assert!(authority.eq_ignore_ascii_case(host), "another host passed");
         }
     }
 }

@@ -91,6 +91,7 @@ mod gpc;
 mod language;
 mod layer;
 mod request_state;
+mod same_origin;
 mod service;
 
 pub use banner::{BannerTexts, CategoryText};

@@ -3,10 +3,12 @@
 //! future and the endpoints.
 
 use http::header::SET_COOKIE;
+use http::uri::PathAndQuery;
 use http::Response;
 
 use crate::consent::{unix_now, Choice, Consent, Decision};
 use crate::gate::{self, RequestCookies};
+use crate::same_origin::{Refusal, Verdict};
 
 /// What the response side needs to know about the request.
 #[derive(Debug)]
@@ -18,20 +20,35 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
+    /// Whether the request may record a choice, and if not, its path for the log.
+    origin: Result<(), (Refusal, Option<PathAndQuery>)>,
+}
+
+/// Why a choice made on a request was not recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NotRecorded {
+    /// The request did not come from a page of this site.
+    CrossSite(Refusal),
+    /// The operating system gave no randomness for a consent id.
+    NoRandomness,
 }
 
 impl RequestState {
+    /// `page` is kept only when `origin` refuses choices, to name the route in the log.
     pub(crate) fn new(
         consent: Consent,
         cookies: RequestCookies,
         filtered: bool,
         record_pending: bool,
+        origin: Verdict,
+        page: impl FnOnce() -> Option<PathAndQuery>,
     ) -> Self {
         Self {
             consent,
             cookies,
             filtered,
             record_pending,
+            origin: origin.map_err(|refusal| (refusal, page())),
         }
     }
 
@@ -39,9 +56,25 @@ impl RequestState {
         &self.consent
     }
 
+    /// Whether this request may record a choice (see [`crate::same_origin`]).
+    pub(crate) fn same_origin(&self) -> Verdict {
+        self.origin
+            .as_ref()
+            .map(|_| ())
+            .map_err(|(refusal, _)| *refusal)
+    }
+
+    /// Records nothing the layer decided by itself (a pending GPC decision) on this
+    /// response: for answers that must change nothing, such as errors and static assets.
+    pub(crate) fn discard_pending(&mut self) {
+        self.record_pending = false;
+    }
+
     /// Turns a choice made on this request into the decision to record. Every choice,
-    /// from a handler or an endpoint, is decided here.
-    pub(crate) fn decide(&self, choice: &Choice) -> Option<Decision> {
+    /// from a handler or an endpoint, is decided here, and only for a request that
+    /// passes the same-origin check.
+    pub(crate) fn decide(&self, choice: &Choice) -> Result<Decision, NotRecorded> {
+        self.same_origin().map_err(NotRecorded::CrossSite)?;
         let config = self.consent.config();
         let decision = choice.decide(
             &config.categories,
@@ -59,18 +92,45 @@ impl RequestState {
             ),
             None => tracing::error!("no randomness for a consent id; the choice was not recorded"),
         }
-        decision
+        decision.ok_or(NotRecorded::NoRandomness)
+    }
+
+    /// Decides a [`Choice`] a handler returned; a refused one is logged, once per route.
+    fn decide_handler_choice(&self, choice: &Choice) -> Option<Decision> {
+        match self.decide(choice) {
+            Ok(decision) => Some(decision),
+            Err(NotRecorded::CrossSite(reason)) => {
+                let path = match &self.origin {
+                    Err((_, Some(page))) => page.path(),
+                    _ => "",
+                };
+                let routes = &self.consent.config().refused_choice_routes;
+                if routes.first_time(path.as_bytes()) {
+                    tracing::warn!(
+                        path,
+                        reason,
+                        "a handler's Choice was not recorded: the request did not come from \
+                         a page of this site. Record choices from same-origin requests (a \
+                         form or fetch on your own pages), or allow the page's origin with \
+                         ConsentLayerBuilder::allowed_origin"
+                    );
+                }
+                None
+            }
+            Err(NotRecorded::NoRandomness) => None,
+        }
     }
 
     /// Enforces consent on the response. `decided` is a decision an endpoint made;
     /// otherwise a [`Choice`] the handler put into the response extensions is decided,
     /// otherwise a pending GPC decision is recorded. Then `Set-Cookie` is stripped by
     /// the consent in force, refused request cookies are purged, the consent cookie is
-    /// set if a decision was made, and `Vary: Cookie` is added.
+    /// set if a decision was made, a response carrying cookies of the layer's own is
+    /// kept out of shared caches, and `Vary: Cookie` is added.
     pub(crate) fn finish<B>(self, response: &mut Response<B>, decided: Option<Decision>) {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
-            .or_else(|| chosen.and_then(|choice| self.decide(&choice)))
+            .or_else(|| chosen.and_then(|choice| self.decide_handler_choice(&choice)))
             .or_else(|| {
                 let pending = self.consent.decision().filter(|_| self.record_pending);
                 pending.copied()
@@ -79,20 +139,25 @@ impl RequestState {
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
         gate::strip_set_cookies(headers, &config.classifier, granted);
+        let mut own_cookies = false;
         if self.filtered || recorded.is_some() {
-            gate::purge(
+            own_cookies = gate::purge(
                 headers,
                 &self.cookies,
                 &config.classifier,
-                &config.deletions,
+                &config.purge,
                 granted,
-            );
+            ) > 0;
         }
         if let Some(decision) = &recorded {
             headers.append(
                 SET_COOKIE,
                 config.cookie.encode(decision, &config.categories),
             );
+            own_cookies = true;
+        }
+        if own_cookies {
+            gate::keep_out_of_shared_caches(headers);
         }
         gate::vary_on_cookie(headers);
     }

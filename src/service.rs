@@ -95,6 +95,7 @@ where
         let gpc = gpc::signal(request.headers());
         let scan = gate::scan_request(
             request.headers(),
+            request.uri(),
             &config.classifier,
             &config.cookie,
             &config.categories,
@@ -113,14 +114,34 @@ where
             &config.classifier,
             consent.granted_set(),
         );
+        let origin = config.same_origin.check(request.headers(), request.uri());
         let endpoint = config
             .endpoints
             .route(request.uri().path(), config.honour_gpc);
         if let Some(endpoint) = endpoint {
-            let state = RequestState::new(consent, cookies, filtered, pending.is_some());
+            let mut state = RequestState::new(
+                consent,
+                cookies,
+                filtered,
+                pending.is_some(),
+                origin,
+                || None,
+            );
+            if endpoint.is_static() {
+                // Cacheable answers must not carry a visitor's consent cookie.
+                state.discard_pending();
+            }
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
+        let page = || request.uri().path_and_query().cloned();
+        let state = RequestState::new(
+            consent.without_page(),
+            cookies,
+            filtered,
+            pending.is_some(),
+            origin,
+            page,
+        );
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

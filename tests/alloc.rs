@@ -22,7 +22,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, VARY};
+use http::header::{CONTENT_TYPE, COOKIE, HOST, SET_COOKIE, VARY};
 use http::{HeaderValue, Request, Response};
 use http_body_util::{Empty, Full};
 use tower::{Layer, Service};
@@ -83,8 +83,12 @@ fn response(set_cookies: &[&'static str]) -> Res {
     response
 }
 
+/// A browser's same-origin request to `https://shop.example/`.
 fn request(cookie: Option<&'static str>) -> Req {
     let mut request = Request::new(Empty::new());
+    let headers = request.headers_mut();
+    headers.insert(HOST, HeaderValue::from_static("shop.example"));
+    headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
     if let Some(cookie) = cookie {
         request
             .headers_mut()
@@ -209,18 +213,22 @@ fn allocations_per_request() {
 
     // For the record, the refusing path: a valid necessary-only consent cookie, so 3 of
     // the 5 request cookies are dropped and purged and all 3 `Set-Cookie` stripped. The
-    // layer adds 6 allocations: the 3 above, and
+    // layer adds 14 allocations: the 3 above, and
     // - 2 to rewrite the `Cookie` header (src/gate/request.rs `filter_request`): the
     //   kept pairs' buffer, and the `Bytes` that takes it over without copying (its
     //   shared header, because the buffer has spare capacity);
     // - 0 to strip: every `Set-Cookie` goes, so the `Vec` of kept values stays empty
     //   (1 allocation when some are kept);
-    // - 1 to purge (src/gate/purge.rs): the list of deletions gathered before
-    //   appending. The deletions of names that rules name exactly were built with the
-    //   layer, so each is a reference-count clone (a wildcard-matched name's would be 1
-    //   allocation, its text sized exactly for the `HeaderValue` to take over). The
-    //   name sets stay on the stack (up to 8 names). The 3 deletions are appended
-    //   within the capacity the app's 3 `Set-Cookie` left.
+    // - 7 to purge (src/gate/purge.rs): the list of deletions gathered before appending
+    //   (2: it grows past 4); the host-only deletions of names that rules name exactly
+    //   were built with the layer, so each is a reference-count clone; the deletions on
+    //   `Domain=shop.example`, which depend on the request's host, are built (3), and so
+    //   are the nameless deletion, host-only and on the domain (2). The host is lower
+    //   case, so reading its domains allocates nothing; the name sets stay on the stack
+    //   (up to 8 names);
+    // - 2 for the response headers: 8 deletions do not fit in the room the app's 3
+    //   `Set-Cookie` left, so the header map grows. `Cache-Control: no-store` (the
+    //   response now carries cookies of the layer's own) is a static value.
     let with_necessary = leak(format!("{FIVE_COOKIES}; {necessary}"));
     let (bare, layered, response) = measure(Some(with_necessary), &SET_3);
     assert_eq!(bare, 0, "the inner service must not allocate");
@@ -230,11 +238,18 @@ fn allocations_per_request() {
         .iter()
         .filter(|v| v.to_str().is_ok_and(|v| v.contains("Max-Age=0")))
         .count();
-    assert_eq!(deletions, 3, "theme, _ga and _fbp are purged");
+    assert_eq!(
+        deletions, 8,
+        "theme, _ga and _fbp, and a nameless cookie, host-only and on shop.example"
+    );
     assert_eq!(
         response.headers().get_all(SET_COOKIE).iter().count(),
-        3,
+        8,
         "the app's 3 Set-Cookie are stripped"
     );
-    assert_eq!(layered - bare, 6, "strip and purge");
+    assert_eq!(layered - bare, 14, "strip and purge");
+    assert_eq!(
+        response.headers().get(http::header::CACHE_CONTROL).unwrap(),
+        "no-store"
+    );
 }

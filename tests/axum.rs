@@ -55,7 +55,20 @@ async fn handlers_extract_consent_and_record_choices() {
     let response = app.clone().oneshot(get_request("/", None)).await.unwrap();
     assert_eq!(body_text(response).await, "decided=false analytics=false");
 
-    let request = Request::post("/accept").body(Body::empty()).unwrap();
+    // Another site's form posting to /accept records nothing.
+    let request = Request::post("/accept")
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    assert_eq!(body_text(response).await, "accepted");
+
+    let request = Request::post("/accept")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::empty())
+        .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
     let pair = cookie.split(';').next().unwrap().to_owned();

@@ -27,12 +27,57 @@ fn names_set(outcome: &common::Outcome) -> Vec<String> {
         .collect()
 }
 
+/// The names of the named cookies deleted. Purging also deletes a nameless cookie that
+/// may have sent a refused name (`=_ga`): `nameless_cookies_that_may_hide_a_name_are_purged`
+/// checks those.
 fn deleted_names(outcome: &common::Outcome) -> Vec<String> {
     outcome
         .deletions()
         .iter()
         .map(|v| v.split('=').next().unwrap().to_owned())
+        .filter(|name| !name.is_empty())
         .collect()
+}
+
+#[tokio::test]
+async fn nameless_cookies_that_may_hide_a_name_are_purged() {
+    // A script's `document.cookie = "=_ga=GA1"` is stored without a name and sent back
+    // as `_ga=GA1`: only a nameless deletion removes it.
+    let outcome = round_trip(&layer(), &[b"_ga=GA1; session=1"], Answer::default()).await;
+    let tail = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+    assert_eq!(
+        outcome.deletions(),
+        [format!("_ga=; {tail}"), format!("=_ga; {tail}")]
+    );
+    // Nothing refused, nothing deleted.
+    let outcome = round_trip(&layer(), &[b"session=1"], Answer::default()).await;
+    assert!(outcome.deletions().is_empty());
+    // A granted bare pair shows a nameless cookie the visitor keeps: a named refused
+    // cookie is then deleted by name only.
+    let lenient = ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .analytics(["_ga"])
+        .unknown(Unknown::Allow)
+        .build()
+        .unwrap();
+    let outcome = round_trip(&lenient, &[b"_ga=1; keepme"], Answer::default()).await;
+    assert_eq!(outcome.deletions(), [format!("_ga=; {tail}")]);
+    // A refused bare pair is a nameless cookie for sure: deleted even so.
+    let outcome = round_trip(&layer(), &[b"_ga; mystery"], Answer::default()).await;
+    assert_eq!(outcome.deletions(), [format!("=_ga; {tail}")]);
+    // `__Host-` and `__Secure-` text is never a nameless cookie's.
+    let prefixed = ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .analytics(["__Secure-t"])
+        .build()
+        .unwrap();
+    let outcome = round_trip(&prefixed, &[b"__Secure-t=1"], Answer::default()).await;
+    assert_eq!(
+        outcome.deletions(),
+        [format!("__Secure-t=; {tail}; Secure")]
+    );
 }
 
 #[tokio::test]
@@ -128,12 +173,30 @@ async fn set_cookie_is_classified_by_the_name_the_browser_stores() {
 #[tokio::test]
 async fn a_handler_deletion_passes_and_is_not_doubled() {
     let own = "_ga=; Max-Age=0; Domain=example.com; Path=/";
-    let outcome = round_trip(&layer(), &[b"_ga=1; _fbp=2"], Answer::setting(&[own])).await;
+    let layer = ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .purge_scope(CookieScope::domain("example.com", "/"))
+        .analytics(["_ga"])
+        .marketing(["_fbp"])
+        .build()
+        .unwrap();
+    let outcome = round_trip(&layer, &[b"_ga=1; _fbp=2"], Answer::setting(&[own])).await;
     assert_eq!(outcome.set_cookies()[0], own);
-    assert_eq!(deleted_names(&outcome), ["_ga", "_fbp"]);
+    // The app deleted `_ga` on example.com itself: the layer adds only the host-only
+    // deletion. `_fbp` gets both.
+    let tail = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+    assert_eq!(
+        outcome.deletions()[1..4],
+        [
+            format!("_ga=; {tail}"),
+            format!("_fbp=; {tail}"),
+            format!("_fbp=; {tail}; Domain=example.com"),
+        ]
+    );
     // A later, valid Max-Age wins, so this one stores a cookie and is stripped.
     let sneaky = "_ga=x; Max-Age=0; Max-Age=99";
-    let outcome = round_trip(&layer(), &[], Answer::setting(&[sneaky])).await;
+    let outcome = round_trip(&layer, &[], Answer::setting(&[sneaky])).await;
     assert!(outcome.set_cookies().is_empty());
 }
 
@@ -410,6 +473,11 @@ async fn purging_covers_every_configured_scope_and_name_prefixes() {
             format!("__Host-track=; {tail}/; Secure"),
             format!("__Secure-track=; {tail}/; Secure"),
             format!("__Secure-track=; {tail}/; Domain=example.com; Secure"),
+            // A nameless cookie that may have sent `_ga=1`, in every scope of the
+            // refused cookies' rules.
+            format!("=_ga; {tail}/"),
+            format!("=_ga; {tail}/; Domain=example.com"),
+            format!("=_ga; {tail}/shop"),
         ]
     );
 }

@@ -156,11 +156,13 @@ async fn get_with(addr: SocketAddr, cookies: &[&str]) -> Reply {
     Reply::read(response).await
 }
 
-/// Accepts everything and returns the consent cookie's `name=value`.
+/// Accepts everything, as a form on the site's own page would (its `Origin`), and
+/// returns the consent cookie's `name=value`.
 async fn accept_all(addr: SocketAddr) -> String {
     let request = Request::builder()
         .method(Method::POST)
         .uri(format!("http://{addr}/accept"))
+        .header("origin", format!("http://{addr}"))
         .body(Full::new(Bytes::new()))
         .expect("request");
     let reply = Reply::read(client().request(request).await.expect("response")).await;

@@ -17,9 +17,8 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 pub use self::catalog::{known_trackers, KnownCookie};
-pub(crate) use self::pattern::is_token_byte;
 use self::pattern::Pattern;
-use self::report::ReportOnce;
+pub(crate) use self::report::ReportOnce;
 pub use self::rule::{CookieScope, Rule};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
@@ -406,7 +405,7 @@ mod tests {
             Err(BuildError::UndeclaredCategory(_))
         ));
         assert!(matches!(
-            build(&[("a b", Analytics)]),
+            build(&[("a=b", Analytics)]),
             Err(BuildError::InvalidPattern { .. })
         ));
     }

@@ -14,6 +14,8 @@ pub(crate) enum PatternError {
     Empty,
     OnlyWildcards,
     InvalidByte(u8),
+    /// Leading or trailing SP/HTAB, which browsers trim from every name.
+    Padded,
 }
 
 impl std::fmt::Display for PatternError {
@@ -25,15 +27,21 @@ impl std::fmt::Display for PatternError {
             }
             PatternError::InvalidByte(b) => write!(
                 f,
-                "byte {b:#04x} cannot appear in a cookie name (RFC 6265 token characters only)"
+                "byte {b:#04x} cannot appear in a cookie name browsers store \
+                 (no control characters, `=` or `;`)"
+            ),
+            PatternError::Padded => f.write_str(
+                "browsers trim spaces and tabs around cookie names; remove them from the pattern",
             ),
         }
     }
 }
 
-/// RFC 6265 / RFC 9110 `token` characters, which is what a cookie name may hold.
-pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+/// Whether a browser keeps `b` in a cookie name it stores (RFC 6265bis §5.6): anything
+/// but control characters (HTAB aside), `=` and `;`. Browsers store and send names such
+/// as `@a`, `foo bar` or UTF-8 text, so rules must be able to name them.
+fn is_cookie_name_byte(b: u8) -> bool {
+    !((b < 0x20 && b != b'\t') || b == 0x7f || b == b'=' || b == b';')
 }
 
 impl Pattern {
@@ -42,8 +50,11 @@ impl Pattern {
         if bytes.is_empty() {
             return Err(PatternError::Empty);
         }
-        if let Some(&bad) = bytes.iter().find(|&&b| !is_token_byte(b)) {
+        if let Some(&bad) = bytes.iter().find(|&&b| !is_cookie_name_byte(b)) {
             return Err(PatternError::InvalidByte(bad));
+        }
+        if crate::cookie_header::trim_wsp(bytes).len() != bytes.len() {
+            return Err(PatternError::Padded);
         }
         let literal_len = bytes.iter().filter(|&&b| b != b'*').count();
         if literal_len == 0 {
@@ -159,8 +170,23 @@ mod tests {
     fn parsing_checks_bytes_and_counts_literals() {
         assert_eq!(Pattern::parse(""), Err(PatternError::Empty));
         assert_eq!(Pattern::parse("**"), Err(PatternError::OnlyWildcards));
-        assert_eq!(Pattern::parse("a b"), Err(PatternError::InvalidByte(b' ')));
         assert_eq!(Pattern::parse("a=b"), Err(PatternError::InvalidByte(b'=')));
+        assert_eq!(Pattern::parse("a;b"), Err(PatternError::InvalidByte(b';')));
+        assert_eq!(
+            Pattern::parse("a\nb"),
+            Err(PatternError::InvalidByte(b'\n'))
+        );
+        assert_eq!(
+            Pattern::parse("a\x7f"),
+            Err(PatternError::InvalidByte(0x7f))
+        );
+        assert_eq!(Pattern::parse(" a"), Err(PatternError::Padded));
+        assert_eq!(Pattern::parse("a\t"), Err(PatternError::Padded));
+        for name in ["春节回", "@a", "foo bar", "a\tb", "(x)", "a,b", "\"q\""] {
+            assert!(p(name).is_exact(), "{name}");
+            assert!(p(name).matches(name.as_bytes()), "{name}");
+        }
+        assert!(p("春*").matches("春节回".as_bytes()));
         assert_eq!(p("mp_*_mixpanel").literal_len(), 12);
         assert_eq!(p("mp_*_mixpanel").literal_prefix(), b"mp_");
         assert!(p("_ga").is_exact());

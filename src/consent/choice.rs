@@ -11,6 +11,14 @@ use crate::Category;
 /// headers by the new choice, and deletes the cookies the request carried that the
 /// choice no longer allows. The consent endpoints record choices the same way.
 ///
+/// A choice is recorded only for a request from a page of this site — the same check
+/// the consent endpoints make: `Sec-Fetch-Site: same-origin` (or `none`), or, without
+/// Fetch Metadata, an `Origin` with this site's scheme, host and port, or an
+/// [allowed origin](crate::ConsentLayerBuilder::allowed_origin). Otherwise another site
+/// could make the visitor "accept all" with a form of its own: the choice is dropped,
+/// the response goes out without a consent cookie, and a warning is logged once for the
+/// route.
+///
 /// # Example
 ///
 /// ```

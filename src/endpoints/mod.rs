@@ -10,12 +10,12 @@
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
 //!
-//! State-changing requests must come from the same origin (see [`csrf`]); bad input is a
-//! `4xx` JSON error and records nothing.
+//! State-changing requests must come from the same origin (see
+//! [`same_origin`](crate::same_origin)); bad input is a `4xx` JSON error and records
+//! nothing.
 
 mod assets;
 pub(crate) mod choice_request;
-mod csrf;
 mod problem;
 mod state;
 
@@ -30,10 +30,9 @@ use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
 use crate::consent::Decision;
 use crate::language::negotiate;
-use crate::request_state::RequestState;
+use crate::request_state::{NotRecorded, RequestState};
+use crate::same_origin::Refusal;
 use crate::{BuildError, Consent};
-
-pub(crate) use self::csrf::is_valid_origin;
 
 /// The path of the GPC support document.
 const GPC_JSON: &str = "/.well-known/gpc.json";
@@ -42,7 +41,6 @@ const GPC_JSON: &str = "/.well-known/gpc.json";
 #[derive(Debug)]
 pub(crate) struct Endpoints {
     prefix: String,
-    allowed_origins: Vec<String>,
     /// Banner texts by language tag; `default_language` indexes it.
     texts: Vec<(String, BannerTexts)>,
     default_language: usize,
@@ -53,14 +51,12 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     pub(crate) fn new(
         prefix: String,
-        allowed_origins: Vec<String>,
         texts: Vec<(String, BannerTexts)>,
         default_language: usize,
         gpc_last_update: Option<String>,
     ) -> Self {
         Self {
             prefix,
-            allowed_origins,
             texts,
             default_language,
             gpc_last_update,
@@ -150,6 +146,12 @@ pub(crate) enum Endpoint {
 }
 
 impl Endpoint {
+    /// Whether the answer is the same for every visitor (the banner's assets, the GPC
+    /// document), and so may be cached by shared caches.
+    pub(crate) fn is_static(self) -> bool {
+        matches!(self, Endpoint::Asset(_) | Endpoint::GpcJson)
+    }
+
     /// Whether answering needs the request body.
     pub(crate) fn needs_body(self, method: &Method) -> bool {
         self == Endpoint::Consent && method == Method::POST
@@ -168,16 +170,19 @@ pub(crate) enum BodyRead<'a> {
 }
 
 /// Answers an endpoint request. Returns the response and the decision it records, if
-/// any.
+/// any. An error answer records nothing, not even a pending GPC decision.
 pub(crate) fn answer(
     endpoint: Endpoint,
     parts: &Parts,
     body: BodyRead<'_>,
-    state: &RequestState,
+    state: &mut RequestState,
 ) -> (Response<Bytes>, Option<Decision>) {
     match respond(endpoint, parts, body, state) {
         Ok(answer) => answer,
-        Err(problem) => (problem.into_response(), None),
+        Err(problem) => {
+            state.discard_pending();
+            (problem.into_response(), None)
+        }
     }
 }
 
@@ -198,7 +203,7 @@ fn respond(
             (json_response(StatusCode::OK, json), None)
         }
         Endpoint::Consent if parts.method == Method::POST => {
-            csrf::check(parts, &endpoints.allowed_origins).map_err(forbidden)?;
+            state.same_origin().map_err(forbidden)?;
             let body = match body {
                 BodyRead::Read(body) => body,
                 BodyRead::TooLarge => {
@@ -216,7 +221,7 @@ fn respond(
             record(parts, state, request)?
         }
         Endpoint::Consent if parts.method == Method::DELETE => {
-            csrf::check(parts, &endpoints.allowed_origins).map_err(forbidden)?;
+            state.same_origin().map_err(forbidden)?;
             let request = ChoiceRequest {
                 choice: crate::Choice::withdraw(),
                 return_to: None,
@@ -267,13 +272,16 @@ fn record(
     state: &RequestState,
     request: ChoiceRequest,
 ) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
-    let decision = state.decide(&request.choice).ok_or_else(|| {
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no_randomness",
-            "the server could not draw a consent id; try again",
-        )
-    })?;
+    let decision = state
+        .decide(&request.choice)
+        .map_err(|reason| match reason {
+            NotRecorded::CrossSite(refusal) => forbidden(refusal),
+            NotRecorded::NoRandomness => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_randomness",
+                "the server could not draw a consent id; try again",
+            ),
+        })?;
     let response = match request.return_to {
         Some(return_to) => {
             let mut response = Response::new(Bytes::new());
@@ -311,7 +319,7 @@ fn json_response(status: StatusCode, json: String) -> Response<Bytes> {
     response
 }
 
-fn forbidden(reason: csrf::Refusal) -> Problem {
+fn forbidden(reason: Refusal) -> Problem {
     Problem::new(
         StatusCode::FORBIDDEN,
         "cross_site_request",

@@ -4,15 +4,18 @@
 //! strips the app's `Set-Cookie` headers and adds `Vary`; [`purge`] deletes refused
 //! cookies the browser still holds.
 
+mod domains;
 mod purge;
 mod request;
 mod response;
 
 use http::HeaderValue;
 
-pub(crate) use self::purge::{purge, Deletions};
+pub(crate) use self::purge::{purge, Purge, DEFAULT_PURGE_LIMIT};
 pub(crate) use self::request::{filter_request, scan_request};
-pub(crate) use self::response::{strip_set_cookies, vary_on_cookie};
+pub(crate) use self::response::{
+    is_deletion, keep_out_of_shared_caches, strip_set_cookies, vary_on_cookie,
+};
 use crate::category::CategorySet;
 use crate::classify::{Class, CookieScope};
 use crate::BuildError;
@@ -22,15 +25,21 @@ pub(crate) fn is_granted(class: Class, granted: CategorySet) -> bool {
     class.category.is_some_and(|index| granted.contains(index))
 }
 
-/// The `Cookie` headers a request arrived with, kept to purge what the response must
-/// delete. Cloning a `HeaderValue` shares its bytes.
+/// The `Cookie` headers a request arrived with, and its host, kept to purge what the
+/// response must delete. Cloning a `HeaderValue` shares its bytes.
 #[derive(Debug, Default)]
 pub(crate) struct RequestCookies {
     first: Option<HeaderValue>,
     rest: Vec<HeaderValue>,
+    /// The `Host` header (or the URI's authority) of a request that sent cookies.
+    host: Option<HeaderValue>,
 }
 
 impl RequestCookies {
+    fn host(&self) -> Option<&HeaderValue> {
+        self.host.as_ref()
+    }
+
     fn push(&mut self, value: HeaderValue) {
         match self.first {
             None => self.first = Some(value),

@@ -1,8 +1,10 @@
 //! The request side: one pass over the `Cookie` headers, and filtering them.
 
 use bytes::Bytes;
-use http::header::COOKIE;
-use http::{HeaderMap, HeaderValue};
+use std::cmp::Reverse;
+
+use http::header::{COOKIE, HOST};
+use http::{HeaderMap, HeaderValue, Uri};
 
 use super::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
@@ -14,7 +16,7 @@ use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
 /// What one pass over a request's `Cookie` headers found.
 #[derive(Debug)]
 pub(crate) struct RequestScan {
-    /// The newest current decision among the consent cookies, if any.
+    /// The most restrictive current decision among the consent cookies, if any.
     pub(crate) decision: Option<Decision>,
     cookies: RequestCookies,
     /// The categories of the cookies present.
@@ -27,8 +29,13 @@ pub(crate) struct RequestScan {
 /// which categories the other cookies belong to, so that filtering has nothing more to
 /// do when every cookie present is granted. The clock is read only if there is a
 /// consent cookie.
+///
+/// Of several valid consent cookies (one the site set, another a sibling subdomain
+/// planted with a `Domain` attribute, say), the one granting the fewest categories
+/// counts, the newest of those: a planted cookie can refuse, never grant.
 pub(crate) fn scan_request(
     headers: &HeaderMap,
+    uri: &Uri,
     classifier: &Classifier,
     consent: &ConsentCookie,
     categories: &Categories,
@@ -46,13 +53,14 @@ pub(crate) fn scan_request(
                 // The consent cookie is a necessary cookie (an app rule made at build).
                 scan.present = scan.present.with(NECESSARY_INDEX);
                 let now = *now.get_or_insert_with(unix_now);
-                // The newest wins; of equally new ones, the last.
-                let newest = scan.decision.map(|d| d.decided_at);
-                match consent.decode(pair.value, categories, now) {
-                    Some(decision) if newest <= Some(decision.decided_at) => {
+                if let Some(decision) = consent.decode(pair.value, categories, now) {
+                    let rank = |d: &Decision| (Reverse(d.granted.count()), d.decided_at);
+                    if scan
+                        .decision
+                        .map_or(true, |kept| rank(&kept) <= rank(&decision))
+                    {
                         scan.decision = Some(decision);
                     }
-                    _ => {}
                 }
                 continue;
             }
@@ -62,6 +70,14 @@ pub(crate) fn scan_request(
             }
         }
         scan.cookies.push(value.clone());
+    }
+    if scan.cookies.first.is_some() {
+        scan.cookies.host = match headers.get(HOST) {
+            Some(host) => Some(host.clone()),
+            None => uri
+                .authority()
+                .and_then(|a| HeaderValue::from_str(a.as_str()).ok()),
+        };
     }
     scan
 }

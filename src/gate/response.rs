@@ -1,6 +1,6 @@
 //! The response side: stripping the app's `Set-Cookie` headers, and `Vary`.
 
-use http::header::{SET_COOKIE, VARY};
+use http::header::{CACHE_CONTROL, SET_COOKIE, VARY};
 use http::{HeaderMap, HeaderValue};
 
 use super::is_granted;
@@ -40,35 +40,101 @@ pub(crate) fn strip_set_cookies(
     }
 }
 
-/// Whether a `Set-Cookie` value deletes its cookie: its last valid `Max-Age` attribute
-/// (the one browsers apply) is zero or negative.
-fn is_deletion(set_cookie: &[u8]) -> bool {
+/// Attribute values longer than this are ignored by browsers (RFC 6265bis §5.6).
+pub(super) const MAX_ATTRIBUTE_VALUE: usize = 1024;
+
+/// Whether a browser certainly stores nothing for this `Set-Cookie` value: its `Max-Age`
+/// is zero or negative. Browsers apply the *last* `Max-Age` attribute whose value is at
+/// most 1,024 bytes (longer ones are ignored, RFC 6265bis §5.6); when that value is not
+/// a number, Chromium falls back to `Expires` (or a session cookie), so such a header is
+/// not a deletion. `Expires` alone is never taken as one: whether a date is past depends
+/// on the browser's date parser and clock, and a refused cookie that is not a deletion is
+/// stripped and purged by the layer anyway.
+pub(crate) fn is_deletion(set_cookie: &[u8]) -> bool {
     const MAX_AGE: &[u8] = b"max-age";
-    let mut max_age: Option<bool> = None;
+    let mut last_max_age: Option<&[u8]> = None;
     for attribute in set_cookie.split(|&b| b == b';').skip(1) {
-        // The attribute's name is the trimmed text before its `=`: `max-age`, then
-        // optional whitespace, then `=`.
-        let attribute = trim_wsp(attribute);
-        let Some((name, rest)) = attribute.split_at_checked(MAX_AGE.len()) else {
-            continue;
+        // The attribute's name is the trimmed text before its `=`.
+        let (name, value) = match attribute.iter().position(|&b| b == b'=') {
+            Some(eq) => (trim_wsp(&attribute[..eq]), trim_wsp(&attribute[eq + 1..])),
+            None => (trim_wsp(attribute), &[][..]),
         };
-        if !name.eq_ignore_ascii_case(MAX_AGE) {
-            continue;
+        if name.eq_ignore_ascii_case(MAX_AGE) && value.len() <= MAX_ATTRIBUTE_VALUE {
+            last_max_age = Some(value);
         }
-        let Some(value) = trim_wsp(rest).strip_prefix(b"=") else {
-            continue;
-        };
-        let value = trim_wsp(value);
-        let (negative, digits) = match value.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, value),
-        };
-        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-            continue;
-        }
-        max_age = Some(negative || digits.iter().all(|&b| b == b'0'));
     }
-    max_age.unwrap_or(false)
+    let Some(value) = last_max_age else {
+        return false;
+    };
+    let (negative, digits) = match value.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, value),
+    };
+    !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && (negative || digits.iter().all(|&b| b == b'0'))
+}
+
+/// Keeps a response that carries cookies of the layer's own (a consent cookie or purge
+/// deletions) out of shared caches, which could hand them to other visitors (RFC 9111
+/// §3: `Set-Cookie` alone does not stop a shared cache). Without `Cache-Control` the
+/// response becomes `no-store`; otherwise `public` and `s-maxage` go and `private` is
+/// added, unless `private` or `no-store` is already there. Nothing the app set is
+/// weakened.
+pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap) {
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return;
+    }
+    let mut directives: Vec<&[u8]> = Vec::new();
+    let mut protected = false;
+    for value in headers.get_all(CACHE_CONTROL) {
+        for directive in value.as_bytes().split(|&b| b == b',') {
+            let directive = trim_wsp(directive);
+            let name = directive
+                .split(|&b| b == b'=')
+                .next()
+                .map(trim_wsp)
+                .unwrap_or_default();
+            if name.eq_ignore_ascii_case(b"private") || name.eq_ignore_ascii_case(b"no-store") {
+                protected = true;
+            }
+            if !directive.is_empty()
+                && !name.eq_ignore_ascii_case(b"public")
+                && !name.eq_ignore_ascii_case(b"s-maxage")
+            {
+                directives.push(directive);
+            }
+        }
+    }
+    if protected && directives.len() == count_directives(headers) {
+        return;
+    }
+    let mut joined: Vec<u8> = if protected {
+        Vec::new()
+    } else {
+        b"private".to_vec()
+    };
+    for directive in directives {
+        if !joined.is_empty() {
+            joined.extend_from_slice(b", ");
+        }
+        joined.extend_from_slice(directive);
+    }
+    // Directives are byte ranges of valid header values joined by ", ".
+    if let Ok(value) = HeaderValue::from_bytes(&joined) {
+        headers.insert(CACHE_CONTROL, value);
+    }
+}
+
+/// How many non-empty directives the `Cache-Control` headers hold.
+fn count_directives(headers: &HeaderMap) -> usize {
+    headers
+        .get_all(CACHE_CONTROL)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+        .filter(|directive| !trim_wsp(directive).is_empty())
+        .count()
 }
 
 /// Adds `Vary: Cookie` unless the response already varies on `Cookie` or on everything.
@@ -89,11 +155,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deletions_follow_the_last_valid_max_age() {
+    fn deletions_follow_the_last_max_age_as_browsers_read_it() {
         assert!(is_deletion(b"a=; Max-Age=0"));
         assert!(is_deletion(b"a=; max-age = -1; Path=/"));
         assert!(is_deletion(b"a=; Max-Age=5; Max-Age=0"));
-        assert!(is_deletion(b"a=; Max-Age=0; Max-Age=x"));
+        assert!(!is_deletion(b"a=; Max-Age=0; Max-Age=x"));
+        assert!(!is_deletion(b"a=; Max-Age=0; Max-Age="));
+        assert!(!is_deletion(b"a=; Max-Age=0; Max-Age=-"));
+        assert!(is_deletion(b"a=; Max-Age=-0"));
+        let long_zero = format!("a=1; Max-Age={}", "0".repeat(MAX_ATTRIBUTE_VALUE + 1));
+        assert!(!is_deletion(long_zero.as_bytes()));
+        let exactly = format!("a=1; Max-Age={}", "0".repeat(MAX_ATTRIBUTE_VALUE));
+        assert!(is_deletion(exactly.as_bytes()));
+        let long_negative = format!(
+            "a=1; Max-Age=3600; Max-Age=-{}",
+            "9".repeat(MAX_ATTRIBUTE_VALUE)
+        );
+        assert!(!is_deletion(long_negative.as_bytes()));
+        let ignored_tail = format!(
+            "a=1; Max-Age=0; Max-Age={}",
+            "5".repeat(MAX_ATTRIBUTE_VALUE + 1)
+        );
+        assert!(is_deletion(ignored_tail.as_bytes()));
         assert!(!is_deletion(b"a=; Max-Age=0; Max-Age=5"));
         assert!(!is_deletion(b"a=1"));
         assert!(!is_deletion(b"a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
@@ -101,8 +184,43 @@ mod tests {
         assert!(!is_deletion(b"a=1; Max-Age="));
         assert!(!is_deletion(b"a=1; Max-Agex=0"));
         assert!(!is_deletion(b"a=1; Max-Age"));
+        assert!(!is_deletion(b"a=1; Max-Age=0; Max-Age"));
         assert!(!is_deletion(b"a=1; Max-Age 0"));
         assert!(is_deletion(b"a=1;\tMAX-AGE\t=\t0\t"));
+    }
+
+    fn cache_control(existing: &[&str]) -> Vec<String> {
+        let mut headers = HeaderMap::new();
+        for value in existing {
+            headers.append(CACHE_CONTROL, HeaderValue::from_str(value).unwrap());
+        }
+        keep_out_of_shared_caches(&mut headers);
+        headers
+            .get_all(CACHE_CONTROL)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn own_cookies_keep_responses_out_of_shared_caches() {
+        assert_eq!(cache_control(&[]), ["no-store"]);
+        assert_eq!(
+            cache_control(&["public, max-age=31536000, immutable"]),
+            ["private, max-age=31536000, immutable"]
+        );
+        assert_eq!(
+            cache_control(&["max-age=60", "s-maxage=600"]),
+            ["private, max-age=60"]
+        );
+        assert_eq!(cache_control(&["no-store"]), ["no-store"]);
+        assert_eq!(
+            cache_control(&["private, max-age=5"]),
+            ["private, max-age=5"]
+        );
+        assert_eq!(cache_control(&["no-cache"]), ["private, no-cache"]);
+        assert_eq!(cache_control(&["public, no-store"]), ["no-store"]);
+        assert_eq!(cache_control(&[""]), ["private"]);
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub(crate) fn layer() -> ConsentLayer {
 pub(crate) struct Answer {
     pub(crate) set_cookies: Vec<HeaderValue>,
     pub(crate) choice: Option<Choice>,
+    /// Other response headers.
+    pub(crate) headers: Vec<(http::HeaderName, HeaderValue)>,
 }
 
 impl Answer {
@@ -39,15 +41,24 @@ impl Answer {
                 .iter()
                 .map(|v| HeaderValue::from_str(v).expect("valid header"))
                 .collect(),
-            choice: None,
+            ..Self::default()
         }
     }
 
     pub(crate) fn choosing(choice: Choice) -> Self {
         Self {
-            set_cookies: Vec::new(),
             choice: Some(choice),
+            ..Self::default()
         }
+    }
+
+    /// The same answer with one more response header.
+    pub(crate) fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((
+            http::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+        self
     }
 }
 
@@ -99,6 +110,26 @@ impl Outcome {
 type Seen = Arc<Mutex<Option<(Vec<Vec<u8>>, Consent)>>>;
 
 pub(crate) async fn round_trip(layer: &ConsentLayer, cookies: &[&[u8]], answer: Answer) -> Outcome {
+    // A browser navigating within the site: a same-origin request may record a choice.
+    let mut request = Request::builder()
+        .uri("/")
+        .header("sec-fetch-site", "same-origin");
+    for value in cookies {
+        request = request.header(
+            COOKIE,
+            HeaderValue::from_bytes(value).expect("valid header"),
+        );
+    }
+    send(layer, request.body(String::new()).unwrap(), answer).await
+}
+
+/// Sends `request` through `layer` to a handler that records what it received and
+/// answers with `answer`.
+pub(crate) async fn send(
+    layer: &ConsentLayer,
+    request: Request<String>,
+    answer: Answer,
+) -> Outcome {
     let seen: Seen = Arc::default();
     let capture = seen.clone();
     let service = layer.layer(service_fn(move |request: Request<String>| {
@@ -121,23 +152,16 @@ pub(crate) async fn round_trip(layer: &ConsentLayer, cookies: &[&[u8]], answer: 
             for value in answer.set_cookies {
                 response.headers_mut().append(SET_COOKIE, value);
             }
+            for (name, value) in answer.headers {
+                response.headers_mut().append(name, value);
+            }
             if let Some(choice) = answer.choice {
                 response.extensions_mut().insert(choice);
             }
             Ok::<_, Infallible>(response)
         }
     }));
-    let mut request = Request::builder().uri("/");
-    for value in cookies {
-        request = request.header(
-            COOKIE,
-            HeaderValue::from_bytes(value).expect("valid header"),
-        );
-    }
-    let response = service
-        .oneshot(request.body(String::new()).unwrap())
-        .await
-        .unwrap();
+    let response = service.oneshot(request).await.unwrap();
     let (received, consent) = seen.lock().unwrap().take().expect("handler ran");
     Outcome {
         received,
