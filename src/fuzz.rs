@@ -86,7 +86,9 @@ fn reference_is_deletion(set_cookie: &[u8]) -> bool {
     let Some(text) = last.and_then(|v| std::str::from_utf8(v).ok()) else {
         return false;
     };
-    if text.starts_with('+') {
+    // `i64::from_str` takes a `+` and reports an overflow before a later non-digit.
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     match text.parse::<i64>() {

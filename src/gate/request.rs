@@ -1,8 +1,8 @@
 //! The request side: one pass over the `Cookie` headers, and filtering them.
 
-use bytes::Bytes;
 use std::cmp::Reverse;
 
+use bytes::Bytes;
 use http::header::{COOKIE, HOST};
 use http::{HeaderMap, HeaderValue, Uri};
 
