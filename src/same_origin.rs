@@ -16,7 +16,10 @@
 //! response side, so endpoints and handlers are judged by the same rule.
 
 use http::header::{HOST, ORIGIN};
-use http::{HeaderMap, Uri};
+use http::{HeaderMap, HeaderName, Uri};
+
+/// The Fetch Metadata header saying where a request comes from.
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Why a request was refused.
 pub(crate) type Refusal = &'static str;
@@ -45,17 +48,18 @@ impl SameOrigin {
 
     /// Judges a request by its headers and URI.
     pub(crate) fn check(&self, headers: &HeaderMap, uri: &Uri) -> Verdict {
-        let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
-        let allowed =
-            || origin.is_some_and(|o| self.allowed.iter().any(|a| a.eq_ignore_ascii_case(o)));
-        match headers.get("sec-fetch-site").map(|v| v.as_bytes()) {
+        let origin = || headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+        let allowed = |origin: Option<&str>| {
+            origin.is_some_and(|o| self.allowed.iter().any(|a| a.eq_ignore_ascii_case(o)))
+        };
+        match headers.get(SEC_FETCH_SITE).map(|v| v.as_bytes()) {
             Some(b"same-origin" | b"none") => return Ok(()),
-            Some(_) if allowed() => return Ok(()),
+            Some(_) if allowed(origin()) => return Ok(()),
             Some(_) => return Err("the browser says the request comes from another site"),
             None => {}
         }
-        let origin = origin.ok_or("the request names no Origin")?;
-        if allowed() {
+        let origin = origin().ok_or("the request names no Origin")?;
+        if allowed(Some(origin)) {
             return Ok(());
         }
         let (scheme, authority) =

@@ -9,7 +9,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::{COOKIE, HOST, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
 use http_body_util::{Empty, Full};
 use tower::{service_fn, Layer, Service};
@@ -206,8 +206,12 @@ pub(crate) fn app(
 }
 
 /// A fresh request with this `Cookie` header, its value shared, not copied.
+/// A browser's same-origin request to `https://shop.example/`.
 pub(crate) fn request(cookie: Option<&'static str>) -> Req {
     let mut request = Request::new(Empty::new());
+    let headers = request.headers_mut();
+    headers.insert(HOST, HeaderValue::from_static("shop.example"));
+    headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
     if let Some(cookie) = cookie {
         request
             .headers_mut()
@@ -224,7 +228,7 @@ pub(crate) fn consent_cookie(layer: &ConsentLayer, choice: Choice) -> String {
         response.extensions_mut().insert(choice.clone());
         ready(Ok::<_, Infallible>(response))
     }));
-    let response = drive(&mut service, Request::new(Empty::new()));
+    let response = drive(&mut service, request(None));
     let header = response
         .headers()
         .get(SET_COOKIE)
