@@ -82,7 +82,7 @@ impl Default for ConsentLayerBuilder {
             allowed_origins: Vec::new(),
             honour_gpc: true,
             gpc_last_update: None,
-            banner_texts: ["en", "es", "de", "fr"]
+            banner_texts: BannerTexts::BUILTIN_LANGUAGES
                 .into_iter()
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
@@ -450,6 +450,25 @@ impl ConsentLayerBuilder {
             return Err(BuildError::InvalidLifetime);
         }
         let cookie_name = checked_cookie_name(self.cookie_name, self.secure)?;
+        // A translation is for a banner language, or for the primary subtag of one.
+        if let Some(tag) = self
+            .custom_categories
+            .iter()
+            .flat_map(|category| &category.translations)
+            .map(|(tag, _, _)| tag)
+            .find(|tag| {
+                !is_language_tag(tag)
+                    || !self.banner_texts.iter().any(|(banner, _)| {
+                        banner.eq_ignore_ascii_case(tag)
+                            || banner
+                                .split('-')
+                                .next()
+                                .is_some_and(|primary| primary.eq_ignore_ascii_case(tag))
+                    })
+            })
+        {
+            return Err(BuildError::InvalidLanguage(tag.clone()));
+        }
         let categories = checked_categories(self.custom_categories)?;
         crate::gate::validate_scopes(&self.purge_scopes)?;
 

@@ -87,7 +87,7 @@ pub enum BuildError {
     InvalidOrigin(String),
     /// Banner texts were given for an invalid language tag, or the default language has
     /// no texts.
-    #[error("language {0:?} is not a language tag with banner texts (built in: en, es, de, fr)")]
+    #[error("language {0:?} is not a language tag with banner texts (built in: the 24 official EU languages, see `BannerTexts::BUILTIN_LANGUAGES`)")]
     InvalidLanguage(String),
     /// The GPC `lastUpdate` date is not `YYYY-MM-DD`.
     #[error("GPC lastUpdate {0:?} must be a date written YYYY-MM-DD")]

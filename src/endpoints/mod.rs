@@ -108,7 +108,7 @@ impl Endpoints {
         let views: Vec<CategoryView<'_>> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, texts);
+                let (label, description) = categories.text(category, tag, texts);
                 CategoryView {
                     key: category.key(),
                     label,
