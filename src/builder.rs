@@ -10,7 +10,8 @@ use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
 use crate::gate::Deletions;
 use crate::layer::ConsentLayer;
-use crate::{BannerTexts, BuildError, Category, CustomCategory};
+use crate::report::Access;
+use crate::{BannerTexts, BuildError, Category, CustomCategory, ReportAccess};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -62,6 +63,7 @@ pub struct ConsentLayerBuilder {
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
+    report_access: Option<Access>,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -87,6 +89,7 @@ impl Default for ConsentLayerBuilder {
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
             default_language: "en".to_owned(),
+            report_access: None,
         }
     }
 }
@@ -118,6 +121,7 @@ impl fmt::Debug for ConsentLayerBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("default_language", &self.default_language)
+            .field("report_access", &self.report_access)
             .finish()
     }
 }
@@ -428,6 +432,26 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Serves the [undeclared-cookie report](crate::CookieReport) as JSON on
+    /// `GET {prefix}/report` to requests `access` allows; others get `403`. Without
+    /// this call the endpoint does not exist (`404`), and the report is read with
+    /// [`ConsentLayer::report`] only. The report names cookies and paths of your site:
+    /// allow only operators.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().report_endpoint(|request: &http::request::Parts| {
+    ///     request
+    ///         .headers
+    ///         .get(http::header::AUTHORIZATION)
+    ///         .is_some_and(|value| value == "Bearer operator-token")
+    /// });
+    /// ```
+    pub fn report_endpoint(mut self, access: impl ReportAccess) -> Self {
+        self.report_access = Some(Access(Box::new(access)));
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -527,7 +551,8 @@ impl ConsentLayerBuilder {
             self.banner_texts,
             default_language,
             self.gpc_last_update,
-        );
+        )
+        .with_report_access(self.report_access);
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {

@@ -90,6 +90,7 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+mod report;
 mod request_state;
 mod service;
 
@@ -105,4 +106,5 @@ pub use error::BuildError;
 pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
 pub use layer::ConsentLayer;
+pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;

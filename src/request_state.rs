@@ -3,6 +3,7 @@
 //! future and the endpoints.
 
 use http::header::SET_COOKIE;
+use http::uri::PathAndQuery;
 use http::Response;
 
 use crate::consent::{unix_now, Choice, Consent, Decision};
@@ -18,6 +19,8 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
+    /// The request's path, for the undeclared-cookie report.
+    path: Option<PathAndQuery>,
 }
 
 impl RequestState {
@@ -32,7 +35,14 @@ impl RequestState {
             cookies,
             filtered,
             record_pending,
+            path: None,
         }
+    }
+
+    /// Notes the request's path (and query, which is not used), for the report.
+    pub(crate) fn on_path(mut self, path: Option<PathAndQuery>) -> Self {
+        self.path = path;
+        self
     }
 
     pub(crate) fn consent(&self) -> &Consent {
@@ -78,7 +88,8 @@ impl RequestState {
         let config = self.consent.config();
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
-        gate::strip_set_cookies(headers, &config.classifier, granted);
+        let path = self.path.as_ref().map_or("/", PathAndQuery::path);
+        gate::strip_set_cookies(headers, path, &config.classifier, granted);
         if self.filtered || recorded.is_some() {
             gate::purge(
                 headers,

@@ -95,6 +95,7 @@ where
         let gpc = gpc::signal(request.headers());
         let scan = gate::scan_request(
             request.headers(),
+            request.uri().path(),
             &config.classifier,
             &config.cookie,
             &config.categories,
@@ -117,10 +118,12 @@ where
             .endpoints
             .route(request.uri().path(), config.honour_gpc);
         if let Some(endpoint) = endpoint {
-            let state = RequestState::new(consent, cookies, filtered, pending.is_some());
+            let state = RequestState::new(consent, cookies, filtered, pending.is_some())
+                .on_path(request.uri().path_and_query().cloned());
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
+        let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some())
+            .on_path(request.uri().path_and_query().cloned());
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

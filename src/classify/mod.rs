@@ -19,7 +19,8 @@ use foldhash::fast::RandomState;
 pub use self::catalog::{known_trackers, KnownCookie};
 pub(crate) use self::pattern::is_token_byte;
 use self::pattern::Pattern;
-use self::report::ReportOnce;
+pub(crate) use self::report::Seen;
+use self::report::UndeclaredNames;
 pub use self::rule::{CookieScope, Rule};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
@@ -73,7 +74,8 @@ pub(crate) struct Classifier {
     unknown: Class,
     /// Scope lists; index 0 holds the default scopes.
     scopes: Vec<Vec<CookieScope>>,
-    reported: ReportOnce,
+    /// The names no rule matched: logged once each, counted for the report.
+    undeclared: UndeclaredNames,
 }
 
 /// A rule ready for compilation.
@@ -125,26 +127,54 @@ impl Classifier {
                 scopes: 0,
             },
             scopes,
-            reported: ReportOnce::new(),
+            undeclared: UndeclaredNames::new(),
         })
     }
 
     /// Classifies a cookie by the name the browser stores it under.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
+        self.lookup(name).unwrap_or(self.unknown)
+    }
+
+    /// Classifies a cookie the way [`classify`](Self::classify) does, and counts a name
+    /// no rule matches for the undeclared-cookie report (logging it the first time).
+    /// Each cookie of a request and each `Set-Cookie` of a response is seen once this
+    /// way; later passes over the same headers use `classify`.
+    pub(crate) fn classify_seen(&self, name: &[u8], seen: Seen<'_>) -> Class {
+        if let Some(class) = self.lookup(name) {
+            return class;
+        }
+        self.undeclared_seen(name, seen);
+        self.unknown
+    }
+
+    /// The class of the rule matching `name`, if any.
+    fn lookup(&self, name: &[u8]) -> Option<Class> {
         if let Some(&class) = self.exact.get(name) {
-            return class;
+            return Some(class);
         }
-        if let Some(class) = self.app.lookup(name).or_else(|| self.catalog.lookup(name)) {
-            return class;
-        }
-        if self.reported.first_time(name) {
+        self.app.lookup(name).or_else(|| self.catalog.lookup(name))
+    }
+
+    #[cold]
+    fn undeclared_seen(&self, name: &[u8], seen: Seen<'_>) {
+        if self.undeclared.record(name, seen) {
+            let nameless = seen.is_nameless();
             tracing::warn!(
-                cookie = %String::from_utf8_lossy(name),
-                policy = ?self.unknown.category.map(|_| "allowed as configured").unwrap_or("blocked"),
+                // A nameless cookie's text is its value: never logged.
+                cookie = %if nameless { "".into() } else { String::from_utf8_lossy(name) },
+                nameless,
+                path = seen.path,
+                direction = seen.direction().as_str(),
+                policy = self.unknown.category.map_or("blocked", |_| "allowed as configured"),
                 "cookie matches no tower-consent rule; add a rule for it"
             );
         }
-        self.unknown
+    }
+
+    /// The undeclared names seen so far.
+    pub(crate) fn report(&self) -> crate::CookieReport {
+        self.undeclared.snapshot()
     }
 
     /// Every exact cookie name a rule names, with its class.

@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderValue};
 
 use super::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Seen};
 use crate::consent::cookie::ConsentCookie;
 use crate::consent::{unix_now, Decision};
 use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
@@ -26,9 +26,10 @@ pub(crate) struct RequestScan {
 /// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
 /// which categories the other cookies belong to, so that filtering has nothing more to
 /// do when every cookie present is granted. The clock is read only if there is a
-/// consent cookie.
+/// consent cookie. Names no rule matches are counted for the report as seen on `path`.
 pub(crate) fn scan_request(
     headers: &HeaderMap,
+    path: &str,
     classifier: &Classifier,
     consent: &ConsentCookie,
     categories: &Categories,
@@ -56,7 +57,10 @@ pub(crate) fn scan_request(
                 }
                 continue;
             }
-            match classifier.classify(pair.name).category {
+            match classifier
+                .classify_seen(pair.name, Seen::request(path, pair.bare))
+                .category
+            {
                 Some(index) => scan.present = scan.present.with(index),
                 None => scan.blocked_present = true,
             }
