@@ -90,6 +90,7 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+mod metrics;
 mod report;
 mod request_state;
 mod service;

@@ -60,6 +60,7 @@ impl RequestState {
             self.consent.gpc(),
             unix_now(),
         );
+        crate::metrics::decision_recorded(choice.action(), decision.as_ref().map(|d| d.source));
         match &decision {
             Some(decision) => tracing::debug!(
                 id = %decision.id,

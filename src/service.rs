@@ -106,6 +106,9 @@ where
         } else {
             None
         };
+        if pending.is_some() {
+            crate::metrics::gpc_override();
+        }
         let page = request.uri().path_and_query().cloned();
         let consent = Consent::new(pending.or(read), gpc, page, config.clone());
         let (cookies, filtered) = gate::filter_request(

@@ -74,6 +74,8 @@ pub(crate) struct Classifier {
     unknown: Class,
     /// Scope lists; index 0 holds the default scopes.
     scopes: Vec<Vec<CookieScope>>,
+    /// The key of each category, by index.
+    category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
     undeclared: UndeclaredNames,
 }
@@ -127,6 +129,7 @@ impl Classifier {
                 scopes: 0,
             },
             scopes,
+            category_keys: categories.each().map(Category::key).collect(),
             undeclared: UndeclaredNames::new(),
         })
     }
@@ -180,6 +183,14 @@ impl Classifier {
     /// Every exact cookie name a rule names, with its class.
     pub(crate) fn exact_names(&self) -> impl Iterator<Item = (&[u8], Class)> {
         self.exact.iter().map(|(name, &class)| (&**name, class))
+    }
+
+    /// The key of a class's category: `unknown` for unknown cookies under
+    /// [`Unknown::Block`].
+    pub(crate) fn category_key(&self, category: Option<CategoryIndex>) -> &'static str {
+        category
+            .and_then(|index| self.category_keys.get(usize::from(index)).copied())
+            .unwrap_or("unknown")
     }
 
     /// The scopes of a [`Class`].

@@ -191,7 +191,10 @@ pub(crate) fn answer(
 ) -> (Response<Bytes>, Option<Decision>) {
     match respond(endpoint, parts, body, state) {
         Ok(answer) => answer,
-        Err(problem) => (problem.into_response(), None),
+        Err(problem) => {
+            crate::metrics::endpoint_error(problem.code());
+            (problem.into_response(), None)
+        }
     }
 }
 

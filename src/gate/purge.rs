@@ -43,6 +43,7 @@ pub(crate) fn purge(
                 if is_granted(class, granted) || !purged.insert(pair.name) {
                     continue;
                 }
+                crate::metrics::purge_sent(classifier.category_key(class.category));
                 match prebuilt.get(&pair) {
                     Some(values) => deletions.extend(values.iter().cloned()),
                     None => deletions.extend(

@@ -85,7 +85,7 @@ pub(crate) fn filter_request(
     }
     let filter = |value: &HeaderValue| {
         filter_cookie_header(value.as_bytes(), |pair| {
-            is_granted(classifier.classify(pair.name), granted)
+            crate::metrics::request_cookie(is_granted(classifier.classify(pair.name), granted))
         })
     };
     // Each header is filtered once: nothing is rewritten until the first change.

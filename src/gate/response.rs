@@ -17,12 +17,14 @@ pub(crate) fn strip_set_cookies(
     classifier: &Classifier,
     granted: CategorySet,
 ) {
-    let allowed = |value: &HeaderValue| match header_set_cookie_name(value) {
-        SetCookieName::Stored(name) => {
-            let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
-            is_granted(class, granted) || is_deletion(value.as_bytes())
-        }
-        SetCookieName::Ignored => false,
+    let allowed = |value: &HeaderValue| {
+        crate::metrics::set_cookie(match header_set_cookie_name(value) {
+            SetCookieName::Stored(name) => {
+                let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
+                is_granted(class, granted) || is_deletion(value.as_bytes())
+            }
+            SetCookieName::Ignored => false,
+        })
     };
     let Some(first_refused) = headers.get_all(SET_COOKIE).iter().position(|v| !allowed(v)) else {
         return;
