@@ -22,7 +22,7 @@ use crate::Source;
 pub(crate) fn request_cookie(kept: bool) -> bool {
     #[cfg(feature = "metrics")]
     if !kept {
-        ::metrics::counter!("tower_consent_request_cookies_filtered_total").increment(1);
+        counters::request_cookie_filtered();
     }
     kept
 }
@@ -32,7 +32,7 @@ pub(crate) fn request_cookie(kept: bool) -> bool {
 pub(crate) fn set_cookie(kept: bool) -> bool {
     #[cfg(feature = "metrics")]
     if !kept {
-        ::metrics::counter!("tower_consent_set_cookies_stripped_total").increment(1);
+        counters::set_cookie_stripped();
     }
     kept
 }
@@ -41,7 +41,7 @@ pub(crate) fn set_cookie(kept: bool) -> bool {
 #[inline]
 pub(crate) fn purge_sent(category: &'static str) {
     #[cfg(feature = "metrics")]
-    ::metrics::counter!("tower_consent_purges_total", "category" => category).increment(1);
+    counters::purge_sent(category);
     #[cfg(not(feature = "metrics"))]
     let _ = category;
 }
@@ -51,12 +51,7 @@ pub(crate) fn purge_sent(category: &'static str) {
 pub(crate) fn decision_recorded(action: &'static str, source: Option<Source>) {
     #[cfg(feature = "metrics")]
     if let Some(source) = source {
-        ::metrics::counter!(
-            "tower_consent_decisions_total",
-            "action" => action,
-            "source" => source.as_str()
-        )
-        .increment(1);
+        counters::decision_recorded(action, source);
     }
     #[cfg(not(feature = "metrics"))]
     let _ = (action, source);
@@ -66,14 +61,64 @@ pub(crate) fn decision_recorded(action: &'static str, source: Option<Source>) {
 #[inline]
 pub(crate) fn gpc_override() {
     #[cfg(feature = "metrics")]
-    ::metrics::counter!("tower_consent_gpc_overrides_total").increment(1);
+    counters::gpc_override();
 }
 
 /// Counts one error answer of the consent endpoints.
 #[inline]
 pub(crate) fn endpoint_error(code: &'static str) {
     #[cfg(feature = "metrics")]
-    ::metrics::counter!("tower_consent_endpoint_errors_total", "code" => code).increment(1);
+    counters::endpoint_error(code);
     #[cfg(not(feature = "metrics"))]
     let _ = code;
+}
+
+/// The `counter!` calls, out of line and cold, so that the functions above inline to a
+/// branch and leave the code around their callers as it is without the feature.
+#[cfg(feature = "metrics")]
+mod counters {
+    use ::metrics::counter;
+
+    use crate::Source;
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn request_cookie_filtered() {
+        counter!("tower_consent_request_cookies_filtered_total").increment(1);
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn set_cookie_stripped() {
+        counter!("tower_consent_set_cookies_stripped_total").increment(1);
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn purge_sent(category: &'static str) {
+        counter!("tower_consent_purges_total", "category" => category).increment(1);
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn decision_recorded(action: &'static str, source: Source) {
+        counter!(
+            "tower_consent_decisions_total",
+            "action" => action,
+            "source" => source.as_str()
+        )
+        .increment(1);
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn gpc_override() {
+        counter!("tower_consent_gpc_overrides_total").increment(1);
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn endpoint_error(code: &'static str) {
+        counter!("tower_consent_endpoint_errors_total", "code" => code).increment(1);
+    }
 }
