@@ -73,52 +73,130 @@ pub(crate) fn endpoint_error(code: &'static str) {
     let _ = code;
 }
 
-/// The `counter!` calls, out of line and cold, so that the functions above inline to a
+/// The counter increments, out of line and cold, so that the functions above inline to a
 /// branch and leave the code around their callers as it is without the feature.
+///
+/// Keys are statics: `counter!` with a label builds its key in a new `Vec` on every
+/// call, even with no recorder installed; a static key costs no allocation. Only a
+/// label value outside the known set (a custom category's key, say) builds its key.
 #[cfg(feature = "metrics")]
 mod counters {
-    use ::metrics::counter;
+    use ::metrics::{Key, Label, Level, Metadata};
 
     use crate::Source;
+
+    const FILTERED: &str = "tower_consent_request_cookies_filtered_total";
+    const STRIPPED: &str = "tower_consent_set_cookies_stripped_total";
+    const PURGES: &str = "tower_consent_purges_total";
+    const DECISIONS: &str = "tower_consent_decisions_total";
+    const GPC_OVERRIDES: &str = "tower_consent_gpc_overrides_total";
+    const ENDPOINT_ERRORS: &str = "tower_consent_endpoint_errors_total";
+
+    /// A constant key: the counter's name and its labels.
+    macro_rules! key {
+        ($name:expr $(, $label:literal => $value:literal)*) => {{
+            static LABELS: &[Label] = &[$(Label::from_static_parts($label, $value)),*];
+            static KEY: Key = Key::from_static_parts($name, LABELS);
+            &KEY
+        }};
+    }
+
+    /// Adds one to the counter `key` of the installed recorder.
+    fn increment(key: &Key) {
+        static METADATA: Metadata<'static> =
+            Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
+        ::metrics::with_recorder(|recorder| recorder.register_counter(key, &METADATA).increment(1));
+    }
 
     #[cold]
     #[inline(never)]
     pub(super) fn request_cookie_filtered() {
-        counter!("tower_consent_request_cookies_filtered_total").increment(1);
+        increment(key!(FILTERED));
     }
 
     #[cold]
     #[inline(never)]
     pub(super) fn set_cookie_stripped() {
-        counter!("tower_consent_set_cookies_stripped_total").increment(1);
+        increment(key!(STRIPPED));
     }
 
     #[cold]
     #[inline(never)]
     pub(super) fn purge_sent(category: &'static str) {
-        counter!("tower_consent_purges_total", "category" => category).increment(1);
+        match category {
+            "preferences" => increment(key!(PURGES, "category" => "preferences")),
+            "analytics" => increment(key!(PURGES, "category" => "analytics")),
+            "marketing" => increment(key!(PURGES, "category" => "marketing")),
+            "unknown" => increment(key!(PURGES, "category" => "unknown")),
+            custom => increment(&Key::from_parts(
+                PURGES,
+                vec![Label::from_static_parts("category", custom)],
+            )),
+        }
     }
 
     #[cold]
     #[inline(never)]
     pub(super) fn decision_recorded(action: &'static str, source: Source) {
-        counter!(
-            "tower_consent_decisions_total",
-            "action" => action,
-            "source" => source.as_str()
-        )
-        .increment(1);
+        macro_rules! by_source {
+            ($action:literal) => {
+                match source {
+                    Source::Banner => {
+                        increment(key!(DECISIONS, "action" => $action, "source" => "banner"))
+                    }
+                    Source::Api => {
+                        increment(key!(DECISIONS, "action" => $action, "source" => "api"))
+                    }
+                    Source::Gpc => {
+                        increment(key!(DECISIONS, "action" => $action, "source" => "gpc"))
+                    }
+                }
+            };
+        }
+        match action {
+            "accept_all" => by_source!("accept_all"),
+            "reject_all" => by_source!("reject_all"),
+            "withdraw" => by_source!("withdraw"),
+            "custom" => by_source!("custom"),
+            other => increment(&Key::from_parts(
+                DECISIONS,
+                vec![
+                    Label::from_static_parts("action", other),
+                    Label::from_static_parts("source", source.as_str()),
+                ],
+            )),
+        }
     }
 
     #[cold]
     #[inline(never)]
     pub(super) fn gpc_override() {
-        counter!("tower_consent_gpc_overrides_total").increment(1);
+        increment(key!(GPC_OVERRIDES));
     }
 
     #[cold]
     #[inline(never)]
     pub(super) fn endpoint_error(code: &'static str) {
-        counter!("tower_consent_endpoint_errors_total", "code" => code).increment(1);
+        macro_rules! codes {
+            ($($code:literal),*) => {
+                match code {
+                    $($code => increment(key!(ENDPOINT_ERRORS, "code" => $code)),)*
+                    other => increment(&Key::from_parts(
+                        ENDPOINT_ERRORS,
+                        vec![Label::from_static_parts("code", other)],
+                    )),
+                }
+            };
+        }
+        codes!(
+            "bad_request",
+            "cross_site_request",
+            "forbidden",
+            "method_not_allowed",
+            "no_randomness",
+            "not_found",
+            "payload_too_large",
+            "unsupported_media_type"
+        );
     }
 }

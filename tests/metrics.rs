@@ -10,7 +10,7 @@ use http::{HeaderValue, Request, Response, StatusCode};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use metrics_util::MetricKind;
 use tower::{service_fn, Layer, ServiceExt};
-use tower_consent::{Choice, ConsentLayer};
+use tower_consent::{Category, Choice, ConsentLayer, CustomCategory};
 
 const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 
@@ -21,6 +21,8 @@ fn layer() -> ConsentLayer {
         .necessary(["session"])
         .analytics(["_ga"])
         .marketing(["_fbp"])
+        .custom_category(CustomCategory::new("ab", "A/B", "Tests."))
+        .classify(Category::Custom("ab"), ["exp_*"])
         .build()
         .unwrap()
 }
@@ -112,16 +114,17 @@ fn counters_move_with_what_the_layer_does() {
         );
         assert_eq!(count("tower_consent_set_cookies_stripped_total", &[]), 0);
 
-        // No decision: _ga and _fbp are filtered and purged, the app's _ga stripped.
+        // No decision: every cookie but session is filtered and purged (each name once),
+        // the app's _ga and _fbp stripped.
         let request = Request::get("/")
             .header(COOKIE, "session=1; _ga=1; _fbp=2")
-            .header(COOKIE, "_ga=1")
+            .header(COOKIE, "_ga=1; exp_1=a; mystery=b")
             .body(String::new())
             .unwrap();
         send(&layer, request, &["_ga=3", "session=4", "_fbp=5"], None);
         assert_eq!(
             count("tower_consent_request_cookies_filtered_total", &[]),
-            3
+            5
         );
         assert_eq!(count("tower_consent_set_cookies_stripped_total", &[]), 2);
         assert_eq!(
@@ -130,6 +133,14 @@ fn counters_move_with_what_the_layer_does() {
         );
         assert_eq!(
             count("tower_consent_purges_total", &[("category", "marketing")]),
+            1
+        );
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "ab")]),
+            1
+        );
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "unknown")]),
             1
         );
 

@@ -216,7 +216,90 @@ fn truncated(text: &str, max: usize) -> (Box<str>, bool) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever is seen: at most `SLOTS` names kept, each sighting either counted on
+        /// a kept name or as dropped, each kept name one that was seen (cut to
+        /// `MAX_NAME`), and the first sighting's path and direction kept.
+        #[test]
+        fn every_sighting_is_kept_or_dropped(
+            sightings in prop::collection::vec(
+                (
+                    prop_oneof!["[a-z_]{1,3}", "[ -~]{0,20}", "[a-z]{120,140}"],
+                    any::<bool>(),
+                    prop_oneof!["/[a-z]{0,8}", "/[a-z]{250,260}"],
+                ),
+                0..300,
+            )
+        ) {
+            let names = UndeclaredNames::new();
+            for (name, response, path) in &sightings {
+                let seen = if *response {
+                    Seen::response(path, name.as_bytes())
+                } else {
+                    Seen::request(path, false)
+                };
+                names.record(name.as_bytes(), seen);
+            }
+            let report = names.snapshot();
+            prop_assert!(report.cookies.len() <= SLOTS);
+            let counted: u64 = report
+                .cookies
+                .iter()
+                .map(|c| c.in_requests + c.in_responses)
+                .sum();
+            prop_assert_eq!(counted + report.dropped, sightings.len() as u64);
+            // The first sighting of each recorded name (a nameless `Set-Cookie` counts
+            // under "").
+            let mut first = std::collections::HashMap::new();
+            for (name, response, path) in &sightings {
+                let nameless = *response && Seen::response("", name.as_bytes()).is_nameless();
+                let recorded = if nameless { "" } else { name.as_str() };
+                first
+                    .entry(truncated(recorded, MAX_NAME).0)
+                    .or_insert((*response, path));
+            }
+            for cookie in &report.cookies {
+                prop_assert!(cookie.name.len() <= MAX_NAME);
+                prop_assert!(cookie.first_path.len() <= MAX_PATH);
+                let Some(&(response, path)) = first.get(cookie.name.as_str()) else {
+                    return Err(TestCaseError::fail(format!("{:?} was never seen", cookie.name)));
+                };
+                prop_assert_eq!(
+                    cookie.first_direction,
+                    if response { Direction::Response } else { Direction::Request }
+                );
+                prop_assert!(path.starts_with(&cookie.first_path));
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_exact_across_threads() {
+        let names = UndeclaredNames::new();
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let names = &names;
+                scope.spawn(move || {
+                    for i in 0..2000 {
+                        let name = format!("n{}", (i + thread) % 50);
+                        names.record(name.as_bytes(), Seen::request("/", false));
+                    }
+                });
+            }
+        });
+        let report = names.snapshot();
+        assert_eq!(report.cookies.len(), 50);
+        assert_eq!(report.dropped, 0);
+        for cookie in &report.cookies {
+            assert_eq!(cookie.in_requests, 4 * 2000 / 50, "{cookie:?}");
+        }
+    }
 
     #[test]
     fn reports_each_name_once_and_stays_bounded() {
