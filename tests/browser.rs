@@ -13,6 +13,12 @@
 //!    `<details>`), then withdrawal on the standalone settings page.
 //! 5. `keyboard_only`: Tab order and Enter, starting from the banner's initial focus.
 //!
+//! `banner_layout_and_languages` measures element boxes at 1280 × 800 and on an emulated
+//! 390 × 844 phone (the first layer's buttons equally tall, "Withdraw consent" on the
+//! settings page included; "Save choices" in view with Customize open), picks the
+//! language from Chromium's `intl.accept_languages` and from `Accept-Language` headers,
+//! and checks the dark default and restyling through a custom property.
+//!
 //! `nested_page_nojs_choice_returns_to_that_page` checks that a page of a nested
 //! router gets its visitors back after a choice made without JavaScript. The tests of
 //! this file take turns, so only one Chromium runs at a time.
@@ -285,6 +291,8 @@ struct Setup {
     mobile: bool,
     /// Chromium's `intl.accept_languages`, which makes its `Accept-Language`.
     accept_languages: Option<&'static str>,
+    /// Emulate `prefers-color-scheme: dark`.
+    dark: bool,
 }
 
 impl Setup {
@@ -293,6 +301,7 @@ impl Setup {
         viewport: (1000, 800),
         mobile: false,
         accept_languages: None,
+        dark: false,
     };
 }
 
@@ -302,6 +311,7 @@ fn capabilities(profile: &Path, setup: Setup) -> fantoccini::wd::Capabilities {
         viewport: (width, height),
         mobile,
         accept_languages,
+        dark,
     } = setup;
     let mut args = vec![
         "--headless=new".to_owned(),
@@ -315,6 +325,9 @@ fn capabilities(profile: &Path, setup: Setup) -> fantoccini::wd::Capabilities {
         format!("--window-size={width},{height}"),
     ];
     args.push(format!("--user-data-dir={}", profile.display()));
+    if dark {
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
     let mut options = json!({ "args": args });
     let binary = Path::new("/usr/bin/chromium");
     if binary.exists() {
@@ -1157,6 +1170,51 @@ async fn languages(b: &Browser) -> Res {
     Ok(())
 }
 
+/// The computed `background-color` of the first element matching `css`.
+async fn background(b: &Browser, css: &str) -> Res<Value> {
+    b.js(&format!(
+        "return getComputedStyle(document.querySelector({css:?})).backgroundColor;"
+    ))
+    .await
+}
+
+/// The dark default under `prefers-color-scheme: dark`, and a site's own custom property
+/// winning over the defaults whatever the order of the stylesheets.
+async fn theme(b: &Browser) -> Res {
+    b.step("open / in the dark scheme: the dark defaults apply");
+    b.goto("/").await?;
+    wait_for_banner_script(b).await?;
+    let dark = b
+        .js("return matchMedia('(prefers-color-scheme: dark)').matches;")
+        .await?;
+    check(dark == json!(true), || {
+        "the browser does not prefer the dark scheme".into()
+    })?;
+    let banner = background(b, "#tc-banner").await?;
+    check(banner == json!("rgb(28, 29, 32)"), || {
+        format!("the dark banner's background is {banner}")
+    })?;
+    b.screenshot("banner-dark.png").await?;
+
+    b.step("a rule of the site's own, loaded before the banner's stylesheet, restyles it");
+    b.js("const style = document.createElement('style'); \
+          style.textContent = '.tc-consent { --tc-button-bg: #004d40; --tc-radius: 0px; }'; \
+          document.head.prepend(style); return true;")
+        .await?;
+    for css in FIRST_LAYER {
+        let button = background(b, css).await?;
+        check(button == json!("rgb(0, 77, 64)"), || {
+            format!("{css}'s background is {button} after restyling")
+        })?;
+    }
+    let radius = b
+        .js("return getComputedStyle(document.getElementById('tc-banner')).borderTopLeftRadius;")
+        .await?;
+    check(radius == json!("0px"), || {
+        format!("the banner's radius is {radius} after restyling")
+    })
+}
+
 async fn keyboard_only(b: &Browser) -> Res {
     b.step("open /: focus starts in the banner");
     b.goto("/").await?;
@@ -1336,7 +1394,8 @@ async fn banner_in_headless_chromium() {
     .await;
 }
 
-/// The banner's layout at 1280 × 800 and on a 390 × 844 phone, and its language.
+/// The banner's layout at 1280 × 800 and on a 390 × 844 phone, its language, and its
+/// theme.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn banner_layout_and_languages() {
     let app = Router::new().route("/", get(page)).layer(layer());
@@ -1357,10 +1416,15 @@ async fn banner_layout_and_languages() {
                 accept_languages: Some("pl,en"),
                 ..Setup::DESKTOP
             };
-            let scenarios: [(&'static str, Setup, Scenario); 3] = [
+            let dark = Setup {
+                dark: true,
+                ..Setup::DESKTOP
+            };
+            let scenarios: [(&'static str, Setup, Scenario); 4] = [
                 ("layout_desktop", desktop, |b| Box::pin(layout_desktop(b))),
                 ("layout_phone", phone, |b| Box::pin(layout_phone(b))),
                 ("languages", polish, |b| Box::pin(languages(b))),
+                ("theme", dark, |b| Box::pin(theme(b))),
             ];
             let mut failures = Vec::new();
             for (name, setup, scenario) in scenarios {
