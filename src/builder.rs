@@ -4,15 +4,16 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::category::{Categories, MAX_CATEGORIES};
-use crate::classify::ReportOnce;
 use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, DEFAULT_PURGE_LIMIT};
 use crate::layer::ConsentLayer;
+use crate::report::Access;
+use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
-use crate::{BannerTexts, BuildError, Category, CustomCategory};
+use crate::{BannerTexts, BuildError, Category, CustomCategory, ReportAccess};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -67,6 +68,7 @@ pub struct ConsentLayerBuilder {
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
+    report_access: Option<Access>,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -90,11 +92,12 @@ impl Default for ConsentLayerBuilder {
             allowed_origins: Vec::new(),
             honour_gpc: true,
             gpc_last_update: None,
-            banner_texts: ["en", "es", "de", "fr"]
+            banner_texts: BannerTexts::BUILTIN_LANGUAGES
                 .into_iter()
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
             default_language: "en".to_owned(),
+            report_access: None,
         }
     }
 }
@@ -132,6 +135,7 @@ impl fmt::Debug for ConsentLayerBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("default_language", &self.default_language)
+            .field("report_access", &self.report_access)
             .finish()
     }
 }
@@ -496,6 +500,26 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Serves the [undeclared-cookie report](crate::CookieReport) as JSON on
+    /// `GET {prefix}/report` to requests `access` allows; others get `403`. Without
+    /// this call the endpoint does not exist (`404`), and the report is read with
+    /// [`ConsentLayer::report`] only. The report names cookies and paths of your site:
+    /// allow only operators.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().report_endpoint(|request: &http::request::Parts| {
+    ///     request
+    ///         .headers
+    ///         .get(http::header::AUTHORIZATION)
+    ///         .is_some_and(|value| value == "Bearer operator-token")
+    /// });
+    /// ```
+    pub fn report_endpoint(mut self, access: impl ReportAccess) -> Self {
+        self.report_access = Some(Access(Box::new(access)));
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -525,6 +549,25 @@ impl ConsentLayerBuilder {
             self.secure,
             self.allow_unprefixed_cookie_name,
         )?;
+        // A translation is for a banner language, or for the primary subtag of one.
+        if let Some(tag) = self
+            .custom_categories
+            .iter()
+            .flat_map(|category| &category.translations)
+            .map(|(tag, _, _)| tag)
+            .find(|tag| {
+                !is_language_tag(tag)
+                    || !self.banner_texts.iter().any(|(banner, _)| {
+                        banner.eq_ignore_ascii_case(tag)
+                            || banner
+                                .split('-')
+                                .next()
+                                .is_some_and(|primary| primary.eq_ignore_ascii_case(tag))
+                    })
+            })
+        {
+            return Err(BuildError::InvalidLanguage(tag.clone()));
+        }
         let categories = checked_categories(self.custom_categories)?;
         crate::gate::validate_scopes(&self.purge_scopes)?;
 
@@ -583,7 +626,8 @@ impl ConsentLayerBuilder {
             self.banner_texts,
             default_language,
             self.gpc_last_update,
-        );
+        )
+        .with_report_access(self.report_access);
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {

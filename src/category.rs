@@ -111,6 +111,8 @@ pub struct CustomCategory {
     pub(crate) key: &'static str,
     pub(crate) label: String,
     pub(crate) description: String,
+    /// `(language tag, label, description)`, one entry per tag.
+    pub(crate) translations: Vec<(String, String, String)>,
 }
 
 impl CustomCategory {
@@ -125,7 +127,59 @@ impl CustomCategory {
             key,
             label: label.into(),
             description: description.into(),
+            translations: Vec::new(),
         }
+    }
+
+    /// The label and description shown to visitors whose banner is in `language` (a
+    /// language tag such as `de` or `pt-BR`); [`new`](Self::new)'s are shown in every
+    /// other language. A banner in `de-AT` uses the `de-AT` texts if given, else the
+    /// `de` ones. Giving a language twice keeps the last texts.
+    ///
+    /// `build()` checks that `language` is one of the layer's banner languages, so that
+    /// no translation is silently unused.
+    ///
+    /// ```
+    /// use tower_consent::{ConsentLayer, CustomCategory};
+    ///
+    /// let category = CustomCategory::new("ab_testing", "A/B testing", "Compares page versions.")
+    ///     .label_in("de", "A/B-Tests", "Vergleicht Versionen einer Seite.")
+    ///     .label_in("fr", "Tests A/B", "Compare des versions d’une page.");
+    /// let layer = ConsentLayer::builder()
+    ///     .secret([7u8; 32])
+    ///     .custom_category(category)
+    ///     .build()?;
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn label_in(
+        mut self,
+        language: impl Into<String>,
+        label: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        let language = language.into();
+        self.translations
+            .retain(|(tag, _, _)| !tag.eq_ignore_ascii_case(&language));
+        self.translations
+            .push((language, label.into(), description.into()));
+        self
+    }
+
+    /// The label and description for a banner in `language`.
+    fn text_in(&self, language: &str) -> (&str, &str) {
+        self.translations
+            .iter()
+            .find(|(tag, _, _)| tag.eq_ignore_ascii_case(language))
+            .or_else(|| {
+                let primary = language.split('-').next().unwrap_or(language);
+                self.translations
+                    .iter()
+                    .find(|(tag, _, _)| tag.eq_ignore_ascii_case(primary))
+            })
+            .map_or(
+                (&self.label, &self.description),
+                |(_, label, description)| (label, description),
+            )
     }
 }
 
@@ -235,11 +289,13 @@ impl Categories {
             .chain(self.custom.iter().map(|c| Category::Custom(c.key)))
     }
 
-    /// The label and description of `category` for visitors: from `texts` for the
-    /// standard categories, from the declaration for custom ones.
+    /// The label and description of `category` for visitors whose banner is in
+    /// `language`: from `texts` for the standard categories, from the declaration for
+    /// custom ones.
     pub(crate) fn text<'a>(
         &'a self,
         category: Category,
+        language: &str,
         texts: &'a BannerTexts,
     ) -> (&'a str, &'a str) {
         match (texts.category(category), category) {
@@ -248,7 +304,7 @@ impl Categories {
                 .custom
                 .iter()
                 .find(|c| c.key == key)
-                .map_or((key, ""), |c| (&c.label, &c.description)),
+                .map_or((key, ""), |c| c.text_in(language)),
             (None, _) => (category.key(), ""),
         }
     }
@@ -290,5 +346,26 @@ mod tests {
         assert_eq!(categories.index_of_key("ab"), Some(4));
         assert_eq!(categories.category(4), Some(Category::Custom("ab")));
         assert_eq!(categories.category(5), None);
+    }
+
+    #[test]
+    fn custom_labels_follow_the_banner_language() {
+        let categories = Categories::new(vec![CustomCategory::new("ab", "A/B", "Tests.")
+            .label_in("de", "A/B-Tests", "Vergleiche.")
+            .label_in("pt-BR", "Testes A/B", "Comparações.")
+            .label_in("DE", "A/B-Test", "Vergleich.")]);
+        let texts = BannerTexts::english();
+        let text = |language| categories.text(Category::Custom("ab"), language, &texts);
+        assert_eq!(text("en"), ("A/B", "Tests."));
+        // The later `DE` replaced `de`; matching ignores case and falls back to the
+        // primary subtag.
+        assert_eq!(text("de"), ("A/B-Test", "Vergleich."));
+        assert_eq!(text("de-AT"), ("A/B-Test", "Vergleich."));
+        assert_eq!(text("pt-br"), ("Testes A/B", "Comparações."));
+        assert_eq!(text("pt"), ("A/B", "Tests."));
+        assert_eq!(
+            categories.text(Category::Analytics, "de", &texts).0,
+            "Analytics"
+        );
     }
 }

@@ -5,10 +5,10 @@
 
 use crate::category::Categories;
 use crate::classify::Classifier;
-use crate::classify::ReportOnce;
 use crate::consent::cookie::ConsentCookie;
 use crate::endpoints::Endpoints;
 use crate::gate::Purge;
+use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
 
 /// Everything the layer decided at build time, shared by all services.

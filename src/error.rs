@@ -85,9 +85,11 @@ pub enum BuildError {
     /// An allowed origin is not `scheme://host[:port]`.
     #[error("allowed origin {0:?} must look like `https://example.com` (no path)")]
     InvalidOrigin(String),
-    /// Banner texts were given for an invalid language tag, or the default language has
-    /// no texts.
-    #[error("language {0:?} is not a language tag with banner texts (built in: en, es, de, fr)")]
+    /// Banner texts were given for an invalid language tag, the default language has no
+    /// texts, or a custom category has labels
+    /// ([`label_in`](crate::CustomCategory::label_in)) for a language the banner does
+    /// not offer.
+    #[error("language {0:?} is not a language tag with banner texts (built in: the 24 official EU languages, see `BannerTexts::BUILTIN_LANGUAGES`)")]
     InvalidLanguage(String),
     /// The GPC `lastUpdate` date is not `YYYY-MM-DD`.
     #[error("GPC lastUpdate {0:?} must be a date written YYYY-MM-DD")]

@@ -7,6 +7,7 @@ use tower_layer::Layer;
 use crate::builder::ConsentLayerBuilder;
 use crate::config::Config;
 use crate::service::ConsentService;
+use crate::CookieReport;
 
 /// Enforces cookie consent for the services it wraps.
 ///
@@ -43,6 +44,43 @@ impl ConsentLayer {
     /// ```
     pub fn builder() -> ConsentLayerBuilder {
         ConsentLayerBuilder::default()
+    }
+
+    /// The cookie names seen in `Cookie` and `Set-Cookie` headers that no rule matches,
+    /// with when and where each was first seen and how often: what to declare before
+    /// enforcing. Never values. Bounded in memory; see [`CookieReport`] for the cap.
+    ///
+    /// Every clone of the layer, and every service it made, shares one report.
+    ///
+    /// ```
+    /// use tower::{Layer, ServiceExt};
+    /// use tower_consent::{ConsentLayer, Direction};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let layer = ConsentLayer::builder()
+    ///     .secret([7u8; 32])
+    ///     .necessary(["session"])
+    ///     .build()?;
+    /// let app = layer.layer(tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }));
+    /// let request = http::Request::get("/shop?page=2")
+    ///     .header("cookie", "session=1; _hjid=abc")
+    ///     .body(String::new())?;
+    /// app.oneshot(request).await?;
+    ///
+    /// let report = layer.report();
+    /// assert_eq!(report.cookies.len(), 1);
+    /// let cookie = &report.cookies[0];
+    /// assert_eq!(cookie.name, "_hjid");
+    /// assert_eq!(cookie.first_path, "/shop");
+    /// assert_eq!(cookie.first_direction, Direction::Request);
+    /// assert_eq!((cookie.in_requests, cookie.in_responses), (1, 0));
+    /// # Ok(()) }
+    /// ```
+    pub fn report(&self) -> CookieReport {
+        self.config.classifier.report()
     }
 
     pub(crate) fn from_config(config: Config) -> Self {

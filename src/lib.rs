@@ -64,6 +64,14 @@
 //!
 //! - `axum` (default): [`Consent`] as an axum extractor and [`Choice`] as a response
 //!   part.
+//! - `metrics`: counters through the [`metrics`](https://docs.rs/metrics) facade
+//!   (cookies filtered, `Set-Cookie` stripped, purges, decisions, GPC overrides,
+//!   endpoint errors); see the README for their names.
+//!
+//! # Rolling out
+//!
+//! [`ConsentLayer::report`] lists the cookie names the site uses that no rule declares
+//! (see [`CookieReport`]); declare them, then rely on the layer to enforce.
 //!
 //! [tower]: https://docs.rs/tower
 //! [axum]: https://docs.rs/axum
@@ -90,6 +98,9 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+mod metrics;
+mod report;
+mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
@@ -106,4 +117,5 @@ pub use error::BuildError;
 pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
 pub use layer::ConsentLayer;
+pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;

@@ -20,8 +20,10 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
-    /// Whether the request may record a choice, and if not, its path for the log.
-    origin: Result<(), (Refusal, Option<PathAndQuery>)>,
+    /// Whether the request may record a choice.
+    origin: Verdict,
+    /// The request's path, for the undeclared-cookie report and the logs.
+    path: Option<PathAndQuery>,
 }
 
 /// Why a choice made on a request was not recorded.
@@ -34,22 +36,33 @@ pub(crate) enum NotRecorded {
 }
 
 impl RequestState {
-    /// `page` is kept only when `origin` refuses choices, to name the route in the log.
     pub(crate) fn new(
         consent: Consent,
         cookies: RequestCookies,
         filtered: bool,
         record_pending: bool,
         origin: Verdict,
-        page: impl FnOnce() -> Option<PathAndQuery>,
     ) -> Self {
         Self {
             consent,
             cookies,
             filtered,
             record_pending,
-            origin: origin.map_err(|refusal| (refusal, page())),
+            origin,
+            path: None,
         }
+    }
+
+    /// Notes the request's path (and query, which is not used), for the report and the
+    /// logs.
+    pub(crate) fn on_path(mut self, path: Option<PathAndQuery>) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// The request's path, without the query.
+    fn path(&self) -> &str {
+        self.path.as_ref().map_or("/", PathAndQuery::path)
     }
 
     pub(crate) fn consent(&self) -> &Consent {
@@ -59,9 +72,6 @@ impl RequestState {
     /// Whether this request may record a choice (see [`crate::same_origin`]).
     pub(crate) fn same_origin(&self) -> Verdict {
         self.origin
-            .as_ref()
-            .map(|_| ())
-            .map_err(|(refusal, _)| *refusal)
     }
 
     /// Records nothing the layer decided by itself (a pending GPC decision) on this
@@ -83,6 +93,7 @@ impl RequestState {
             self.consent.gpc(),
             unix_now(),
         );
+        crate::metrics::decision_recorded(choice.action(), decision.as_ref().map(|d| d.source));
         match &decision {
             Some(decision) => tracing::debug!(
                 id = %decision.id,
@@ -100,10 +111,7 @@ impl RequestState {
         match self.decide(choice) {
             Ok(decision) => Some(decision),
             Err(NotRecorded::CrossSite(reason)) => {
-                let path = match &self.origin {
-                    Err((_, Some(page))) => page.path(),
-                    _ => "",
-                };
+                let path = self.path();
                 let routes = &self.consent.config().refused_choice_routes;
                 if routes.first_time(path.as_bytes()) {
                     tracing::warn!(
@@ -138,7 +146,7 @@ impl RequestState {
         let config = self.consent.config();
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
-        gate::strip_set_cookies(headers, &config.classifier, granted);
+        gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
         let mut own_cookies = false;
         if self.filtered || recorded.is_some() {
             own_cookies = gate::purge(

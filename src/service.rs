@@ -96,6 +96,7 @@ where
         let scan = gate::scan_request(
             request.headers(),
             request.uri(),
+            request.uri().path(),
             &config.classifier,
             &config.cookie,
             &config.categories,
@@ -106,6 +107,9 @@ where
         } else {
             None
         };
+        if pending.is_some() {
+            crate::metrics::gpc_override();
+        }
         let page = request.uri().path_and_query().cloned();
         let consent = Consent::new(pending.or(read), gpc, page, config.clone());
         let (cookies, filtered) = gate::filter_request(
@@ -119,29 +123,23 @@ where
             .endpoints
             .route(request.uri().path(), config.honour_gpc);
         if let Some(endpoint) = endpoint {
-            let mut state = RequestState::new(
-                consent,
-                cookies,
-                filtered,
-                pending.is_some(),
-                origin,
-                || None,
-            );
+            let mut state =
+                RequestState::new(consent, cookies, filtered, pending.is_some(), origin)
+                    .on_path(request.uri().path_and_query().cloned());
             if endpoint.is_static() {
                 // Cacheable answers must not carry a visitor's consent cookie.
                 state.discard_pending();
             }
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let page = || request.uri().path_and_query().cloned();
         let state = RequestState::new(
             consent.without_page(),
             cookies,
             filtered,
             pending.is_some(),
             origin,
-            page,
-        );
+        )
+        .on_path(request.uri().path_and_query().cloned());
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

@@ -4,7 +4,6 @@
 mod common;
 
 use std::convert::Infallible;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::{consent_cookie, layer, round_trip, send, Answer, SECRET};
 use http::header::{COOKIE, SET_COOKIE};
@@ -254,6 +253,7 @@ async fn a_consent_cookie_signed_with_a_rotated_out_key() {
 #[cfg(feature = "__fuzz")]
 #[tokio::test]
 async fn a_consent_cookie_from_the_future() {
+    use std::time::{SystemTime, UNIX_EPOCH};
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()

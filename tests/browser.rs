@@ -13,6 +13,12 @@
 //!    `<details>`), then withdrawal on the standalone settings page.
 //! 5. `keyboard_only`: Tab order and Enter, starting from the banner's initial focus.
 //!
+//! `banner_layout_and_languages` measures element boxes at 1280 × 800 and on an emulated
+//! 390 × 844 phone (the first layer's buttons equally tall, "Withdraw consent" on the
+//! settings page included; "Save choices" in view with Customize open), picks the
+//! language from Chromium's `intl.accept_languages` and from `Accept-Language` headers,
+//! and checks the dark default and restyling through a custom property.
+//!
 //! `nested_page_nojs_choice_returns_to_that_page` checks that a page of a nested
 //! router gets its visitors back after a choice made without JavaScript. The tests of
 //! this file take turns, so only one Chromium runs at a time.
@@ -49,7 +55,7 @@ use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
-use tower_consent::{ConsentBanner, ConsentLayer};
+use tower_consent::{BannerTexts, ConsentBanner, ConsentLayer};
 
 /// The whole test, chromedriver start included.
 const WHOLE_TEST: Duration = Duration::from_secs(120);
@@ -101,6 +107,7 @@ async fn page(banner: ConsentBanner, headers: HeaderMap) -> impl IntoResponse {
     }
     let html = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>tower-consent browser test</title>\n</head>\n<body>\n\
          <h1>Browser test page</h1>\n\
          <p>Scripts: <span id=\"js\">off</span></p>\n\
@@ -274,7 +281,38 @@ impl Drop for Profile {
     }
 }
 
-fn capabilities(profile: &Path, javascript: bool) -> fantoccini::wd::Capabilities {
+/// How a scenario's browser is set up.
+#[derive(Clone, Copy)]
+struct Setup {
+    javascript: bool,
+    /// The viewport, in CSS pixels.
+    viewport: (u32, u32),
+    /// Emulate a phone (touch, device pixel ratio 3) with exactly that viewport.
+    mobile: bool,
+    /// Chromium's `intl.accept_languages`, which makes its `Accept-Language`.
+    accept_languages: Option<&'static str>,
+    /// Emulate `prefers-color-scheme: dark`.
+    dark: bool,
+}
+
+impl Setup {
+    const DESKTOP: Setup = Setup {
+        javascript: true,
+        viewport: (1000, 800),
+        mobile: false,
+        accept_languages: None,
+        dark: false,
+    };
+}
+
+fn capabilities(profile: &Path, setup: Setup) -> fantoccini::wd::Capabilities {
+    let Setup {
+        javascript,
+        viewport: (width, height),
+        mobile,
+        accept_languages,
+        dark,
+    } = setup;
     let mut args = vec![
         "--headless=new".to_owned(),
         "--no-sandbox".into(),
@@ -284,16 +322,34 @@ fn capabilities(profile: &Path, javascript: bool) -> fantoccini::wd::Capabilitie
         "--disable-component-update".into(),
         "--disable-sync".into(),
         "--no-first-run".into(),
-        "--window-size=1000,800".into(),
+        format!("--window-size={width},{height}"),
     ];
     args.push(format!("--user-data-dir={}", profile.display()));
+    if dark {
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
     let mut options = json!({ "args": args });
     let binary = Path::new("/usr/bin/chromium");
     if binary.exists() {
         options["binary"] = json!(binary);
     }
+    let mut prefs = serde_json::Map::new();
     if !javascript {
-        options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        prefs.insert(
+            "profile.managed_default_content_settings.javascript".into(),
+            json!(2),
+        );
+    }
+    if let Some(languages) = accept_languages {
+        prefs.insert("intl.accept_languages".into(), json!(languages));
+    }
+    if !prefs.is_empty() {
+        options["prefs"] = Value::Object(prefs);
+    }
+    if mobile {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0, "touch": true }
+        });
     }
     let mut caps = fantoccini::wd::Capabilities::new();
     caps.insert("goog:chromeOptions".into(), options);
@@ -539,9 +595,24 @@ async fn run_scenario(
     javascript: bool,
     scenario: Scenario,
 ) -> Option<String> {
+    let setup = Setup {
+        javascript,
+        ..Setup::DESKTOP
+    };
+    run_scenario_with(driver, base, name, setup, scenario).await
+}
+
+/// [`run_scenario`] in a browser set up as `setup` says.
+async fn run_scenario_with(
+    driver: &Driver,
+    base: &str,
+    name: &'static str,
+    setup: Setup,
+    scenario: Scenario,
+) -> Option<String> {
     let started = Instant::now();
     eprintln!("[browser] {name}: start");
-    let browser = match new_browser(driver, base, name, javascript).await {
+    let browser = match new_browser(driver, base, name, setup).await {
         Ok(browser) => browser,
         Err(e) => return Some(format!("{name}: cannot start a browser session: {e}")),
     };
@@ -574,11 +645,11 @@ async fn new_browser(
     driver: &Driver,
     base: &str,
     scenario: &'static str,
-    javascript: bool,
+    setup: Setup,
 ) -> Res<Browser> {
     let profile = Profile::new();
     let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities(&profile.0, javascript))
+        .capabilities(capabilities(&profile.0, setup))
         .connect(&driver.url)
         .await
         .map_err(ctx("new WebDriver session"))?;
@@ -890,6 +961,260 @@ async fn nojs_customize_settings(b: &Browser) -> Res {
     })
 }
 
+/// An element's box, in CSS pixels relative to the viewport.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    top: f64,
+    bottom: f64,
+    height: f64,
+}
+
+impl Browser {
+    /// The bounding box of the first element matching `css`.
+    async fn rect(&self, css: &str) -> Res<Rect> {
+        let value = self
+            .js(&format!(
+                "const r = document.querySelector({css:?}).getBoundingClientRect(); \
+                 return [r.top, r.bottom, r.height];"
+            ))
+            .await?;
+        let number = |i: usize| {
+            value[i]
+                .as_f64()
+                .ok_or_else(|| format!("the box of {css} is {value}"))
+        };
+        Ok(Rect {
+            top: number(0)?,
+            bottom: number(1)?,
+            height: number(2)?,
+        })
+    }
+
+    /// The viewport's size, in CSS pixels.
+    async fn viewport(&self) -> Res<(f64, f64)> {
+        let value = self.js("return [innerWidth, innerHeight];").await?;
+        Ok((
+            value[0].as_f64().unwrap_or_default(),
+            value[1].as_f64().unwrap_or_default(),
+        ))
+    }
+
+    /// Resizes the window until the viewport is `width` × `height` (the window's frame,
+    /// if any, is measured rather than guessed).
+    async fn set_viewport(&self, width: u32, height: u32) -> Res {
+        for _ in 0..3 {
+            let (inner_width, inner_height) = self.viewport().await?;
+            if inner_width == f64::from(width) && inner_height == f64::from(height) {
+                return Ok(());
+            }
+            let (outer_width, outer_height) = self
+                .client
+                .get_window_size()
+                .await
+                .map_err(ctx("get the window size"))?;
+            let frame_width = outer_width as f64 - inner_width;
+            let frame_height = outer_height as f64 - inner_height;
+            self.client
+                .set_window_size(
+                    (f64::from(width) + frame_width) as u32,
+                    (f64::from(height) + frame_height) as u32,
+                )
+                .await
+                .map_err(ctx("set the window size"))?;
+        }
+        let actual = self.viewport().await?;
+        Err(format!(
+            "the viewport is {actual:?}, not {width} × {height}"
+        ))
+    }
+}
+
+/// The first layer's three controls.
+const FIRST_LAYER: [&str; 3] = ["#tc-accept", "#tc-reject", "#tc-customize > summary"];
+
+/// Fails unless the elements of `selectors` are equally tall (to a pixel): no label
+/// wrapped onto a second line.
+async fn expect_equal_heights(b: &Browser, selectors: &[&str]) -> Res {
+    let mut heights = Vec::new();
+    for css in selectors {
+        heights.push((css, b.rect(css).await?.height));
+    }
+    let (lowest, highest) = heights
+        .iter()
+        .fold((f64::MAX, 0f64), |(low, high), (_, h)| {
+            (low.min(*h), high.max(*h))
+        });
+    check(highest - lowest <= 1.0, || {
+        format!("the buttons are not equally tall: {heights:?}")
+    })
+}
+
+/// Fails unless `#tc-save` is inside the viewport and not covered by anything.
+async fn expect_save_in_view(b: &Browser) -> Res {
+    let (_, viewport_height) = b.viewport().await?;
+    let save = b.rect("#tc-save").await?;
+    check(save.top >= 0.0 && save.bottom <= viewport_height, || {
+        format!("#tc-save spans {save:?}, outside the viewport of height {viewport_height}")
+    })?;
+    let on_top = b
+        .js(
+            "const s = document.getElementById('tc-save'); const r = s.getBoundingClientRect(); \
+             const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
+             return e === s || s.contains(e);",
+        )
+        .await?;
+    check(on_top == json!(true), || {
+        "#tc-save is covered by another element".into()
+    })
+}
+
+/// The banner at one viewport size: the first layer's buttons equally tall, Save choices
+/// in view with Customize open, and the same on the settings page, where the reject
+/// button says "Withdraw consent".
+async fn layout(b: &Browser, width: u32, height: u32) -> Res {
+    b.step(&format!("open / at {width} × {height}"));
+    b.goto("/").await?;
+    b.set_viewport(width, height).await?;
+    wait_for_banner_script(b).await?;
+    expect_equal_heights(b, &FIRST_LAYER).await?;
+
+    b.step("open Customize: Save choices is in view");
+    b.click("#tc-customize > summary").await?;
+    b.wait_displayed("#tc-save", true).await?;
+    b.screenshot(&format!("banner-customize-{width}x{height}.png"))
+        .await?;
+    expect_save_in_view(b).await?;
+
+    b.step("accept all, then open the settings page: Withdraw consent fits its button");
+    b.js("return fetch('/_consent', {method: 'POST', headers: {'content-type': 'application/json'}, \
+          body: JSON.stringify({action: 'accept_all'})}).then(r => r.status);")
+        .await?;
+    b.goto("/_consent/settings?return_to=/").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    let reject = b
+        .find("#tc-reject")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("read #tc-reject"))?;
+    check(reject == "Withdraw consent", || {
+        format!("the settings page's reject button reads {reject:?}")
+    })?;
+    b.screenshot(&format!("settings-page-{width}x{height}.png"))
+        .await?;
+    expect_equal_heights(b, &FIRST_LAYER).await?;
+
+    b.step("open Customize on the settings page: Save choices is in view");
+    b.click("#tc-customize > summary").await?;
+    b.wait_displayed("#tc-save", true).await?;
+    expect_save_in_view(b).await
+}
+
+async fn layout_desktop(b: &Browser) -> Res {
+    layout(b, 1280, 800).await
+}
+
+async fn layout_phone(b: &Browser) -> Res {
+    layout(b, 390, 844).await
+}
+
+/// The banner in the browser's language (Polish, from Chromium's preferences), and in
+/// others asked for with an `Accept-Language` header.
+async fn languages(b: &Browser) -> Res {
+    b.step("open / with Chromium's languages set to Polish, then English");
+    b.goto("/").await?;
+    wait_for_banner_script(b).await?;
+    let polish = BannerTexts::builtin("pl").ok_or("no Polish texts")?;
+    let lang = b
+        .js("return document.querySelector('.tc-consent').lang;")
+        .await?;
+    check(lang == json!("pl"), || {
+        format!("the banner's lang is {lang}")
+    })?;
+    for (css, expected) in [
+        ("#tc-title", &polish.title),
+        ("#tc-accept", &polish.accept_all),
+        ("#tc-reject", &polish.reject_all),
+    ] {
+        let text = b.find(css).await?.text().await.map_err(ctx(css))?;
+        check(text == expected.as_ref(), || {
+            format!("{css} reads {text:?}, expected {expected:?}")
+        })?;
+    }
+    b.screenshot("banner-polish.png").await?;
+
+    for (accept_language, code) in [
+        ("el-GR,el;q=0.9", "el"),
+        ("fi", "fi"),
+        ("mt, en;q=0.5", "mt"),
+    ] {
+        b.step(&format!(
+            "fetch the banner with Accept-Language: {accept_language}"
+        ));
+        let texts = BannerTexts::builtin(code).ok_or("no texts")?;
+        let found = b
+            .js(&format!(
+                "return fetch('/_consent/banner', {{headers: {{'accept-language': {accept_language:?}}}}}) \
+                 .then(r => r.text()).then(html => {{ \
+                   const d = new DOMParser().parseFromString(html, 'text/html'); \
+                   return [d.querySelector('.tc-consent').lang, \
+                           d.querySelector('#tc-reject').textContent, \
+                           d.querySelector('#tc-save').textContent]; }});"
+            ))
+            .await?;
+        let expected = json!([code, texts.reject_all, texts.save]);
+        check(found == expected, || {
+            format!("the banner for {accept_language:?} is {found}, expected {expected}")
+        })?;
+    }
+    Ok(())
+}
+
+/// The computed `background-color` of the first element matching `css`.
+async fn background(b: &Browser, css: &str) -> Res<Value> {
+    b.js(&format!(
+        "return getComputedStyle(document.querySelector({css:?})).backgroundColor;"
+    ))
+    .await
+}
+
+/// The dark default under `prefers-color-scheme: dark`, and a site's own custom property
+/// winning over the defaults whatever the order of the stylesheets.
+async fn theme(b: &Browser) -> Res {
+    b.step("open / in the dark scheme: the dark defaults apply");
+    b.goto("/").await?;
+    wait_for_banner_script(b).await?;
+    let dark = b
+        .js("return matchMedia('(prefers-color-scheme: dark)').matches;")
+        .await?;
+    check(dark == json!(true), || {
+        "the browser does not prefer the dark scheme".into()
+    })?;
+    let banner = background(b, "#tc-banner").await?;
+    check(banner == json!("rgb(28, 29, 32)"), || {
+        format!("the dark banner's background is {banner}")
+    })?;
+    b.screenshot("banner-dark.png").await?;
+
+    b.step("a rule of the site's own, loaded before the banner's stylesheet, restyles it");
+    b.js("const style = document.createElement('style'); \
+          style.textContent = '.tc-consent { --tc-button-bg: #004d40; --tc-radius: 0px; }'; \
+          document.head.prepend(style); return true;")
+        .await?;
+    for css in FIRST_LAYER {
+        let button = background(b, css).await?;
+        check(button == json!("rgb(0, 77, 64)"), || {
+            format!("{css}'s background is {button} after restyling")
+        })?;
+    }
+    let radius = b
+        .js("return getComputedStyle(document.getElementById('tc-banner')).borderTopLeftRadius;")
+        .await?;
+    check(radius == json!("0px"), || {
+        format!("the banner's radius is {radius} after restyling")
+    })
+}
+
 async fn keyboard_only(b: &Browser) -> Res {
     b.step("open /: focus starts in the banner");
     b.goto("/").await?;
@@ -1062,6 +1387,48 @@ async fn banner_in_headless_chromium() {
             ];
             for (name, javascript, scenario) in scenarios {
                 failures.extend(run_scenario(&driver, &base, name, javascript, scenario).await);
+            }
+            failures
+        },
+    )
+    .await;
+}
+
+/// The banner's layout at 1280 × 800 and on a 390 × 844 phone, its language, and its
+/// theme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn banner_layout_and_languages() {
+    let app = Router::new().route("/", get(page)).layer(layer());
+    browser_test(
+        "banner_layout_and_languages",
+        app,
+        |driver, base| async move {
+            let desktop = Setup {
+                viewport: (1280, 800),
+                ..Setup::DESKTOP
+            };
+            let phone = Setup {
+                viewport: (390, 844),
+                mobile: true,
+                ..Setup::DESKTOP
+            };
+            let polish = Setup {
+                accept_languages: Some("pl,en"),
+                ..Setup::DESKTOP
+            };
+            let dark = Setup {
+                dark: true,
+                ..Setup::DESKTOP
+            };
+            let scenarios: [(&'static str, Setup, Scenario); 4] = [
+                ("layout_desktop", desktop, |b| Box::pin(layout_desktop(b))),
+                ("layout_phone", phone, |b| Box::pin(layout_phone(b))),
+                ("languages", polish, |b| Box::pin(languages(b))),
+                ("theme", dark, |b| Box::pin(theme(b))),
+            ];
+            let mut failures = Vec::new();
+            for (name, setup, scenario) in scenarios {
+                failures.extend(run_scenario_with(&driver, &base, name, setup, scenario).await);
             }
             failures
         },

@@ -612,7 +612,7 @@ fn endpoint_settings_are_validated() {
         Err(BuildError::InvalidOrigin(_))
     ));
     assert!(matches!(
-        builder().default_language("it").build(),
+        builder().default_language("ja").build(),
         Err(BuildError::InvalidLanguage(_))
     ));
     assert!(matches!(

@@ -6,6 +6,7 @@
 //! enhances it: choices go through `fetch`, the banner closes without a reload, and a
 //! `consent:change` event announces the granted categories.
 
+mod languages;
 mod render;
 mod texts;
 

@@ -1,7 +1,9 @@
-//! The banner's texts, with built-in English, Spanish, German and French versions.
+//! The banner's texts; the built-in ones, one file per language, are in
+//! [`languages`](super::languages).
 
 use std::borrow::Cow;
 
+use super::languages;
 use crate::Category;
 
 /// A category's label and description as the banner shows them.
@@ -26,15 +28,6 @@ pub struct CategoryText {
     pub label: Cow<'static, str>,
     /// One plain sentence saying what the category's cookies do.
     pub description: Cow<'static, str>,
-}
-
-impl CategoryText {
-    const fn borrowed(label: &'static str, description: &'static str) -> Self {
-        Self {
-            label: Cow::Borrowed(label),
-            description: Cow::Borrowed(description),
-        }
-    }
 }
 
 /// Every text the banner shows, in one language.
@@ -104,45 +97,7 @@ impl BannerTexts {
     /// assert_eq!(BannerTexts::english().accept_all, "Accept all");
     /// ```
     pub const fn english() -> Self {
-        Self {
-            title: Cow::Borrowed("Cookies on this site"),
-            body: Cow::Borrowed(
-                "This site always uses the cookies it needs to work and, only with your \
-                 consent, cookies for preferences, analytics and marketing. Refusing is as \
-                 easy as accepting, and you can change your choice at any time under \
-                 “Cookie settings”.",
-            ),
-            accept_all: Cow::Borrowed("Accept all"),
-            reject_all: Cow::Borrowed("Reject all"),
-            withdraw: Cow::Borrowed("Withdraw consent"),
-            customize: Cow::Borrowed("Customize"),
-            save: Cow::Borrowed("Save choices"),
-            settings: Cow::Borrowed("Cookie settings"),
-            back: Cow::Borrowed("Back to the site"),
-            always_on: Cow::Borrowed("Always on"),
-            gpc_notice: Cow::Borrowed(
-                "Your browser sent a Global Privacy Control signal, so marketing cookies \
-                 stay off.",
-            ),
-            saved: Cow::Borrowed("Your choice has been saved."),
-            necessary: CategoryText::borrowed(
-                "Necessary",
-                "The site cannot work without them: sessions, security and remembering \
-                 this choice.",
-            ),
-            preferences: CategoryText::borrowed(
-                "Preferences",
-                "Remember choices you make, such as theme or language.",
-            ),
-            analytics: CategoryText::borrowed(
-                "Analytics",
-                "Measure how the site is used, including A/B tests.",
-            ),
-            marketing: CategoryText::borrowed(
-                "Marketing",
-                "Advertising and tracking across sites.",
-            ),
-        }
+        languages::ENGLISH
     }
 
     /// The built-in Spanish texts.
@@ -153,44 +108,7 @@ impl BannerTexts {
     /// assert_eq!(BannerTexts::spanish().reject_all, "Rechazar todas");
     /// ```
     pub const fn spanish() -> Self {
-        Self {
-            title: Cow::Borrowed("Cookies en este sitio"),
-            body: Cow::Borrowed(
-                "Este sitio usa siempre las cookies que necesita para funcionar y, solo con \
-                 su consentimiento, cookies de preferencias, análisis y marketing. Rechazar \
-                 es tan fácil como aceptar, y puede cambiar su elección en cualquier momento \
-                 en «Configuración de cookies».",
-            ),
-            accept_all: Cow::Borrowed("Aceptar todas"),
-            reject_all: Cow::Borrowed("Rechazar todas"),
-            withdraw: Cow::Borrowed("Retirar el consentimiento"),
-            customize: Cow::Borrowed("Personalizar"),
-            save: Cow::Borrowed("Guardar selección"),
-            settings: Cow::Borrowed("Configuración de cookies"),
-            back: Cow::Borrowed("Volver al sitio"),
-            always_on: Cow::Borrowed("Siempre activas"),
-            gpc_notice: Cow::Borrowed(
-                "Su navegador ha enviado una señal de Control Global de Privacidad (GPC), \
-                 por lo que las cookies de marketing permanecen desactivadas.",
-            ),
-            saved: Cow::Borrowed("Se ha guardado su elección."),
-            necessary: CategoryText::borrowed(
-                "Necesarias",
-                "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección.",
-            ),
-            preferences: CategoryText::borrowed(
-                "Preferencias",
-                "Recuerdan sus elecciones, como el tema o el idioma.",
-            ),
-            analytics: CategoryText::borrowed(
-                "Análisis",
-                "Miden cómo se usa el sitio, incluidas las pruebas A/B.",
-            ),
-            marketing: CategoryText::borrowed(
-                "Marketing",
-                "Publicidad y seguimiento a través de distintos sitios.",
-            ),
-        }
+        languages::SPANISH
     }
 
     /// The built-in German texts (formal address, "Sie").
@@ -201,45 +119,7 @@ impl BannerTexts {
     /// assert_eq!(BannerTexts::german().reject_all, "Alle ablehnen");
     /// ```
     pub const fn german() -> Self {
-        Self {
-            title: Cow::Borrowed("Cookies auf dieser Website"),
-            body: Cow::Borrowed(
-                "Diese Website verwendet immer die Cookies, die sie zum Funktionieren \
-                 braucht, und nur mit Ihrer Einwilligung Cookies für Präferenzen, Statistik \
-                 und Marketing. Ablehnen ist so einfach wie Akzeptieren, und Sie können Ihre \
-                 Wahl jederzeit unter „Cookie-Einstellungen“ ändern.",
-            ),
-            accept_all: Cow::Borrowed("Alle akzeptieren"),
-            reject_all: Cow::Borrowed("Alle ablehnen"),
-            withdraw: Cow::Borrowed("Einwilligung widerrufen"),
-            customize: Cow::Borrowed("Anpassen"),
-            save: Cow::Borrowed("Auswahl speichern"),
-            settings: Cow::Borrowed("Cookie-Einstellungen"),
-            back: Cow::Borrowed("Zurück zur Website"),
-            always_on: Cow::Borrowed("Immer aktiv"),
-            gpc_notice: Cow::Borrowed(
-                "Ihr Browser hat ein Global-Privacy-Control-Signal (GPC) gesendet, daher \
-                 bleiben Marketing-Cookies ausgeschaltet.",
-            ),
-            saved: Cow::Borrowed("Ihre Auswahl wurde gespeichert."),
-            necessary: CategoryText::borrowed(
-                "Notwendig",
-                "Ohne sie funktioniert die Website nicht: Sitzung, Sicherheit und das \
-                 Speichern dieser Auswahl.",
-            ),
-            preferences: CategoryText::borrowed(
-                "Präferenzen",
-                "Merken sich Ihre Auswahl, etwa Farbschema oder Sprache.",
-            ),
-            analytics: CategoryText::borrowed(
-                "Statistik",
-                "Messen, wie die Website genutzt wird, einschließlich A/B-Tests.",
-            ),
-            marketing: CategoryText::borrowed(
-                "Marketing",
-                "Werbung und websiteübergreifendes Tracking.",
-            ),
-        }
+        languages::GERMAN
     }
 
     /// The built-in French texts.
@@ -250,74 +130,41 @@ impl BannerTexts {
     /// assert_eq!(BannerTexts::french().reject_all, "Tout refuser");
     /// ```
     pub const fn french() -> Self {
-        Self {
-            title: Cow::Borrowed("Cookies sur ce site"),
-            body: Cow::Borrowed(
-                "Ce site utilise toujours les cookies nécessaires à son fonctionnement et, \
-                 uniquement avec votre accord, des cookies de préférences, de mesure \
-                 d’audience et de marketing. Refuser est aussi simple qu’accepter, et vous \
-                 pouvez modifier votre choix à tout moment dans «\u{a0}Paramètres des \
-                 cookies\u{a0}».",
-            ),
-            accept_all: Cow::Borrowed("Tout accepter"),
-            reject_all: Cow::Borrowed("Tout refuser"),
-            withdraw: Cow::Borrowed("Retirer le consentement"),
-            customize: Cow::Borrowed("Personnaliser"),
-            save: Cow::Borrowed("Enregistrer mes choix"),
-            settings: Cow::Borrowed("Paramètres des cookies"),
-            back: Cow::Borrowed("Retour au site"),
-            always_on: Cow::Borrowed("Toujours actifs"),
-            gpc_notice: Cow::Borrowed(
-                "Votre navigateur a envoyé un signal Global Privacy Control (GPC)\u{a0}: les \
-                 cookies marketing restent donc désactivés.",
-            ),
-            saved: Cow::Borrowed("Votre choix a été enregistré."),
-            necessary: CategoryText::borrowed(
-                "Nécessaires",
-                "Indispensables au fonctionnement du site\u{a0}: session, sécurité et \
-                 mémorisation de ce choix.",
-            ),
-            preferences: CategoryText::borrowed(
-                "Préférences",
-                "Mémorisent vos choix, comme le thème ou la langue.",
-            ),
-            analytics: CategoryText::borrowed(
-                "Mesure d’audience",
-                "Mesurent l’utilisation du site, y compris les tests A/B.",
-            ),
-            marketing: CategoryText::borrowed(
-                "Marketing",
-                "Publicité et pistage d’un site à l’autre.",
-            ),
-        }
+        languages::FRENCH
     }
 
-    /// The built-in texts for a language tag's primary subtag (`"en"`, `"es-MX"`,
-    /// `"DE"` …), if any. Matching ignores ASCII case and everything after the first
-    /// `-` (or `_`).
+    /// The built-in texts for a language tag's primary subtag (`"en"`, `"pt-BR"`,
+    /// `"DE"` …), if any: one of the 24 official languages of the European Union (see
+    /// [`BUILTIN_LANGUAGES`](Self::BUILTIN_LANGUAGES)). Matching ignores ASCII case and
+    /// everything after the first `-` (or `_`).
     ///
     /// ```
     /// use tower_consent::BannerTexts;
     ///
     /// assert_eq!(BannerTexts::builtin("es-MX"), Some(BannerTexts::spanish()));
     /// assert_eq!(BannerTexts::builtin("DE"), Some(BannerTexts::german()));
-    /// assert_eq!(BannerTexts::builtin("it"), None);
+    /// assert_eq!(BannerTexts::builtin("it").unwrap().reject_all, "Rifiuta tutti");
+    /// assert_eq!(BannerTexts::builtin("ja"), None);
     /// ```
     pub fn builtin(language: &str) -> Option<Self> {
         let primary = language.split(['-', '_']).next().unwrap_or(language);
-        let is = |code: &str| primary.eq_ignore_ascii_case(code);
-        if is("en") {
-            Some(Self::english())
-        } else if is("es") {
-            Some(Self::spanish())
-        } else if is("de") {
-            Some(Self::german())
-        } else if is("fr") {
-            Some(Self::french())
-        } else {
-            None
-        }
+        let index = languages::CODES
+            .iter()
+            .position(|code| primary.eq_ignore_ascii_case(code))?;
+        languages::BUILTIN.get(index).cloned()
     }
+
+    /// The codes of the built-in languages, in alphabetical order: the 24 official
+    /// languages of the European Union. A layer offers all of them unless configured
+    /// otherwise.
+    ///
+    /// ```
+    /// use tower_consent::BannerTexts;
+    ///
+    /// assert_eq!(BannerTexts::BUILTIN_LANGUAGES.len(), 24);
+    /// assert!(BannerTexts::BUILTIN_LANGUAGES.contains(&"ga"));
+    /// ```
+    pub const BUILTIN_LANGUAGES: [&'static str; 24] = languages::CODES;
 
     /// The texts of a standard category (`Category::Necessary` … `Marketing`); `None`
     /// for `Category::Custom`, whose texts come from its
@@ -337,13 +184,11 @@ impl BannerTexts {
 mod tests {
     use super::*;
 
-    fn all_builtin() -> [BannerTexts; 4] {
-        [
-            BannerTexts::english(),
-            BannerTexts::spanish(),
-            BannerTexts::german(),
-            BannerTexts::french(),
-        ]
+    fn all_builtin() -> Vec<(&'static str, BannerTexts)> {
+        BannerTexts::BUILTIN_LANGUAGES
+            .iter()
+            .map(|&code| (code, BannerTexts::builtin(code).unwrap()))
+            .collect()
     }
 
     fn fields(t: &BannerTexts) -> Vec<&Cow<'static, str>> {
@@ -370,9 +215,10 @@ mod tests {
 
     #[test]
     fn builtins_have_every_text_borrowed_and_trimmed() {
-        for texts in all_builtin() {
+        assert_eq!(all_builtin().len(), 24);
+        for (code, texts) in all_builtin() {
             for field in fields(&texts) {
-                assert!(!field.trim().is_empty(), "{texts:?}");
+                assert!(!field.trim().is_empty(), "{code}: {texts:?}");
                 assert_eq!(field.trim(), field.as_ref(), "untrimmed: {field:?}");
                 assert!(!field.contains("  "), "double space: {field:?}");
                 assert!(matches!(field, Cow::Borrowed(_)), "allocates: {field:?}");
@@ -383,11 +229,59 @@ mod tests {
     #[test]
     fn builtins_differ_from_each_other() {
         let all = all_builtin();
-        for (i, a) in all.iter().enumerate() {
-            for b in &all[i + 1..] {
-                assert_ne!(a.title, b.title);
-                assert_ne!(a.reject_all, b.reject_all);
+        for (i, (code_a, a)) in all.iter().enumerate() {
+            for (code_b, b) in &all[i + 1..] {
+                assert_ne!(a.title, b.title, "{code_a} and {code_b}");
+                assert_ne!(a.body, b.body, "{code_a} and {code_b}");
+                assert_ne!(a.reject_all, b.reject_all, "{code_a} and {code_b}");
             }
+        }
+    }
+
+    #[test]
+    fn builtins_are_translated_from_english() {
+        let english = BannerTexts::english();
+        for (code, texts) in all_builtin() {
+            if code == "en" {
+                continue;
+            }
+            for (field, original) in fields(&texts).into_iter().zip(fields(&english)) {
+                // "Marketing" is the word many languages use for it.
+                if field == original && original != "Marketing" {
+                    panic!("{code}: {field:?} is the English text");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn builtins_are_consistent_within_a_language() {
+        for (code, t) in all_builtin() {
+            // The body names the settings link as the visitor sees it.
+            assert!(
+                t.body.contains(&*t.settings),
+                "{code}: the body does not quote {:?}",
+                t.settings
+            );
+            // Rejecting is offered in words as plain as accepting: no longer than
+            // twice its length, and the other way round.
+            let (accept, reject) = (t.accept_all.chars().count(), t.reject_all.chars().count());
+            assert!(reject <= 2 * accept && accept <= 2 * reject, "{code}");
+            assert_ne!(t.accept_all, t.reject_all, "{code}");
+            assert_ne!(t.reject_all, t.withdraw, "{code}");
+            // No stray ASCII quotes or straight apostrophes in place of typographic ones.
+            for field in fields(&t) {
+                assert!(!field.contains('"'), "{code}: {field:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn romanian_uses_the_comma_below() {
+        let romanian = BannerTexts::builtin("ro").unwrap();
+        for field in fields(&romanian) {
+            // ş (U+015F) and ţ (U+0163) are the Turkish cedilla forms.
+            assert!(!field.contains(['ş', 'ţ', 'Ş', 'Ţ']), "{field:?}");
         }
     }
 
@@ -399,7 +293,11 @@ mod tests {
         assert_eq!(BannerTexts::builtin("DE"), Some(BannerTexts::german()));
         assert_eq!(BannerTexts::builtin("de-AT"), Some(BannerTexts::german()));
         assert_eq!(BannerTexts::builtin("fr_CA"), Some(BannerTexts::french()));
-        assert_eq!(BannerTexts::builtin("it"), None);
+        assert_eq!(
+            BannerTexts::builtin("pt-BR").map(|t| t.accept_all),
+            Some("Aceitar todos".into())
+        );
+        assert_eq!(BannerTexts::builtin("ja"), None);
         assert_eq!(BannerTexts::builtin(""), None);
         assert_eq!(BannerTexts::builtin("-"), None);
         assert_eq!(BannerTexts::builtin("eng"), None);

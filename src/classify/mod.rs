@@ -18,7 +18,8 @@ use foldhash::fast::RandomState;
 
 pub use self::catalog::{known_trackers, KnownCookie};
 use self::pattern::Pattern;
-pub(crate) use self::report::ReportOnce;
+pub(crate) use self::report::Seen;
+use self::report::UndeclaredNames;
 pub use self::rule::{CookieScope, Rule};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
@@ -72,7 +73,10 @@ pub(crate) struct Classifier {
     unknown: Class,
     /// Scope lists; index 0 holds the default scopes.
     scopes: Vec<Vec<CookieScope>>,
-    reported: ReportOnce,
+    /// The key of each category, by index.
+    category_keys: Vec<&'static str>,
+    /// The names no rule matched: logged once each, counted for the report.
+    undeclared: UndeclaredNames,
 }
 
 /// A rule ready for compilation.
@@ -124,31 +128,68 @@ impl Classifier {
                 scopes: 0,
             },
             scopes,
-            reported: ReportOnce::new(),
+            category_keys: categories.each().map(Category::key).collect(),
+            undeclared: UndeclaredNames::new(),
         })
     }
 
     /// Classifies a cookie by the name the browser stores it under.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
+        self.lookup(name).unwrap_or(self.unknown)
+    }
+
+    /// Classifies a cookie the way [`classify`](Self::classify) does, and counts a name
+    /// no rule matches for the undeclared-cookie report (logging it the first time).
+    /// Each cookie of a request and each `Set-Cookie` of a response is seen once this
+    /// way; later passes over the same headers use `classify`.
+    pub(crate) fn classify_seen(&self, name: &[u8], seen: Seen<'_>) -> Class {
+        if let Some(class) = self.lookup(name) {
+            return class;
+        }
+        self.undeclared_seen(name, seen);
+        self.unknown
+    }
+
+    /// The class of the rule matching `name`, if any.
+    fn lookup(&self, name: &[u8]) -> Option<Class> {
         if let Some(&class) = self.exact.get(name) {
-            return class;
+            return Some(class);
         }
-        if let Some(class) = self.app.lookup(name).or_else(|| self.catalog.lookup(name)) {
-            return class;
-        }
-        if self.reported.first_time(name) {
+        self.app.lookup(name).or_else(|| self.catalog.lookup(name))
+    }
+
+    #[cold]
+    fn undeclared_seen(&self, name: &[u8], seen: Seen<'_>) {
+        if self.undeclared.record(name, seen) {
+            let nameless = seen.is_nameless();
             tracing::warn!(
-                cookie = %String::from_utf8_lossy(name),
-                policy = ?self.unknown.category.map(|_| "allowed as configured").unwrap_or("blocked"),
+                // A nameless cookie's text is its value: never logged.
+                cookie = %if nameless { "".into() } else { String::from_utf8_lossy(name) },
+                nameless,
+                path = seen.path,
+                direction = seen.direction().as_str(),
+                policy = self.unknown.category.map_or("blocked", |_| "allowed as configured"),
                 "cookie matches no tower-consent rule; add a rule for it"
             );
         }
-        self.unknown
+    }
+
+    /// The undeclared names seen so far.
+    pub(crate) fn report(&self) -> crate::CookieReport {
+        self.undeclared.snapshot()
     }
 
     /// Every exact cookie name a rule names, with its class.
     pub(crate) fn exact_names(&self) -> impl Iterator<Item = (&[u8], Class)> {
         self.exact.iter().map(|(name, &class)| (&**name, class))
+    }
+
+    /// The key of a class's category: `unknown` for unknown cookies under
+    /// [`Unknown::Block`].
+    pub(crate) fn category_key(&self, category: Option<CategoryIndex>) -> &'static str {
+        category
+            .and_then(|index| self.category_keys.get(usize::from(index)).copied())
+            .unwrap_or("unknown")
     }
 
     /// The scopes of a [`Class`].

@@ -121,6 +121,17 @@ impl Choice {
         self.selection == Selection::Withdraw
     }
 
+    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw` or
+    /// `custom`.
+    pub(crate) fn action(&self) -> &'static str {
+        match self.selection {
+            Selection::AcceptAll => "accept_all",
+            Selection::RejectAll => "reject_all",
+            Selection::Withdraw => "withdraw",
+            Selection::Only(_) => "custom",
+        }
+    }
+
     fn new(selection: Selection) -> Self {
         Self {
             selection,

@@ -9,6 +9,7 @@
 //! | `GET {prefix}/settings` | a page with the banner open (the no-JavaScript settings) |
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
+//! | `GET {prefix}/report` | the undeclared-cookie report as JSON, if configured and allowed |
 //!
 //! State-changing requests must come from the same origin (see
 //! [`same_origin`](crate::same_origin)); bad input is a `4xx` JSON error and records
@@ -30,6 +31,7 @@ use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
 use crate::consent::Decision;
 use crate::language::negotiate;
+use crate::report::Access;
 use crate::request_state::{NotRecorded, RequestState};
 use crate::same_origin::Refusal;
 use crate::{BuildError, Consent};
@@ -46,6 +48,8 @@ pub(crate) struct Endpoints {
     default_language: usize,
     gpc_last_update: Option<String>,
     asset_version: String,
+    /// Who may read `{prefix}/report`; `None`: nobody, the endpoint does not exist.
+    report_access: Option<Access>,
 }
 
 impl Endpoints {
@@ -61,7 +65,14 @@ impl Endpoints {
             default_language,
             gpc_last_update,
             asset_version: assets::version(),
+            report_access: None,
         }
+    }
+
+    /// Serves the undeclared-cookie report to requests `access` allows.
+    pub(crate) fn with_report_access(mut self, access: Option<Access>) -> Self {
+        self.report_access = access;
+        self
     }
 
     /// The endpoint `path` names, if any.
@@ -76,6 +87,7 @@ impl Endpoints {
             "/settings" => Endpoint::Settings,
             "/banner.js" => Endpoint::Asset(Asset::Script),
             "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
+            "/report" if self.report_access.is_some() => Endpoint::Report,
             _ if rest.starts_with('/') => Endpoint::NotFound,
             _ => return None,
         })
@@ -104,7 +116,7 @@ impl Endpoints {
         let views: Vec<CategoryView<'_>> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, texts);
+                let (label, description) = categories.text(category, tag, texts);
                 CategoryView {
                     key: category.key(),
                     label,
@@ -142,6 +154,8 @@ pub(crate) enum Endpoint {
     Settings,
     Asset(Asset),
     GpcJson,
+    /// `{prefix}/report`, when the app configured who may read it.
+    Report,
     NotFound,
 }
 
@@ -181,6 +195,7 @@ pub(crate) fn answer(
         Ok(answer) => answer,
         Err(problem) => {
             state.discard_pending();
+            crate::metrics::endpoint_error(problem.code());
             (problem.into_response(), None)
         }
     }
@@ -253,6 +268,21 @@ fn respond(
             assets::respond(asset, parts, &endpoints.asset_version),
             None,
         ),
+        Endpoint::Report => {
+            let allowed = endpoints
+                .report_access
+                .as_ref()
+                .is_some_and(|access| access.0.allows(parts));
+            if !allowed {
+                return Err(Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "the report is only for requests the application allows",
+                ));
+            }
+            let json = consent.config().classifier.report().to_json();
+            (json_response(StatusCode::OK, json), None)
+        }
         Endpoint::GpcJson => {
             let json = crate::gpc::well_known_json(endpoints.gpc_last_update.as_deref());
             let mut response = json_response(StatusCode::OK, json);

@@ -52,6 +52,11 @@ impl Problem {
         )
     }
 
+    /// The JSON `code`, e.g. `bad_request`.
+    pub(crate) fn code(&self) -> &'static str {
+        self.code
+    }
+
     #[cfg(test)]
     pub(crate) fn status(&self) -> StatusCode {
         self.status

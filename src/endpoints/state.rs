@@ -61,7 +61,7 @@ pub(crate) fn to_json(consent: &Consent, language: &str, texts: &BannerTexts) ->
         categories: (0..categories.len() as CategoryIndex)
             .filter_map(|index| {
                 let category = categories.category(index)?;
-                let (label, description) = categories.text(category, texts);
+                let (label, description) = categories.text(category, language, texts);
                 Some(CategoryState {
                     key: category.key(),
                     label,

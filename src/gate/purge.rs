@@ -19,10 +19,11 @@ use http::{HeaderMap, HeaderValue};
 use super::domains::{cookie_domains, CookieDomains};
 use super::{is_granted, RequestCookies};
 use crate::category::{CategorySet, NECESSARY_INDEX};
-use crate::classify::{Class, Classifier, CookieScope, ReportOnce, ScopeSetId};
+use crate::classify::{Class, Classifier, CookieScope, ScopeSetId};
 use crate::cookie_header::{
     cookie_pairs, header_set_cookie_name, trim_wsp, CookiePair, SetCookieName,
 };
+use crate::report_once::ReportOnce;
 
 /// The default bound on deleting `Set-Cookie` headers per response: browsers keep about
 /// 180 cookies per site, and a handful of scopes each.
@@ -99,7 +100,9 @@ pub(crate) fn purge(
                     continue;
                 }
                 let scopes = classifier.scopes(class.scopes);
-                if !out.delete(&pair, scopes, purge.prebuilt.get(pair.name), &domains) {
+                if out.delete(&pair, scopes, purge.prebuilt.get(pair.name), &domains) {
+                    crate::metrics::purge_sent(classifier.category_key(class.category));
+                } else {
                     report_over_limit(purge, pair.name);
                 }
             }

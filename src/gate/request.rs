@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderValue, Uri};
 
 use super::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Seen};
 use crate::consent::cookie::ConsentCookie;
 use crate::consent::{unix_now, Decision};
 use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
@@ -28,7 +28,7 @@ pub(crate) struct RequestScan {
 /// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
 /// which categories the other cookies belong to, so that filtering has nothing more to
 /// do when every cookie present is granted. The clock is read only if there is a
-/// consent cookie.
+/// consent cookie. Names no rule matches are counted for the report as seen on `path`.
 ///
 /// Of several valid consent cookies (one the site set, another a sibling subdomain
 /// planted with a `Domain` attribute, say), the one granting the fewest categories
@@ -36,6 +36,7 @@ pub(crate) struct RequestScan {
 pub(crate) fn scan_request(
     headers: &HeaderMap,
     uri: &Uri,
+    path: &str,
     classifier: &Classifier,
     consent: &ConsentCookie,
     categories: &Categories,
@@ -64,7 +65,10 @@ pub(crate) fn scan_request(
                 }
                 continue;
             }
-            match classifier.classify(pair.name).category {
+            match classifier
+                .classify_seen(pair.name, Seen::request(path, pair.bare))
+                .category
+            {
                 Some(index) => scan.present = scan.present.with(index),
                 None => scan.blocked_present = true,
             }
@@ -97,7 +101,7 @@ pub(crate) fn filter_request(
     }
     let filter = |value: &HeaderValue| {
         filter_cookie_header(value.as_bytes(), |pair| {
-            is_granted(classifier.classify(pair.name), granted)
+            crate::metrics::request_cookie(is_granted(classifier.classify(pair.name), granted))
         })
     };
     // Each header is filtered once: nothing is rewritten until the first change.

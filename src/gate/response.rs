@@ -5,21 +5,26 @@ use http::{HeaderMap, HeaderValue};
 
 use super::is_granted;
 use crate::category::CategorySet;
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Seen};
 use crate::cookie_header::{header_set_cookie_name, trim_wsp, SetCookieName};
 
 /// Drops every `Set-Cookie` that would store a cookie `granted` does not cover, or that
-/// browsers ignore anyway. A deletion (`Max-Age` ≤ 0) stores nothing and is kept.
+/// browsers ignore anyway. A deletion (`Max-Age` ≤ 0) stores nothing and is kept. Names
+/// no rule matches are counted for the report as set on `path`.
 pub(crate) fn strip_set_cookies(
     headers: &mut HeaderMap,
+    path: &str,
     classifier: &Classifier,
     granted: CategorySet,
 ) {
-    let allowed = |value: &HeaderValue| match header_set_cookie_name(value) {
-        SetCookieName::Stored(name) => {
-            is_granted(classifier.classify(name), granted) || is_deletion(value.as_bytes())
-        }
-        SetCookieName::Ignored => false,
+    let allowed = |value: &HeaderValue| {
+        crate::metrics::set_cookie(match header_set_cookie_name(value) {
+            SetCookieName::Stored(name) => {
+                let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
+                is_granted(class, granted) || is_deletion(value.as_bytes())
+            }
+            SetCookieName::Ignored => false,
+        })
     };
     let Some(first_refused) = headers.get_all(SET_COOKIE).iter().position(|v| !allowed(v)) else {
         return;

@@ -1,0 +1,36 @@
+//! Estonian (formal address, "Teie").
+
+use crate::banner::BannerTexts;
+
+pub(crate) const TEXTS: BannerTexts = texts! {
+    title: "Küpsised sellel veebisaidil",
+    body: "See veebisait kasutab alati küpsiseid, mida ta toimimiseks vajab, ning ainult \
+           Teie nõusolekul eelistuste, statistika ja turunduse küpsiseid. Keeldumine on \
+           sama lihtne kui nõustumine ning oma valikut saate igal ajal muuta jaotises \
+           „Küpsiste seaded“.",
+    accept_all: "Nõustu kõigiga",
+    reject_all: "Keeldu kõigist",
+    withdraw: "Võta nõusolek tagasi",
+    customize: "Kohanda",
+    save: "Salvesta valikud",
+    settings: "Küpsiste seaded",
+    back: "Tagasi veebisaidile",
+    always_on: "Alati sees",
+    gpc_notice: "Teie brauser saatis Global Privacy Controli (GPC) signaali, seega jäävad \
+                 turundusküpsised välja lülitatuks.",
+    saved: "Teie valik on salvestatud.",
+    necessary: (
+        "Vajalikud",
+        "Ilma nendeta veebisait ei tööta: seansid, turvalisus ja selle valiku \
+         meelespidamine."
+    ),
+    preferences: (
+        "Eelistused",
+        "Jätavad meelde Teie tehtud valikud, näiteks teema või keele."
+    ),
+    analytics: (
+        "Statistika",
+        "Mõõdavad veebisaidi kasutamist, sealhulgas A/B-teste."
+    ),
+    marketing: ("Turundus", "Reklaam ja jälgimine eri veebisaitidel."),
+};

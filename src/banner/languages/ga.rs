@@ -1,0 +1,36 @@
+//! Irish ("tú", as Irish addresses the reader).
+
+use crate::banner::BannerTexts;
+
+pub(crate) const TEXTS: BannerTexts = texts! {
+    title: "Fianáin ar an suíomh seo",
+    body: "Úsáideann an suíomh seo i gcónaí na fianáin a theastaíonn uaidh chun oibriú \
+           agus, le do thoiliú amháin, fianáin le haghaidh roghanna, anailísíochta agus \
+           margaíochta. Tá sé chomh héasca diúltú is atá sé glacadh leo, agus is féidir \
+           leat do rogha a athrú am ar bith faoi “Socruithe fianán”.",
+    accept_all: "Glac le gach ceann",
+    reject_all: "Diúltaigh do gach ceann",
+    withdraw: "Tarraing siar do thoiliú",
+    customize: "Saincheap",
+    save: "Sábháil na roghanna",
+    settings: "Socruithe fianán",
+    back: "Ar ais chuig an suíomh",
+    always_on: "Ar siúl i gcónaí",
+    gpc_notice: "Sheol do bhrabhsálaí comhartha Global Privacy Control (GPC), mar sin \
+                 fanann fianáin mhargaíochta múchta.",
+    saved: "Sábháladh do rogha.",
+    necessary: (
+        "Riachtanach",
+        "Ní féidir leis an suíomh oibriú gan iad: seisiúin, slándáil agus an rogha \
+         seo a mheabhrú."
+    ),
+    preferences: (
+        "Roghanna",
+        "Meabhraíonn siad na roghanna a dhéanann tú, mar shampla téama nó teanga."
+    ),
+    analytics: (
+        "Anailísíocht",
+        "Tomhaiseann siad conas a úsáidtear an suíomh, tástálacha A/B san áireamh."
+    ),
+    marketing: ("Margaíocht", "Fógraíocht agus rianú trasna suíomhanna."),
+};

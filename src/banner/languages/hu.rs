@@ -1,0 +1,36 @@
+//! Hungarian (formal address, "Ön").
+
+use crate::banner::BannerTexts;
+
+pub(crate) const TEXTS: BannerTexts = texts! {
+    title: "Sütik ezen a webhelyen",
+    body: "Ez a webhely mindig használja a működéséhez szükséges sütiket, a preferencia-, \
+           statisztikai és marketingcélú sütiket pedig csak az Ön hozzájárulásával. Az \
+           elutasítás ugyanolyan egyszerű, mint az elfogadás, és döntését bármikor \
+           módosíthatja a „Sütibeállítások” menüpontban.",
+    accept_all: "Az összes elfogadása",
+    reject_all: "Az összes elutasítása",
+    withdraw: "Hozzájárulás visszavonása",
+    customize: "Testreszabás",
+    save: "Választás mentése",
+    settings: "Sütibeállítások",
+    back: "Vissza a webhelyre",
+    always_on: "Mindig aktív",
+    gpc_notice: "Böngészője Global Privacy Control (GPC) jelzést küldött, ezért a \
+                 marketingcélú sütik kikapcsolva maradnak.",
+    saved: "Választását elmentettük.",
+    necessary: (
+        "Szükséges",
+        "Nélkülük a webhely nem működik: munkamenetek, biztonság és e választás \
+         megjegyzése."
+    ),
+    preferences: (
+        "Preferenciák",
+        "Megjegyzik az Ön választásait, például a témát vagy a nyelvet."
+    ),
+    analytics: (
+        "Statisztika",
+        "Mérik a webhely használatát, beleértve az A/B-teszteket is."
+    ),
+    marketing: ("Marketing", "Hirdetések és webhelyeken átívelő követés."),
+};

@@ -1,0 +1,35 @@
+//! Latvian (formal address, "Jūs").
+
+use crate::banner::BannerTexts;
+
+pub(crate) const TEXTS: BannerTexts = texts! {
+    title: "Sīkdatnes šajā vietnē",
+    body: "Šī vietne vienmēr izmanto sīkdatnes, kas nepieciešamas tās darbībai, un tikai \
+           ar Jūsu piekrišanu – izvēļu, statistikas un mārketinga sīkdatnes. Atteikties ir \
+           tikpat vienkārši kā piekrist, un savu izvēli jebkurā laikā varat mainīt sadaļā \
+           „Sīkdatņu iestatījumi”.",
+    accept_all: "Pieņemt visas",
+    reject_all: "Noraidīt visas",
+    withdraw: "Atsaukt piekrišanu",
+    customize: "Pielāgot",
+    save: "Saglabāt izvēli",
+    settings: "Sīkdatņu iestatījumi",
+    back: "Atpakaļ uz vietni",
+    always_on: "Vienmēr ieslēgtas",
+    gpc_notice: "Jūsu pārlūkprogramma nosūtīja Global Privacy Control (GPC) signālu, \
+                 tāpēc mārketinga sīkdatnes paliek izslēgtas.",
+    saved: "Jūsu izvēle ir saglabāta.",
+    necessary: (
+        "Nepieciešamās",
+        "Bez tām vietne nedarbojas: sesijas, drošība un šīs izvēles atcerēšanās."
+    ),
+    preferences: (
+        "Izvēles",
+        "Atceras Jūsu izdarītās izvēles, piemēram, motīvu vai valodu."
+    ),
+    analytics: (
+        "Statistika",
+        "Mēra, kā vietne tiek izmantota, tostarp A/B testus."
+    ),
+    marketing: ("Mārketings", "Reklāma un izsekošana dažādās vietnēs."),
+};

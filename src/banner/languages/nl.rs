@@ -1,0 +1,33 @@
+//! Dutch (formal address, "u").
+
+use crate::banner::BannerTexts;
+
+pub(crate) const TEXTS: BannerTexts = texts! {
+    title: "Cookies op deze website",
+    body: "Deze website gebruikt altijd de cookies die nodig zijn om te werken en, alleen \
+           met uw toestemming, cookies voor voorkeuren, statistieken en marketing. \
+           Weigeren is even eenvoudig als accepteren, en u kunt uw keuze op elk moment \
+           wijzigen via ‘Cookie-instellingen’.",
+    accept_all: "Alles accepteren",
+    reject_all: "Alles weigeren",
+    withdraw: "Toestemming intrekken",
+    customize: "Aanpassen",
+    save: "Keuze opslaan",
+    settings: "Cookie-instellingen",
+    back: "Terug naar de website",
+    always_on: "Altijd aan",
+    gpc_notice: "Uw browser heeft een Global Privacy Control-signaal (GPC) verzonden, \
+                 daarom blijven marketingcookies uit.",
+    saved: "Uw keuze is opgeslagen.",
+    necessary: (
+        "Noodzakelijk",
+        "Zonder deze cookies werkt de website niet: sessies, beveiliging en het \
+         onthouden van deze keuze."
+    ),
+    preferences: ("Voorkeuren", "Onthouden keuzes die u maakt, zoals thema of taal."),
+    analytics: (
+        "Statistieken",
+        "Meten hoe de website wordt gebruikt, inclusief A/B-tests."
+    ),
+    marketing: ("Marketing", "Advertenties en tracking over verschillende websites."),
+};

@@ -1,0 +1,221 @@
+//! Counters through the `metrics` facade, read back from a `DebuggingRecorder`.
+#![cfg(feature = "metrics")]
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::convert::Infallible;
+
+use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use http::{HeaderValue, Request, Response, StatusCode};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use metrics_util::MetricKind;
+use tower::{service_fn, Layer, ServiceExt};
+use tower_consent::{Category, Choice, ConsentLayer, CustomCategory};
+
+const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+
+fn layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .necessary(["session"])
+        .analytics(["_ga"])
+        .marketing(["_fbp"])
+        .custom_category(CustomCategory::new("ab", "A/B", "Tests."))
+        .classify(Category::Custom("ab"), ["exp_*"])
+        .build()
+        .unwrap()
+}
+
+/// One request through `layer` to an app answering with `set_cookies` and, if given,
+/// recording `choice`; run on this thread so that the local recorder sees it.
+fn send(
+    layer: &ConsentLayer,
+    request: Request<String>,
+    set_cookies: &'static [&'static str],
+    choice: Option<Choice>,
+) -> Response<tower_consent::ConsentBody<String>> {
+    let app = layer.layer(service_fn(move |_: Request<String>| {
+        let choice = choice.clone();
+        async move {
+            let mut response = Response::new(String::new());
+            for value in set_cookies {
+                response
+                    .headers_mut()
+                    .append(SET_COOKIE, HeaderValue::from_static(value));
+            }
+            if let Some(choice) = choice {
+                response.extensions_mut().insert(choice);
+            }
+            Ok::<_, Infallible>(response)
+        }
+    }));
+    futures::executor::block_on(app.oneshot(request)).unwrap()
+}
+
+/// A counter: its name and its sorted labels.
+type CounterKey = (String, Vec<(String, String)>);
+
+/// Counter totals: the recorder's snapshots hand out counts since the last snapshot,
+/// which this adds up.
+struct Counters {
+    snapshotter: Snapshotter,
+    totals: RefCell<HashMap<CounterKey, u64>>,
+}
+
+impl Counters {
+    /// The total of the counter `name` with exactly `labels`; 0 if it never moved.
+    fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        let mut totals = self.totals.borrow_mut();
+        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
+            assert_eq!(key.kind(), MetricKind::Counter, "{key:?}");
+            let DebugValue::Counter(count) = value else {
+                panic!("{key:?} is {value:?}")
+            };
+            let mut labels: Vec<(String, String)> = key
+                .key()
+                .labels()
+                .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                .collect();
+            labels.sort();
+            *totals
+                .entry((key.key().name().to_owned(), labels))
+                .or_default() += count;
+        }
+        let mut wanted: Vec<(String, String)> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        wanted.sort();
+        totals.get(&(name.to_owned(), wanted)).copied().unwrap_or(0)
+    }
+}
+
+#[test]
+fn counters_move_with_what_the_layer_does() {
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters {
+        snapshotter: recorder.snapshotter(),
+        totals: RefCell::default(),
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let layer = layer();
+        let count = |name, labels: &[(&str, &str)]| counters.get(name, labels);
+
+        // Nothing refused, nothing to count.
+        let request = Request::get("/")
+            .header(COOKIE, "session=1")
+            .body(String::new())
+            .unwrap();
+        send(&layer, request, &["session=2"], None);
+        assert_eq!(
+            count("tower_consent_request_cookies_filtered_total", &[]),
+            0
+        );
+        assert_eq!(count("tower_consent_set_cookies_stripped_total", &[]), 0);
+
+        // No decision: every cookie but session is filtered and purged (each name once),
+        // the app's _ga and _fbp stripped.
+        let request = Request::get("/")
+            .header(COOKIE, "session=1; _ga=1; _fbp=2")
+            .header(COOKIE, "_ga=1; exp_1=a; mystery=b")
+            .body(String::new())
+            .unwrap();
+        send(&layer, request, &["_ga=3", "session=4", "_fbp=5"], None);
+        assert_eq!(
+            count("tower_consent_request_cookies_filtered_total", &[]),
+            5
+        );
+        assert_eq!(count("tower_consent_set_cookies_stripped_total", &[]), 2);
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "analytics")]),
+            1
+        );
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "marketing")]),
+            1
+        );
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "ab")]),
+            1
+        );
+        assert_eq!(
+            count("tower_consent_purges_total", &[("category", "unknown")]),
+            1
+        );
+
+        // A handler records a choice (from a page of the site); the endpoint records
+        // another.
+        let request = Request::get("/")
+            .header("sec-fetch-site", "same-origin")
+            .body(String::new())
+            .unwrap();
+        let response = send(&layer, request, &[], Some(Choice::accept_all()));
+        assert_eq!(
+            count(
+                "tower_consent_decisions_total",
+                &[("action", "accept_all"), ("source", "api")]
+            ),
+            1
+        );
+        let consent_cookie = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|v| v.starts_with("consent="))
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let request = Request::post("/_consent")
+            .header("sec-fetch-site", "same-origin")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("action=withdraw&return_to=/".to_owned())
+            .unwrap();
+        let response = send(&layer, request, &[], None);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            count(
+                "tower_consent_decisions_total",
+                &[("action", "withdraw"), ("source", "banner")]
+            ),
+            1
+        );
+
+        // Global Privacy Control overrides the marketing opt-in.
+        let request = Request::get("/")
+            .header(COOKIE, &consent_cookie)
+            .header("sec-gpc", "1")
+            .body(String::new())
+            .unwrap();
+        send(&layer, request, &[], None);
+        assert_eq!(count("tower_consent_gpc_overrides_total", &[]), 1);
+
+        // Endpoint errors, by code.
+        let request = Request::get("/_consent/nothing-here")
+            .body(String::new())
+            .unwrap();
+        send(&layer, request, &[], None);
+        let request = Request::post("/_consent")
+            .header("sec-fetch-site", "cross-site")
+            .body(String::new())
+            .unwrap();
+        send(&layer, request, &[], None);
+        assert_eq!(
+            count(
+                "tower_consent_endpoint_errors_total",
+                &[("code", "not_found")]
+            ),
+            1
+        );
+        assert_eq!(
+            count(
+                "tower_consent_endpoint_errors_total",
+                &[("code", "cross_site_request")]
+            ),
+            1
+        );
+    });
+}
