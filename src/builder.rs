@@ -8,7 +8,7 @@ use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rul
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
 use crate::endpoints::Endpoints;
-use crate::gate::{Purge, DEFAULT_PURGE_LIMIT};
+use crate::gate::{Purge, ReportOnly, DEFAULT_PURGE_LIMIT};
 use crate::layer::ConsentLayer;
 use crate::report::Access;
 use crate::report_once::ReportOnce;
@@ -65,6 +65,7 @@ pub struct ConsentLayerBuilder {
     endpoint_prefix: String,
     allowed_origins: Vec<String>,
     honour_gpc: bool,
+    report_only: bool,
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
@@ -91,6 +92,7 @@ impl Default for ConsentLayerBuilder {
             endpoint_prefix: "/_consent".to_owned(),
             allowed_origins: Vec::new(),
             honour_gpc: true,
+            report_only: false,
             gpc_last_update: None,
             banner_texts: BannerTexts::BUILTIN_LANGUAGES
                 .into_iter()
@@ -125,6 +127,7 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("endpoint_prefix", &self.endpoint_prefix)
             .field("allowed_origins", &self.allowed_origins)
             .field("honour_gpc", &self.honour_gpc)
+            .field("report_only", &self.report_only)
             .field("gpc_last_update", &self.gpc_last_update)
             .field(
                 "banner_languages",
@@ -453,6 +456,32 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Report-only mode (default `false`), for rolling the layer out on a running site:
+    /// everything is computed as usual — handlers see [`Consent`](crate::Consent), the
+    /// consent endpoints and the banner work, choices are recorded — but nothing is
+    /// removed: no request cookie is filtered, no `Set-Cookie` stripped, no cookie
+    /// purged. Each of those actions is logged instead, once per cookie name, action and
+    /// path, with `tracing::warn!` under the target `tower_consent::report_only` (fields
+    /// `cookie`, `category`, `action` = `filter` | `strip` | `purge`, `path`).
+    ///
+    /// Roll out in three steps: run with `report_only(true)` and read the log and the
+    /// [undeclared-cookie report](crate::ConsentLayer::report); declare what they show;
+    /// then turn report-only off to enforce.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let layer = ConsentLayer::builder()
+    ///     .secret([5u8; 32])
+    ///     .analytics(["_ga", "_ga_*"])
+    ///     .report_only(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn report_only(mut self, report_only: bool) -> Self {
+        self.report_only = report_only;
+        self
+    }
+
     /// Sets the `lastUpdate` date (`YYYY-MM-DD`) of `/.well-known/gpc.json`.
     ///
     /// ```
@@ -639,6 +668,7 @@ impl ConsentLayerBuilder {
             endpoints,
             same_origin,
             honour_gpc: self.honour_gpc,
+            report_only: self.report_only.then(ReportOnly::new),
         }))
     }
 }

@@ -7,7 +7,7 @@ use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
 use crate::endpoints::Endpoints;
-use crate::gate::Purge;
+use crate::gate::{Purge, ReportOnly};
 use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
 
@@ -26,4 +26,6 @@ pub(crate) struct Config {
     pub(crate) same_origin: SameOrigin,
     /// Whether `Sec-GPC: 1` refuses marketing.
     pub(crate) honour_gpc: bool,
+    /// Report-only mode: what the gate would do is logged, nothing is removed.
+    pub(crate) report_only: Option<ReportOnly>,
 }

@@ -132,9 +132,10 @@ impl RequestState {
     /// Enforces consent on the response. `decided` is a decision an endpoint made;
     /// otherwise a [`Choice`] the handler put into the response extensions is decided,
     /// otherwise a pending GPC decision is recorded. Then `Set-Cookie` is stripped by
-    /// the consent in force, refused request cookies are purged, the consent cookie is
-    /// set if a decision was made, a response carrying cookies of the layer's own is
-    /// kept out of shared caches, and `Vary: Cookie` is added.
+    /// the consent in force, refused request cookies are purged (in report-only mode
+    /// both are only logged), the consent cookie is set if a decision was made, a
+    /// response carrying cookies of the layer's own is kept out of shared caches, and
+    /// `Vary: Cookie` is added.
     pub(crate) fn finish<B>(self, response: &mut Response<B>, decided: Option<Decision>) {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
@@ -146,16 +147,32 @@ impl RequestState {
         let config = self.consent.config();
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
-        gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
+        let purging = self.filtered || recorded.is_some();
         let mut own_cookies = false;
-        if self.filtered || recorded.is_some() {
-            own_cookies = gate::purge(
-                headers,
-                &self.cookies,
-                &config.classifier,
-                &config.purge,
-                granted,
-            ) > 0;
+        match &config.report_only {
+            Some(report) => {
+                let path = self.path();
+                report.response(
+                    headers,
+                    &self.cookies,
+                    &config.classifier,
+                    granted,
+                    path,
+                    purging,
+                );
+            }
+            None => {
+                gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
+                if purging {
+                    own_cookies = gate::purge(
+                        headers,
+                        &self.cookies,
+                        &config.classifier,
+                        &config.purge,
+                        granted,
+                    ) > 0;
+                }
+            }
         }
         if let Some(decision) = &recorded {
             headers.append(

@@ -112,12 +112,20 @@ where
         }
         let page = request.uri().path_and_query().cloned();
         let consent = Consent::new(pending.or(read), gpc, page, config.clone());
-        let (cookies, filtered) = gate::filter_request(
-            request.headers_mut(),
-            scan,
-            &config.classifier,
-            consent.granted_set(),
-        );
+        let (cookies, filtered) = match &config.report_only {
+            Some(report) => report.request(
+                scan,
+                &config.classifier,
+                consent.granted_set(),
+                request.uri().path(),
+            ),
+            None => gate::filter_request(
+                request.headers_mut(),
+                scan,
+                &config.classifier,
+                consent.granted_set(),
+            ),
+        };
         let origin = config.same_origin.check(request.headers(), request.uri());
         let endpoint = config
             .endpoints

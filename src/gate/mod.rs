@@ -2,16 +2,18 @@
 //!
 //! [`request`] reads and filters the `Cookie` headers before the app runs; [`response`]
 //! strips the app's `Set-Cookie` headers and adds `Vary`; [`purge`] deletes refused
-//! cookies the browser still holds.
+//! cookies the browser still holds; [`report_only`] logs what they would do instead.
 
 mod domains;
 mod purge;
+mod report_only;
 mod request;
 mod response;
 
 use http::HeaderValue;
 
 pub(crate) use self::purge::{purge, Purge, DEFAULT_PURGE_LIMIT};
+pub(crate) use self::report_only::ReportOnly;
 pub(crate) use self::request::{filter_request, scan_request};
 pub(crate) use self::response::{
     is_deletion, keep_out_of_shared_caches, strip_set_cookies, vary_on_cookie,

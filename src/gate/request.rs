@@ -25,6 +25,18 @@ pub(crate) struct RequestScan {
     blocked_present: bool,
 }
 
+impl RequestScan {
+    /// Whether filtering under `granted` would remove a cookie.
+    pub(super) fn refuses_some(&self, granted: CategorySet) -> bool {
+        self.blocked_present || !self.present.is_subset(granted)
+    }
+
+    /// The request's `Cookie` headers, as they arrived.
+    pub(super) fn into_cookies(self) -> RequestCookies {
+        self.cookies
+    }
+}
+
 /// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
 /// which categories the other cookies belong to, so that filtering has nothing more to
 /// do when every cookie present is granted. The clock is read only if there is a
@@ -95,10 +107,10 @@ pub(crate) fn filter_request(
     classifier: &Classifier,
     granted: CategorySet,
 ) -> (RequestCookies, bool) {
-    let originals = scan.cookies;
-    if !scan.blocked_present && scan.present.is_subset(granted) {
-        return (originals, false);
+    if !scan.refuses_some(granted) {
+        return (scan.into_cookies(), false);
     }
+    let originals = scan.into_cookies();
     let filter = |value: &HeaderValue| {
         filter_cookie_header(value.as_bytes(), |pair| {
             crate::metrics::request_cookie(is_granted(classifier.classify(pair.name), granted))

@@ -5,7 +5,7 @@ use http::{HeaderMap, HeaderValue};
 
 use super::is_granted;
 use crate::category::CategorySet;
-use crate::classify::{Classifier, Seen};
+use crate::classify::{Class, Classifier, Seen};
 use crate::cookie_header::{header_set_cookie_name, trim_wsp, SetCookieName};
 
 /// Drops every `Set-Cookie` that would store a cookie `granted` does not cover, or that
@@ -18,13 +18,7 @@ pub(crate) fn strip_set_cookies(
     granted: CategorySet,
 ) {
     let allowed = |value: &HeaderValue| {
-        crate::metrics::set_cookie(match header_set_cookie_name(value) {
-            SetCookieName::Stored(name) => {
-                let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
-                is_granted(class, granted) || is_deletion(value.as_bytes())
-            }
-            SetCookieName::Ignored => false,
-        })
+        crate::metrics::set_cookie(refused(value, path, classifier, granted).is_none())
     };
     let Some(first_refused) = headers.get_all(SET_COOKIE).iter().position(|v| !allowed(v)) else {
         return;
@@ -42,6 +36,24 @@ pub(crate) fn strip_set_cookies(
     headers.remove(SET_COOKIE);
     for value in kept {
         headers.append(SET_COOKIE, value);
+    }
+}
+
+/// Why a `Set-Cookie` may not leave: the cookie name it stores and its class, or `None`
+/// for a header browsers ignore. `None` from the outer `Option`: it may leave.
+pub(super) fn refused<'a>(
+    value: &'a HeaderValue,
+    path: &str,
+    classifier: &Classifier,
+    granted: CategorySet,
+) -> Option<Option<(&'a [u8], Class)>> {
+    match header_set_cookie_name(value) {
+        SetCookieName::Stored(name) => {
+            let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
+            let allowed = is_granted(class, granted) || is_deletion(value.as_bytes());
+            (!allowed).then_some(Some((name, class)))
+        }
+        SetCookieName::Ignored => Some(None),
     }
 }
 
