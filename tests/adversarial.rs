@@ -5,11 +5,11 @@ mod common;
 
 use std::convert::Infallible;
 
-use common::{consent_cookie, layer, round_trip, send, Answer, SECRET};
+use common::{consent_cookie, layer, lenient, round_trip, send, Answer, SECRET};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{Request, Response};
 use tower::{Layer, ServiceExt};
-use tower_consent::{Category, Choice, ConsentBody, ConsentLayer, CustomCategory, Unknown};
+use tower_consent::{Category, Choice, ConsentBody, ConsentLayer, CustomCategory};
 
 fn deleted(outcome: &common::Outcome) -> Vec<String> {
     outcome
@@ -90,13 +90,7 @@ async fn duplicate_names() {
 
 #[tokio::test]
 async fn names_differing_only_in_case() {
-    let lenient = ConsentLayer::builder()
-        .secret(SECRET)
-        .secure(false)
-        .analytics(["_ga"])
-        .unknown(Unknown::Allow)
-        .build()
-        .unwrap();
+    let lenient = lenient();
     // Browsers treat `_GA` and `_ga` as different cookies, and so does the layer.
     let outcome = round_trip(
         &lenient,

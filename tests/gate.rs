@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{consent_cookie, layer, round_trip, Answer, SECRET};
+use common::{consent_cookie, layer, lenient, round_trip, Answer, SECRET};
 use tower_consent::{
     BuildError, Category, Choice, ConsentLayer, CookieScope, CustomCategory, Rule, Source, Unknown,
 };
@@ -54,13 +54,7 @@ async fn nameless_cookies_that_may_hide_a_name_are_purged() {
     assert!(outcome.deletions().is_empty());
     // A granted bare pair shows a nameless cookie the visitor keeps: a named refused
     // cookie is then deleted by name only.
-    let lenient = ConsentLayer::builder()
-        .secret(SECRET)
-        .secure(false)
-        .analytics(["_ga"])
-        .unknown(Unknown::Allow)
-        .build()
-        .unwrap();
+    let lenient = lenient();
     let outcome = round_trip(&lenient, &[b"_ga=1; keepme"], Answer::default()).await;
     assert_eq!(outcome.deletions(), [format!("_ga=; {tail}")]);
     // A refused bare pair is a nameless cookie for sure: deleted even so.

@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use common::{consent_cookie, layer, round_trip, Answer, Outcome, SECRET};
-use tower_consent::{Category, Choice, ConsentLayer, Unknown};
+use common::{builder, consent_cookie, layer, round_trip, Answer, Outcome};
+use tower_consent::{Category, Choice, Unknown};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
@@ -68,16 +68,6 @@ struct Case {
     answer: Answer,
 }
 
-fn base() -> tower_consent::ConsentLayerBuilder {
-    ConsentLayer::builder()
-        .secret(SECRET)
-        .secure(false)
-        .necessary(["session"])
-        .preferences(["theme"])
-        .analytics(["_ga", "_ga_*"])
-        .marketing(["_fbp"])
-}
-
 const SET_ALL: &[&str] = &[
     "session=s; Path=/; HttpOnly",
     "theme=dark; Path=/",
@@ -95,61 +85,61 @@ async fn cases() -> Vec<Case> {
     vec![
         Case {
             name: "without consent only necessary cookies pass",
-            builder: base,
+            builder,
             cookies: vec![b"session=1; _ga=GA1.2.3; theme=dark; _fbp=fb.1.2".to_vec()],
             answer: Answer::setting(SET_ALL),
         },
         Case {
             name: "every Cookie header is read",
-            builder: base,
+            builder,
             cookies: vec![b"_ga=1".to_vec(), b"session=2; _ga_X=3".to_vec()],
             answer: Answer::default(),
         },
         Case {
             name: "a partial choice allows exactly its categories",
-            builder: base,
+            builder,
             cookies: vec![[&analytics_only[..], b"; _ga=1; theme=t; _fbp=2"].concat()],
             answer: Answer::setting(SET_ALL),
         },
         Case {
             name: "accepting all lets everything through",
-            builder: base,
+            builder,
             cookies: vec![[&all[..], b"; _ga=1; theme=t; _fbp=2"].concat()],
             answer: Answer::setting(SET_ALL),
         },
         Case {
             name: "nameless and padded Set-Cookie",
-            builder: base,
+            builder,
             cookies: Vec::new(),
             answer: Answer::setting(&[" \t_ga \t= padded", "_fbp; Path=/", "session =ok"]),
         },
         Case {
             name: "a disguised deletion",
-            builder: base,
+            builder,
             cookies: vec![b"_ga=old".to_vec()],
             answer: Answer::setting(&["_ga=x; Max-Age=0; Max-Age=99"]),
         },
         Case {
             name: "unknown cookies under Unknown::Block",
-            builder: base,
+            builder,
             cookies: vec![b"mystery=1; session=2".to_vec()],
             answer: Answer::setting(&["other=1"]),
         },
         Case {
             name: "unknown cookies under Unknown::Allow",
-            builder: || base().unknown(Unknown::Allow),
+            builder: || builder().unknown(Unknown::Allow),
             cookies: vec![b"mystery=1; _ga=2".to_vec()],
             answer: Answer::setting(&["other=1"]),
         },
         Case {
             name: "the catalog",
-            builder: || base().known_trackers(),
+            builder: || builder().known_trackers(),
             cookies: vec![b"_hjSessionUser_1=x; _gcl_au=1".to_vec()],
             answer: Answer::setting(&["_uetsid=1"]),
         },
         Case {
             name: "a recorded choice applies to its own response",
-            builder: base,
+            builder,
             cookies: vec![b"_ga=1; _fbp=2".to_vec()],
             answer: Answer {
                 choice: Some(Choice::only([Category::Marketing])),
@@ -280,7 +270,7 @@ async fn each_action_is_logged_once_per_cookie_and_path() {
     let capture = Capture::default();
     let subscriber = tracing_subscriber::registry().with(capture.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
-    let reporting = base().report_only(true).build().unwrap();
+    let reporting = builder().report_only(true).build().unwrap();
     for _ in 0..3 {
         round_trip(&reporting, &[b"_ga=1"], Answer::setting(&["_fbp=2"])).await;
     }

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
 use tower::{service_fn, Layer, ServiceExt};
-use tower_consent::{Choice, Consent, ConsentLayer};
+use tower_consent::{Choice, Consent, ConsentLayer, ConsentLayerBuilder, Unknown};
 
 pub(crate) const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 
-/// The demo-like configuration most tests use.
-pub(crate) fn layer() -> ConsentLayer {
+/// The demo-like configuration most tests use, to build on.
+pub(crate) fn builder() -> ConsentLayerBuilder {
     ConsentLayer::builder()
         .secret(SECRET)
         .secure(false)
@@ -21,6 +21,20 @@ pub(crate) fn layer() -> ConsentLayer {
         .preferences(["theme"])
         .analytics(["_ga", "_ga_*"])
         .marketing(["_fbp"])
+}
+
+/// The demo-like configuration most tests use.
+pub(crate) fn layer() -> ConsentLayer {
+    builder().build().expect("valid configuration")
+}
+
+/// Only `_ga` declared (analytics); every other cookie allowed.
+pub(crate) fn lenient() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .analytics(["_ga"])
+        .unknown(Unknown::Allow)
         .build()
         .expect("valid configuration")
 }
