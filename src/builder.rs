@@ -62,6 +62,17 @@ pub struct ConsentLayerBuilder {
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
+    #[cfg(feature = "ledger")]
+    ledger: LedgerOptions,
+}
+
+/// The ledger settings of a builder.
+#[cfg(feature = "ledger")]
+#[derive(Debug, Default)]
+struct LedgerOptions {
+    ledger: Option<crate::ledger::Ledger>,
+    user_agent: bool,
+    ip: bool,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -87,14 +98,16 @@ impl Default for ConsentLayerBuilder {
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
             default_language: "en".to_owned(),
+            #[cfg(feature = "ledger")]
+            ledger: LedgerOptions::default(),
         }
     }
 }
 
 impl fmt::Debug for ConsentLayerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConsentLayerBuilder")
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+        let mut f = f.debug_struct("ConsentLayerBuilder");
+        f.field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("previous_secrets", &self.previous_secrets.len())
             .field("revision", &self.revision)
             .field("rules", &self.rules)
@@ -117,8 +130,10 @@ impl fmt::Debug for ConsentLayerBuilder {
                     .map(|(tag, _)| tag)
                     .collect::<Vec<_>>(),
             )
-            .field("default_language", &self.default_language)
-            .finish()
+            .field("default_language", &self.default_language);
+        #[cfg(feature = "ledger")]
+        f.field("ledger", &self.ledger);
+        f.finish()
     }
 }
 
@@ -428,6 +443,57 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Records every decision in a proof-of-consent [`Ledger`](crate::ledger::Ledger)
+    /// before its consent cookie is set (see the [`ledger`](crate::ledger) module).
+    /// Also serves the visitor's records at `{prefix}/records`.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder().ledger(Ledger::new(MemoryStore::new()));
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger(mut self, ledger: crate::ledger::Ledger) -> Self {
+        self.ledger.ledger = Some(ledger);
+        self
+    }
+
+    /// Whether records keep the browser's `User-Agent` (default `false`: it is
+    /// personal data the proof rarely needs; switch it on only with a reason).
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder()
+    ///     .ledger(Ledger::new(MemoryStore::new()))
+    ///     .ledger_user_agent(true);
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger_user_agent(mut self, keep: bool) -> Self {
+        self.ledger.user_agent = keep;
+        self
+    }
+
+    /// Whether records keep the client's network (default `false`), truncated to `/24`
+    /// (IPv4) or `/48` (IPv6), from the [`ClientIp`](crate::ledger::ClientIp) request
+    /// extension the app sets.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder()
+    ///     .ledger(Ledger::new(MemoryStore::new()))
+    ///     .ledger_ip(true);
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger_ip(mut self, keep: bool) -> Self {
+        self.ledger.ip = keep;
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -502,6 +568,8 @@ impl ConsentLayerBuilder {
             time::Date::parse(date, &format)
                 .map_err(|_| BuildError::InvalidGpcDate(date.clone()))?;
         }
+        #[cfg(feature = "ledger")]
+        let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories)?;
         let endpoints = Endpoints::new(
             self.endpoint_prefix,
             self.allowed_origins,
@@ -509,6 +577,12 @@ impl ConsentLayerBuilder {
             default_language,
             self.gpc_last_update,
         );
+        #[cfg(feature = "ledger")]
+        let endpoints = if ledger.is_some() {
+            endpoints.with_records()
+        } else {
+            endpoints
+        };
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
@@ -518,8 +592,40 @@ impl ConsentLayerBuilder {
             cookie,
             endpoints,
             honour_gpc: self.honour_gpc,
+            #[cfg(feature = "ledger")]
+            ledger,
         }))
     }
+}
+
+/// The ledger settings, with the wording of every banner language.
+#[cfg(feature = "ledger")]
+fn checked_ledger(
+    options: LedgerOptions,
+    texts: &[(String, BannerTexts)],
+    categories: &Categories,
+) -> Result<Option<crate::ledger::respond::LedgerConfig>, BuildError> {
+    let Some(ledger) = options.ledger else {
+        if options.user_agent || options.ip {
+            return Err(BuildError::LedgerOptionWithoutLedger);
+        }
+        return Ok(None);
+    };
+    if ledger.retention_period().is_zero() {
+        return Err(BuildError::InvalidRetention);
+    }
+    let wordings = texts
+        .iter()
+        .map(|(tag, texts)| {
+            std::sync::Arc::new(crate::ledger::Wording::of_banner(tag, texts, categories))
+        })
+        .collect();
+    Ok(Some(crate::ledger::respond::LedgerConfig::new(
+        ledger,
+        options.user_agent,
+        options.ip,
+        wordings,
+    )))
 }
 
 fn checked_cookie_name(name: Option<String>, secure: bool) -> Result<String, BuildError> {

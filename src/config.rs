@@ -20,4 +20,7 @@ pub(crate) struct Config {
     pub(crate) endpoints: Endpoints,
     /// Whether `Sec-GPC: 1` refuses marketing.
     pub(crate) honour_gpc: bool,
+    /// The proof-of-consent ledger, if any.
+    #[cfg(feature = "ledger")]
+    pub(crate) ledger: Option<crate::ledger::respond::LedgerConfig>,
 }

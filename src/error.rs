@@ -95,4 +95,10 @@ pub enum BuildError {
     /// The consent lifetime is zero or longer than browsers keep cookies (400 days).
     #[error("the consent lifetime must be between 1 second and 400 days")]
     InvalidLifetime,
+    /// `ledger_user_agent(true)` or `ledger_ip(true)` without a ledger.
+    #[error("`ledger_user_agent` and `ledger_ip` need a ledger: call `.ledger(..)`")]
+    LedgerOptionWithoutLedger,
+    /// The ledger's retention period is zero.
+    #[error("the ledger's retention period must not be zero")]
+    InvalidRetention,
 }

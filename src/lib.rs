@@ -64,6 +64,9 @@
 //!
 //! - `axum` (default): [`Consent`] as an axum extractor and [`Choice`] as a response
 //!   part.
+//! - `ledger`: the proof-of-consent [`ledger`](crate::ledger) (store trait, in-memory
+//!   store, group-commit writer; needs a tokio runtime).
+//! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
 //! [tower]: https://docs.rs/tower
 //! [axum]: https://docs.rs/axum
@@ -90,6 +93,9 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+#[cfg(feature = "ledger")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+pub mod ledger;
 mod request_state;
 mod service;
 

@@ -18,6 +18,9 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
+    /// What a ledger record of a handler's choice needs from the request.
+    #[cfg(feature = "ledger")]
+    capture: Option<crate::ledger::respond::Capture>,
 }
 
 impl RequestState {
@@ -32,7 +35,32 @@ impl RequestState {
             cookies,
             filtered,
             record_pending,
+            #[cfg(feature = "ledger")]
+            capture: None,
         }
+    }
+
+    /// Keeps what a ledger record of this request needs.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn with_capture(mut self, capture: crate::ledger::respond::Capture) -> Self {
+        self.capture = Some(capture);
+        self
+    }
+
+    #[cfg(feature = "ledger")]
+    pub(crate) fn capture(&self) -> Option<&crate::ledger::respond::Capture> {
+        self.capture.as_ref()
+    }
+
+    /// Takes the GPC decision the layer made on this request, so that it is recorded
+    /// (in the ledger first) by whoever took it, and [`finish`](Self::finish) does not
+    /// record it again.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn take_pending(&mut self) -> Option<Decision> {
+        let pending = self.consent.decision().filter(|_| self.record_pending);
+        let pending = pending.copied();
+        self.record_pending = false;
+        pending
     }
 
     pub(crate) fn consent(&self) -> &Consent {

@@ -121,6 +121,15 @@ where
             return ResponseFuture::endpoint(endpoint, request, state);
         }
         let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
+        #[cfg(feature = "ledger")]
+        let state = match &config.ledger {
+            Some(ledger) => state.with_capture(ledger.capture(
+                request.uri().path_and_query(),
+                request.headers(),
+                request.extensions(),
+            )),
+            None => state,
+        };
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

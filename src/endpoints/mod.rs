@@ -9,6 +9,8 @@
 //! | `GET {prefix}/settings` | a page with the banner open (the no-JavaScript settings) |
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
+//! | `GET {prefix}/records` | with a ledger: the visitor's records as JSON |
+//! | `DELETE {prefix}/records` | with a ledger: erases the visitor's records and withdraws |
 //!
 //! State-changing requests must come from the same origin (see [`csrf`]); bad input is a
 //! `4xx` JSON error and records nothing.
@@ -17,6 +19,8 @@ mod assets;
 pub(crate) mod choice_request;
 mod csrf;
 mod problem;
+#[cfg(feature = "ledger")]
+pub(crate) mod records;
 mod state;
 
 use bytes::Bytes;
@@ -26,7 +30,7 @@ use http::{HeaderValue, Method, Response, StatusCode};
 
 use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
-use self::problem::Problem;
+pub(crate) use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
 use crate::consent::Decision;
 use crate::language::negotiate;
@@ -48,6 +52,9 @@ pub(crate) struct Endpoints {
     default_language: usize,
     gpc_last_update: Option<String>,
     asset_version: String,
+    /// Whether `{prefix}/records` is served (a ledger is configured).
+    #[cfg(feature = "ledger")]
+    records: bool,
 }
 
 impl Endpoints {
@@ -65,7 +72,16 @@ impl Endpoints {
             default_language,
             gpc_last_update,
             asset_version: assets::version(),
+            #[cfg(feature = "ledger")]
+            records: false,
         }
+    }
+
+    /// Serves the visitor's records at `{prefix}/records`.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn with_records(mut self) -> Self {
+        self.records = true;
+        self
     }
 
     /// The endpoint `path` names, if any.
@@ -80,6 +96,8 @@ impl Endpoints {
             "/settings" => Endpoint::Settings,
             "/banner.js" => Endpoint::Asset(Asset::Script),
             "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
+            #[cfg(feature = "ledger")]
+            "/records" if self.records => Endpoint::Records,
             _ if rest.starts_with('/') => Endpoint::NotFound,
             _ => return None,
         })
@@ -146,6 +164,9 @@ pub(crate) enum Endpoint {
     Settings,
     Asset(Asset),
     GpcJson,
+    /// `{prefix}/records`: the visitor's ledger records (answered in `ledger::respond`).
+    #[cfg(feature = "ledger")]
+    Records,
     NotFound,
 }
 
@@ -167,6 +188,9 @@ pub(crate) enum BodyRead<'a> {
     Unreadable,
 }
 
+/// A decision an endpoint made, and the choice request it was made from.
+pub(crate) type Recorded = (Decision, ChoiceRequest);
+
 /// Answers an endpoint request. Returns the response and the decision it records, if
 /// any.
 pub(crate) fn answer(
@@ -174,7 +198,7 @@ pub(crate) fn answer(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &RequestState,
-) -> (Response<Bytes>, Option<Decision>) {
+) -> (Response<Bytes>, Option<Recorded>) {
     match respond(endpoint, parts, body, state) {
         Ok(answer) => answer,
         Err(problem) => (problem.into_response(), None),
@@ -186,12 +210,15 @@ fn respond(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &RequestState,
-) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
     let consent = state.consent();
     let endpoints = &consent.config().endpoints;
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
     let answer = match endpoint {
         Endpoint::NotFound => return Err(Problem::not_found()),
+        // Answered asynchronously by the ledger; never routed without one.
+        #[cfg(feature = "ledger")]
+        Endpoint::Records => return Err(Problem::not_found()),
         Endpoint::Consent if reading => {
             let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
             let json = state_json(consent, endpoints, language);
@@ -266,7 +293,7 @@ fn record(
     parts: &Parts,
     state: &RequestState,
     request: ChoiceRequest,
-) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
     let decision = state.decide(&request.choice).ok_or_else(|| {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -274,11 +301,11 @@ fn record(
             "the server could not draw a consent id; try again",
         )
     })?;
-    let response = match request.return_to {
+    let response = match &request.return_to {
         Some(return_to) => {
             let mut response = Response::new(Bytes::new());
             *response.status_mut() = StatusCode::SEE_OTHER;
-            let location = HeaderValue::from_str(same_site_path(&return_to))
+            let location = HeaderValue::from_str(same_site_path(return_to))
                 .unwrap_or(HeaderValue::from_static("/"));
             response.headers_mut().insert(LOCATION, location);
             response
@@ -294,7 +321,7 @@ fn record(
             json_response(StatusCode::OK, json)
         }
     };
-    Ok((response, Some(decision)))
+    Ok((response, Some((decision, request))))
 }
 
 fn state_json(consent: &Consent, endpoints: &Endpoints, language: usize) -> String {
