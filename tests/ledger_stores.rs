@@ -186,7 +186,10 @@ async fn records_history_and_export<B: Backend>(tag: &str) -> B {
         .expect("append");
     // A wording already stored is no conflict.
     store
-        .append(&[second.clone()], &[german.clone(), english.clone()])
+        .append(
+            std::slice::from_ref(&second),
+            &[german.clone(), english.clone()],
+        )
         .await
         .expect("append again");
 
