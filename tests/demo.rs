@@ -1,7 +1,8 @@
 //! The demo as a new user meets it (issue 11): `cargo run --example demo` with no flags
 //! serves on 127.0.0.1, records an "Accept all" in SQLite in its working directory,
 //! shows the record on the page and in `GET /_consent/records`. Runs the example binary
-//! that `cargo test` builds beside the test binaries.
+//! that `cargo test` builds beside the test binaries, then the operators' tool
+//! (`examples/ledger.rs`) on the file the demo wrote.
 #![cfg(feature = "sqlite")]
 
 use std::net::TcpListener;
@@ -35,8 +36,8 @@ impl Drop for Killed {
 }
 
 #[tokio::test]
-async fn the_demo_records_an_accept_all_and_shows_it() {
-    let binary = demo_binary();
+async fn the_demo_records_an_accept_all_and_the_tool_exports_and_erases_it() {
+    let binary = example("demo");
     assert!(
         binary.exists(),
         "{} is built by `cargo test`",
