@@ -17,13 +17,13 @@ use hyper::{Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-/// `target/<profile>/examples/demo`, beside `target/<profile>/deps/<this test>`.
-fn demo_binary() -> PathBuf {
+/// `target/<profile>/examples/<name>`, beside `target/<profile>/deps/<this test>`.
+fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile = exe.parent().and_then(|deps| deps.parent()).unwrap();
     profile
         .join("examples")
-        .join(format!("demo{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 struct Killed(Child);
