@@ -425,6 +425,20 @@ async fn visitors_read_and_erase_their_own_records() {
     assert_eq!(actions, ["accept_all", "custom"]);
     assert_eq!(json["wordings"].as_array().unwrap().len(), 1);
 
+    // The settings link to them once there is a decision.
+    let settings = |cookie: Option<&str>| {
+        let mut request = Request::get("/_consent/settings");
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        send(&app, request.body(Body::empty()).unwrap())
+    };
+    assert!(settings(Some(&cookie))
+        .await
+        .body
+        .contains("href=\"/_consent/records\""));
+    assert!(!settings(None).await.body.contains("/_consent/records"));
+
     // Nobody else reads them: no cookie, a forged one, another site.
     let none = send(
         &app,

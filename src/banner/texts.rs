@@ -85,6 +85,9 @@ pub struct BannerTexts {
     pub gpc_notice: Cow<'static, str>,
     /// Announced after a choice was saved, e.g. "Your choice has been saved.".
     pub saved: Cow<'static, str>,
+    /// The settings' link to the visitor's consent records (with a ledger), e.g.
+    /// "Download my consent records".
+    pub records: Cow<'static, str>,
     /// The strictly necessary category.
     pub necessary: CategoryText,
     /// The preferences category.
@@ -125,6 +128,7 @@ impl BannerTexts {
                  stay off.",
             ),
             saved: Cow::Borrowed("Your choice has been saved."),
+            records: Cow::Borrowed("Download my consent records"),
             necessary: CategoryText::borrowed(
                 "Necessary",
                 "The site cannot work without them: sessions, security and remembering \
@@ -174,6 +178,7 @@ impl BannerTexts {
                  por lo que las cookies de marketing permanecen desactivadas.",
             ),
             saved: Cow::Borrowed("Se ha guardado su elección."),
+            records: Cow::Borrowed("Descargar mis registros de consentimiento"),
             necessary: CategoryText::borrowed(
                 "Necesarias",
                 "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección.",
@@ -222,6 +227,7 @@ impl BannerTexts {
                  bleiben Marketing-Cookies ausgeschaltet.",
             ),
             saved: Cow::Borrowed("Ihre Auswahl wurde gespeichert."),
+            records: Cow::Borrowed("Meine Einwilligungsnachweise herunterladen"),
             necessary: CategoryText::borrowed(
                 "Notwendig",
                 "Ohne sie funktioniert die Website nicht: Sitzung, Sicherheit und das \
@@ -272,6 +278,7 @@ impl BannerTexts {
                  cookies marketing restent donc désactivés.",
             ),
             saved: Cow::Borrowed("Votre choix a été enregistré."),
+            records: Cow::Borrowed("Télécharger mes preuves de consentement"),
             necessary: CategoryText::borrowed(
                 "Nécessaires",
                 "Indispensables au fonctionnement du site\u{a0}: session, sécurité et \
@@ -360,6 +367,7 @@ mod tests {
             &t.always_on,
             &t.gpc_notice,
             &t.saved,
+            &t.records,
         ];
         for c in [&t.necessary, &t.preferences, &t.analytics, &t.marketing] {
             all.push(&c.label);

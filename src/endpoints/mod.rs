@@ -84,6 +84,14 @@ impl Endpoints {
         self
     }
 
+    /// Whether the banner links to the visitor's records.
+    fn shows_records(&self) -> bool {
+        #[cfg(feature = "ledger")]
+        return self.records;
+        #[cfg(not(feature = "ledger"))]
+        false
+    }
+
     /// The endpoint `path` names, if any.
     pub(crate) fn route(&self, path: &str, honour_gpc: bool) -> Option<Endpoint> {
         if path == GPC_JSON && honour_gpc {
@@ -146,6 +154,7 @@ impl Endpoints {
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
+            records: self.shows_records() && consent.decided(),
         };
         if page {
             banner::render_page(&view)
