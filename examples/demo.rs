@@ -31,7 +31,7 @@
 //!
 //! Every decision is recorded in the proof-of-consent ledger before its cookie is set:
 //! in SQLite (`consent-ledger.db` in the working directory, or `LEDGER_DB`), or in
-//! PostgreSQL when `DATABASE_URL` is set. The page lists the visitor's records and links
+//! PostgreSQL when `DATABASE_URL` is set (schema `tower_consent`, or `LEDGER_SCHEMA`). The page lists the visitor's records and links
 //! to their JSON export at `/_consent/records`.
 //!
 //! The consent cookie is signed with `CONSENT_SECRET` (32 bytes or more); without it
@@ -107,10 +107,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
 /// (default `consent-ledger.db`).
 async fn ledger_store() -> Result<std::sync::Arc<dyn LedgerStore>, Box<dyn Error>> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        let store = PgStore::connect(&url)
+        let schema = std::env::var("LEDGER_SCHEMA").unwrap_or_else(|_| "tower_consent".into());
+        let store = PgStore::connect_in(&url, &schema)
             .await
             .map_err(|e| format!("cannot use PostgreSQL at DATABASE_URL: {e}"))?;
-        println!("recording consent in PostgreSQL (schema tower_consent)");
+        println!("recording consent in PostgreSQL (schema {schema})");
         return Ok(std::sync::Arc::new(store));
     }
     let path = std::env::var("LEDGER_DB").unwrap_or_else(|_| "consent-ledger.db".to_owned());

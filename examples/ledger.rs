@@ -14,7 +14,8 @@
 //! ```
 //!
 //! The store is a SQLite file (default `consent-ledger.db`, as the demo writes it) or a
-//! PostgreSQL URL (`postgres://…`, tables in the `tower_consent` schema); without
+//! PostgreSQL URL (`postgres://…`, tables in the `tower_consent` schema, or
+//! `LEDGER_SCHEMA`); without
 //! `--store`, `DATABASE_URL` is used when set. For example, after clicking "Accept all"
 //! in the demo:
 //!
@@ -113,7 +114,8 @@ async fn run(mut args: Vec<String>) -> Result<(), Box<dyn Error>> {
 /// A PostgreSQL URL, a `sqlite:` URL, or the path of an existing SQLite file.
 async fn open(store: &str) -> Result<Arc<dyn LedgerStore>, Box<dyn Error>> {
     if store.starts_with("postgres://") || store.starts_with("postgresql://") {
-        return Ok(Arc::new(PgStore::connect(store).await?));
+        let schema = std::env::var("LEDGER_SCHEMA").unwrap_or_else(|_| "tower_consent".into());
+        return Ok(Arc::new(PgStore::connect_in(store, &schema).await?));
     }
     if store.starts_with("sqlite:") {
         return Ok(Arc::new(SqliteStore::connect(store).await?));
