@@ -339,6 +339,26 @@ async fn gpc_overriding_an_opt_in_is_recorded() {
     assert_eq!((last.action, last.source), (Action::Gpc, RecordSource::Gpc));
     assert!(last.gpc);
     assert_eq!(last.granted, ["necessary", "preferences", "analytics"]);
+
+    // Reading the records with the signal on: the override is not set as a cookie
+    // there (it would have no record); the history is served.
+    let other = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let other_id = id_of(&other);
+    let records = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, other.consent_cookie().unwrap())
+            .header("sec-gpc", "1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(records.status, StatusCode::OK);
+    assert_eq!(records.consent_cookie(), None);
+    assert_eq!(
+        ledger.history(&Who::Consent(other_id)).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]

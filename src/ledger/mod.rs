@@ -136,7 +136,9 @@ pub struct Export {
 /// data-subject requests and retention; clones share everything.
 ///
 /// The writer task starts on the tokio runtime of the first request that records a
-/// decision, and ends when the last clone is dropped.
+/// decision, and ends when the last clone is dropped. Serve every request from that
+/// runtime: if it shuts down, the writer is gone and choices are refused with `503`
+/// until a new `Ledger` is built.
 ///
 /// See the [module documentation](self) for an example.
 #[derive(Clone)]

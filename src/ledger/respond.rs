@@ -169,6 +169,9 @@ pub(crate) fn endpoint(
         return Respond::Now(response, recorded.map(|(decision, _)| decision));
     }
     if endpoint == Endpoint::Records {
+        // A GPC decision the layer made on this request is applied to the answer but
+        // not set as a cookie: it is made, and recorded, again on the next page.
+        let _ = state.take_pending();
         return endpoints::records::answer(parts, state);
     }
     let (response, recorded) = endpoints::answer(endpoint, parts, body, state);
