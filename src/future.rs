@@ -149,6 +149,34 @@ fn answer<F: Future, ReqBody>(
     }
 }
 
+/// With a ledger: the app's response waits for the commit of the decision it records
+/// (`Ok`), or is finished now when it records none (`Err`). Kept out of `poll`, so that
+/// the path of layers without a ledger stays as it was.
+#[cfg(feature = "ledger")]
+#[inline(never)]
+fn record<F, ReqBody, B, E>(
+    mut state: RequestState,
+    mut response: Response<B>,
+) -> Result<Kind<F, ReqBody>, Response<B>>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    match crate::ledger::respond::response(&mut state, &mut response) {
+        Some((decision, committed)) => Ok(Kind::Recording {
+            recording: Box::new(Recording {
+                output: Some(Ok(response)),
+                decision,
+                committed,
+                state: Some(state),
+            }),
+        }),
+        None => {
+            state.finish(&mut response, None);
+            Err(response)
+        }
+    }
+}
+
 impl<F, B, E, ReqBody> Future for ResponseFuture<F, ReqBody>
 where
     F: Future<Output = Result<Response<B>, E>>,
@@ -162,21 +190,18 @@ where
             match this.kind.as_mut().project() {
                 KindProj::Inner { future } => {
                     let mut response = ready!(future.poll(cx))?;
-                    #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
-                    if let Some(mut state) = this.state.take() {
+                    if let Some(state) = this.state.take() {
                         #[cfg(feature = "ledger")]
-                        if let Some((decision, committed)) =
-                            crate::ledger::respond::response(&mut state, &mut response)
-                        {
-                            this.kind.set(Kind::Recording {
-                                recording: Box::new(Recording {
-                                    output: Some(Ok(response)),
-                                    decision,
-                                    committed,
-                                    state: Some(state),
-                                }),
-                            });
-                            continue;
+                        if state.consent().config().ledger.is_some() {
+                            match record::<F, ReqBody, _, _>(state, response) {
+                                Ok(recording) => {
+                                    this.kind.set(recording);
+                                    continue;
+                                }
+                                Err(response) => {
+                                    return Poll::Ready(Ok(response.map(ConsentBody::inner)))
+                                }
+                            }
                         }
                         state.finish(&mut response, None);
                     }

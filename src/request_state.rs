@@ -42,9 +42,8 @@ impl RequestState {
 
     /// Keeps what a ledger record of this request needs.
     #[cfg(feature = "ledger")]
-    pub(crate) fn with_capture(mut self, capture: crate::ledger::respond::Capture) -> Self {
+    pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
         self.capture = Some(capture);
-        self
     }
 
     #[cfg(feature = "ledger")]

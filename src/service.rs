@@ -120,16 +120,25 @@ where
             let state = RequestState::new(consent, cookies, filtered, pending.is_some());
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
+        // The response side needs no page, unless a ledger records it with a choice.
         #[cfg(feature = "ledger")]
-        let state = match &config.ledger {
-            Some(ledger) => state.with_capture(ledger.capture(
-                request.uri().path_and_query(),
+        let kept = if config.ledger.is_some() {
+            consent.clone()
+        } else {
+            consent.without_page()
+        };
+        #[cfg(not(feature = "ledger"))]
+        let kept = consent.without_page();
+        #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
+        let mut state = RequestState::new(kept, cookies, filtered, pending.is_some());
+        #[cfg(feature = "ledger")]
+        if let Some(ledger) = &config.ledger {
+            state.set_capture(ledger.capture(
+                &config.endpoints,
                 request.headers(),
                 request.extensions(),
-            )),
-            None => state,
-        };
+            ));
+        }
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

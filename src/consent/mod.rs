@@ -87,6 +87,13 @@ impl Consent {
         }
     }
 
+    /// The path and query the request was for (kept on the response side only for a
+    /// ledger).
+    #[cfg(feature = "ledger")]
+    pub(crate) fn page(&self) -> Option<&PathAndQuery> {
+        self.page.as_ref()
+    }
+
     pub(crate) fn decision(&self) -> Option<&Decision> {
         self.decision.as_ref()
     }

@@ -81,7 +81,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
                 "the server could not draw a consent id; try again",
             )
         })?;
-    let capture = ledger.capture(None, &parts.headers, &parts.extensions);
+    let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
     let write = ledger.submit(
         config,
         &withdrawal,

@@ -18,7 +18,7 @@ use super::writer::Pending;
 use super::{Action, ClientIp, Ledger, Record, RecordSource, Wording};
 use crate::config::Config;
 use crate::consent::Decision;
-use crate::endpoints::{self, BodyRead, Endpoint, Problem};
+use crate::endpoints::{self, BodyRead, Endpoint, Endpoints, Problem};
 use crate::request_state::RequestState;
 
 /// An endpoint's answer that waits for the ledger, and the decision to record with it.
@@ -43,12 +43,19 @@ pub(crate) struct LedgerConfig {
     wordings: Vec<Arc<Wording>>,
 }
 
-/// What a handler-path record needs from the request, taken before the app gets it:
-/// clones of shared bytes, no allocation.
+/// What a handler's record needs from the request, taken before the app gets it: the
+/// banner language, and what the operator opted into (boxed, so that the response
+/// future of every request stays small, and allocated only when opted in).
 #[derive(Debug, Default)]
 pub(crate) struct Capture {
-    path: Option<PathAndQuery>,
-    accept_language: Option<HeaderValue>,
+    /// An index of the endpoints' banner languages.
+    language: usize,
+    opted_in: Option<Box<OptedIn>>,
+}
+
+/// The user agent and the address, when the operator keeps them.
+#[derive(Debug)]
+struct OptedIn {
     user_agent: Option<HeaderValue>,
     ip: Option<IpAddr>,
 }
@@ -71,23 +78,27 @@ impl LedgerConfig {
     /// What a record of this request would need.
     pub(crate) fn capture(
         &self,
-        path: Option<&PathAndQuery>,
+        endpoints: &Endpoints,
         headers: &HeaderMap,
         extensions: &http::Extensions,
     ) -> Capture {
+        let opted_in = (self.user_agent || self.ip).then(|| {
+            Box::new(OptedIn {
+                user_agent: if self.user_agent {
+                    headers.get(USER_AGENT).cloned()
+                } else {
+                    None
+                },
+                ip: if self.ip {
+                    extensions.get::<ClientIp>().map(|ip| ip.0)
+                } else {
+                    None
+                },
+            })
+        });
         Capture {
-            path: path.cloned(),
-            accept_language: headers.get(ACCEPT_LANGUAGE).cloned(),
-            user_agent: if self.user_agent {
-                headers.get(USER_AGENT).cloned()
-            } else {
-                None
-            },
-            ip: if self.ip {
-                extensions.get::<ClientIp>().map(|ip| ip.0)
-            } else {
-                None
-            },
+            language: endpoints.language(headers.get(ACCEPT_LANGUAGE)),
+            opted_in,
         }
     }
 
@@ -101,7 +112,7 @@ impl LedgerConfig {
         page: Option<&str>,
         capture: &Capture,
     ) -> Pending {
-        let language = config.endpoints.language(capture.accept_language.as_ref());
+        let language = capture.language;
         let Some(wording) = self.wordings.get(language) else {
             return Pending::failed(super::LedgerError::Corrupt(format!(
                 "no wording for banner language {language}"
@@ -131,10 +142,18 @@ impl LedgerConfig {
                 .filter(|path| path.starts_with('/'))
                 .map(|path| truncate(path, MAX_PAGE).to_owned()),
             gpc: decision.gpc,
-            user_agent: capture.user_agent.as_ref().map(|agent| {
-                truncate(&String::from_utf8_lossy(agent.as_bytes()), MAX_USER_AGENT).to_owned()
-            }),
-            ip: capture.ip.map(truncate_ip),
+            user_agent: capture
+                .opted_in
+                .as_ref()
+                .and_then(|o| o.user_agent.as_ref())
+                .map(|agent| {
+                    truncate(&String::from_utf8_lossy(agent.as_bytes()), MAX_USER_AGENT).to_owned()
+                }),
+            ip: capture
+                .opted_in
+                .as_ref()
+                .and_then(|o| o.ip)
+                .map(truncate_ip),
         };
         self.ledger.submit(record, wording.clone())
     }
@@ -198,7 +217,7 @@ pub(crate) fn endpoint(
     let Some(ledger) = config.ledger.as_ref() else {
         return Respond::Now(response, Some(decision));
     };
-    let capture = ledger.capture(None, &parts.headers, &parts.extensions);
+    let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
     let write = ledger.submit(config, &decision, action, source, page.as_deref(), &capture);
     Respond::Later(Box::pin(async move {
         match write.await {
@@ -238,7 +257,7 @@ pub(crate) fn response<B>(
     let ledger = config.ledger.as_ref()?;
     let empty = Capture::default();
     let capture = state.capture().unwrap_or(&empty);
-    let page = capture.path.as_ref().map(PathAndQuery::path);
+    let page = state.consent().page().map(PathAndQuery::path);
     let write = ledger.submit(config, &decision, action, source, page, capture);
     let id = decision.id;
     Some((
