@@ -18,9 +18,13 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
-    /// What a ledger record of a handler's choice needs from the request.
+    /// The banner language of a ledger record of a handler's choice (an index of the
+    /// endpoints' languages): fits beside the flags above.
     #[cfg(feature = "ledger")]
-    capture: Option<crate::ledger::respond::Capture>,
+    language: u16,
+    /// What else the record keeps, if the operator opted in.
+    #[cfg(feature = "ledger")]
+    opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
 }
 
 impl RequestState {
@@ -36,19 +40,22 @@ impl RequestState {
             filtered,
             record_pending,
             #[cfg(feature = "ledger")]
-            capture: None,
+            language: 0,
+            #[cfg(feature = "ledger")]
+            opted_in: None,
         }
     }
 
     /// Keeps what a ledger record of this request needs.
     #[cfg(feature = "ledger")]
     pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
-        self.capture = Some(capture);
+        self.language = capture.language;
+        self.opted_in = capture.opted_in;
     }
 
     #[cfg(feature = "ledger")]
-    pub(crate) fn capture(&self) -> Option<&crate::ledger::respond::Capture> {
-        self.capture.as_ref()
+    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::respond::OptedIn>) {
+        (self.language, self.opted_in.as_deref())
     }
 
     /// Takes the GPC decision the layer made on this request, so that it is recorded

@@ -88,7 +88,8 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
         Action::Withdraw,
         RecordSource::Api,
         None,
-        &capture,
+        capture.language,
+        capture.opted_in.as_deref(),
     );
     Ok(Respond::Later(Box::pin(async move {
         if let Err(error) = write.await {

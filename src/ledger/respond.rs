@@ -43,19 +43,19 @@ pub(crate) struct LedgerConfig {
     wordings: Vec<Arc<Wording>>,
 }
 
-/// What a handler's record needs from the request, taken before the app gets it: the
-/// banner language, and what the operator opted into (boxed, so that the response
-/// future of every request stays small, and allocated only when opted in).
+/// What a record needs from the request, taken before the app gets it: the banner
+/// language (an index of the endpoints' languages), and what the operator opted into
+/// (boxed, so that the response future of every request stays small, and allocated only
+/// when opted in).
 #[derive(Debug, Default)]
 pub(crate) struct Capture {
-    /// An index of the endpoints' banner languages.
-    language: usize,
-    opted_in: Option<Box<OptedIn>>,
+    pub(crate) language: u16,
+    pub(crate) opted_in: Option<Box<OptedIn>>,
 }
 
 /// The user agent and the address, when the operator keeps them.
 #[derive(Debug)]
-struct OptedIn {
+pub(crate) struct OptedIn {
     user_agent: Option<HeaderValue>,
     ip: Option<IpAddr>,
 }
@@ -96,8 +96,10 @@ impl LedgerConfig {
                 },
             })
         });
+        let language = endpoints.language(headers.get(ACCEPT_LANGUAGE));
         Capture {
-            language: endpoints.language(headers.get(ACCEPT_LANGUAGE)),
+            // Banner languages are a handful; an impossible overflow names the default.
+            language: u16::try_from(language).unwrap_or(u16::MAX),
             opted_in,
         }
     }
@@ -110,10 +112,15 @@ impl LedgerConfig {
         action: Action,
         source: RecordSource,
         page: Option<&str>,
-        capture: &Capture,
+        language: u16,
+        opted_in: Option<&OptedIn>,
     ) -> Pending {
-        let language = capture.language;
-        let Some(wording) = self.wordings.get(language) else {
+        let language = usize::from(language);
+        let Some(wording) = self
+            .wordings
+            .get(language)
+            .or_else(|| self.wordings.first())
+        else {
             return Pending::failed(super::LedgerError::Corrupt(format!(
                 "no wording for banner language {language}"
             )));
@@ -142,18 +149,10 @@ impl LedgerConfig {
                 .filter(|path| path.starts_with('/'))
                 .map(|path| truncate(path, MAX_PAGE).to_owned()),
             gpc: decision.gpc,
-            user_agent: capture
-                .opted_in
-                .as_ref()
-                .and_then(|o| o.user_agent.as_ref())
-                .map(|agent| {
-                    truncate(&String::from_utf8_lossy(agent.as_bytes()), MAX_USER_AGENT).to_owned()
-                }),
-            ip: capture
-                .opted_in
-                .as_ref()
-                .and_then(|o| o.ip)
-                .map(truncate_ip),
+            user_agent: opted_in.and_then(|o| o.user_agent.as_ref()).map(|agent| {
+                truncate(&String::from_utf8_lossy(agent.as_bytes()), MAX_USER_AGENT).to_owned()
+            }),
+            ip: opted_in.and_then(|o| o.ip).map(truncate_ip),
         };
         self.ledger.submit(record, wording.clone())
     }
@@ -218,7 +217,15 @@ pub(crate) fn endpoint(
         return Respond::Now(response, Some(decision));
     };
     let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
-    let write = ledger.submit(config, &decision, action, source, page.as_deref(), &capture);
+    let write = ledger.submit(
+        config,
+        &decision,
+        action,
+        source,
+        page.as_deref(),
+        capture.language,
+        capture.opted_in.as_deref(),
+    );
     Respond::Later(Box::pin(async move {
         match write.await {
             Ok(()) => (response, Some(decision)),
@@ -255,10 +262,9 @@ pub(crate) fn response<B>(
         decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
     let config = state.consent().config();
     let ledger = config.ledger.as_ref()?;
-    let empty = Capture::default();
-    let capture = state.capture().unwrap_or(&empty);
+    let (language, opted_in) = state.capture();
     let page = state.consent().page().map(PathAndQuery::path);
-    let write = ledger.submit(config, &decision, action, source, page, capture);
+    let write = ledger.submit(config, &decision, action, source, page, language, opted_in);
     let id = decision.id;
     Some((
         decision,
