@@ -88,8 +88,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
         Action::Withdraw,
         RecordSource::Api,
         None,
-        capture.language,
-        capture.opted_in.as_deref(),
+        (capture.language, capture.opted_in.as_deref()),
     );
     Ok(Respond::Later(Box::pin(async move {
         if let Err(error) = write.await {

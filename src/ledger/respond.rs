@@ -112,8 +112,7 @@ impl LedgerConfig {
         action: Action,
         source: RecordSource,
         page: Option<&str>,
-        language: u16,
-        opted_in: Option<&OptedIn>,
+        (language, opted_in): (u16, Option<&OptedIn>),
     ) -> Pending {
         let language = usize::from(language);
         let Some(wording) = self
@@ -223,8 +222,7 @@ pub(crate) fn endpoint(
         action,
         source,
         page.as_deref(),
-        capture.language,
-        capture.opted_in.as_deref(),
+        (capture.language, capture.opted_in.as_deref()),
     );
     Respond::Later(Box::pin(async move {
         match write.await {
@@ -262,9 +260,8 @@ pub(crate) fn response<B>(
         decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
     let config = state.consent().config();
     let ledger = config.ledger.as_ref()?;
-    let (language, opted_in) = state.capture();
     let page = state.consent().page().map(PathAndQuery::path);
-    let write = ledger.submit(config, &decision, action, source, page, language, opted_in);
+    let write = ledger.submit(config, &decision, action, source, page, state.capture());
     let id = decision.id;
     Some((
         decision,
