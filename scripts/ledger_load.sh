@@ -22,6 +22,7 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-3121}
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 SCHEMA=ledger_load_$$
+export LEDGER_SCHEMA=$SCHEMA # the PostgreSQL run: server and tool
 
 if ! command -v wrk >/dev/null; then
     echo "wrk not found: installing the Debian package" >&2
@@ -86,4 +87,4 @@ run() { # name, store for the tool, environment for the server...
 
 echo "$CONNECTIONS concurrent choosers, ${DURATION} s per store" >&2
 run sqlite "$work/ledger.db" LEDGER_DB="$work/ledger.db"
-run postgres "$DATABASE_URL" DATABASE_URL="$DATABASE_URL" LEDGER_SCHEMA="$SCHEMA"
+run postgres "$DATABASE_URL" DATABASE_URL="$DATABASE_URL"
