@@ -369,3 +369,75 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Sets or clears the immutable attribute of `files` (`chattr`, root on ext4 and most
+/// Linux file systems): even root cannot write them then, unlike with `chmod`. Cleared
+/// again on drop, so a failing test leaves nothing undeletable behind.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    fn set(files: Vec<std::path::PathBuf>) -> Self {
+        for file in &files {
+            let status = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(file)
+                .status()
+                .expect("chattr (e2fsprogs) runs");
+            assert!(status.success(), "chattr +i {}", file.display());
+        }
+        Immutable(files)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for file in &self.0 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(file)
+                .status();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_sqlite_file_means_503_then_recovers() {
+    // Under target/tmp: a real file system (chattr needs one; tmpfs has no such flag).
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique("readonly"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ledger.db");
+    let ledger = Ledger::new(SqliteStore::open(&path).await.unwrap());
+    let addr = serve(app(ledger.clone())).await;
+    let client = client();
+    choose(&client, addr)
+        .await
+        .expect("recorded while writable");
+
+    // The database and its write-ahead log read-only (not the shared-memory index,
+    // which SQLite maps into memory: writing to it must stay possible).
+    let wal = dir.join("ledger.db-wal");
+    let read_only = Immutable::set(vec![path.clone(), wal]);
+    let refused = choose(&client, addr).await.unwrap_err();
+    assert!(refused.starts_with("503"), "{refused}");
+    assert!(refused.contains("ledger_unavailable"), "{refused}");
+    let page = client
+        .get(format!("http://{addr}/").parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "pages are still served");
+
+    drop(read_only);
+    let recovered = choose(&client, addr)
+        .await
+        .expect("recorded once writable again");
+    assert_eq!(
+        ledger
+            .history(&Who::Consent(recovered))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(ledger.stats().await.unwrap().records, 2);
+    let _ = std::fs::remove_dir_all(dir);
+}
