@@ -29,6 +29,11 @@
 //!
 //! Now all four cookies are set and sent back.
 //!
+//! Every decision is recorded in the proof-of-consent ledger before its cookie is set:
+//! in SQLite (`consent-ledger.db` in the working directory, or `LEDGER_DB`), or in
+//! PostgreSQL when `DATABASE_URL` is set (schema `tower_consent`, or `LEDGER_SCHEMA`). The page lists the visitor's records and links
+//! to their JSON export at `/_consent/records`.
+//!
 //! The consent cookie is signed with `CONSENT_SECRET` (32 bytes or more); without it
 //! the demo draws a random secret, so choices are forgotten when it restarts.
 
@@ -40,7 +45,8 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, Html, IntoResponse};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
+use tower_consent::ledger::{Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
 use tower_consent::{Category, Consent, ConsentBanner, ConsentLayer};
 use tracing_subscriber::EnvFilter;
 
@@ -61,6 +67,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(_) => DEFAULT_PORT,
     };
 
+    let ledger = Ledger::from_arc(ledger_store().await?);
+    // Records older than the retention period (three years by default) go every hour.
+    tokio::spawn(
+        ledger
+            .clone()
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
+
     let consent = ConsentLayer::builder()
         .secret(secret()?)
         // The demo runs over plain http://127.0.0.1, where browsers refuse `Secure`
@@ -72,9 +86,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .analytics(["_ga", "_ga_*"])
         .marketing(["_fbp"])
         .known_trackers()
+        .ledger(ledger.clone())
         .build()?;
 
-    let app = Router::new().route("/", get(page)).layer(consent);
+    let app = Router::new()
+        .route("/", get(page))
+        .layer(consent)
+        .layer(Extension(ledger));
 
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = tokio::net::TcpListener::bind(addr)
@@ -83,6 +101,25 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("tower-consent demo listening on http://{addr}");
     axum::serve(listener, app).await?;
     Ok(())
+}
+
+/// The ledger's store: PostgreSQL at `DATABASE_URL`, else the SQLite file `LEDGER_DB`
+/// (default `consent-ledger.db`).
+async fn ledger_store() -> Result<std::sync::Arc<dyn LedgerStore>, Box<dyn Error>> {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        let schema = std::env::var("LEDGER_SCHEMA").unwrap_or_else(|_| "tower_consent".into());
+        let store = PgStore::connect_in(&url, &schema)
+            .await
+            .map_err(|e| format!("cannot use PostgreSQL at DATABASE_URL: {e}"))?;
+        println!("recording consent in PostgreSQL (schema {schema})");
+        return Ok(std::sync::Arc::new(store));
+    }
+    let path = std::env::var("LEDGER_DB").unwrap_or_else(|_| "consent-ledger.db".to_owned());
+    let store = SqliteStore::open(&path)
+        .await
+        .map_err(|e| format!("cannot open the ledger {path}: {e}"))?;
+    println!("recording consent in {path} (SQLite; set DATABASE_URL for PostgreSQL)");
+    Ok(std::sync::Arc::new(store))
 }
 
 /// The signing secret: `CONSENT_SECRET`, or 32 fresh random bytes.
@@ -116,9 +153,50 @@ const APP_COOKIES: [&str; 4] = [
     "_fbp=fb.1.1700000000.1234; Path=/; Max-Age=7776000; HttpOnly",
 ];
 
-async fn page(consent: Consent, banner: ConsentBanner, headers: HeaderMap) -> impl IntoResponse {
+async fn page(
+    consent: Consent,
+    banner: ConsentBanner,
+    headers: HeaderMap,
+    Extension(ledger): Extension<Ledger>,
+) -> impl IntoResponse {
     let set_cookies = AppendHeaders(APP_COOKIES.map(|value| (SET_COOKIE, value)));
-    (set_cookies, Html(render(&consent, &banner, &headers)))
+    let records = match consent.id() {
+        Some(id) => ledger.history(&Who::Consent(id)).await.map_err(|e| {
+            tracing::warn!(error = %e, "reading the ledger failed");
+        }),
+        None => Ok(Vec::new()),
+    };
+    (
+        set_cookies,
+        Html(render(&consent, &banner, &headers, records.ok().as_deref())),
+    )
+}
+
+/// The visitor's records as table rows: time, revision, choice, wording version.
+fn record_rows(records: Option<&[Record]>) -> String {
+    let Some(records) = records else {
+        return "<tr><td colspan=5><em>the ledger could not be read</em></td></tr>".to_owned();
+    };
+    if records.is_empty() {
+        return "<tr><td colspan=5><em>none yet: make a choice</em></td></tr>".to_owned();
+    }
+    let mut rows = String::new();
+    for record in records.iter().rev() {
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td><code>{}</code></td></tr>",
+            record
+                .recorded_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            record.revision,
+            record.action,
+            escape(&record.granted.join(", ")),
+            record.source,
+            escape(record.wording.get(..12).unwrap_or(&record.wording)),
+        );
+    }
+    rows
 }
 
 const STYLE: &str = "\
@@ -129,7 +207,12 @@ td code { word-break: break-all; }
 footer { margin: 2rem 0 8rem; }
 ";
 
-fn render(consent: &Consent, banner: &ConsentBanner, headers: &HeaderMap) -> String {
+fn render(
+    consent: &Consent,
+    banner: &ConsentBanner,
+    headers: &HeaderMap,
+    records: Option<&[Record]>,
+) -> String {
     let mut rows = String::new();
     for header in headers.get_all(COOKIE) {
         // Non-UTF-8 bytes are shown replaced, never trusted.
@@ -202,6 +285,14 @@ from your browser.</p>
 </tbody>
 </table>
 
+<h2>Your consent records</h2>
+<p>Each decision is written to the proof-of-consent ledger before its cookie is set.
+Download them as JSON: <a href="/_consent/records" id="export">/_consent/records</a>.</p>
+<table>
+<thead><tr><th>Time (UTC)</th><th>Revision</th><th>Choice</th><th>Source</th><th>Wording version</th></tr></thead>
+<tbody id="records">{records}</tbody>
+</table>
+
 <p>Change your choice at any time with the “Cookie settings” link below.</p>
 <footer>{banner}</footer>
 </body>
@@ -215,6 +306,7 @@ from your browser.</p>
         revision = consent.revision(),
         source = escape(source),
         banner = banner,
+        records = record_rows(records),
     )
 }
 

@@ -70,6 +70,17 @@ pub struct ConsentLayerBuilder {
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
     report_access: Option<Access>,
+    #[cfg(feature = "ledger")]
+    ledger: LedgerOptions,
+}
+
+/// The ledger settings of a builder.
+#[cfg(feature = "ledger")]
+#[derive(Debug, Default)]
+struct LedgerOptions {
+    ledger: Option<crate::ledger::Ledger>,
+    user_agent: bool,
+    ip: bool,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -100,14 +111,16 @@ impl Default for ConsentLayerBuilder {
                 .collect(),
             default_language: "en".to_owned(),
             report_access: None,
+            #[cfg(feature = "ledger")]
+            ledger: LedgerOptions::default(),
         }
     }
 }
 
 impl fmt::Debug for ConsentLayerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConsentLayerBuilder")
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+        let mut f = f.debug_struct("ConsentLayerBuilder");
+        f.field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("previous_secrets", &self.previous_secrets.len())
             .field("revision", &self.revision)
             .field("rules", &self.rules)
@@ -138,8 +151,10 @@ impl fmt::Debug for ConsentLayerBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("default_language", &self.default_language)
-            .field("report_access", &self.report_access)
-            .finish()
+            .field("report_access", &self.report_access);
+        #[cfg(feature = "ledger")]
+        f.field("ledger", &self.ledger);
+        f.finish()
     }
 }
 
@@ -549,6 +564,57 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Records every decision in a proof-of-consent [`Ledger`](crate::ledger::Ledger)
+    /// before its consent cookie is set (see the [`ledger`](crate::ledger) module).
+    /// Also serves the visitor's records at `{prefix}/records`.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder().ledger(Ledger::new(MemoryStore::new()));
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger(mut self, ledger: crate::ledger::Ledger) -> Self {
+        self.ledger.ledger = Some(ledger);
+        self
+    }
+
+    /// Whether records keep the browser's `User-Agent` (default `false`: it is
+    /// personal data the proof rarely needs; switch it on only with a reason).
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder()
+    ///     .ledger(Ledger::new(MemoryStore::new()))
+    ///     .ledger_user_agent(true);
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger_user_agent(mut self, keep: bool) -> Self {
+        self.ledger.user_agent = keep;
+        self
+    }
+
+    /// Whether records keep the client's network (default `false`), truncated to `/24`
+    /// (IPv4) or `/48` (IPv6), from the [`ClientIp`](crate::ledger::ClientIp) request
+    /// extension the app sets.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let builder = ConsentLayer::builder()
+    ///     .ledger(Ledger::new(MemoryStore::new()))
+    ///     .ledger_ip(true);
+    /// ```
+    #[cfg(feature = "ledger")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+    pub fn ledger_ip(mut self, keep: bool) -> Self {
+        self.ledger.ip = keep;
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -650,6 +716,8 @@ impl ConsentLayerBuilder {
                 .map_err(|_| BuildError::InvalidGpcDate(date.clone()))?;
         }
         let same_origin = SameOrigin::new(self.allowed_origins, self.secure);
+        #[cfg(feature = "ledger")]
+        let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories)?;
         let endpoints = Endpoints::new(
             self.endpoint_prefix,
             self.banner_texts,
@@ -657,6 +725,12 @@ impl ConsentLayerBuilder {
             self.gpc_last_update,
         )
         .with_report_access(self.report_access);
+        #[cfg(feature = "ledger")]
+        let endpoints = if ledger.is_some() {
+            endpoints.with_records()
+        } else {
+            endpoints
+        };
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
@@ -669,8 +743,40 @@ impl ConsentLayerBuilder {
             same_origin,
             honour_gpc: self.honour_gpc,
             report_only: self.report_only.then(ReportOnly::new),
+            #[cfg(feature = "ledger")]
+            ledger,
         }))
     }
+}
+
+/// The ledger settings, with the wording of every banner language.
+#[cfg(feature = "ledger")]
+fn checked_ledger(
+    options: LedgerOptions,
+    texts: &[(String, BannerTexts)],
+    categories: &Categories,
+) -> Result<Option<crate::ledger::respond::LedgerConfig>, BuildError> {
+    let Some(ledger) = options.ledger else {
+        if options.user_agent || options.ip {
+            return Err(BuildError::LedgerOptionWithoutLedger);
+        }
+        return Ok(None);
+    };
+    if ledger.retention_period().is_zero() {
+        return Err(BuildError::InvalidRetention);
+    }
+    let wordings = texts
+        .iter()
+        .map(|(tag, texts)| {
+            std::sync::Arc::new(crate::ledger::Wording::of_banner(tag, texts, categories))
+        })
+        .collect();
+    Ok(Some(crate::ledger::respond::LedgerConfig::new(
+        ledger,
+        options.user_agent,
+        options.ip,
+        wordings,
+    )))
 }
 
 fn checked_cookie_name(

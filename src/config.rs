@@ -28,4 +28,7 @@ pub(crate) struct Config {
     pub(crate) honour_gpc: bool,
     /// Report-only mode: what the gate would do is logged, nothing is removed.
     pub(crate) report_only: Option<ReportOnly>,
+    /// The proof-of-consent ledger, if any.
+    #[cfg(feature = "ledger")]
+    pub(crate) ledger: Option<crate::ledger::respond::LedgerConfig>,
 }

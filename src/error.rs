@@ -102,4 +102,11 @@ pub enum BuildError {
     /// never delete a refused cookie.
     #[error("the purge limit must be at least 1")]
     InvalidPurgeLimit,
+
+    /// `ledger_user_agent(true)` or `ledger_ip(true)` without a ledger.
+    #[error("`ledger_user_agent` and `ledger_ip` need a ledger: call `.ledger(..)`")]
+    LedgerOptionWithoutLedger,
+    /// The ledger's retention period is zero.
+    #[error("the ledger's retention period must not be zero")]
+    InvalidRetention,
 }

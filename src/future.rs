@@ -12,13 +12,14 @@ use http_body::Body;
 use pin_project_lite::pin_project;
 
 use crate::body::ConsentBody;
+use crate::consent::Decision;
 use crate::endpoints::choice_request::MAX_BODY;
-use crate::endpoints::{self, BodyRead, Endpoint};
+use crate::endpoints::{BodyRead, Endpoint};
 use crate::request_state::RequestState;
 
 pin_project! {
     /// Response future of [`ConsentService`](crate::ConsentService).
-    pub struct ResponseFuture<F, ReqBody> {
+    pub struct ResponseFuture<F: Future, ReqBody> {
         #[pin]
         kind: Kind<F, ReqBody>,
         state: Option<RequestState>,
@@ -27,7 +28,7 @@ pin_project! {
 
 pin_project! {
     #[project = KindProj]
-    enum Kind<F, ReqBody> {
+    enum Kind<F: Future, ReqBody> {
         /// The app answers.
         Inner { #[pin] future: F },
         /// An endpoint answers once the request body is read.
@@ -40,7 +41,35 @@ pin_project! {
         },
         /// An endpoint answered at once.
         Answered { response: Option<Box<Response<Bytes>>> },
+        /// The app answered with a decision; its ledger record is being committed.
+        #[cfg_attr(not(feature = "ledger"), allow(dead_code))]
+        Recording { recording: Box<Recording<F::Output>> },
+        /// An endpoint's answer waits for the ledger.
+        #[cfg_attr(not(feature = "ledger"), allow(dead_code))]
+        Ledger { answer: Box<LedgerAnswer> },
     }
+}
+
+/// A response whose decision waits for its ledger commit.
+#[cfg_attr(not(feature = "ledger"), allow(dead_code))]
+struct Recording<T> {
+    /// The app's answer (always `Ok`), until it is given out.
+    output: Option<T>,
+    decision: Decision,
+    /// `true` once committed, `false` if the write failed.
+    committed: Pin<Box<dyn Future<Output = bool> + Send>>,
+    state: Option<RequestState>,
+}
+
+/// An endpoint's answer, once the ledger answered, and the decision it records.
+type EndpointWork = Pin<Box<dyn Future<Output = (Response<Bytes>, Option<Decision>)> + Send>>;
+
+/// An endpoint's answer that waits for the ledger.
+#[cfg_attr(not(feature = "ledger"), allow(dead_code))]
+struct LedgerAnswer {
+    work: EndpointWork,
+    state: Option<RequestState>,
+    head: bool,
 }
 
 /// An endpoint request whose body is being read.
@@ -50,7 +79,7 @@ struct Collecting {
     endpoint: Endpoint,
 }
 
-impl<F, ReqBody> ResponseFuture<F, ReqBody> {
+impl<F: Future, ReqBody> ResponseFuture<F, ReqBody> {
     pub(crate) fn inner(future: F, state: RequestState) -> Self {
         Self {
             kind: Kind::Inner { future },
@@ -85,19 +114,66 @@ impl<F, ReqBody> ResponseFuture<F, ReqBody> {
 }
 
 /// Answers an endpoint request and enforces consent on the answer.
-fn answer<F, ReqBody>(
+#[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
+fn answer<F: Future, ReqBody>(
     endpoint: Endpoint,
     parts: &Parts,
     body: BodyRead<'_>,
     mut state: RequestState,
 ) -> Kind<F, ReqBody> {
-    let (mut response, decided) = endpoints::answer(endpoint, parts, body, &mut state);
+    #[cfg(feature = "ledger")]
+    let (mut response, decided) =
+        match crate::ledger::respond::endpoint(endpoint, parts, body, &mut state) {
+            crate::ledger::respond::Respond::Now(response, decided) => (response, decided),
+            crate::ledger::respond::Respond::Later(work) => {
+                return Kind::Ledger {
+                    answer: Box::new(LedgerAnswer {
+                        work,
+                        state: Some(state),
+                        head: parts.method == http::Method::HEAD,
+                    }),
+                }
+            }
+        };
+    #[cfg(not(feature = "ledger"))]
+    let (mut response, decided) = {
+        let (response, recorded) = crate::endpoints::answer(endpoint, parts, body, &mut state);
+        (response, recorded.map(|(decision, _)| decision))
+    };
     state.finish(&mut response, decided);
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
     Kind::Answered {
         response: Some(Box::new(response)),
+    }
+}
+
+/// With a ledger: the app's response waits for the commit of the decision it records
+/// (`Ok`), or is finished now when it records none (`Err`). Kept out of `poll`, so that
+/// the path of layers without a ledger stays as it was.
+#[cfg(feature = "ledger")]
+#[inline(never)]
+fn record<F, ReqBody, B, E>(
+    mut state: RequestState,
+    mut response: Response<B>,
+) -> Result<Kind<F, ReqBody>, Response<B>>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    match crate::ledger::respond::response(&mut state, &mut response) {
+        Some((decision, committed)) => Ok(Kind::Recording {
+            recording: Box::new(Recording {
+                output: Some(Ok(response)),
+                decision,
+                committed,
+                state: Some(state),
+            }),
+        }),
+        None => {
+            state.finish(&mut response, None);
+            Err(response)
+        }
     }
 }
 
@@ -115,9 +191,48 @@ where
                 KindProj::Inner { future } => {
                     let mut response = ready!(future.poll(cx))?;
                     if let Some(state) = this.state.take() {
+                        #[cfg(feature = "ledger")]
+                        if state.consent().config().ledger.is_some() {
+                            match record::<F, ReqBody, _, _>(state, response) {
+                                Ok(recording) => {
+                                    this.kind.set(recording);
+                                    continue;
+                                }
+                                Err(response) => {
+                                    return Poll::Ready(Ok(response.map(ConsentBody::inner)))
+                                }
+                            }
+                        }
                         state.finish(&mut response, None);
                     }
                     return Poll::Ready(Ok(response.map(ConsentBody::inner)));
+                }
+                KindProj::Recording { recording } => {
+                    let committed = ready!(recording.committed.as_mut().poll(cx));
+                    let (Some(output), Some(state)) =
+                        (recording.output.take(), recording.state.take())
+                    else {
+                        // Polled again after answering.
+                        this.kind.set(Kind::Answered { response: None });
+                        continue;
+                    };
+                    let mut response = output?;
+                    // Without its commit, the decision is not applied: the response
+                    // goes out without a consent cookie.
+                    state.finish(&mut response, committed.then_some(recording.decision));
+                    return Poll::Ready(Ok(response.map(ConsentBody::inner)));
+                }
+                KindProj::Ledger { answer } => {
+                    let (mut response, decided) = ready!(answer.work.as_mut().poll(cx));
+                    if let Some(state) = answer.state.take() {
+                        state.finish(&mut response, decided);
+                    }
+                    if answer.head {
+                        *response.body_mut() = Bytes::new();
+                    }
+                    this.kind.set(Kind::Answered {
+                        response: Some(Box::new(response)),
+                    });
                 }
                 KindProj::Collect {
                     mut body,
@@ -171,7 +286,7 @@ where
     }
 }
 
-impl<F, ReqBody> std::fmt::Debug for ResponseFuture<F, ReqBody> {
+impl<F: Future, ReqBody> std::fmt::Debug for ResponseFuture<F, ReqBody> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

@@ -72,6 +72,9 @@
 //!
 //! [`ConsentLayer::report`] lists the cookie names the site uses that no rule declares
 //! (see [`CookieReport`]); declare them, then rely on the layer to enforce.
+//! - `ledger`: the proof-of-consent [`ledger`](crate::ledger) (store trait, in-memory
+//!   store, group-commit writer; needs a tokio runtime).
+//! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
 //! [tower]: https://docs.rs/tower
 //! [axum]: https://docs.rs/axum
@@ -98,6 +101,9 @@ mod gate;
 mod gpc;
 mod language;
 mod layer;
+#[cfg(feature = "ledger")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
+pub mod ledger;
 mod metrics;
 mod report;
 mod report_once;

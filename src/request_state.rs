@@ -24,6 +24,13 @@ pub(crate) struct RequestState {
     origin: Verdict,
     /// The request's path, for the undeclared-cookie report and the logs.
     path: Option<PathAndQuery>,
+    /// The banner language of a ledger record of a handler's choice (an index of the
+    /// endpoints' languages): fits beside the flags above.
+    #[cfg(feature = "ledger")]
+    language: u16,
+    /// What else the record keeps, if the operator opted in.
+    #[cfg(feature = "ledger")]
+    opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
 }
 
 /// Why a choice made on a request was not recorded.
@@ -50,6 +57,10 @@ impl RequestState {
             record_pending,
             origin,
             path: None,
+            #[cfg(feature = "ledger")]
+            language: 0,
+            #[cfg(feature = "ledger")]
+            opted_in: None,
         }
     }
 
@@ -61,8 +72,31 @@ impl RequestState {
     }
 
     /// The request's path, without the query.
-    fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.path.as_ref().map_or("/", PathAndQuery::path)
+    }
+
+    /// Keeps what a ledger record of this request needs.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
+        self.language = capture.language;
+        self.opted_in = capture.opted_in;
+    }
+
+    #[cfg(feature = "ledger")]
+    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::respond::OptedIn>) {
+        (self.language, self.opted_in.as_deref())
+    }
+
+    /// Takes the GPC decision the layer made on this request, so that it is recorded
+    /// (in the ledger first) by whoever took it, and [`finish`](Self::finish) does not
+    /// record it again.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn take_pending(&mut self) -> Option<Decision> {
+        let pending = self.consent.decision().filter(|_| self.record_pending);
+        let pending = pending.copied();
+        self.record_pending = false;
+        pending
     }
 
     pub(crate) fn consent(&self) -> &Consent {
@@ -107,7 +141,7 @@ impl RequestState {
     }
 
     /// Decides a [`Choice`] a handler returned; a refused one is logged, once per route.
-    fn decide_handler_choice(&self, choice: &Choice) -> Option<Decision> {
+    pub(crate) fn decide_handler_choice(&self, choice: &Choice) -> Option<Decision> {
         match self.decide(choice) {
             Ok(decision) => Some(decision),
             Err(NotRecorded::CrossSite(reason)) => {

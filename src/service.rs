@@ -140,7 +140,8 @@ where
             }
             return ResponseFuture::endpoint(endpoint, request, state);
         }
-        let state = RequestState::new(
+        #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
+        let mut state = RequestState::new(
             consent.without_page(),
             cookies,
             filtered,
@@ -148,6 +149,14 @@ where
             origin,
         )
         .on_path(request.uri().path_and_query().cloned());
+        #[cfg(feature = "ledger")]
+        if let Some(ledger) = &config.ledger {
+            state.set_capture(ledger.capture(
+                &config.endpoints,
+                request.headers(),
+                request.extensions(),
+            ));
+        }
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

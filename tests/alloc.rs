@@ -253,3 +253,60 @@ fn allocations_per_request() {
         "no-store"
     );
 }
+
+/// A ledger (issue 11) changes nothing for requests that record nothing: the same
+/// allocations with and without one, in every case above. (The layer keeps the request
+/// bits a record would need, `Bytes` reference counts, and never touches the store.)
+#[cfg(feature = "ledger")]
+#[test]
+fn a_ledger_adds_no_allocation_to_requests_that_record_nothing() {
+    use tower_consent::ledger::{Ledger, MemoryStore};
+
+    let with_ledger = || {
+        ConsentLayer::builder()
+            .secret(SECRET)
+            .necessary(["session", "csrftoken"])
+            .preferences(["theme", "lang"])
+            .analytics(["_ga", "_ga_*", "_gid"])
+            .marketing(["_fbp", "fr"])
+            .known_trackers()
+            .ledger(Ledger::new(MemoryStore::new()))
+            .build()
+            .expect("valid configuration")
+    };
+    let all = leak(format!(
+        "{FIVE_COOKIES}; {}",
+        consent_cookie(&layer(), Choice::accept_all())
+    ));
+    let necessary = leak(format!(
+        "{FIVE_COOKIES}; {}",
+        consent_cookie(&layer(), Choice::reject_all())
+    ));
+    for (cookie, set_cookies) in [
+        (None, &[][..]),
+        (Some(all), &SET_3[..]),
+        (Some(necessary), &SET_3[..]),
+    ] {
+        let mut counts = Vec::new();
+        for layer in [layer(), with_ledger()] {
+            let mut service = layer.layer(Prepared::default());
+            let mut last = 0;
+            // The second run is measured, as above.
+            for _ in 0..2 {
+                service.get_mut().0 = Some(response(set_cookies));
+                let (allocations, response) = count(&mut service, request(cookie));
+                assert!(
+                    !response
+                        .headers()
+                        .get_all(SET_COOKIE)
+                        .iter()
+                        .any(|v| v.as_bytes().starts_with(b"__Host-consent=")),
+                    "nothing is recorded"
+                );
+                last = allocations;
+            }
+            counts.push(last);
+        }
+        assert_eq!(counts[0], counts[1], "with a ledger, for {cookie:?}");
+    }
+}

@@ -38,6 +38,9 @@ pub(crate) struct BannerView<'a> {
     pub(crate) return_to: &'a str,
     /// Appended as `?v=…` to the asset URLs.
     pub(crate) asset_version: &'a str,
+    /// Link to the visitor's records at `{endpoint}/records` (a ledger keeps them and
+    /// the visitor has decided).
+    pub(crate) records: bool,
 }
 
 /// The banner fragment, to embed in a page's `<body>`.
@@ -161,6 +164,14 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     out.raw("<p class=\"tc-status\" role=\"status\" aria-live=\"polite\" data-tc-saved=\"")
         .text(&t.saved)
         .raw("\"></p>\n");
+
+    if view.records {
+        out.raw("<p class=\"tc-records\"><a href=\"")
+            .text(view.endpoint)
+            .raw("/records\" id=\"tc-records\">")
+            .text(&t.records)
+            .raw("</a></p>\n");
+    }
 
     if standalone {
         out.raw("<a href=\"")
@@ -302,6 +313,24 @@ mod tests {
             endpoint: "/_consent",
             return_to: "/shop?page=2&sort=asc",
             asset_version: "1.2.3",
+            records: false,
+        }
+    }
+
+    #[test]
+    fn the_records_link_only_with_a_ledger_and_a_decision() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let without = render(&view(&texts, &categories));
+        assert!(!without.contains("tc-records"));
+        let with = BannerView {
+            records: true,
+            ..view(&texts, &categories)
+        };
+        for html in [render(&with), render_page(&with)] {
+            assert!(html.contains(
+                "<a href=\"/_consent/records\" id=\"tc-records\">Download my consent records</a>"
+            ));
         }
     }
 

@@ -78,6 +78,9 @@ pub struct BannerTexts {
     pub gpc_notice: Cow<'static, str>,
     /// Announced after a choice was saved, e.g. "Your choice has been saved.".
     pub saved: Cow<'static, str>,
+    /// The settings' link to the visitor's consent records (with a ledger), e.g.
+    /// "Download my consent records".
+    pub records: Cow<'static, str>,
     /// The strictly necessary category.
     pub necessary: CategoryText,
     /// The preferences category.
@@ -205,6 +208,7 @@ mod tests {
             &t.always_on,
             &t.gpc_notice,
             &t.saved,
+            &t.records,
         ];
         for c in [&t.necessary, &t.preferences, &t.analytics, &t.marketing] {
             all.push(&c.label);

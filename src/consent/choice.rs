@@ -132,6 +132,18 @@ impl Choice {
         }
     }
 
+    /// What the choice does, as the ledger records it.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn ledger_action(&self) -> crate::ledger::Action {
+        use crate::ledger::Action;
+        match self.selection {
+            Selection::AcceptAll => Action::AcceptAll,
+            Selection::RejectAll => Action::RejectAll,
+            Selection::Withdraw => Action::Withdraw,
+            Selection::Only(_) => Action::Custom,
+        }
+    }
+
     fn new(selection: Selection) -> Self {
         Self {
             selection,

@@ -10,6 +10,8 @@
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
 //! | `GET {prefix}/report` | the undeclared-cookie report as JSON, if configured and allowed |
+//! | `GET {prefix}/records` | with a ledger: the visitor's records as JSON |
+//! | `DELETE {prefix}/records` | with a ledger: erases the visitor's records and withdraws |
 //!
 //! State-changing requests must come from the same origin (see
 //! [`same_origin`](crate::same_origin)); bad input is a `4xx` JSON error and records
@@ -18,6 +20,8 @@
 mod assets;
 pub(crate) mod choice_request;
 mod problem;
+#[cfg(feature = "ledger")]
+pub(crate) mod records;
 mod state;
 
 use bytes::Bytes;
@@ -27,7 +31,7 @@ use http::{HeaderValue, Method, Response, StatusCode};
 
 use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
-use self::problem::Problem;
+pub(crate) use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
 use crate::consent::Decision;
 use crate::language::negotiate;
@@ -50,6 +54,9 @@ pub(crate) struct Endpoints {
     asset_version: String,
     /// Who may read `{prefix}/report`; `None`: nobody, the endpoint does not exist.
     report_access: Option<Access>,
+    /// Whether `{prefix}/records` is served (a ledger is configured).
+    #[cfg(feature = "ledger")]
+    records: bool,
 }
 
 impl Endpoints {
@@ -66,6 +73,8 @@ impl Endpoints {
             gpc_last_update,
             asset_version: assets::version(),
             report_access: None,
+            #[cfg(feature = "ledger")]
+            records: false,
         }
     }
 
@@ -73,6 +82,21 @@ impl Endpoints {
     pub(crate) fn with_report_access(mut self, access: Option<Access>) -> Self {
         self.report_access = access;
         self
+    }
+
+    /// Serves the visitor's records at `{prefix}/records`.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn with_records(mut self) -> Self {
+        self.records = true;
+        self
+    }
+
+    /// Whether the banner links to the visitor's records.
+    fn shows_records(&self) -> bool {
+        #[cfg(feature = "ledger")]
+        return self.records;
+        #[cfg(not(feature = "ledger"))]
+        false
     }
 
     /// The endpoint `path` names, if any.
@@ -88,6 +112,8 @@ impl Endpoints {
             "/banner.js" => Endpoint::Asset(Asset::Script),
             "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
             "/report" if self.report_access.is_some() => Endpoint::Report,
+            #[cfg(feature = "ledger")]
+            "/records" if self.records => Endpoint::Records,
             _ if rest.starts_with('/') => Endpoint::NotFound,
             _ => return None,
         })
@@ -136,6 +162,7 @@ impl Endpoints {
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
+            records: self.shows_records() && consent.decided(),
         };
         if page {
             banner::render_page(&view)
@@ -156,6 +183,9 @@ pub(crate) enum Endpoint {
     GpcJson,
     /// `{prefix}/report`, when the app configured who may read it.
     Report,
+    /// `{prefix}/records`: the visitor's ledger records (answered in `ledger::respond`).
+    #[cfg(feature = "ledger")]
+    Records,
     NotFound,
 }
 
@@ -183,6 +213,9 @@ pub(crate) enum BodyRead<'a> {
     Unreadable,
 }
 
+/// A decision an endpoint made, and the choice request it was made from.
+pub(crate) type Recorded = (Decision, ChoiceRequest);
+
 /// Answers an endpoint request. Returns the response and the decision it records, if
 /// any. An error answer records nothing, not even a pending GPC decision.
 pub(crate) fn answer(
@@ -190,7 +223,7 @@ pub(crate) fn answer(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &mut RequestState,
-) -> (Response<Bytes>, Option<Decision>) {
+) -> (Response<Bytes>, Option<Recorded>) {
     match respond(endpoint, parts, body, state) {
         Ok(answer) => answer,
         Err(problem) => {
@@ -206,12 +239,15 @@ fn respond(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &RequestState,
-) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
     let consent = state.consent();
     let endpoints = &consent.config().endpoints;
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
     let answer = match endpoint {
         Endpoint::NotFound => return Err(Problem::not_found()),
+        // Answered asynchronously by the ledger; never routed without one.
+        #[cfg(feature = "ledger")]
+        Endpoint::Records => return Err(Problem::not_found()),
         Endpoint::Consent if reading => {
             let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
             let json = state_json(consent, endpoints, language);
@@ -301,7 +337,7 @@ fn record(
     parts: &Parts,
     state: &RequestState,
     request: ChoiceRequest,
-) -> Result<(Response<Bytes>, Option<Decision>), Problem> {
+) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
     let decision = state
         .decide(&request.choice)
         .map_err(|reason| match reason {
@@ -312,11 +348,11 @@ fn record(
                 "the server could not draw a consent id; try again",
             ),
         })?;
-    let response = match request.return_to {
+    let response = match &request.return_to {
         Some(return_to) => {
             let mut response = Response::new(Bytes::new());
             *response.status_mut() = StatusCode::SEE_OTHER;
-            let location = HeaderValue::from_str(same_site_path(&return_to))
+            let location = HeaderValue::from_str(same_site_path(return_to))
                 .unwrap_or(HeaderValue::from_static("/"));
             response.headers_mut().insert(LOCATION, location);
             response
@@ -332,7 +368,7 @@ fn record(
             json_response(StatusCode::OK, json)
         }
     };
-    Ok((response, Some(decision)))
+    Ok((response, Some((decision, request))))
 }
 
 fn state_json(consent: &Consent, endpoints: &Endpoints, language: usize) -> String {

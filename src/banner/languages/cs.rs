@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Váš prohlížeč odeslal signál Global Privacy Control (GPC), proto soubory \
                  cookie pro marketing zůstávají vypnuté.",
     saved: "Vaše volba byla uložena.",
+    records: "Stáhnout mé záznamy o souhlasu",
     necessary: (
         "Nezbytné",
         "Bez nich web nefunguje: relace, zabezpečení a zapamatování této volby."

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Din browser har sendt et Global Privacy Control-signal (GPC), så \
                  markedsføringscookies forbliver slået fra.",
     saved: "Dit valg er gemt.",
+    records: "Download mine samtykkeregistreringer",
     necessary: (
         "Nødvendige",
         "Hjemmesiden kan ikke fungere uden dem: sessioner, sikkerhed og at huske \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Ihr Browser hat ein Global-Privacy-Control-Signal (GPC) gesendet, daher \
                  bleiben Marketing-Cookies ausgeschaltet.",
     saved: "Ihre Auswahl wurde gespeichert.",
+    records: "Meine Einwilligungsnachweise herunterladen",
     necessary: (
         "Notwendig",
         "Ohne sie funktioniert die Website nicht: Sitzung, Sicherheit und das \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Your browser sent a Global Privacy Control signal, so marketing cookies \
                  stay off.",
     saved: "Your choice has been saved.",
+    records: "Download my consent records",
     necessary: (
         "Necessary",
         "The site cannot work without them: sessions, security and remembering this \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Su navegador ha enviado una señal de Control Global de Privacidad (GPC), \
                  por lo que las cookies de marketing permanecen desactivadas.",
     saved: "Se ha guardado su elección.",
+    records: "Descargar mis registros de consentimiento",
     necessary: (
         "Necesarias",
         "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección."

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Teie brauser saatis Global Privacy Controli (GPC) signaali, seega jäävad \
                  turundusküpsised välja lülitatuks.",
     saved: "Teie valik on salvestatud.",
+    records: "Laadi alla minu nõusolekute kirjed",
     necessary: (
         "Vajalikud",
         "Ilma nendeta veebisait ei tööta: seansid, turvalisus ja selle valiku \

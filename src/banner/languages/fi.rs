@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Selaimesi lähetti Global Privacy Control -signaalin (GPC), joten \
                  markkinointievästeet pysyvät pois käytöstä.",
     saved: "Valintasi on tallennettu.",
+    records: "Lataa suostumustietoni",
     necessary: (
         "Välttämättömät",
         "Sivusto ei toimi ilman niitä: istunnot, tietoturva ja tämän valinnan \

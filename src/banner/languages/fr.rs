@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Votre navigateur a envoyé un signal Global Privacy Control (GPC)\u{a0}: les \
                  cookies marketing restent donc désactivés.",
     saved: "Votre choix a été enregistré.",
+    records: "Télécharger mes preuves de consentement",
     necessary: (
         "Nécessaires",
         "Indispensables au fonctionnement du site\u{a0}: session, sécurité et \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Sheol do bhrabhsálaí comhartha Global Privacy Control (GPC), mar sin \
                  fanann fianáin mhargaíochta múchta.",
     saved: "Sábháladh do rogha.",
+    records: "Íoslódáil mo thaifid toilithe",
     necessary: (
         "Riachtanach",
         "Ní féidir leis an suíomh oibriú gan iad: seisiúin, slándáil agus an rogha \

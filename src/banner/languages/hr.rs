@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Vaš je preglednik poslao signal Global Privacy Control (GPC), pa \
                  marketinški kolačići ostaju isključeni.",
     saved: "Vaš je odabir spremljen.",
+    records: "Preuzmi moje zapise o privoli",
     necessary: (
         "Nužni",
         "Bez njih web-stranica ne radi: sesije, sigurnost i pamćenje ovog odabira."

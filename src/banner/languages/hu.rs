@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Böngészője Global Privacy Control (GPC) jelzést küldött, ezért a \
                  marketingcélú sütik kikapcsolva maradnak.",
     saved: "Választását elmentettük.",
+    records: "Hozzájárulási nyilvántartásaim letöltése",
     necessary: (
         "Szükséges",
         "Nélkülük a webhely nem működik: munkamenetek, biztonság és e választás \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Il tuo browser ha inviato un segnale Global Privacy Control (GPC), quindi \
                  i cookie di marketing restano disattivati.",
     saved: "La tua scelta è stata salvata.",
+    records: "Scarica le mie registrazioni del consenso",
     necessary: (
         "Necessari",
         "Senza di essi il sito non funziona: sessioni, sicurezza e memorizzazione di \

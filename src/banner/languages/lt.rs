@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Jūsų naršyklė išsiuntė visuotinės privatumo kontrolės (GPC) signalą, \
                  todėl rinkodaros slapukai lieka išjungti.",
     saved: "Jūsų pasirinkimas išsaugotas.",
+    records: "Atsisiųsti mano sutikimų įrašus",
     necessary: (
         "Būtini",
         "Be jų svetainė neveikia: sesijos, saugumas ir šio pasirinkimo įsiminimas."

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Jūsu pārlūkprogramma nosūtīja Global Privacy Control (GPC) signālu, \
                  tāpēc mārketinga sīkdatnes paliek izslēgtas.",
     saved: "Jūsu izvēle ir saglabāta.",
+    records: "Lejupielādēt manus piekrišanas ierakstus",
     necessary: (
         "Nepieciešamās",
         "Bez tām vietne nedarbojas: sesijas, drošība un šīs izvēles atcerēšanās."

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Il-browser tiegħek bagħat sinjal tal-Global Privacy Control (GPC), \
                  għalhekk il-cookies tal-marketing jibqgħu mitfija.",
     saved: "L-għażla tiegħek ġiet issejvjata.",
+    records: "Niżżel ir-rekords tal-kunsens tiegħi",
     necessary: (
         "Meħtieġa",
         "Is-sit ma jistax jaħdem mingħajrhom: sessjonijiet, sigurtà u ż-żamma ta’ din \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Uw browser heeft een Global Privacy Control-signaal (GPC) verzonden, \
                  daarom blijven marketingcookies uit.",
     saved: "Uw keuze is opgeslagen.",
+    records: "Mijn toestemmingsgegevens downloaden",
     necessary: (
         "Noodzakelijk",
         "Zonder deze cookies werkt de website niet: sessies, beveiliging en het \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Twoja przeglądarka wysłała sygnał Global Privacy Control (GPC), dlatego \
                  marketingowe pliki cookie pozostają wyłączone.",
     saved: "Twój wybór został zapisany.",
+    records: "Pobierz moje zapisy zgód",
     necessary: (
         "Niezbędne",
         "Bez nich witryna nie działa: sesje, bezpieczeństwo i zapamiętanie tego \

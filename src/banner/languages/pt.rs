@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "O seu navegador enviou um sinal Global Privacy Control (GPC), pelo que os \
                  cookies de marketing permanecem desativados.",
     saved: "A sua escolha foi guardada.",
+    records: "Transferir os meus registos de consentimento",
     necessary: (
         "Necessários",
         "Sem eles o site não funciona: sessões, segurança e memorização desta escolha."

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Browserul dumneavoastră a trimis un semnal Global Privacy Control (GPC), \
                  așa că cookie-urile de marketing rămân dezactivate.",
     saved: "Alegerea dumneavoastră a fost salvată.",
+    records: "Descărcați înregistrările consimțământului meu",
     necessary: (
         "Necesare",
         "Fără ele site-ul nu funcționează: sesiuni, securitate și memorarea acestei \

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Váš prehliadač odoslal signál Global Privacy Control (GPC), preto súbory \
                  cookie pre marketing zostávajú vypnuté.",
     saved: "Vaša voľba bola uložená.",
+    records: "Stiahnuť moje záznamy o súhlase",
     necessary: (
         "Nevyhnutné",
         "Bez nich web nefunguje: relácie, zabezpečenie a zapamätanie tejto voľby."

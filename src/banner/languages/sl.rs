@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Vaš brskalnik je poslal signal Global Privacy Control (GPC), zato piškotki \
                  za trženje ostanejo izklopljeni.",
     saved: "Vaša izbira je shranjena.",
+    records: "Prenesi moje zapise o privolitvi",
     necessary: (
         "Nujni",
         "Brez njih spletna stran ne deluje: seje, varnost in pomnjenje te izbire."

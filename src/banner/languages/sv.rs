@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Din webbläsare skickade en GPC-signal (Global Privacy Control), så kakor \
                  för marknadsföring förblir avstängda.",
     saved: "Ditt val har sparats.",
+    records: "Ladda ner mina samtyckesposter",
     necessary: (
         "Nödvändiga",
         "Webbplatsen fungerar inte utan dem: sessioner, säkerhet och att komma ihåg \

@@ -1,0 +1,158 @@
+//! [`MemoryStore`]: a ledger store in memory, for tests and examples.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+use time::OffsetDateTime;
+
+use super::store::{BoxFuture, LedgerStore, Stats};
+use super::{LedgerError, Record, Who, Wording};
+use crate::ConsentId;
+
+/// A ledger store in memory: everything is lost when the process ends, so it proves
+/// nothing in production. For tests and examples.
+///
+/// Each call takes a mutex for the time of a few map operations and never across an
+/// `.await`.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ledger::{Ledger, MemoryStore};
+///
+/// let ledger = Ledger::new(MemoryStore::new());
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    records: Vec<Record>,
+    wordings: BTreeMap<String, Wording>,
+    /// (consent id, subject)
+    links: HashSet<(ConsentId, String)>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    ///
+    /// ```
+    /// let store = tower_consent::ledger::MemoryStore::new();
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-changed: every
+        // change below is a single push, insert or retain.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl State {
+    fn ids_of(&self, who: &Who) -> HashSet<ConsentId> {
+        match who {
+            Who::Consent(id) => HashSet::from([*id]),
+            Who::Subject(subject) => self
+                .links
+                .iter()
+                .filter(|(_, linked)| linked == subject)
+                .map(|(id, _)| *id)
+                .collect(),
+        }
+    }
+}
+
+fn ready<'a, T: Send + 'a>(value: T) -> BoxFuture<'a, T> {
+    Box::pin(std::future::ready(value))
+}
+
+impl LedgerStore for MemoryStore {
+    fn append<'a>(
+        &'a self,
+        records: &'a [Record],
+        wordings: &'a [Wording],
+    ) -> BoxFuture<'a, Result<(), LedgerError>> {
+        let mut state = self.state();
+        for wording in wordings {
+            state
+                .wordings
+                .entry(wording.hash.clone())
+                .or_insert_with(|| wording.clone());
+        }
+        state.records.extend_from_slice(records);
+        ready(Ok(()))
+    }
+
+    fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
+        let state = self.state();
+        let ids = state.ids_of(who);
+        let records = state
+            .records
+            .iter()
+            .filter(|record| ids.contains(&record.consent_id))
+            .cloned()
+            .collect();
+        ready(Ok(records))
+    }
+
+    fn wordings<'a>(
+        &'a self,
+        hashes: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> {
+        let state = self.state();
+        let found = hashes
+            .iter()
+            .filter_map(|hash| state.wordings.get(hash).cloned())
+            .collect();
+        ready(Ok(found))
+    }
+
+    fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> {
+        let mut state = self.state();
+        let ids = state.ids_of(who);
+        let before = state.records.len();
+        state
+            .records
+            .retain(|record| !ids.contains(&record.consent_id));
+        let erased = before - state.records.len();
+        state.links.retain(|(id, _)| !ids.contains(id));
+        ready(Ok(erased as u64))
+    }
+
+    fn link<'a>(
+        &'a self,
+        id: ConsentId,
+        subject: &'a str,
+    ) -> BoxFuture<'a, Result<(), LedgerError>> {
+        self.state().links.insert((id, subject.to_owned()));
+        ready(Ok(()))
+    }
+
+    fn delete_before(&self, before: OffsetDateTime) -> BoxFuture<'_, Result<u64, LedgerError>> {
+        let mut state = self.state();
+        let count = state.records.len();
+        state.records.retain(|record| record.recorded_at >= before);
+        let deleted = count - state.records.len();
+        let kept: HashSet<ConsentId> = state.records.iter().map(|r| r.consent_id).collect();
+        state.links.retain(|(id, _)| kept.contains(id));
+        ready(Ok(deleted as u64))
+    }
+
+    fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
+        let state = self.state();
+        let ids: HashSet<ConsentId> = state.records.iter().map(|r| r.consent_id).collect();
+        ready(Ok(Stats {
+            records: state.records.len() as u64,
+            consent_ids: ids.len() as u64,
+            wordings: state.wordings.len() as u64,
+            links: state.links.len() as u64,
+            oldest: state.records.iter().map(|r| r.recorded_at).min(),
+        }))
+    }
+}

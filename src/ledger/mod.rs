@@ -1,0 +1,318 @@
+//! The proof-of-consent ledger (feature `ledger`): every decision is written, and
+//! committed, before its consent cookie is set.
+//!
+//! GDPR Art. 7(1) asks the site to demonstrate that a visitor consented, to what, when,
+//! and on which wording. The signed consent cookie lives in the visitor's browser; the
+//! ledger keeps the site's own copy: one [`Record`] per decision (consent id, time,
+//! policy revision, granted categories, [`Action`], [`RecordSource`], banner language,
+//! the hash of the [`Wording`] shown, page path, GPC, and — only when switched on — the
+//! user agent and the client's network), and each distinct wording once.
+//!
+//! - **Stores**: [`MemoryStore`] (tests), `SqliteStore` (feature `sqlite`: one file,
+//!   WAL), `PgStore` (feature `postgres`: a pool, for many instances), or your own
+//!   [`LedgerStore`].
+//! - **Write before answering**: a choice made at the consent endpoint, or a
+//!   [`Choice`](crate::Choice) a handler returns, is queued to one writer task per
+//!   ledger, which writes every queued decision in one transaction (group commit); the
+//!   request waits for that commit. If the store fails or the queue is full, the
+//!   endpoint answers `503` and sets nothing, and a handler's `Choice` is not applied
+//!   (its response goes out without a consent cookie; the failure is logged). Requests
+//!   that record nothing never touch the ledger.
+//! - **Visitors** (under the endpoint prefix): `GET /_consent/records` returns the
+//!   history of the browser's verified consent id as JSON (GDPR Art. 15, 20);
+//!   `DELETE /_consent/records` erases it and withdraws consent (Art. 17).
+//! - **Operators**: [`Ledger::history`], [`Ledger::export`], [`Ledger::erase`] by
+//!   consent id or subject ([`Who`]), [`Ledger::link`] to tie a consent id to an
+//!   account, [`Ledger::delete_expired`] and [`Ledger::continuously_delete_expired`]
+//!   for retention (default [`DEFAULT_RETENTION`]).
+//!
+//! # Example
+//!
+//! ```
+//! use axum::{routing::get, Router};
+//! use tower_consent::ledger::{Ledger, MemoryStore, Who};
+//! use tower_consent::ConsentLayer;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let ledger = Ledger::new(MemoryStore::new());
+//! let consent = ConsentLayer::builder()
+//!     .secret([42u8; 32])
+//!     .analytics(["_ga", "_ga_*"])
+//!     .ledger(ledger.clone())
+//!     .build()?;
+//! let app: Router = Router::new().route("/", get(|| async { "hi" })).layer(consent);
+//!
+//! // Later, answering a data-subject request:
+//! let id = "AAAAAAAAAAAAAAAA".parse()?;
+//! let export = ledger.export(&Who::Consent(id)).await?;
+//! println!("{}", serde_json::to_string_pretty(&export)?);
+//! # Ok(()) }
+//! ```
+
+mod client_ip;
+mod error;
+mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod record;
+pub(crate) mod respond;
+mod retention;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod store;
+mod writer;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use self::client_ip::ClientIp;
+pub use self::error::LedgerError;
+pub use self::memory::MemoryStore;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use self::postgres::PgStore;
+pub use self::record::{Action, Record, RecordSource, UnknownName, Wording};
+pub use self::retention::DEFAULT_RETENTION;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use self::sqlite::SqliteStore;
+pub use self::store::{BoxFuture, LedgerStore, Stats};
+use self::writer::{Pending, Writer};
+use crate::ConsentId;
+
+/// The default number of decisions waiting for the writer before choices are refused
+/// with `503`.
+const DEFAULT_QUEUE: usize = 4096;
+
+/// Whose records: a browser's consent id, or every consent id linked to a subject.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ledger::Who;
+///
+/// let by_account = Who::Subject("account-1234".to_owned());
+/// let by_browser = Who::Consent("AAAAAAAAAAAAAAAA".parse()?);
+/// # Ok::<(), tower_consent::InvalidConsentId>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// One browser's consent id.
+    Consent(ConsentId),
+    /// Every consent id [linked](Ledger::link) to this subject.
+    Subject(String),
+}
+
+/// Everything the ledger holds about someone: their records, oldest first, and the
+/// wordings those records were made on.
+///
+/// # Example
+///
+/// ```
+/// # async fn f(ledger: tower_consent::ledger::Ledger, id: tower_consent::ConsentId) -> Result<(), tower_consent::ledger::LedgerError> {
+/// use tower_consent::ledger::Who;
+///
+/// let export = ledger.export(&Who::Consent(id)).await?;
+/// for record in &export.records {
+///     println!("{} {} {}", record.recorded_at, record.action, record.wording);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Export {
+    /// The records, oldest first.
+    pub records: Vec<Record>,
+    /// The wordings the records name, each once.
+    pub wordings: Vec<Wording>,
+}
+
+/// The proof-of-consent ledger: a store, the writer task that commits decisions to it,
+/// and the operators' API. Give a clone to
+/// [`ConsentLayerBuilder::ledger`](crate::ConsentLayerBuilder::ledger) and keep one for
+/// data-subject requests and retention; clones share everything.
+///
+/// The writer task starts on the tokio runtime of the first request that records a
+/// decision, and ends when the last clone is dropped. Serve every request from that
+/// runtime: if it shuts down, the writer is gone and choices are refused with `503`
+/// until a new `Ledger` is built.
+///
+/// See the [module documentation](self) for an example.
+#[derive(Clone)]
+pub struct Ledger {
+    store: Arc<dyn LedgerStore>,
+    writer: Arc<OnceLock<Writer>>,
+    queue: usize,
+    retention: Duration,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("store", &self.store)
+            .field("queue", &self.queue)
+            .field("retention", &self.retention)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ledger {
+    /// A ledger writing to `store`.
+    ///
+    /// ```
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let ledger = Ledger::new(MemoryStore::new());
+    /// ```
+    pub fn new(store: impl LedgerStore) -> Self {
+        Self::from_arc(Arc::new(store))
+    }
+
+    /// A ledger writing to a shared store.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use tower_consent::ledger::{Ledger, LedgerStore, MemoryStore};
+    /// let store: Arc<dyn LedgerStore> = Arc::new(MemoryStore::new());
+    /// let ledger = Ledger::from_arc(store);
+    /// ```
+    pub fn from_arc(store: Arc<dyn LedgerStore>) -> Self {
+        Self {
+            store,
+            writer: Arc::new(OnceLock::new()),
+            queue: DEFAULT_QUEUE,
+            retention: DEFAULT_RETENTION,
+        }
+    }
+
+    /// How many decisions may wait for the writer (default 4096); past that, choices
+    /// are refused with `503` until the store catches up. Set it before the first
+    /// request.
+    ///
+    /// ```
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let ledger = Ledger::new(MemoryStore::new()).queue_capacity(10_000);
+    /// ```
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue = capacity;
+        self
+    }
+
+    /// How long records are kept (default [`DEFAULT_RETENTION`]): older ones go with
+    /// [`delete_expired`](Self::delete_expired). Must not be zero (checked by
+    /// [`build`](crate::ConsentLayerBuilder::build)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let ledger = Ledger::new(MemoryStore::new())
+    ///     .retention(Duration::from_secs(5 * 365 * 24 * 3600));
+    /// ```
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    pub(crate) fn retention_period(&self) -> Duration {
+        self.retention
+    }
+
+    /// The store.
+    ///
+    /// ```
+    /// # use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let ledger = Ledger::new(MemoryStore::new());
+    /// println!("{:?}", ledger.store());
+    /// ```
+    pub fn store(&self) -> &Arc<dyn LedgerStore> {
+        &self.store
+    }
+
+    /// Queues a decision for the writer; the future resolves when it is committed.
+    pub(crate) fn submit(&self, record: Record, wording: Arc<Wording>) -> Pending {
+        let writer = match self.writer.get() {
+            Some(writer) => writer,
+            None => match Writer::spawn(self.store.clone(), self.queue) {
+                // If another request started a writer first, this one's ends at once.
+                Ok(writer) => self.writer.get_or_init(|| writer),
+                Err(error) => return Pending::failed(error),
+            },
+        };
+        writer.submit(record, wording)
+    }
+
+    /// The records of `who`, oldest first.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// use tower_consent::ledger::Who;
+    /// let records = ledger.history(&Who::Subject("account-7".into())).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn history(&self, who: &Who) -> Result<Vec<Record>, LedgerError> {
+        self.store.history(who).await
+    }
+
+    /// The records of `who` and the wordings they were made on: the answer to an
+    /// access or portability request (GDPR Art. 15, 20). Serialize it with serde.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tower_consent::ledger::Who;
+    /// let export = ledger.export(&Who::Subject("account-7".into())).await?;
+    /// let json = serde_json::to_string_pretty(&export)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn export(&self, who: &Who) -> Result<Export, LedgerError> {
+        let records = self.store.history(who).await?;
+        let mut hashes: Vec<String> = records.iter().map(|r| r.wording.clone()).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let wordings = if hashes.is_empty() {
+            Vec::new()
+        } else {
+            self.store.wordings(&hashes).await?
+        };
+        Ok(Export { records, wordings })
+    }
+
+    /// Deletes the records of `who` (GDPR Art. 17); returns how many went.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// use tower_consent::ledger::Who;
+    /// let erased = ledger.erase(&Who::Subject("account-7".into())).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn erase(&self, who: &Who) -> Result<u64, LedgerError> {
+        self.store.erase(who).await
+    }
+
+    /// Links a browser's consent id to a subject (an account id), so the subject's
+    /// requests find its records. Call it when a visitor signs in, with
+    /// [`Consent::id`](crate::Consent::id).
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger, consent: tower_consent::Consent) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// if let Some(id) = consent.id() {
+    ///     ledger.link(id, "account-7").await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn link(&self, id: ConsentId, subject: &str) -> Result<(), LedgerError> {
+        self.store.link(id, subject).await
+    }
+
+    /// Counts what the store holds.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// println!("{} records", ledger.stats().await?.records);
+    /// # Ok(()) }
+    /// ```
+    pub async fn stats(&self) -> Result<Stats, LedgerError> {
+        self.store.stats().await
+    }
+}

@@ -1,0 +1,144 @@
+//! What the SQL stores share: the columns of a record and their conversions.
+
+use time::OffsetDateTime;
+
+use super::{LedgerError, Record, Stats, Wording};
+
+/// The columns of `consent_records` a [`Record`] is made of, in [`StoredRecord`] order.
+pub(crate) const RECORD_COLUMNS: &str = "consent_id, recorded_at, revision, granted, action, \
+                                         source, language, wording, page, gpc, user_agent, ip";
+
+/// A `consent_records` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredRecord {
+    consent_id: String,
+    recorded_at: i64,
+    revision: i64,
+    granted: String,
+    action: String,
+    source: String,
+    language: String,
+    wording: String,
+    page: Option<String>,
+    gpc: bool,
+    user_agent: Option<String>,
+    ip: Option<String>,
+}
+
+impl TryFrom<StoredRecord> for Record {
+    type Error = LedgerError;
+
+    fn try_from(row: StoredRecord) -> Result<Self, Self::Error> {
+        let corrupt = |what: &str| LedgerError::Corrupt(format!("{what} of a consent record"));
+        Ok(Record {
+            consent_id: row.consent_id.parse().map_err(|_| corrupt("consent id"))?,
+            recorded_at: OffsetDateTime::from_unix_timestamp(row.recorded_at)
+                .map_err(|_| corrupt("time"))?,
+            revision: u32::try_from(row.revision).map_err(|_| corrupt("revision"))?,
+            granted: row.granted.split_whitespace().map(str::to_owned).collect(),
+            action: row.action.parse().map_err(|_| corrupt("action"))?,
+            source: row.source.parse().map_err(|_| corrupt("source"))?,
+            language: row.language,
+            wording: row.wording,
+            page: row.page,
+            gpc: row.gpc,
+            user_agent: row.user_agent,
+            ip: row.ip,
+        })
+    }
+}
+
+/// A `consent_wordings` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredWording {
+    hash: String,
+    language: String,
+    content: String,
+}
+
+impl From<StoredWording> for Wording {
+    fn from(row: StoredWording) -> Self {
+        Wording {
+            hash: row.hash,
+            language: row.language,
+            content: row.content,
+        }
+    }
+}
+
+/// The counts of [`Stats`], as stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredStats {
+    records: i64,
+    consent_ids: i64,
+    wordings: i64,
+    links: i64,
+    oldest: Option<i64>,
+}
+
+impl From<StoredStats> for Stats {
+    fn from(row: StoredStats) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Stats {
+            records: count(row.records),
+            consent_ids: count(row.consent_ids),
+            wordings: count(row.wordings),
+            links: count(row.links),
+            oldest: row
+                .oldest
+                .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok()),
+        }
+    }
+}
+
+/// The `SELECT` of [`StoredStats`].
+pub(crate) const STATS: &str = "SELECT \
+    (SELECT COUNT(*) FROM consent_records) AS records, \
+    (SELECT COUNT(DISTINCT consent_id) FROM consent_records) AS consent_ids, \
+    (SELECT COUNT(*) FROM consent_wordings) AS wordings, \
+    (SELECT COUNT(*) FROM consent_subjects) AS links, \
+    (SELECT MIN(recorded_at) FROM consent_records) AS oldest";
+
+/// Granted category keys as stored: separated by spaces (keys have none).
+pub(crate) fn granted_column(record: &Record) -> String {
+    record.granted.join(" ")
+}
+
+/// Wraps a database error.
+pub(crate) fn failed(error: sqlx::Error) -> LedgerError {
+    LedgerError::store(error)
+}
+
+/// Wraps a migration error.
+pub(crate) fn migration_failed(error: sqlx::migrate::MigrateError) -> LedgerError {
+    LedgerError::store(error)
+}
+
+/// The most records in one `INSERT` (12 bound values each).
+pub(crate) const INSERT_CHUNK: usize = 256;
+
+/// Appends the `VALUES` of `records` to an `INSERT INTO consent_records (…)`.
+pub(crate) fn push_records<'a, DB>(builder: &mut sqlx::QueryBuilder<'a, DB>, records: &'a [Record])
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    builder.push_values(records, |mut row, record| {
+        row.push_bind(record.consent_id.to_string())
+            .push_bind(record.recorded_at.unix_timestamp())
+            .push_bind(i64::from(record.revision))
+            .push_bind(granted_column(record))
+            .push_bind(record.action.as_str())
+            .push_bind(record.source.as_str())
+            .push_bind(record.language.as_str())
+            .push_bind(record.wording.as_str())
+            .push_bind(record.page.as_deref())
+            .push_bind(record.gpc)
+            .push_bind(record.user_agent.as_deref())
+            .push_bind(record.ip.as_deref());
+    });
+}

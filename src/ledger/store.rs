@@ -1,0 +1,112 @@
+//! [`LedgerStore`]: where the ledger keeps records; implement it for another database.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use time::OffsetDateTime;
+
+use super::{LedgerError, Record, Who, Wording};
+use crate::ConsentId;
+
+/// A boxed, sendable future, as the store's methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How many records and wordings a store holds.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ledger::Stats;
+///
+/// let stats = Stats::default();
+/// assert_eq!(stats.records, 0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Records in all.
+    pub records: u64,
+    /// Distinct consent ids.
+    pub consent_ids: u64,
+    /// Distinct wordings.
+    pub wordings: u64,
+    /// Consent ids linked to a subject.
+    pub links: u64,
+    /// The oldest record's time.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub oldest: Option<OffsetDateTime>,
+}
+
+/// Where the ledger keeps records: the in-memory [`MemoryStore`](super::MemoryStore),
+/// SQLite and PostgreSQL (features `sqlite`, `postgres`), or your own.
+///
+/// Methods return boxed futures, so the trait is object safe (the layer holds an
+/// `Arc<dyn LedgerStore>`). [`append`](Self::append) is called by one writer task at a
+/// time with a batch of concurrent decisions: write them in one transaction and return
+/// only once it is committed (durably: the layer tells the visitor their choice is
+/// recorded as soon as this returns `Ok`).
+///
+/// # Example
+///
+/// A store that forwards to another one and counts batches:
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use tower_consent::ledger::{BoxFuture, LedgerError, LedgerStore, MemoryStore, Record, Stats, Who, Wording};
+/// use tower_consent::ConsentId;
+///
+/// #[derive(Debug, Default)]
+/// struct Counting { inner: MemoryStore, batches: AtomicU64 }
+///
+/// impl LedgerStore for Counting {
+///     fn append<'a>(&'a self, records: &'a [Record], wordings: &'a [Wording]) -> BoxFuture<'a, Result<(), LedgerError>> {
+///         self.batches.fetch_add(1, Ordering::Relaxed);
+///         self.inner.append(records, wordings)
+///     }
+///     fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> { self.inner.history(who) }
+///     fn wordings<'a>(&'a self, hashes: &'a [String]) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> { self.inner.wordings(hashes) }
+///     fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> { self.inner.erase(who) }
+///     fn link<'a>(&'a self, id: ConsentId, subject: &'a str) -> BoxFuture<'a, Result<(), LedgerError>> { self.inner.link(id, subject) }
+///     fn delete_before(&self, before: time::OffsetDateTime) -> BoxFuture<'_, Result<u64, LedgerError>> { self.inner.delete_before(before) }
+///     fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> { self.inner.stats() }
+/// }
+/// ```
+pub trait LedgerStore: fmt::Debug + Send + Sync + 'static {
+    /// Stores `records` and those of `wordings` not stored yet, in one transaction;
+    /// returns once it is committed. Each record's wording is among `wordings` or
+    /// already stored.
+    fn append<'a>(
+        &'a self,
+        records: &'a [Record],
+        wordings: &'a [Wording],
+    ) -> BoxFuture<'a, Result<(), LedgerError>>;
+
+    /// The records of a consent id, or of every consent id linked to a subject, oldest
+    /// first.
+    fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>>;
+
+    /// The stored wordings among `hashes`.
+    fn wordings<'a>(
+        &'a self,
+        hashes: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>>;
+
+    /// Deletes the records of a consent id (and its links), or of every consent id
+    /// linked to a subject (and the links); returns how many records went.
+    fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>>;
+
+    /// Links a consent id to a subject (an account id, an e-mail address), so requests
+    /// by that subject find its records. Linking twice is no error.
+    fn link<'a>(
+        &'a self,
+        id: ConsentId,
+        subject: &'a str,
+    ) -> BoxFuture<'a, Result<(), LedgerError>>;
+
+    /// Deletes the records made before `before`, and the links of consent ids left
+    /// without records; returns how many records went. Wordings stay.
+    fn delete_before(&self, before: OffsetDateTime) -> BoxFuture<'_, Result<u64, LedgerError>>;
+
+    /// Counts what the store holds.
+    fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>>;
+}

@@ -1,0 +1,645 @@
+//! The ledger behind the layer (issue 11), through an axum router and `oneshot`: every
+//! decision is committed before its cookie; a failing store means `503` and no cookie;
+//! the visitor's own records endpoints.
+#![cfg(all(feature = "axum", feature = "sqlite"))]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::routing::{get, post};
+use axum::Router;
+use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use tower_consent::ledger::{
+    Action, BoxFuture, ClientIp, Ledger, LedgerError, LedgerStore, MemoryStore, Record,
+    RecordSource, SqliteStore, Stats, Who, Wording,
+};
+use tower_consent::{BuildError, Category, Choice, ConsentId, ConsentLayer, ConsentLayerBuilder};
+
+const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+
+/// A store that can be switched off: every call fails while it is down.
+#[derive(Debug)]
+struct Switch<S> {
+    inner: S,
+    down: AtomicBool,
+}
+
+impl<S> Switch<S> {
+    fn new(inner: S) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            down: AtomicBool::new(false),
+        })
+    }
+
+    fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), LedgerError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(LedgerError::store(std::io::Error::other("store down")))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<S: LedgerStore> LedgerStore for Switch<S> {
+    fn append<'a>(
+        &'a self,
+        records: &'a [Record],
+        wordings: &'a [Wording],
+    ) -> BoxFuture<'a, Result<(), LedgerError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.append(records, wordings).await
+        })
+    }
+    fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.history(who).await
+        })
+    }
+    fn wordings<'a>(
+        &'a self,
+        hashes: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> {
+        self.inner.wordings(hashes)
+    }
+    fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.erase(who).await
+        })
+    }
+    fn link<'a>(
+        &'a self,
+        id: ConsentId,
+        subject: &'a str,
+    ) -> BoxFuture<'a, Result<(), LedgerError>> {
+        self.inner.link(id, subject)
+    }
+    fn delete_before(
+        &self,
+        before: time::OffsetDateTime,
+    ) -> BoxFuture<'_, Result<u64, LedgerError>> {
+        self.inner.delete_before(before)
+    }
+    fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
+        self.inner.stats()
+    }
+}
+
+fn builder() -> ConsentLayerBuilder {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .necessary(["session"])
+        .analytics(["_ga"])
+        .marketing(["_fbp"])
+}
+
+fn app(builder: ConsentLayerBuilder) -> Router {
+    Router::new()
+        .route("/", get(|| async { "page" }))
+        .route(
+            "/accept",
+            post(|| async { (Choice::only([Category::Analytics]), "saved") }),
+        )
+        .layer(builder.build().expect("valid configuration"))
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// The consent cookie pair this answer set.
+    fn consent_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|c| c.starts_with("consent="))
+            .map(|c| c.split(';').next().unwrap().to_owned())
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn same_origin(method: Method, uri: &str) -> http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "shop.example")
+        .header("sec-fetch-site", "same-origin")
+}
+
+fn json_choice(body: &str) -> Request<Body> {
+    same_origin(Method::POST, "/_consent")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn id_of(answer: &Answer) -> ConsentId {
+    answer.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn an_endpoint_choice_is_committed_before_its_cookie_is_set() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+
+    let answer = send(
+        &app,
+        same_origin(Method::POST, "/_consent")
+            .header(CONTENT_TYPE, "application/json")
+            .header("accept-language", "de-DE,de;q=0.9")
+            .header("referer", "http://shop.example/cart?step=2")
+            .body(Body::from(r#"{"action":"accept_all","source":"banner"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.consent_cookie().is_some());
+    let id = id_of(&answer);
+    // By the time the answer exists, the record is in the store.
+    let export = ledger.export(&Who::Consent(id)).await.unwrap();
+    let [record] = export.records.as_slice() else {
+        panic!("one record: {export:?}");
+    };
+    assert_eq!(record.action, Action::AcceptAll);
+    assert_eq!(record.source, RecordSource::BannerJs);
+    assert_eq!(
+        record.granted,
+        ["necessary", "preferences", "analytics", "marketing"]
+    );
+    assert_eq!(record.language, "de");
+    assert_eq!(record.page.as_deref(), Some("/cart"));
+    assert_eq!(record.revision, 1);
+    assert!(!record.gpc);
+    assert_eq!(
+        (record.user_agent.as_deref(), record.ip.as_deref()),
+        (None, None)
+    );
+    let [wording] = export.wordings.as_slice() else {
+        panic!("one wording: {export:?}");
+    };
+    assert_eq!(wording.hash, record.wording);
+    assert_eq!(wording.language, "de");
+    let shown: Value = serde_json::from_str(&wording.content).unwrap();
+    assert_eq!(shown["texts"]["title"], "Cookies auf dieser Website");
+    assert_eq!(shown["categories"][2]["key"], "analytics");
+
+    // The form: source banner_form, page from return_to without its query.
+    let form = send(
+        &app,
+        same_origin(Method::POST, "/_consent")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(
+                "action=custom&granted=analytics&return_to=%2Fshop%3Fpage%3D2",
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+    assert!(form.consent_cookie().is_some());
+    // The JSON API, then a withdrawal with the same browser.
+    let api = send(&app, json_choice(r#"{"action":"reject_all"}"#)).await;
+    let cookie = api.consent_cookie().unwrap();
+    let api_id = id_of(&api);
+    let withdraw = send(
+        &app,
+        same_origin(Method::DELETE, "/_consent")
+            .header(COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(withdraw.status, StatusCode::OK);
+    let history = ledger.history(&Who::Consent(api_id)).await.unwrap();
+    let actions: Vec<_> = history.iter().map(|r| (r.action, r.source)).collect();
+    assert_eq!(
+        actions,
+        [
+            (Action::RejectAll, RecordSource::Api),
+            (Action::Withdraw, RecordSource::Api)
+        ]
+    );
+    assert_eq!(ledger.stats().await.unwrap().records, 4);
+
+    let form_state = send(
+        &app,
+        Request::get("/_consent")
+            .header(COOKIE, form.consent_cookie().unwrap())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let forms = ledger
+        .history(&Who::Consent(id_of(&form_state)))
+        .await
+        .unwrap();
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].action, Action::Custom);
+    assert_eq!(forms[0].source, RecordSource::BannerForm);
+    assert_eq!(forms[0].page.as_deref(), Some("/shop"));
+    assert_eq!(forms[0].granted, ["necessary", "analytics"]);
+}
+
+#[tokio::test]
+async fn a_handler_choice_is_recorded_with_its_page() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    let answer = send(
+        &app,
+        Request::post("/accept?from=mail")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.body, "saved");
+    let cookie = answer.consent_cookie().expect("the choice is applied");
+    let state = send(
+        &app,
+        Request::get("/_consent")
+            .header(COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let history = ledger.history(&Who::Consent(id_of(&state))).await.unwrap();
+    let [record] = history.as_slice() else {
+        panic!("{history:?}");
+    };
+    assert_eq!(
+        (record.action, record.source),
+        (Action::Custom, RecordSource::Handler)
+    );
+    assert_eq!(record.page.as_deref(), Some("/accept"));
+    assert_eq!(record.language, "en");
+}
+
+#[tokio::test]
+async fn pages_without_a_choice_record_nothing() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    for uri in ["/", "/_consent", "/_consent/banner", "/_consent/settings"] {
+        let answer = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert!(answer.consent_cookie().is_none(), "{uri}");
+    }
+    assert_eq!(ledger.stats().await.unwrap().records, 0);
+}
+
+#[tokio::test]
+async fn gpc_overriding_an_opt_in_is_recorded() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let id = id_of(&accepted);
+    let answer = send(
+        &app,
+        Request::get("/")
+            .header(COOKIE, accepted.consent_cookie().unwrap())
+            .header("sec-gpc", "1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.consent_cookie().is_some());
+    let history = ledger.history(&Who::Consent(id)).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!((last.action, last.source), (Action::Gpc, RecordSource::Gpc));
+    assert!(last.gpc);
+    assert_eq!(last.granted, ["necessary", "preferences", "analytics"]);
+
+    // Reading the records with the signal on: the override is not set as a cookie
+    // there (it would have no record); the history is served.
+    let other = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let other_id = id_of(&other);
+    let records = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, other.consent_cookie().unwrap())
+            .header("sec-gpc", "1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(records.status, StatusCode::OK);
+    assert_eq!(records.consent_cookie(), None);
+    assert_eq!(
+        ledger.history(&Who::Consent(other_id)).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_failing_store_means_503_no_cookie_and_pages_still_served() {
+    let dir = tempdir("down");
+    let store = Switch::new(SqliteStore::open(dir.join("ledger.db")).await.unwrap());
+    let ledger = Ledger::from_arc(store.clone());
+    let app = app(builder().ledger(ledger.clone()));
+    store.set_down(true);
+
+    let refused = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.json()["error"]["code"], "ledger_unavailable");
+    assert_eq!(refused.consent_cookie(), None);
+    let form = send(
+        &app,
+        same_origin(Method::POST, "/_consent")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("action=accept_all&return_to=%2F"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(form.consent_cookie(), None);
+
+    // A handler's choice is not applied; its response still goes out.
+    let handler = send(
+        &app,
+        Request::post("/accept")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(handler.status, StatusCode::OK);
+    assert_eq!(handler.body, "saved");
+    assert_eq!(handler.consent_cookie(), None);
+
+    // Pages without a choice are served as ever.
+    let page = send(&app, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "page"));
+    assert_eq!(ledger.stats().await.unwrap().records, 0);
+
+    // Back up: choices are recorded and applied again.
+    store.set_down(false);
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    assert_eq!(accepted.status, StatusCode::OK);
+    assert!(accepted.consent_cookie().is_some());
+    let handler = send(
+        &app,
+        Request::post("/accept")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(handler.consent_cookie().is_some());
+    assert_eq!(ledger.stats().await.unwrap().records, 2);
+    drop((app, ledger, store));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn visitors_read_and_erase_their_own_records() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let cookie = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+    let changed = send(
+        &app,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &cookie)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"custom","granted":["analytics"]}"#))
+            .unwrap(),
+    )
+    .await;
+    let cookie = changed.consent_cookie().unwrap();
+
+    let records = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(records.status, StatusCode::OK);
+    let json = records.json();
+    assert_eq!(json["consent_id"], id.to_string());
+    let actions: Vec<&str> = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["accept_all", "custom"]);
+    assert_eq!(json["wordings"].as_array().unwrap().len(), 1);
+
+    // The settings link to them once there is a decision.
+    let settings = |cookie: Option<&str>| {
+        let mut request = Request::get("/_consent/settings");
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        send(&app, request.body(Body::empty()).unwrap())
+    };
+    assert!(settings(Some(&cookie))
+        .await
+        .body
+        .contains("href=\"/_consent/records\""));
+    assert!(!settings(None).await.body.contains("/_consent/records"));
+
+    // Nobody else reads them: no cookie, a forged one, another site.
+    let none = send(
+        &app,
+        Request::get("/_consent/records")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    let forged = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, format!("{cookie}x"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::NOT_FOUND);
+    let cross = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, &cookie)
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+
+    // Erasing needs the same origin...
+    for refused in [
+        Request::delete("/_consent/records")
+            .header(COOKIE, &cookie)
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap(),
+        Request::delete("/_consent/records")
+            .header(COOKIE, &cookie)
+            .header("host", "shop.example")
+            .header("origin", "https://evil.example")
+            .body(Body::empty())
+            .unwrap(),
+    ] {
+        let answer = send(&app, refused).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+        assert_eq!(answer.consent_cookie(), None);
+    }
+    let no_cookie = send(
+        &app,
+        same_origin(Method::DELETE, "/_consent/records")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(no_cookie.status, StatusCode::NOT_FOUND);
+    assert_eq!(ledger.history(&Who::Consent(id)).await.unwrap().len(), 2);
+
+    // ...and then erases everything and withdraws under a fresh id.
+    let erased = send(
+        &app,
+        same_origin(Method::DELETE, "/_consent/records")
+            .header(COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(erased.status, StatusCode::OK);
+    assert_eq!(erased.json()["erased"], 2);
+    let new_cookie = erased.consent_cookie().expect("a withdrawal cookie");
+    let new_id: ConsentId = erased.json()["consent_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_ne!(new_id, id);
+    let export = ledger.export(&Who::Consent(id)).await.unwrap();
+    assert!(export.records.is_empty() && export.wordings.is_empty());
+    let after = send(
+        &app,
+        Request::get("/_consent/records")
+            .header(COOKIE, &new_cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let json = after.json();
+    assert_eq!(json["records"].as_array().unwrap().len(), 1);
+    assert_eq!(json["records"][0]["action"], "withdraw");
+    assert_eq!(
+        json["records"][0]["granted"],
+        serde_json::json!(["necessary"])
+    );
+}
+
+#[tokio::test]
+async fn user_agent_and_network_only_when_asked() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let with = app(builder()
+        .ledger(ledger.clone())
+        .ledger_user_agent(true)
+        .ledger_ip(true));
+    let without = app(builder().ledger(ledger.clone()));
+    let request = || {
+        let mut request = same_origin(Method::POST, "/_consent")
+            .header(CONTENT_TYPE, "application/json")
+            .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64)")
+            .body(Body::from(r#"{"action":"reject_all"}"#))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ClientIp("2001:db8:abcd:12::7".parse().unwrap()));
+        request
+    };
+    let kept = ledger
+        .history(&Who::Consent(id_of(&send(&with, request()).await)))
+        .await
+        .unwrap();
+    assert_eq!(
+        kept[0].user_agent.as_deref(),
+        Some("Mozilla/5.0 (X11; Linux x86_64)")
+    );
+    assert_eq!(kept[0].ip.as_deref(), Some("2001:db8:abcd::/48"));
+    let plain = ledger
+        .history(&Who::Consent(id_of(&send(&without, request()).await)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (plain[0].user_agent.as_deref(), plain[0].ip.as_deref()),
+        (None, None)
+    );
+}
+
+#[tokio::test]
+async fn without_a_ledger_nothing_changes() {
+    let app = app(builder());
+    let answer = send(
+        &app,
+        Request::get("/_consent/records")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        builder().ledger_ip(true).build().unwrap_err(),
+        BuildError::LedgerOptionWithoutLedger
+    );
+    assert_eq!(
+        builder()
+            .ledger(Ledger::new(MemoryStore::new()).retention(std::time::Duration::ZERO))
+            .build()
+            .unwrap_err(),
+        BuildError::InvalidRetention
+    );
+}
+
+/// A fresh directory under the system's temporary directory.
+fn tempdir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tower-consent-{tag}-{}-{}",
+        std::process::id(),
+        ConsentId::random()
+            .unwrap()
+            .to_string()
+            .replace(['-', '_'], "x")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
