@@ -4,13 +4,14 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::category::{Categories, MAX_CATEGORIES};
-use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
+use crate::classify::{Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
+use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::Deletions;
 use crate::layer::ConsentLayer;
-use crate::{BannerTexts, BuildError, Category, CustomCategory};
+use crate::{BannerTexts, BuildError, Category, CustomCategory, Lifetime};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -454,19 +455,27 @@ impl ConsentLayerBuilder {
         crate::gate::validate_scopes(&self.purge_scopes)?;
 
         // The consent cookie itself is strictly necessary.
-        let app_rules = std::iter::once(Rule::new(cookie_name.clone(), Category::Necessary))
+        let consent_rule = Rule::new(cookie_name.clone(), Category::Necessary)
+            .lifetime(Lifetime::For(self.lifetime));
+        let declared = std::iter::once(&consent_rule)
+            .chain(&self.rules)
+            .enumerate()
+            .map(|(index, rule)| DeclaredRule {
+                pattern: rule.pattern.clone(),
+                category: rule.category,
+                provider: rule.provider.clone(),
+                purpose: rule.purpose.clone(),
+                lifetime: rule.lifetime,
+                third_party: rule.third_party,
+                consent_cookie: index == 0,
+            })
+            .collect();
+        let app_rules = std::iter::once(consent_rule)
             .chain(self.rules)
             .map(CompiledRule::from)
             .collect();
         let catalog_rules = if self.known_trackers {
-            known_trackers()
-                .iter()
-                .map(|known| CompiledRule {
-                    pattern: known.pattern.to_owned(),
-                    category: known.category,
-                    scopes: Vec::new(),
-                })
-                .collect()
+            CompiledRule::catalog()?
         } else {
             Vec::new()
         };
@@ -518,6 +527,7 @@ impl ConsentLayerBuilder {
             cookie,
             endpoints,
             honour_gpc: self.honour_gpc,
+            declared,
         }))
     }
 }

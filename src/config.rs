@@ -6,6 +6,7 @@
 use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
+use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::Deletions;
 
@@ -20,4 +21,6 @@ pub(crate) struct Config {
     pub(crate) endpoints: Endpoints,
     /// Whether `Sec-GPC: 1` refuses marketing.
     pub(crate) honour_gpc: bool,
+    /// What the app's rules declare, for the cookie declaration.
+    pub(crate) declared: Vec<DeclaredRule>,
 }

@@ -68,9 +68,10 @@ pub(crate) fn classifier_layer(rules: usize) -> ConsentLayer {
 /// The classifier cases: one request cookie and no consent cookie, so every case is
 /// classified, refused and purged alike and they differ only in the lookup; `empty` (no
 /// cookie) is the floor to subtract.
-pub(crate) const CLASSIFIER_CASES: [(&str, Option<&str>); 5] = [
+pub(crate) const CLASSIFIER_CASES: [(&str, Option<&str>); 6] = [
     ("empty", None),
     ("catalog_hit", Some("_ga_ABC123=GS1.1.1700000000.1")),
+    ("catalog_exact_hit", Some("_fbp=fb.1.1700000000.987654321")),
     ("app_exact_hit", Some("app_exact_7=1")),
     ("app_prefix_hit", Some("app_pfx_7_session=1")),
     ("miss", Some("zz_unknown_cookie=1")),

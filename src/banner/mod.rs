@@ -9,5 +9,5 @@
 mod render;
 mod texts;
 
-pub(crate) use self::render::{render, render_page, BannerView, CategoryView};
-pub use self::texts::{BannerTexts, CategoryText};
+pub(crate) use self::render::{escape_into, render, render_page, BannerView, CategoryView};
+pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};

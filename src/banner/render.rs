@@ -4,6 +4,7 @@
 //! consent endpoint and the browser tests; change them together.
 
 use super::texts::BannerTexts;
+use crate::declaration::{cookie_table, DeclaredCookie};
 
 /// One category row of the banner's choices.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +17,8 @@ pub(crate) struct CategoryView<'a> {
     pub(crate) required: bool,
     /// Currently granted: shown checked.
     pub(crate) granted: bool,
+    /// The category's cookies, listed in a "Show cookies" disclosure.
+    pub(crate) cookies: &'a [DeclaredCookie],
 }
 
 /// Everything one rendering of the banner needs.
@@ -105,7 +108,11 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     .text(&t.title)
     .raw("</h2>\n<p id=\"tc-desc\">")
     .text(&t.body)
-    .raw("</p>\n");
+    .raw("</p>\n<p class=\"tc-declaration-link\"><a href=\"")
+    .text(view.endpoint)
+    .raw("/cookies\" id=\"tc-declaration-link\">")
+    .text(&t.declaration.title)
+    .raw("</a></p>\n");
     if view.gpc_applied {
         out.raw("<p class=\"tc-gpc\" role=\"note\">")
             .text(&t.gpc_notice)
@@ -210,7 +217,13 @@ fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
         .text(c.key)
         .raw("-desc\" class=\"tc-description\">")
         .text(c.description)
-        .raw("</p>\n</div>\n");
+        .raw("</p>\n<details class=\"tc-cookie-list\" id=\"tc-cookies-")
+        .text(c.key)
+        .raw("\">\n<summary>")
+        .text(&t.declaration.show_cookies)
+        .raw("</summary>\n");
+    cookie_table(&mut out.0, &t.declaration, c.cookies);
+    out.raw("</details>\n</div>\n");
 }
 
 /// `application/x-www-form-urlencoded` form of a query value.
@@ -240,7 +253,7 @@ impl Html {
 }
 
 /// Escapes `& < > " '`, enough for text and double- or single-quoted attribute values.
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -273,6 +286,7 @@ mod tests {
                 description: "Needed.",
                 required: true,
                 granted: true,
+                cookies: &[],
             },
             CategoryView {
                 key: "analytics",
@@ -280,6 +294,7 @@ mod tests {
                 description: "Counts visits.",
                 required: false,
                 granted: analytics_granted,
+                cookies: &[],
             },
             CategoryView {
                 key: "marketing",
@@ -287,6 +302,7 @@ mod tests {
                 description: "Ads.",
                 required: false,
                 granted: false,
+                cookies: &[],
             },
         ]
     }
@@ -402,6 +418,7 @@ mod tests {
             description: HOSTILE,
             required: true,
             granted: true,
+            cookies: &[],
         }];
         let v = BannerView {
             language: HOSTILE,

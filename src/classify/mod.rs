@@ -8,19 +8,24 @@
 //! starts with.
 
 pub(crate) mod catalog;
+mod lifetime;
 mod pattern;
 mod report;
 mod rule;
+mod seen;
 
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
 pub use self::catalog::{known_trackers, KnownCookie};
+pub use self::lifetime::Lifetime;
+pub(crate) use self::lifetime::TimeUnit;
 pub(crate) use self::pattern::is_token_byte;
 use self::pattern::Pattern;
 use self::report::ReportOnce;
 pub use self::rule::{CookieScope, Rule};
+use self::seen::Seen;
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
@@ -59,7 +64,13 @@ pub(crate) struct Class {
     pub(crate) category: Option<CategoryIndex>,
     /// Where the browser may hold the cookie.
     pub(crate) scopes: ScopeSetId,
+    /// The index in [`known_trackers`] of the catalog entry that decided, or
+    /// [`NO_ENTRY`] when an app rule or the unknown policy did.
+    entry: u16,
 }
+
+/// [`Class::entry`] when no catalog entry decided.
+const NO_ENTRY: u16 = u16::MAX;
 
 /// The compiled rules of one configuration.
 #[derive(Debug)]
@@ -74,6 +85,8 @@ pub(crate) struct Classifier {
     /// Scope lists; index 0 holds the default scopes.
     scopes: Vec<Vec<CookieScope>>,
     reported: ReportOnce,
+    /// The catalog entries classification has resolved to, for the cookie declaration.
+    seen: Seen,
 }
 
 /// A rule ready for compilation.
@@ -81,6 +94,8 @@ pub(crate) struct CompiledRule {
     pub(crate) pattern: String,
     pub(crate) category: Category,
     pub(crate) scopes: Vec<CookieScope>,
+    /// The rule's index in [`known_trackers`], for catalog rules.
+    pub(crate) catalog_entry: Option<u16>,
 }
 
 impl From<Rule> for CompiledRule {
@@ -89,7 +104,33 @@ impl From<Rule> for CompiledRule {
             pattern: rule.pattern,
             category: rule.category,
             scopes: rule.scopes,
+            catalog_entry: None,
         }
+    }
+}
+
+impl CompiledRule {
+    /// The catalog's entries as rules, each remembering its index.
+    pub(crate) fn catalog() -> Result<Vec<Self>, BuildError> {
+        known_trackers()
+            .iter()
+            .enumerate()
+            .map(|(index, known)| {
+                let entry = u16::try_from(index)
+                    .ok()
+                    .filter(|&entry| entry != NO_ENTRY)
+                    .ok_or_else(|| BuildError::InvalidPattern {
+                        pattern: known.pattern.to_owned(),
+                        reason: "the catalog has too many entries".to_owned(),
+                    })?;
+                Ok(Self {
+                    pattern: known.pattern.to_owned(),
+                    category: known.category,
+                    scopes: Vec::new(),
+                    catalog_entry: Some(entry),
+                })
+            })
+            .collect()
     }
 }
 
@@ -103,6 +144,7 @@ impl Classifier {
         default_scopes: Vec<CookieScope>,
     ) -> Result<Self, BuildError> {
         let mut scopes = vec![default_scopes];
+        let catalog_len = catalog_rules.len();
         let (mut exact, app) = compile(categories, app_rules, &mut scopes)?;
         let (catalog_exact, catalog) = compile(categories, catalog_rules, &mut scopes)?;
         for (name, class) in catalog_exact {
@@ -123,18 +165,23 @@ impl Classifier {
             unknown: Class {
                 category: unknown_category,
                 scopes: 0,
+                entry: NO_ENTRY,
             },
             scopes,
             reported: ReportOnce::new(),
+            seen: Seen::new(catalog_len),
         })
     }
 
-    /// Classifies a cookie by the name the browser stores it under.
+    /// Classifies a cookie by the name the browser stores it under, and records the
+    /// catalog entry that decided, if any.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
         if let Some(&class) = self.exact.get(name) {
+            self.note(class);
             return class;
         }
         if let Some(class) = self.app.lookup(name).or_else(|| self.catalog.lookup(name)) {
+            self.note(class);
             return class;
         }
         if self.reported.first_time(name) {
@@ -145,6 +192,19 @@ impl Classifier {
             );
         }
         self.unknown
+    }
+
+    #[inline]
+    fn note(&self, class: Class) {
+        if class.entry != NO_ENTRY {
+            self.seen.mark(usize::from(class.entry));
+        }
+    }
+
+    /// Whether classification has resolved to catalog entry `index` (an index in
+    /// [`known_trackers`]) since the layer was built.
+    pub(crate) fn has_seen(&self, index: usize) -> bool {
+        self.seen.contains(index)
     }
 
     /// Every exact cookie name a rule names, with its class.
@@ -216,6 +276,7 @@ fn compile(
         let class = Class {
             category: Some(category),
             scopes: scope_id,
+            entry: rule.catalog_entry.unwrap_or(NO_ENTRY),
         };
         check_conflicts(&parsed, &pattern, rule.category, class)?;
         if !parsed.iter().any(|(p, _, _)| *p == pattern) {

@@ -7,6 +7,7 @@
 //! | `DELETE {prefix}` | withdraws consent (`200` with the new state) |
 //! | `GET {prefix}/banner` | the banner as an HTML fragment |
 //! | `GET {prefix}/settings` | a page with the banner open (the no-JavaScript settings) |
+//! | `GET {prefix}/cookies` | the cookie declaration: a page, or JSON for `Accept: application/json` |
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
 //!
@@ -16,6 +17,7 @@
 mod assets;
 pub(crate) mod choice_request;
 mod csrf;
+mod declaration;
 mod problem;
 mod state;
 
@@ -28,7 +30,9 @@ use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::config::Config;
 use crate::consent::Decision;
+use crate::declaration::Declaration;
 use crate::language::negotiate;
 use crate::request_state::RequestState;
 use crate::{BuildError, Consent};
@@ -78,11 +82,23 @@ impl Endpoints {
             "" => Endpoint::Consent,
             "/banner" => Endpoint::Banner,
             "/settings" => Endpoint::Settings,
+            "/cookies" => Endpoint::Declaration,
             "/banner.js" => Endpoint::Asset(Asset::Script),
             "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
             _ if rest.starts_with('/') => Endpoint::NotFound,
             _ => return None,
         })
+    }
+
+    /// The cookie declaration of `config` in `language` (an index of the texts).
+    pub(crate) fn declaration(&self, config: &Config, language: usize) -> Declaration {
+        let (tag, texts) = &self.texts[language];
+        Declaration::new(config, tag, texts)
+    }
+
+    /// The path of the stylesheet, with its version.
+    pub(crate) fn stylesheet(&self) -> String {
+        format!("{}/banner.css?v={}", self.prefix, self.asset_version)
     }
 
     /// The banner language for a request's `Accept-Language`: an index of the texts.
@@ -104,10 +120,13 @@ impl Endpoints {
         page: bool,
     ) -> String {
         let (tag, texts) = &self.texts[language];
-        let categories = &consent.config().categories;
+        let config = consent.config();
+        let categories = &config.categories;
+        let declaration = Declaration::new(config, tag, texts);
         let views: Vec<CategoryView<'_>> = categories
             .each()
-            .map(|category| {
+            .zip(&declaration.categories)
+            .map(|(category, declared)| {
                 let (label, description) = categories.text(category, texts);
                 CategoryView {
                     key: category.key(),
@@ -115,6 +134,7 @@ impl Endpoints {
                     description,
                     required: category.is_necessary(),
                     granted: consent.allows(category),
+                    cookies: &declared.cookies,
                 }
             })
             .collect();
@@ -144,6 +164,8 @@ pub(crate) enum Endpoint {
     Consent,
     Banner,
     Settings,
+    /// `{prefix}/cookies`: the cookie declaration.
+    Declaration,
     Asset(Asset),
     GpcJson,
     NotFound,
@@ -244,6 +266,7 @@ fn respond(
             headers.append(VARY, HeaderValue::from_static("accept-language"));
             (response, None)
         }
+        Endpoint::Declaration => (declaration::respond(parts, consent.config()), None),
         Endpoint::Asset(asset) => (
             assets::respond(asset, parts, &endpoints.asset_version),
             None,
