@@ -108,11 +108,7 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     .text(&t.title)
     .raw("</h2>\n<p id=\"tc-desc\">")
     .text(&t.body)
-    .raw("</p>\n<p class=\"tc-declaration-link\"><a href=\"")
-    .text(view.endpoint)
-    .raw("/cookies\" id=\"tc-declaration-link\">")
-    .text(&t.declaration.title)
-    .raw("</a></p>\n");
+    .raw("</p>\n");
     if view.gpc_applied {
         out.raw("<p class=\"tc-gpc\" role=\"note\">")
             .text(&t.gpc_notice)
@@ -161,7 +157,13 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     }
     out.raw("</fieldset>\n<button type=\"submit\" class=\"tc-button\" id=\"tc-save\">")
         .text(&t.save)
-        .raw("</button>\n</form>\n</details>\n</section>\n");
+        .raw("</button>\n</form>\n</details>\n")
+        // After the choices, so keyboard users reach the buttons first.
+        .raw("<p class=\"tc-declaration-link\"><a href=\"")
+        .text(view.endpoint)
+        .raw("/cookies\" id=\"tc-declaration-link\">")
+        .text(&t.declaration.title)
+        .raw("</a></p>\n</section>\n");
 
     // Outside the section so that it stays visible (and announced) once the banner is
     // hidden after a choice.
