@@ -63,6 +63,8 @@ pub struct ConsentLayerBuilder {
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
+    #[cfg(feature = "__bench")]
+    catalog_copies: usize,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -88,6 +90,8 @@ impl Default for ConsentLayerBuilder {
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
             default_language: "en".to_owned(),
+            #[cfg(feature = "__bench")]
+            catalog_copies: 0,
         }
     }
 }
@@ -261,6 +265,16 @@ impl ConsentLayerBuilder {
     /// ```
     pub fn known_trackers(mut self) -> Self {
         self.known_trackers = true;
+        self
+    }
+
+    /// Benchmarks only (hidden `__bench` feature): adds `copies` renamed copies of every
+    /// catalog entry to the catalog, to measure lookups in a catalog that many times
+    /// larger.
+    #[cfg(feature = "__bench")]
+    #[doc(hidden)]
+    pub fn __catalog_copies(mut self, copies: usize) -> Self {
+        self.catalog_copies = copies;
         self
     }
 
@@ -474,11 +488,14 @@ impl ConsentLayerBuilder {
             .chain(self.rules)
             .map(CompiledRule::from)
             .collect();
-        let catalog_rules = if self.known_trackers {
+        #[allow(unused_mut)] // extended only by the `__bench` feature
+        let mut catalog_rules = if self.known_trackers {
             CompiledRule::catalog()?
         } else {
             Vec::new()
         };
+        #[cfg(feature = "__bench")]
+        catalog_rules.extend(CompiledRule::catalog_copies(self.catalog_copies));
         let classifier = Classifier::build(
             &categories,
             app_rules,

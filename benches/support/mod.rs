@@ -65,6 +65,21 @@ pub(crate) fn classifier_layer(rules: usize) -> ConsentLayer {
     builder.build().expect("valid configuration")
 }
 
+/// The catalog plus `copies` renamed copies of each of its entries (`copies = 9`: a
+/// catalog ten times larger), and no app rules but the consent cookie's.
+#[cfg(feature = "__bench")]
+pub(crate) fn catalog_layer(copies: usize) -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .known_trackers()
+        .__catalog_copies(copies)
+        .build()
+        .expect("valid configuration")
+}
+
+/// The catalog sizes the `catalog` group compares: the catalog, and ten times it.
+pub(crate) const CATALOG_COPIES: [usize; 2] = [0, 9];
+
 /// The classifier cases: one request cookie and no consent cookie, so every case is
 /// classified, refused and purged alike and they differ only in the lookup; `empty` (no
 /// cookie) is the floor to subtract.

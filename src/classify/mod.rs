@@ -110,6 +110,36 @@ impl From<Rule> for CompiledRule {
 }
 
 impl CompiledRule {
+    /// `copies` renamed copies of every catalog entry, for benchmarks of a larger
+    /// catalog. Copy `k` of a name inserts `~` and `k` in base 26 after its first byte
+    /// (`_ga_*` → `_~b_ga_*`): the copies share the first trie level with the real
+    /// entries, as new vendors' names would, and match nothing real.
+    #[cfg(feature = "__bench")]
+    pub(crate) fn catalog_copies(copies: usize) -> Vec<Self> {
+        (1..=copies)
+            .flat_map(|copy| {
+                let mut tag = String::from("~");
+                let mut k = copy;
+                while k > 0 {
+                    tag.push(char::from(b'a' + (k % 26) as u8));
+                    k /= 26;
+                }
+                known_trackers().iter().map(move |known| {
+                    let (first, rest) = known
+                        .pattern
+                        .split_at_checked(1)
+                        .unwrap_or(("", known.pattern));
+                    Self {
+                        pattern: format!("{first}{tag}{rest}"),
+                        category: known.category,
+                        scopes: Vec::new(),
+                        catalog_entry: None,
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// The catalog's entries as rules, each remembering its index.
     pub(crate) fn catalog() -> Result<Vec<Self>, BuildError> {
         known_trackers()
