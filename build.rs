@@ -8,7 +8,8 @@ const CATALOG: &str = "data/catalog.tsv";
 
 fn main() {
     println!("cargo:rerun-if-changed={CATALOG}");
-    let text = std::fs::read_to_string(CATALOG)
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(Path::new(&root).join(CATALOG))
         .unwrap_or_else(|error| panic!("cannot read {CATALOG}: {error}"));
     let mut out = String::from("#[rustfmt::skip]\nstatic KNOWN_TRACKERS: &[KnownCookie] = &[\n");
     for (number, line) in text.lines().enumerate() {

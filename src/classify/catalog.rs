@@ -1,60 +1,8 @@
 //! The built-in catalog of well-known tracker cookies, used by
 //! [`ConsentLayerBuilder::known_trackers`](crate::ConsentLayerBuilder::known_trackers).
 //!
-//! # Where the entries come from
-//!
-//! The catalog is built from the facts of the [Open Cookie Database]
-//! (© its contributors, Apache-2.0; see the crate's `NOTICE` file): cookie names, the
-//! platform that sets them, categories, lifetimes. Its descriptions are not used: every
-//! purpose is written in this project's own words, per vendor where per cookie would only
-//! repeat. `scripts/catalog_from_ocd.py` turns a release of the database and the manual
-//! decisions in `data/catalog-overrides.tsv` into `data/catalog.tsv`, which the build
-//! script compiles into the static table this module returns. The decisions are:
-//!
-//! - **Only cookies a first-party server can see**: rows on the site's own domain (an
-//!   empty domain in the database), plus vendors whose scripts or hosted platform set
-//!   their cookies on the site's domain although the database names the vendor's
-//!   (HubSpot, Shopify, Crazy Egg, Inspectlet, the first-party cookies of Clarity,
-//!   Amplitude, Pinterest, TikTok, LinkedIn's Insight Tag). Cookies that live only on
-//!   vendors' domains (`IDE`, `NID`, `fr`, `MUID`, ...) never reach the app and are left
-//!   out.
-//! - **The vendor's documentation decides the category** where it disagrees with the
-//!   database, and the data file says why: HubSpot's `__hstc`, `hubspotutk`, `__hssc`
-//!   are analytics (HubSpot's own classification), Hotjar's and VWO's technical cookies
-//!   are analytics like the rest of the tool, Adobe's `AMCV_*` is analytics.
-//! - **Never block what a site needs**: no entry matches a cookie of payment, fraud and
-//!   bot protection, load balancing, CSRF protection, sessions, consent tools or chat.
-//!   The crate ships that list (`data/never-block.tsv`, for example `__stripe_mid`,
-//!   `__cf_bm`, `AWSALB`, `_px*`, `XSRF-TOKEN`, `OptanonConsent`, `intercom-*`), and a
-//!   test checks that no entry matches or overlaps any of it, nor any row the database
-//!   marks Functional, Security or Necessary unless the data file says why.
-//! - **Generic names are left out**: names an app may use for its own cookies (`_s`, `_y`,
-//!   `sp`, `i`, `fid`, `test_cookie`, `id`, `uid`, `MR`, `SM`, `fr`, `visitor_id`, ...)
-//!   would block or purge the app's cookie. An app that runs such a vendor adds its
-//!   rule itself.
-//! - **Patterns for id-suffixed names**: rows the database marks as a prefix followed by
-//!   an id become `prefix*` (`_hjSession_*`, `_sp_id.*`, `Hm_lvt_*`).
-//!
-//! # Coverage
-//!
-//! Of the database's 493 Analytics and Marketing cookies set on the site's own domain
-//! (release 0ee5a17, January 2026), the catalog recognises 393 (80%): every one except
-//! the 100 left out on purpose for the reasons above (generic names, consent and opt-out
-//! records, chat, cookies of the vendor's own website). Before the import, the
-//! hand-written catalog recognised about 11% of them. Measured by the test
-//! `coverage_of_the_database` (on the facts shipped in `data/ocd-facts.tsv`; a wildcard
-//! row counts as recognised when its prefix followed by an id is) and printed by
-//! `scripts/catalog_from_ocd.py`.
-//!
-//! # Matching
-//!
-//! Names are matched case-sensitively, as browsers do. In a pattern, `*` matches
-//! any run of bytes, including an empty one. When several entries match a name,
-//! an exact name beats every pattern, and among patterns the one with more
-//! literal (non-`*`) bytes wins. Rules the app declares itself always win over
-//! catalog entries, so an app can reclassify or exempt any of these cookies.
-//!
-//! [Open Cookie Database]: https://github.com/jkwakman/Open-Cookie-Database
+//! Where the entries come from, what they cover and how they match: see
+//! [`known_trackers`].
 
 use std::time::Duration;
 
@@ -123,8 +71,64 @@ impl KnownCookie {
     }
 }
 
-/// The built-in catalog of well-known tracker cookies (see the [module docs](self) for
-/// where it comes from and what it covers).
+/// The built-in catalog of well-known tracker cookies.
+///
+/// # Where the entries come from
+///
+/// The catalog is built from the facts of the [Open Cookie Database]
+/// (© its contributors, Apache-2.0; see the crate's `NOTICE` file): cookie names, the
+/// platform that sets them, categories, lifetimes. Its descriptions are not used: every
+/// purpose is written in this project's own words, per vendor where per cookie would only
+/// repeat. `scripts/catalog_from_ocd.py` turns a release of the database and the manual
+/// decisions in `data/catalog-overrides.tsv` into `data/catalog.tsv`, which the build
+/// script compiles into the static table this module returns. The decisions are:
+///
+/// - **Only cookies a first-party server can see**: rows on the site's own domain (an
+///   empty domain in the database), plus vendors whose scripts or hosted platform set
+///   their cookies on the site's domain although the database names the vendor's
+///   (HubSpot, Shopify, Crazy Egg, Inspectlet, the first-party cookies of Clarity,
+///   Amplitude, Pinterest, TikTok, LinkedIn's Insight Tag). Cookies that live only on
+///   vendors' domains (`IDE`, `NID`, `fr`, `MUID`, ...) never reach the app and are left
+///   out.
+/// - **The vendor's documentation decides the category** where it disagrees with the
+///   database, and the data file says why: HubSpot's `__hstc`, `hubspotutk`, `__hssc`
+///   are analytics (HubSpot's own classification), Hotjar's and VWO's technical cookies
+///   are analytics like the rest of the tool, Adobe's `AMCV_*` is analytics.
+/// - **Never block what a site needs**: no entry matches a cookie of payment, fraud and
+///   bot protection, load balancing, CSRF protection, sessions, consent tools or chat.
+///   The crate ships that list (`data/never-block.tsv`, for example `__stripe_mid`,
+///   `__cf_bm`, `AWSALB`, `_px*`, `XSRF-TOKEN`, `OptanonConsent`, `intercom-*`), and a
+///   test checks that no entry matches or overlaps any of it, nor any row the database
+///   marks Functional, Security or Necessary unless the data file says why.
+/// - **Generic names are left out**: names an app may use for its own cookies (`_s`, `_y`,
+///   `sp`, `i`, `fid`, `test_cookie`, `id`, `uid`, `MR`, `SM`, `fr`, `visitor_id`, ...)
+///   would block or purge the app's cookie. An app that runs such a vendor adds its
+///   rule itself.
+/// - **Patterns for id-suffixed names**: rows the database marks as a prefix followed by
+///   an id become `prefix*` (`_hjSession_*`, `_sp_id.*`, `Hm_lvt_*`).
+///
+/// # Coverage
+///
+/// Of the database's 493 Analytics and Marketing cookies set on the site's own domain
+/// (release 0ee5a17, January 2026), the catalog recognises 393 (80%): every one except
+/// the 100 left out on purpose for the reasons above (generic names, consent and opt-out
+/// records, chat, cookies of the vendor's own website). Before the import, the
+/// hand-written catalog of 171 entries recognised 93 of the same 493 (19%). Measured by the test
+/// `coverage_of_the_database` (on the facts shipped in `data/ocd-facts.tsv`; a wildcard
+/// row counts as recognised when its prefix followed by an id is) and printed by
+/// `scripts/catalog_from_ocd.py`.
+///
+/// # Matching
+///
+/// Names are matched case-sensitively, as browsers do. In a pattern, `*` matches
+/// any run of bytes, including an empty one. When several entries match a name,
+/// an exact name beats every pattern, and among patterns the one with more
+/// literal (non-`*`) bytes wins. Rules the app declares itself always win over
+/// catalog entries, so an app can reclassify or exempt any of these cookies.
+///
+/// [Open Cookie Database]: https://github.com/jkwakman/Open-Cookie-Database
+///
+/// # Using it
 ///
 /// The slice is static and its order carries no meaning: the most specific entry
 /// wins regardless of position. Enable it on a layer with
