@@ -183,6 +183,10 @@ impl Classifier {
                 entry.insert(class);
             }
         }
+        // At most half full: a lookup, hit or miss, probes about one group whatever the
+        // number of names, instead of depending on where the count falls between two
+        // powers of two.
+        exact.reserve(exact.len());
         let unknown_category = match unknown {
             Unknown::Block => None,
             Unknown::Allow => Some(NECESSARY_INDEX),
@@ -269,8 +273,35 @@ struct PatternTable {
 struct TrieNode {
     /// `(byte, child node)`, sorted by byte.
     children: Vec<(u8, u32)>,
+    /// For a node with more than [`DENSE_FROM`] children, the child node for each byte
+    /// ([`NO_CHILD`] where there is none): one load instead of a binary search, so the
+    /// wide nodes near the root cost the same however many entries share them.
+    dense: Option<Box<[u32; 256]>>,
     /// Patterns whose literal prefix ends at this node.
     patterns: Vec<u32>,
+}
+
+/// Nodes with more children than this get a [`TrieNode::dense`] index.
+const DENSE_FROM: usize = 8;
+/// No child for this byte in a [`TrieNode::dense`] index.
+const NO_CHILD: u32 = u32::MAX;
+
+impl TrieNode {
+    /// The child node for `byte`.
+    #[inline]
+    fn child(&self, byte: u8) -> Option<usize> {
+        match &self.dense {
+            Some(dense) => match dense[usize::from(byte)] {
+                NO_CHILD => None,
+                child => Some(child as usize),
+            },
+            None => self
+                .children
+                .binary_search_by_key(&byte, |&(b, _)| b)
+                .ok()
+                .map(|found| self.children[found].1 as usize),
+        }
+    }
 }
 
 /// Checks one set of rules and splits it into exact names and indexed patterns.
@@ -328,6 +359,15 @@ fn compile(
             table.patterns.push((pattern, class));
         }
     }
+    for node in &mut table.trie {
+        if node.children.len() > DENSE_FROM {
+            let mut dense = Box::new([NO_CHILD; 256]);
+            for &(byte, child) in &node.children {
+                dense[usize::from(byte)] = child;
+            }
+            node.dense = Some(dense);
+        }
+    }
     Ok((exact, table))
 }
 
@@ -373,9 +413,9 @@ impl PatternTable {
                 }
             }
             let Some(&byte) = name.get(depth) else { break };
-            match node.children.binary_search_by_key(&byte, |&(b, _)| b) {
-                Ok(found) => node = &self.trie[node.children[found].1 as usize],
-                Err(_) => break,
+            match node.child(byte) {
+                Some(child) => node = &self.trie[child],
+                None => break,
             }
             depth += 1;
         }
@@ -514,6 +554,32 @@ mod tests {
             category(&build(Unknown::As(Category::Analytics)), "x"),
             Some(2)
         );
+    }
+
+    #[test]
+    fn wide_trie_nodes_find_every_child() {
+        // 62 patterns under `w`: a dense node; 3 under `n`: a sparse one.
+        let mut list: Vec<(String, Category)> = (b'0'..=b'9')
+            .chain(b'A'..=b'Z')
+            .chain(b'a'..=b'z')
+            .map(|b| (format!("w{}_*", char::from(b)), Category::Analytics))
+            .collect();
+        list.extend(["na*", "nb*", "nc*"].map(|p| (p.to_owned(), Category::Marketing)));
+        let refs: Vec<(&str, Category)> = list.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+        let c = classifier(&[], &refs);
+        for (pattern, _) in &list {
+            let name = pattern.replace('*', "x");
+            assert!(category(&c, &name).is_some(), "{name}");
+        }
+        assert_eq!(category(&c, "w!_x"), None);
+        assert_eq!(category(&c, "w"), None);
+        assert_eq!(category(&c, "nd"), None);
+        assert!(c.catalog.trie[c.catalog.trie[0].child(b'w').unwrap()]
+            .dense
+            .is_some());
+        assert!(c.catalog.trie[c.catalog.trie[0].child(b'n').unwrap()]
+            .dense
+            .is_none());
     }
 
     #[test]
