@@ -582,6 +582,63 @@ mod tests {
             .is_none());
     }
 
+    /// The catalog's category for `name` by brute force: the exact name, else the
+    /// pattern with the most literal bytes.
+    fn reference_catalog_category(name: &[u8]) -> Option<Category> {
+        let catalog = known_trackers();
+        if let Some(exact) = catalog.iter().find(|c| c.pattern.as_bytes() == name) {
+            return Some(exact.category);
+        }
+        catalog
+            .iter()
+            .filter(|c| c.pattern.contains('*'))
+            .filter_map(|c| Pattern::parse(c.pattern).ok().map(|p| (p, c.category)))
+            .filter(|(p, _)| p.matches(name))
+            .max_by_key(|(p, _)| p.literal_len())
+            .map(|(_, category)| category)
+    }
+
+    proptest::proptest! {
+        /// The compiled catalog (hash table, trie with sparse and dense nodes) answers
+        /// what a brute-force scan of the catalog answers, for names built from catalog
+        /// patterns (their `*` filled with random text, a byte cut or added) and for
+        /// random names.
+        #[test]
+        fn compiled_catalog_matches_brute_force(
+            entry in 0..known_trackers().len(),
+            fill in "[A-Za-z0-9_.~-]{0,6}",
+            edit in 0u8..4,
+            random in "[A-Za-z0-9_.]{1,12}",
+        ) {
+            let categories = Categories::new(Vec::new());
+            let classifier = Classifier::build(
+                &categories,
+                Vec::new(),
+                CompiledRule::catalog().unwrap(),
+                Unknown::Block,
+                Vec::new(),
+            )
+            .unwrap();
+            let mut name = known_trackers()[entry].pattern.replace('*', &fill).into_bytes();
+            match edit {
+                1 => { name.pop(); }
+                2 => name.push(b'x'),
+                3 => name.insert(0, b'_'),
+                _ => {}
+            }
+            for name in [name, random.into_bytes()] {
+                let expected = reference_catalog_category(&name)
+                    .and_then(|c| categories.index_of(c));
+                proptest::prop_assert_eq!(
+                    classifier.classify(&name).category,
+                    expected,
+                    "{}",
+                    String::from_utf8_lossy(&name)
+                );
+            }
+        }
+    }
+
     #[test]
     fn many_rules_stay_correct() {
         let list: Vec<(String, Category)> = (0..500)
