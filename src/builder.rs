@@ -360,7 +360,7 @@ impl ConsentLayerBuilder {
     /// Sets the path the consent endpoints live under (default `/_consent`): the state
     /// JSON and choices at the path itself, the banner at `{prefix}/banner`, its assets
     /// at `{prefix}/banner.js` and `{prefix}/banner.css`, the settings page at
-    /// `{prefix}/settings`.
+    /// `{prefix}/settings`, the cookie declaration at `{prefix}/cookies`.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;
