@@ -11,6 +11,8 @@
 //! ```text
 //! cargo bench --bench instructions            # all groups (needs valgrind)
 //! cargo bench --bench instructions -- scaling # groups whose name contains "scaling"
+//! cargo bench --bench instructions --features __bench -- catalog
+//!     # the classifier cases with the catalog and with a catalog ten times larger
 //! ```
 //!
 //! Without valgrind it says so and exits successfully.
@@ -36,6 +38,9 @@ enum Setup {
     Request(usize),
     /// Rule count and index into `CLASSIFIER_CASES`.
     Classifier(usize, usize),
+    /// Catalog copies and index into `CLASSIFIER_CASES`.
+    #[cfg_attr(not(feature = "__bench"), allow(dead_code))]
+    Catalog(usize, usize),
     /// Cookie count.
     Scaling(u64),
 }
@@ -73,6 +78,21 @@ fn cases() -> Vec<Case> {
                 group: "classifier".to_owned(),
                 name: format!("{case}/{rules}_rules"),
                 setup: Setup::Classifier(rules, index),
+                variants: &["consent_layer"],
+                iterations: 100,
+            });
+        }
+    }
+    #[cfg(feature = "__bench")]
+    for copies in support::CATALOG_COPIES {
+        for (index, (case, _)) in CLASSIFIER_CASES.iter().enumerate() {
+            if case.starts_with("app_") {
+                continue; // no app rules in this group: those would be misses
+            }
+            cases.push(Case {
+                group: "catalog".to_owned(),
+                name: format!("{case}/{}x_catalog", copies + 1),
+                setup: Setup::Catalog(copies, index),
                 variants: &["consent_layer"],
                 iterations: 100,
             });
@@ -119,6 +139,14 @@ fn child(case: &Case, variant: &str) {
             CLASSIFIER_CASES[index].1
         }),
         Setup::Scaling(count) => (site_layer(), &[][..], Some(scaling_header(count))),
+        #[cfg(feature = "__bench")]
+        Setup::Catalog(copies, index) => (
+            support::catalog_layer(copies),
+            &[][..],
+            CLASSIFIER_CASES[index].1,
+        ),
+        #[cfg(not(feature = "__bench"))]
+        Setup::Catalog(..) => unreachable!("the catalog group needs the __bench feature"),
     };
     let inner = app(set_cookies);
     match variant {

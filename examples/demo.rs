@@ -10,7 +10,9 @@
 //! cargo run --example demo            # PORT=8080 to change the port
 //! ```
 //!
-//! and open <http://127.0.0.1:3000>, or try it with curl. Without a consent decision
+//! and open <http://127.0.0.1:3000>, or try it with curl. The page links to its cookie
+//! declaration, <http://127.0.0.1:3000/_consent/cookies>, which lists the demo's rules
+//! and every catalog tracker the layer has seen so far. Without a consent decision
 //! only the necessary `session` cookie reaches the app, and the layer deletes the
 //! tracking cookies the browser claims to hold:
 //!
@@ -47,7 +49,7 @@ use axum::response::{AppendHeaders, Html, IntoResponse};
 use axum::routing::get;
 use axum::{Extension, Router};
 use tower_consent::ledger::{Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
-use tower_consent::{Category, Consent, ConsentBanner, ConsentLayer};
+use tower_consent::{Category, Consent, ConsentBanner, ConsentLayer, Lifetime, Rule};
 use tracing_subscriber::EnvFilter;
 
 const DEFAULT_PORT: u16 = 3000;
@@ -81,8 +83,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
         // cookies (and the `__Host-` name that needs them). In production keep the
         // default `secure(true)`.
         .secure(false)
-        .necessary(["session"])
-        .preferences(["theme"])
+        // Rules with what the cookie declaration (/_consent/cookies) shows about them.
+        .rule(
+            Rule::new("session", Category::Necessary)
+                .purpose("Keeps the demo's session.")
+                .lifetime(Lifetime::Session),
+        )
+        .rule(
+            Rule::new("theme", Category::Preferences)
+                .purpose("Remembers the colour theme.")
+                .lifetime(Lifetime::Session),
+        )
         .analytics(["_ga", "_ga_*"])
         .marketing(["_fbp"])
         .known_trackers()
@@ -293,7 +304,10 @@ Download them as JSON: <a href="/_consent/records" id="export">/_consent/records
 <tbody id="records">{records}</tbody>
 </table>
 
-<p>Change your choice at any time with the “Cookie settings” link below.</p>
+<p>Change your choice at any time with the “Cookie settings” link below. Which cookies
+this site uses, and what for: the <a href="/_consent/cookies" id="declaration">cookie
+declaration</a> (it also lists the catalog trackers the layer has seen here; send
+<code>_hjSessionUser_1=x</code> or <code>__hstc=x</code> and look again).</p>
 <footer>{banner}</footer>
 </body>
 </html>

@@ -4,16 +4,17 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::category::{Categories, MAX_CATEGORIES};
-use crate::classify::{known_trackers, Classifier, CompiledRule, CookieScope, Rule, Unknown};
+use crate::classify::{Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
+use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly, DEFAULT_PURGE_LIMIT};
 use crate::layer::ConsentLayer;
 use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
-use crate::{BannerTexts, BuildError, Category, CustomCategory, ReportAccess};
+use crate::{BannerTexts, BuildError, Category, CustomCategory, Lifetime, ReportAccess};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -72,6 +73,8 @@ pub struct ConsentLayerBuilder {
     report_access: Option<Access>,
     #[cfg(feature = "ledger")]
     ledger: LedgerOptions,
+    #[cfg(feature = "__bench")]
+    catalog_copies: usize,
 }
 
 /// The ledger settings of a builder.
@@ -113,6 +116,8 @@ impl Default for ConsentLayerBuilder {
             report_access: None,
             #[cfg(feature = "ledger")]
             ledger: LedgerOptions::default(),
+            #[cfg(feature = "__bench")]
+            catalog_copies: 0,
         }
     }
 }
@@ -299,6 +304,16 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Benchmarks only (hidden `__bench` feature): adds `copies` renamed copies of every
+    /// catalog entry to the catalog, to measure lookups in a catalog that many times
+    /// larger.
+    #[cfg(feature = "__bench")]
+    #[doc(hidden)]
+    pub fn __catalog_copies(mut self, copies: usize) -> Self {
+        self.catalog_copies = copies;
+        self
+    }
+
     /// Sets what happens to cookies no rule matches (default [`Unknown::Block`]).
     ///
     /// ```
@@ -435,7 +450,7 @@ impl ConsentLayerBuilder {
     /// Sets the path the consent endpoints live under (default `/_consent`): the state
     /// JSON and choices at the path itself, the banner at `{prefix}/banner`, its assets
     /// at `{prefix}/banner.js` and `{prefix}/banner.css`, the settings page at
-    /// `{prefix}/settings`.
+    /// `{prefix}/settings`, the cookie declaration at `{prefix}/cookies`.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;
@@ -667,22 +682,33 @@ impl ConsentLayerBuilder {
         crate::gate::validate_scopes(&self.purge_scopes)?;
 
         // The consent cookie itself is strictly necessary.
-        let app_rules = std::iter::once(Rule::new(cookie_name.clone(), Category::Necessary))
+        let consent_rule = Rule::new(cookie_name.clone(), Category::Necessary)
+            .lifetime(Lifetime::For(self.lifetime));
+        let declared = std::iter::once(&consent_rule)
+            .chain(&self.rules)
+            .enumerate()
+            .map(|(index, rule)| DeclaredRule {
+                pattern: rule.pattern.clone(),
+                category: rule.category,
+                provider: rule.provider.clone(),
+                purpose: rule.purpose.clone(),
+                lifetime: rule.lifetime,
+                third_party: rule.third_party,
+                consent_cookie: index == 0,
+            })
+            .collect();
+        let app_rules = std::iter::once(consent_rule)
             .chain(self.rules)
             .map(CompiledRule::from)
             .collect();
-        let catalog_rules = if self.known_trackers {
-            known_trackers()
-                .iter()
-                .map(|known| CompiledRule {
-                    pattern: known.pattern.to_owned(),
-                    category: known.category,
-                    scopes: Vec::new(),
-                })
-                .collect()
+        #[allow(unused_mut)] // extended only by the `__bench` feature
+        let mut catalog_rules = if self.known_trackers {
+            CompiledRule::catalog()?
         } else {
             Vec::new()
         };
+        #[cfg(feature = "__bench")]
+        catalog_rules.extend(CompiledRule::catalog_copies(self.catalog_copies));
         let classifier = Classifier::build(
             &categories,
             app_rules,
@@ -745,6 +771,7 @@ impl ConsentLayerBuilder {
             report_only: self.report_only.then(ReportOnly::new),
             #[cfg(feature = "ledger")]
             ledger,
+            declared,
         }))
     }
 }

@@ -6,6 +6,7 @@
 use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
+use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly};
 use crate::report_once::ReportOnce;
@@ -31,4 +32,6 @@ pub(crate) struct Config {
     /// The proof-of-consent ledger, if any.
     #[cfg(feature = "ledger")]
     pub(crate) ledger: Option<crate::ledger::respond::LedgerConfig>,
+    /// What the app's rules declare, for the cookie declaration.
+    pub(crate) declared: Vec<DeclaredRule>,
 }

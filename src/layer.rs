@@ -6,6 +6,7 @@ use tower_layer::Layer;
 
 use crate::builder::ConsentLayerBuilder;
 use crate::config::Config;
+use crate::declaration::Declaration;
 use crate::service::ConsentService;
 use crate::CookieReport;
 
@@ -81,6 +82,41 @@ impl ConsentLayer {
     /// ```
     pub fn report(&self) -> CookieReport {
         self.config.classifier.report()
+    }
+
+    /// The cookie declaration in the default banner language: every cookie the
+    /// configuration declares, plus the [catalog](crate::known_trackers) entries this
+    /// layer has seen the site use so far, grouped by category. `GET {prefix}/cookies`
+    /// serves the same as a page (or JSON); use this to embed it in your own cookie
+    /// policy page.
+    ///
+    /// ```
+    /// use tower_consent::ConsentLayer;
+    ///
+    /// let layer = ConsentLayer::builder().secret([7u8; 32]).known_trackers().build()?;
+    /// let html: String = layer.declaration().to_html();
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn declaration(&self) -> Declaration {
+        let endpoints = &self.config.endpoints;
+        endpoints.declaration(&self.config, endpoints.language(None))
+    }
+
+    /// The cookie declaration in the banner language that best matches `language` (a
+    /// tag such as `de` or an `Accept-Language` value), else the default one.
+    ///
+    /// ```
+    /// use tower_consent::ConsentLayer;
+    ///
+    /// let layer = ConsentLayer::builder().secret([7u8; 32]).build()?;
+    /// assert_eq!(layer.declaration_in("de-AT").language, "de");
+    /// assert_eq!(layer.declaration_in("xx").language, "en");
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn declaration_in(&self, language: &str) -> Declaration {
+        let endpoints = &self.config.endpoints;
+        let header = http::HeaderValue::from_str(language).ok();
+        endpoints.declaration(&self.config, endpoints.language(header.as_ref()))
     }
 
     pub(crate) fn from_config(config: Config) -> Self {

@@ -89,6 +89,7 @@ mod classify;
 mod config;
 mod consent;
 mod cookie_header;
+mod declaration;
 mod endpoints;
 mod error;
 #[cfg(feature = "axum")]
@@ -111,12 +112,13 @@ mod request_state;
 mod same_origin;
 mod service;
 
-pub use banner::{BannerTexts, CategoryText};
+pub use banner::{BannerTexts, CategoryText, DeclarationTexts};
 pub use body::ConsentBody;
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
-pub use classify::{known_trackers, CookieScope, KnownCookie, Rule, Unknown};
+pub use classify::{known_trackers, CookieScope, KnownCookie, Lifetime, Rule, Unknown};
 pub use consent::{Choice, Consent, ConsentId, InvalidConsentId, Source};
+pub use declaration::{Declaration, DeclaredCategory, DeclaredCookie, Party};
 pub use error::BuildError;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

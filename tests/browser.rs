@@ -10,7 +10,8 @@
 //!    `consent:change` event, the trackers the app then receives, and withdrawal.
 //! 3. `nojs_reject`: Reject all with JavaScript disabled: a plain form post, `303` back.
 //! 4. `nojs_customize_settings`: a custom choice without JavaScript (native
-//!    `<details>`), then withdrawal on the standalone settings page.
+//!    `<details>`, and each category's "Show cookies" `<details>`), then withdrawal on
+//!    the standalone settings page, then its link to the cookie declaration page.
 //! 5. `keyboard_only`: Tab order and Enter, starting from the banner's initial focus.
 //!
 //! `banner_layout_and_languages` measures element boxes at 1280 × 800 and on an emulated
@@ -26,7 +27,7 @@
 //! Each step is printed to stderr; a failing scenario names its step and leaves a
 //! screenshot and the page source in `target/browser-artifacts/failure-<scenario>.*`.
 //! Screenshots of the banner (`banner-first-layer.png`, `banner-second-layer.png`,
-//! `settings-page-nojs.png`, `keyboard-focus.png`) and chromedriver's logs
+//! `settings-page-nojs.png`, `keyboard-focus.png`, `declaration-page.png`) and chromedriver's logs
 //! (`chromedriver-<test>.log`) are kept there too.
 //!
 //! Needs `chromedriver` on `PATH` (Debian: `apt-get install chromium chromium-driver`).
@@ -905,6 +906,24 @@ async fn nojs_customize_settings(b: &Browser) -> Res {
     b.click("#tc-customize > summary").await?;
     b.wait_displayed("#tc-cat-analytics", true).await?;
 
+    b.step("Show cookies (native <details>) lists the analytics cookies");
+    b.wait_displayed("#tc-cookies-analytics table", false)
+        .await?;
+    b.click("#tc-cookies-analytics > summary").await?;
+    b.wait_displayed("#tc-cookies-analytics table", true)
+        .await?;
+    let listed = b
+        .find("#tc-cookies-analytics table")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("#tc-cookies-analytics text"))?;
+    check(listed.contains("_ga") && !listed.contains("_fbp"), || {
+        format!("the analytics cookie list reads {listed:?}, expected _ga and no _fbp")
+    })?;
+    b.wait_displayed("#tc-cookies-marketing table", false)
+        .await?;
+
     b.step("tick analytics and save: the form posts and is sent back to /");
     b.click("#tc-cat-analytics").await?;
     b.click("#tc-save").await?;
@@ -958,7 +977,26 @@ async fn nojs_customize_settings(b: &Browser) -> Res {
     let received = b.received().await?;
     check(!received.iter().any(|n| n == "_ga"), || {
         format!("#received still lists _ga after withdrawing: {received:?}")
+    })?;
+
+    b.step("the banner's Cookie declaration link opens the declaration page");
+    b.click("#tc-reopen").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    b.click("#tc-declaration-link").await?;
+    b.wait_until("the page is /_consent/cookies", || async {
+        Ok(b.client.current_url().await.map_err(ctx("url"))?.path() == "/_consent/cookies")
     })
+    .await?;
+    let table = b
+        .find("#tc-declaration-analytics ~ table")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("declaration table text"))?;
+    check(table.contains("_ga"), || {
+        format!("the declaration's analytics table reads {table:?}, expected _ga")
+    })?;
+    b.screenshot("declaration-page.png").await.map(drop)
 }
 
 /// An element's box, in CSS pixels relative to the viewport.

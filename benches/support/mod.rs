@@ -65,12 +65,28 @@ pub(crate) fn classifier_layer(rules: usize) -> ConsentLayer {
     builder.build().expect("valid configuration")
 }
 
+/// The catalog plus `copies` renamed copies of each of its entries (`copies = 9`: a
+/// catalog ten times larger), and no app rules but the consent cookie's.
+#[cfg(feature = "__bench")]
+pub(crate) fn catalog_layer(copies: usize) -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .known_trackers()
+        .__catalog_copies(copies)
+        .build()
+        .expect("valid configuration")
+}
+
+/// The catalog sizes the `catalog` group compares: the catalog, and ten times it.
+pub(crate) const CATALOG_COPIES: [usize; 2] = [0, 9];
+
 /// The classifier cases: one request cookie and no consent cookie, so every case is
 /// classified, refused and purged alike and they differ only in the lookup; `empty` (no
 /// cookie) is the floor to subtract.
-pub(crate) const CLASSIFIER_CASES: [(&str, Option<&str>); 5] = [
+pub(crate) const CLASSIFIER_CASES: [(&str, Option<&str>); 6] = [
     ("empty", None),
     ("catalog_hit", Some("_ga_ABC123=GS1.1.1700000000.1")),
+    ("catalog_exact_hit", Some("_fbp=fb.1.1700000000.987654321")),
     ("app_exact_hit", Some("app_exact_7=1")),
     ("app_prefix_hit", Some("app_pfx_7_session=1")),
     ("miss", Some("zz_unknown_cookie=1")),

@@ -10,5 +10,5 @@ mod languages;
 mod render;
 mod texts;
 
-pub(crate) use self::render::{render, render_page, BannerView, CategoryView};
-pub use self::texts::{BannerTexts, CategoryText};
+pub(crate) use self::render::{escape_into, render, render_page, BannerView, CategoryView};
+pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};

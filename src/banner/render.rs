@@ -4,6 +4,7 @@
 //! consent endpoint and the browser tests; change them together.
 
 use super::texts::BannerTexts;
+use crate::declaration::{cookie_table, DeclaredCookie};
 
 /// One category row of the banner's choices.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +17,8 @@ pub(crate) struct CategoryView<'a> {
     pub(crate) required: bool,
     /// Currently granted: shown checked.
     pub(crate) granted: bool,
+    /// The category's cookies, listed in a "Show cookies" disclosure.
+    pub(crate) cookies: &'a [DeclaredCookie],
 }
 
 /// Everything one rendering of the banner needs.
@@ -157,7 +160,13 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     }
     out.raw("</fieldset>\n<button type=\"submit\" class=\"tc-button\" id=\"tc-save\">")
         .text(&t.save)
-        .raw("</button>\n</form>\n</details>\n</section>\n");
+        .raw("</button>\n</form>\n</details>\n")
+        // After the choices, so keyboard users reach the buttons first.
+        .raw("<p class=\"tc-declaration-link\"><a href=\"")
+        .text(view.endpoint)
+        .raw("/cookies\" id=\"tc-declaration-link\">")
+        .text(&t.declaration.title)
+        .raw("</a></p>\n</section>\n");
 
     // Outside the section so that it stays visible (and announced) once the banner is
     // hidden after a choice.
@@ -221,7 +230,13 @@ fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
         .text(c.key)
         .raw("-desc\" class=\"tc-description\">")
         .text(c.description)
-        .raw("</p>\n</div>\n");
+        .raw("</p>\n<details class=\"tc-cookie-list\" id=\"tc-cookies-")
+        .text(c.key)
+        .raw("\">\n<summary>")
+        .text(&t.declaration.show_cookies)
+        .raw("</summary>\n");
+    cookie_table(&mut out.0, &t.declaration, c.cookies);
+    out.raw("</details>\n</div>\n");
 }
 
 /// `application/x-www-form-urlencoded` form of a query value.
@@ -251,7 +266,7 @@ impl Html {
 }
 
 /// Escapes `& < > " '`, enough for text and double- or single-quoted attribute values.
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -284,6 +299,7 @@ mod tests {
                 description: "Needed.",
                 required: true,
                 granted: true,
+                cookies: &[],
             },
             CategoryView {
                 key: "analytics",
@@ -291,6 +307,7 @@ mod tests {
                 description: "Counts visits.",
                 required: false,
                 granted: analytics_granted,
+                cookies: &[],
             },
             CategoryView {
                 key: "marketing",
@@ -298,6 +315,7 @@ mod tests {
                 description: "Ads.",
                 required: false,
                 granted: false,
+                cookies: &[],
             },
         ]
     }
@@ -431,6 +449,7 @@ mod tests {
             description: HOSTILE,
             required: true,
             granted: true,
+            cookies: &[],
         }];
         let v = BannerView {
             language: HOSTILE,

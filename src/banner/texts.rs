@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 
 use super::languages;
-use crate::Category;
+use crate::classify::TimeUnit;
+use crate::{Category, Lifetime};
 
 /// A category's label and description as the banner shows them.
 ///
@@ -89,6 +90,242 @@ pub struct BannerTexts {
     pub analytics: CategoryText,
     /// The marketing category.
     pub marketing: CategoryText,
+    /// The cookie declaration's texts, and the banner's "Show cookies" disclosures.
+    pub declaration: DeclarationTexts,
+}
+
+/// The texts of the cookie declaration (`GET {prefix}/cookies`,
+/// [`ConsentLayer::declaration`](crate::ConsentLayer::declaration)) and of the banner's
+/// per-category "Show cookies" lists.
+///
+/// Lifetimes are written with the unit texts: each holds the singular and the plural
+/// form separated by `|`, with `{n}` standing for the number (`"{n} day|{n} days"`); the
+/// singular is used for 1.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{BannerTexts, DeclarationTexts};
+///
+/// let texts = BannerTexts {
+///     declaration: DeclarationTexts {
+///         title: "Our cookies".into(),
+///         ..DeclarationTexts::english()
+///     },
+///     ..BannerTexts::english()
+/// };
+/// assert_eq!(texts.declaration.show_cookies, "Show cookies");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclarationTexts {
+    /// The declaration's heading and the banner's link to it, e.g. "Cookie declaration".
+    pub title: Cow<'static, str>,
+    /// One or two sentences above the tables.
+    pub intro: Cow<'static, str>,
+    /// The disclosure that lists a category's cookies in the banner, e.g. "Show cookies".
+    pub show_cookies: Cow<'static, str>,
+    /// Column heading: the cookie's name or name pattern.
+    pub name: Cow<'static, str>,
+    /// Column heading: who sets the cookie.
+    pub provider: Cow<'static, str>,
+    /// Column heading: what the cookie is for.
+    pub purpose: Cow<'static, str>,
+    /// Column heading: how long the cookie lives.
+    pub lifetime: Cow<'static, str>,
+    /// Column heading: first or third party.
+    pub party: Cow<'static, str>,
+    /// A cookie set on this site's own domain.
+    pub first_party: Cow<'static, str>,
+    /// A cookie set on another site's domain.
+    pub third_party: Cow<'static, str>,
+    /// The provider of the site's own cookies, e.g. "This site".
+    pub this_site: Cow<'static, str>,
+    /// The purpose of the consent cookie itself.
+    pub consent_cookie: Cow<'static, str>,
+    /// A session cookie's lifetime, e.g. "Session".
+    pub session: Cow<'static, str>,
+    /// A lifetime that depends on the vendor's configuration, e.g. "Varies".
+    pub varies: Cow<'static, str>,
+    /// Shown for a purpose or lifetime the configuration does not state.
+    pub not_stated: Cow<'static, str>,
+    /// Shown for a category without cookies.
+    pub no_cookies: Cow<'static, str>,
+    /// Seconds: `"{n} second|{n} seconds"`.
+    pub seconds: Cow<'static, str>,
+    /// Minutes: `"{n} minute|{n} minutes"`.
+    pub minutes: Cow<'static, str>,
+    /// Hours: `"{n} hour|{n} hours"`.
+    pub hours: Cow<'static, str>,
+    /// Days: `"{n} day|{n} days"`.
+    pub days: Cow<'static, str>,
+    /// Months of 30 days: `"{n} month|{n} months"`.
+    pub months: Cow<'static, str>,
+    /// Years of 365 days: `"{n} year|{n} years"`.
+    pub years: Cow<'static, str>,
+}
+
+impl DeclarationTexts {
+    /// The built-in English texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::DeclarationTexts::english().session, "Session");
+    /// ```
+    pub const fn english() -> Self {
+        Self {
+            title: Cow::Borrowed("Cookie declaration"),
+            intro: Cow::Borrowed(
+                "These are the cookies this site uses or has been seen to use, by category. \
+                 Only necessary cookies are used without your consent.",
+            ),
+            show_cookies: Cow::Borrowed("Show cookies"),
+            name: Cow::Borrowed("Name"),
+            provider: Cow::Borrowed("Provider"),
+            purpose: Cow::Borrowed("Purpose"),
+            lifetime: Cow::Borrowed("Lifetime"),
+            party: Cow::Borrowed("Type"),
+            first_party: Cow::Borrowed("First party"),
+            third_party: Cow::Borrowed("Third party"),
+            this_site: Cow::Borrowed("This site"),
+            consent_cookie: Cow::Borrowed("Remembers your cookie choice."),
+            session: Cow::Borrowed("Session"),
+            varies: Cow::Borrowed("Varies"),
+            not_stated: Cow::Borrowed("Not stated"),
+            no_cookies: Cow::Borrowed("No cookies in this category."),
+            seconds: Cow::Borrowed("{n} second|{n} seconds"),
+            minutes: Cow::Borrowed("{n} minute|{n} minutes"),
+            hours: Cow::Borrowed("{n} hour|{n} hours"),
+            days: Cow::Borrowed("{n} day|{n} days"),
+            months: Cow::Borrowed("{n} month|{n} months"),
+            years: Cow::Borrowed("{n} year|{n} years"),
+        }
+    }
+
+    /// The built-in Spanish texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::DeclarationTexts::spanish().session, "Sesión");
+    /// ```
+    pub const fn spanish() -> Self {
+        Self {
+            title: Cow::Borrowed("Declaración de cookies"),
+            intro: Cow::Borrowed(
+                "Estas son las cookies que este sitio usa o se ha visto que usa, por \
+                 categoría. Sin su consentimiento solo se usan las necesarias.",
+            ),
+            show_cookies: Cow::Borrowed("Ver cookies"),
+            name: Cow::Borrowed("Nombre"),
+            provider: Cow::Borrowed("Proveedor"),
+            purpose: Cow::Borrowed("Finalidad"),
+            lifetime: Cow::Borrowed("Duración"),
+            party: Cow::Borrowed("Tipo"),
+            first_party: Cow::Borrowed("Propia"),
+            third_party: Cow::Borrowed("De terceros"),
+            this_site: Cow::Borrowed("Este sitio"),
+            consent_cookie: Cow::Borrowed("Recuerda su elección sobre las cookies."),
+            session: Cow::Borrowed("Sesión"),
+            varies: Cow::Borrowed("Variable"),
+            not_stated: Cow::Borrowed("No indicado"),
+            no_cookies: Cow::Borrowed("No hay cookies en esta categoría."),
+            seconds: Cow::Borrowed("{n} segundo|{n} segundos"),
+            minutes: Cow::Borrowed("{n} minuto|{n} minutos"),
+            hours: Cow::Borrowed("{n} hora|{n} horas"),
+            days: Cow::Borrowed("{n} día|{n} días"),
+            months: Cow::Borrowed("{n} mes|{n} meses"),
+            years: Cow::Borrowed("{n} año|{n} años"),
+        }
+    }
+
+    /// The built-in German texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::DeclarationTexts::german().session, "Sitzung");
+    /// ```
+    pub const fn german() -> Self {
+        Self {
+            title: Cow::Borrowed("Cookie-Erklärung"),
+            intro: Cow::Borrowed(
+                "Diese Cookies verwendet diese Website, nach Kategorien geordnet, soweit sie \
+                 bisher beobachtet wurden. Ohne Ihre Einwilligung werden nur notwendige \
+                 Cookies verwendet.",
+            ),
+            show_cookies: Cow::Borrowed("Cookies anzeigen"),
+            name: Cow::Borrowed("Name"),
+            provider: Cow::Borrowed("Anbieter"),
+            purpose: Cow::Borrowed("Zweck"),
+            lifetime: Cow::Borrowed("Speicherdauer"),
+            party: Cow::Borrowed("Art"),
+            first_party: Cow::Borrowed("Erstanbieter"),
+            third_party: Cow::Borrowed("Drittanbieter"),
+            this_site: Cow::Borrowed("Diese Website"),
+            consent_cookie: Cow::Borrowed("Speichert Ihre Cookie-Auswahl."),
+            session: Cow::Borrowed("Sitzung"),
+            varies: Cow::Borrowed("Unterschiedlich"),
+            not_stated: Cow::Borrowed("Nicht angegeben"),
+            no_cookies: Cow::Borrowed("Keine Cookies in dieser Kategorie."),
+            seconds: Cow::Borrowed("{n} Sekunde|{n} Sekunden"),
+            minutes: Cow::Borrowed("{n} Minute|{n} Minuten"),
+            hours: Cow::Borrowed("{n} Stunde|{n} Stunden"),
+            days: Cow::Borrowed("{n} Tag|{n} Tage"),
+            months: Cow::Borrowed("{n} Monat|{n} Monate"),
+            years: Cow::Borrowed("{n} Jahr|{n} Jahre"),
+        }
+    }
+
+    /// The built-in French texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::DeclarationTexts::french().session, "Session");
+    /// ```
+    pub const fn french() -> Self {
+        Self {
+            title: Cow::Borrowed("Déclaration relative aux cookies"),
+            intro: Cow::Borrowed(
+                "Voici les cookies que ce site utilise ou a été vu utiliser, par catégorie. \
+                 Sans votre consentement, seuls les cookies nécessaires sont utilisés.",
+            ),
+            show_cookies: Cow::Borrowed("Voir les cookies"),
+            name: Cow::Borrowed("Nom"),
+            provider: Cow::Borrowed("Fournisseur"),
+            purpose: Cow::Borrowed("Finalité"),
+            lifetime: Cow::Borrowed("Durée"),
+            party: Cow::Borrowed("Type"),
+            first_party: Cow::Borrowed("Interne"),
+            third_party: Cow::Borrowed("Tiers"),
+            this_site: Cow::Borrowed("Ce site"),
+            consent_cookie: Cow::Borrowed("Mémorise votre choix concernant les cookies."),
+            session: Cow::Borrowed("Session"),
+            varies: Cow::Borrowed("Variable"),
+            not_stated: Cow::Borrowed("Non précisé"),
+            no_cookies: Cow::Borrowed("Aucun cookie dans cette catégorie."),
+            seconds: Cow::Borrowed("{n} seconde|{n} secondes"),
+            minutes: Cow::Borrowed("{n} minute|{n} minutes"),
+            hours: Cow::Borrowed("{n} heure|{n} heures"),
+            days: Cow::Borrowed("{n} jour|{n} jours"),
+            months: Cow::Borrowed("{n} mois|{n} mois"),
+            years: Cow::Borrowed("{n} an|{n} ans"),
+        }
+    }
+
+    /// A lifetime in words: "2 years", "Session".
+    pub(crate) fn lifetime_text(&self, lifetime: Lifetime) -> String {
+        let Some((n, unit)) = lifetime.in_units() else {
+            return match lifetime {
+                Lifetime::Varies => self.varies.to_string(),
+                _ => self.session.to_string(),
+            };
+        };
+        let forms = match unit {
+            TimeUnit::Seconds => &self.seconds,
+            TimeUnit::Minutes => &self.minutes,
+            TimeUnit::Hours => &self.hours,
+            TimeUnit::Days => &self.days,
+            TimeUnit::Months => &self.months,
+            TimeUnit::Years => &self.years,
+        };
+        let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
+        let form = if n == 1 { one } else { other };
+        form.replace("{n}", &n.to_string())
+    }
 }
 
 impl BannerTexts {
@@ -214,7 +451,72 @@ mod tests {
             all.push(&c.label);
             all.push(&c.description);
         }
+        let d = &t.declaration;
+        all.extend([
+            &d.title,
+            &d.intro,
+            &d.show_cookies,
+            &d.name,
+            &d.provider,
+            &d.purpose,
+            &d.lifetime,
+            &d.party,
+            &d.first_party,
+            &d.third_party,
+            &d.this_site,
+            &d.consent_cookie,
+            &d.session,
+            &d.varies,
+            &d.not_stated,
+            &d.no_cookies,
+            &d.seconds,
+            &d.minutes,
+            &d.hours,
+            &d.days,
+            &d.months,
+            &d.years,
+        ]);
         all
+    }
+
+    #[test]
+    fn unit_texts_have_both_forms_with_the_number() {
+        for (_, texts) in all_builtin() {
+            let d = &texts.declaration;
+            for unit in [
+                &d.seconds, &d.minutes, &d.hours, &d.days, &d.months, &d.years,
+            ] {
+                let (one, other) = unit.split_once('|').expect("two forms");
+                assert!(one.contains("{n}") && other.contains("{n}"), "{unit}");
+            }
+        }
+    }
+
+    #[test]
+    fn lifetimes_in_words() {
+        use std::time::Duration;
+        let en = DeclarationTexts::english();
+        let days = |n: u64| Lifetime::For(Duration::from_secs(n * 86_400));
+        assert_eq!(en.lifetime_text(days(730)), "2 years");
+        assert_eq!(en.lifetime_text(days(365)), "1 year");
+        assert_eq!(en.lifetime_text(days(1)), "1 day");
+        assert_eq!(en.lifetime_text(days(400)), "400 days");
+        assert_eq!(en.lifetime_text(Lifetime::Session), "Session");
+        assert_eq!(en.lifetime_text(Lifetime::Varies), "Varies");
+        assert_eq!(DeclarationTexts::french().lifetime_text(days(30)), "1 mois");
+        assert_eq!(
+            DeclarationTexts::german().lifetime_text(days(60)),
+            "2 Monate"
+        );
+        let odd = DeclarationTexts {
+            days: "{n}d".into(),
+            ..DeclarationTexts::english()
+        };
+        assert_eq!(
+            odd.lifetime_text(days(3)),
+            "3d",
+            "one form is used for both"
+        );
     }
 
     #[test]

@@ -8,19 +8,24 @@
 //! starts with.
 
 pub(crate) mod catalog;
+mod lifetime;
 mod pattern;
 mod report;
 mod rule;
+mod seen;
 
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
 pub use self::catalog::{known_trackers, KnownCookie};
+pub use self::lifetime::Lifetime;
+pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
 use self::report::UndeclaredNames;
 pub use self::rule::{CookieScope, Rule};
+use self::seen::SeenEntries;
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
@@ -59,7 +64,13 @@ pub(crate) struct Class {
     pub(crate) category: Option<CategoryIndex>,
     /// Where the browser may hold the cookie.
     pub(crate) scopes: ScopeSetId,
+    /// The index in [`known_trackers`] of the catalog entry that decided, or
+    /// [`NO_ENTRY`] when an app rule or the unknown policy did.
+    entry: u16,
 }
+
+/// [`Class::entry`] when no catalog entry decided.
+const NO_ENTRY: u16 = u16::MAX;
 
 /// The compiled rules of one configuration.
 #[derive(Debug)]
@@ -77,6 +88,8 @@ pub(crate) struct Classifier {
     category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
     undeclared: UndeclaredNames,
+    /// The catalog entries classification has resolved to, for the cookie declaration.
+    seen: SeenEntries,
 }
 
 /// A rule ready for compilation.
@@ -84,6 +97,8 @@ pub(crate) struct CompiledRule {
     pub(crate) pattern: String,
     pub(crate) category: Category,
     pub(crate) scopes: Vec<CookieScope>,
+    /// The rule's index in [`known_trackers`], for catalog rules.
+    pub(crate) catalog_entry: Option<u16>,
 }
 
 impl From<Rule> for CompiledRule {
@@ -92,7 +107,63 @@ impl From<Rule> for CompiledRule {
             pattern: rule.pattern,
             category: rule.category,
             scopes: rule.scopes,
+            catalog_entry: None,
         }
+    }
+}
+
+impl CompiledRule {
+    /// `copies` renamed copies of every catalog entry, for benchmarks of a larger
+    /// catalog. Copy `k` of a name inserts `~` and `k` in base 26 after its first byte
+    /// (`_ga_*` → `_~b_ga_*`): the copies share the first trie level with the real
+    /// entries, as new vendors' names would, and match nothing real.
+    #[cfg(feature = "__bench")]
+    pub(crate) fn catalog_copies(copies: usize) -> Vec<Self> {
+        (1..=copies)
+            .flat_map(|copy| {
+                let mut tag = String::from("~");
+                let mut k = copy;
+                while k > 0 {
+                    tag.push(char::from(b'a' + (k % 26) as u8));
+                    k /= 26;
+                }
+                known_trackers().iter().map(move |known| {
+                    let (first, rest) = known
+                        .pattern
+                        .split_at_checked(1)
+                        .unwrap_or(("", known.pattern));
+                    Self {
+                        pattern: format!("{first}{tag}{rest}"),
+                        category: known.category,
+                        scopes: Vec::new(),
+                        catalog_entry: None,
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// The catalog's entries as rules, each remembering its index.
+    pub(crate) fn catalog() -> Result<Vec<Self>, BuildError> {
+        known_trackers()
+            .iter()
+            .enumerate()
+            .map(|(index, known)| {
+                let entry = u16::try_from(index)
+                    .ok()
+                    .filter(|&entry| entry != NO_ENTRY)
+                    .ok_or_else(|| BuildError::InvalidPattern {
+                        pattern: known.pattern.to_owned(),
+                        reason: "the catalog has too many entries".to_owned(),
+                    })?;
+                Ok(Self {
+                    pattern: known.pattern.to_owned(),
+                    category: known.category,
+                    scopes: Vec::new(),
+                    catalog_entry: Some(entry),
+                })
+            })
+            .collect()
     }
 }
 
@@ -106,6 +177,7 @@ impl Classifier {
         default_scopes: Vec<CookieScope>,
     ) -> Result<Self, BuildError> {
         let mut scopes = vec![default_scopes];
+        let catalog_len = catalog_rules.len();
         let (mut exact, app) = compile(categories, app_rules, &mut scopes)?;
         let (catalog_exact, catalog) = compile(categories, catalog_rules, &mut scopes)?;
         for (name, class) in catalog_exact {
@@ -114,6 +186,10 @@ impl Classifier {
                 entry.insert(class);
             }
         }
+        // At most half full: a lookup, hit or miss, probes about one group whatever the
+        // number of names, instead of depending on where the count falls between two
+        // powers of two.
+        exact.reserve(exact.len());
         let unknown_category = match unknown {
             Unknown::Block => None,
             Unknown::Allow => Some(NECESSARY_INDEX),
@@ -126,14 +202,17 @@ impl Classifier {
             unknown: Class {
                 category: unknown_category,
                 scopes: 0,
+                entry: NO_ENTRY,
             },
             scopes,
             category_keys: categories.each().map(Category::key).collect(),
             undeclared: UndeclaredNames::new(),
+            seen: SeenEntries::new(catalog_len),
         })
     }
 
-    /// Classifies a cookie by the name the browser stores it under.
+    /// Classifies a cookie by the name the browser stores it under, and records the
+    /// catalog entry that decided, if any.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
         self.lookup(name).unwrap_or(self.unknown)
     }
@@ -153,9 +232,14 @@ impl Classifier {
     /// The class of the rule matching `name`, if any.
     fn lookup(&self, name: &[u8]) -> Option<Class> {
         if let Some(&class) = self.exact.get(name) {
+            self.note(class);
             return Some(class);
         }
-        self.app.lookup(name).or_else(|| self.catalog.lookup(name))
+        let class = self.app.lookup(name).or_else(|| self.catalog.lookup(name));
+        if let Some(class) = class {
+            self.note(class);
+        }
+        class
     }
 
     #[cold]
@@ -177,6 +261,19 @@ impl Classifier {
     /// The undeclared names seen so far.
     pub(crate) fn report(&self) -> crate::CookieReport {
         self.undeclared.snapshot()
+    }
+
+    #[inline]
+    fn note(&self, class: Class) {
+        if class.entry != NO_ENTRY {
+            self.seen.mark(usize::from(class.entry));
+        }
+    }
+
+    /// Whether classification has resolved to catalog entry `index` (an index in
+    /// [`known_trackers`]) since the layer was built.
+    pub(crate) fn has_seen(&self, index: usize) -> bool {
+        self.seen.contains(index)
     }
 
     /// Every exact cookie name a rule names, with its class.
@@ -219,8 +316,35 @@ struct PatternTable {
 struct TrieNode {
     /// `(byte, child node)`, sorted by byte.
     children: Vec<(u8, u32)>,
+    /// For a node with more than [`DENSE_FROM`] children, the child node for each byte
+    /// ([`NO_CHILD`] where there is none): one load instead of a binary search, so the
+    /// wide nodes near the root cost the same however many entries share them.
+    dense: Option<Box<[u32; 256]>>,
     /// Patterns whose literal prefix ends at this node.
     patterns: Vec<u32>,
+}
+
+/// Nodes with more children than this get a [`TrieNode::dense`] index.
+const DENSE_FROM: usize = 8;
+/// No child for this byte in a [`TrieNode::dense`] index.
+const NO_CHILD: u32 = u32::MAX;
+
+impl TrieNode {
+    /// The child node for `byte`.
+    #[inline]
+    fn child(&self, byte: u8) -> Option<usize> {
+        match &self.dense {
+            Some(dense) => match dense[usize::from(byte)] {
+                NO_CHILD => None,
+                child => Some(child as usize),
+            },
+            None => self
+                .children
+                .binary_search_by_key(&byte, |&(b, _)| b)
+                .ok()
+                .map(|found| self.children[found].1 as usize),
+        }
+    }
 }
 
 /// Checks one set of rules and splits it into exact names and indexed patterns.
@@ -256,6 +380,7 @@ fn compile(
         let class = Class {
             category: Some(category),
             scopes: scope_id,
+            entry: rule.catalog_entry.unwrap_or(NO_ENTRY),
         };
         check_conflicts(&parsed, &pattern, rule.category, class)?;
         if !parsed.iter().any(|(p, _, _)| *p == pattern) {
@@ -275,6 +400,15 @@ fn compile(
             let node = table.insert_prefix(pattern.literal_prefix());
             table.trie[node].patterns.push(table.patterns.len() as u32);
             table.patterns.push((pattern, class));
+        }
+    }
+    for node in &mut table.trie {
+        if node.children.len() > DENSE_FROM {
+            let mut dense = Box::new([NO_CHILD; 256]);
+            for &(byte, child) in &node.children {
+                dense[usize::from(byte)] = child;
+            }
+            node.dense = Some(dense);
         }
     }
     Ok((exact, table))
@@ -322,9 +456,9 @@ impl PatternTable {
                 }
             }
             let Some(&byte) = name.get(depth) else { break };
-            match node.children.binary_search_by_key(&byte, |&(b, _)| b) {
-                Ok(found) => node = &self.trie[node.children[found].1 as usize],
-                Err(_) => break,
+            match node.child(byte) {
+                Some(child) => node = &self.trie[child],
+                None => break,
             }
             depth += 1;
         }
@@ -463,6 +597,89 @@ mod tests {
             category(&build(Unknown::As(Category::Analytics)), "x"),
             Some(2)
         );
+    }
+
+    #[test]
+    fn wide_trie_nodes_find_every_child() {
+        // 62 patterns under `w`: a dense node; 3 under `n`: a sparse one.
+        let mut list: Vec<(String, Category)> = (b'0'..=b'9')
+            .chain(b'A'..=b'Z')
+            .chain(b'a'..=b'z')
+            .map(|b| (format!("w{}_*", char::from(b)), Category::Analytics))
+            .collect();
+        list.extend(["na*", "nb*", "nc*"].map(|p| (p.to_owned(), Category::Marketing)));
+        let refs: Vec<(&str, Category)> = list.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+        let c = classifier(&[], &refs);
+        for (pattern, _) in &list {
+            let name = pattern.replace('*', "x");
+            assert!(category(&c, &name).is_some(), "{name}");
+        }
+        assert_eq!(category(&c, "w!_x"), None);
+        assert_eq!(category(&c, "w"), None);
+        assert_eq!(category(&c, "nd"), None);
+        assert!(c.catalog.trie[c.catalog.trie[0].child(b'w').unwrap()]
+            .dense
+            .is_some());
+        assert!(c.catalog.trie[c.catalog.trie[0].child(b'n').unwrap()]
+            .dense
+            .is_none());
+    }
+
+    /// The catalog's category for `name` by brute force: the exact name, else the
+    /// pattern with the most literal bytes.
+    fn reference_catalog_category(name: &[u8]) -> Option<Category> {
+        let catalog = known_trackers();
+        if let Some(exact) = catalog.iter().find(|c| c.pattern.as_bytes() == name) {
+            return Some(exact.category);
+        }
+        catalog
+            .iter()
+            .filter(|c| c.pattern.contains('*'))
+            .filter_map(|c| Pattern::parse(c.pattern).ok().map(|p| (p, c.category)))
+            .filter(|(p, _)| p.matches(name))
+            .max_by_key(|(p, _)| p.literal_len())
+            .map(|(_, category)| category)
+    }
+
+    proptest::proptest! {
+        /// The compiled catalog (hash table, trie with sparse and dense nodes) answers
+        /// what a brute-force scan of the catalog answers, for names built from catalog
+        /// patterns (their `*` filled with random text, a byte cut or added) and for
+        /// random names.
+        #[test]
+        fn compiled_catalog_matches_brute_force(
+            entry in 0..known_trackers().len(),
+            fill in "[A-Za-z0-9_.~-]{0,6}",
+            edit in 0u8..4,
+            random in "[A-Za-z0-9_.]{1,12}",
+        ) {
+            let categories = Categories::new(Vec::new());
+            let classifier = Classifier::build(
+                &categories,
+                Vec::new(),
+                CompiledRule::catalog().unwrap(),
+                Unknown::Block,
+                Vec::new(),
+            )
+            .unwrap();
+            let mut name = known_trackers()[entry].pattern.replace('*', &fill).into_bytes();
+            match edit {
+                1 => { name.pop(); }
+                2 => name.push(b'x'),
+                3 => name.insert(0, b'_'),
+                _ => {}
+            }
+            for name in [name, random.into_bytes()] {
+                let expected = reference_catalog_category(&name)
+                    .and_then(|c| categories.index_of(c));
+                proptest::prop_assert_eq!(
+                    classifier.classify(&name).category,
+                    expected,
+                    "{}",
+                    String::from_utf8_lossy(&name)
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Classification rules as the app declares them.
 
+use super::Lifetime;
 use crate::Category;
 
 /// Assigns cookies whose name matches a pattern to a [`Category`].
@@ -14,6 +15,11 @@ use crate::Category;
 /// A rule also says where the browser may hold the cookie, so the layer can delete every
 /// copy when consent is missing: by default the layer deletes the host-only cookie with
 /// `Path=/` (plus the [default scopes](crate::ConsentLayerBuilder::purge_scope)).
+///
+/// What the cookie declaration (`GET {prefix}/cookies`,
+/// [`ConsentLayer::declaration`](crate::ConsentLayer::declaration)) shows for the rule
+/// comes from [`provider`](Self::provider), [`purpose`](Self::purpose) and
+/// [`lifetime`](Self::lifetime).
 ///
 /// # Example
 ///
@@ -35,6 +41,10 @@ pub struct Rule {
     pub(crate) pattern: String,
     pub(crate) category: Category,
     pub(crate) scopes: Vec<CookieScope>,
+    pub(crate) provider: Option<String>,
+    pub(crate) purpose: Option<String>,
+    pub(crate) lifetime: Option<Lifetime>,
+    pub(crate) third_party: bool,
 }
 
 impl Rule {
@@ -49,7 +59,61 @@ impl Rule {
             pattern: pattern.into(),
             category,
             scopes: Vec::new(),
+            provider: None,
+            purpose: None,
+            lifetime: None,
+            third_party: false,
         }
+    }
+
+    /// Who sets the cookie, for the cookie declaration (default: this site).
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Rule};
+    /// let rule = Rule::new("_pk_id.*", Category::Analytics).provider("Matomo (self-hosted)");
+    /// ```
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+
+    /// What the cookie is for, in one plain sentence, for the cookie declaration.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Rule};
+    /// let rule = Rule::new("theme", Category::Preferences).purpose("Remembers the colour theme you chose.");
+    /// ```
+    pub fn purpose(mut self, purpose: impl Into<String>) -> Self {
+        self.purpose = Some(purpose.into());
+        self
+    }
+
+    /// How long the cookie lives, for the cookie declaration.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use tower_consent::{Category, Lifetime, Rule};
+    /// let rule = Rule::new("session", Category::Necessary).lifetime(Lifetime::Session);
+    /// ```
+    pub fn lifetime(mut self, lifetime: Lifetime) -> Self {
+        self.lifetime = Some(lifetime);
+        self
+    }
+
+    /// Marks the cookie as a third-party cookie: set on another site's domain, for
+    /// example by an embedded video player, so the declaration lists it as such. The
+    /// layer never sees such a cookie, but the rule still classifies a cookie of the same
+    /// name on this site.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, Rule};
+    /// let rule = Rule::new("VISITOR_INFO1_LIVE", Category::Marketing)
+    ///     .provider("YouTube")
+    ///     .third_party();
+    /// ```
+    pub fn third_party(mut self) -> Self {
+        self.third_party = true;
+        self
     }
 
     /// Adds a place where the browser may hold these cookies; purging deletes each one.

@@ -7,6 +7,7 @@
 //! | `DELETE {prefix}` | withdraws consent (`200` with the new state) |
 //! | `GET {prefix}/banner` | the banner as an HTML fragment |
 //! | `GET {prefix}/settings` | a page with the banner open (the no-JavaScript settings) |
+//! | `GET {prefix}/cookies` | the cookie declaration: a page, or JSON for `Accept: application/json` |
 //! | `GET {prefix}/banner.js`, `…/banner.css` | the banner's assets, with `ETag` |
 //! | `GET /.well-known/gpc.json` | the Global Privacy Control support document |
 //! | `GET {prefix}/report` | the undeclared-cookie report as JSON, if configured and allowed |
@@ -19,6 +20,7 @@
 
 mod assets;
 pub(crate) mod choice_request;
+mod declaration;
 mod problem;
 #[cfg(feature = "ledger")]
 pub(crate) mod records;
@@ -33,7 +35,9 @@ use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 pub(crate) use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::config::Config;
 use crate::consent::Decision;
+use crate::declaration::Declaration;
 use crate::language::negotiate;
 use crate::report::Access;
 use crate::request_state::{NotRecorded, RequestState};
@@ -109,6 +113,7 @@ impl Endpoints {
             "" => Endpoint::Consent,
             "/banner" => Endpoint::Banner,
             "/settings" => Endpoint::Settings,
+            "/cookies" => Endpoint::Declaration,
             "/banner.js" => Endpoint::Asset(Asset::Script),
             "/banner.css" => Endpoint::Asset(Asset::Stylesheet),
             "/report" if self.report_access.is_some() => Endpoint::Report,
@@ -117,6 +122,17 @@ impl Endpoints {
             _ if rest.starts_with('/') => Endpoint::NotFound,
             _ => return None,
         })
+    }
+
+    /// The cookie declaration of `config` in `language` (an index of the texts).
+    pub(crate) fn declaration(&self, config: &Config, language: usize) -> Declaration {
+        let (tag, texts) = &self.texts[language];
+        Declaration::new(config, tag, texts)
+    }
+
+    /// The path of the stylesheet, with its version.
+    pub(crate) fn stylesheet(&self) -> String {
+        format!("{}/banner.css?v={}", self.prefix, self.asset_version)
     }
 
     /// The banner language for a request's `Accept-Language`: an index of the texts.
@@ -138,10 +154,13 @@ impl Endpoints {
         page: bool,
     ) -> String {
         let (tag, texts) = &self.texts[language];
-        let categories = &consent.config().categories;
+        let config = consent.config();
+        let categories = &config.categories;
+        let declaration = Declaration::new(config, tag, texts);
         let views: Vec<CategoryView<'_>> = categories
             .each()
-            .map(|category| {
+            .zip(&declaration.categories)
+            .map(|(category, declared)| {
                 let (label, description) = categories.text(category, tag, texts);
                 CategoryView {
                     key: category.key(),
@@ -149,6 +168,7 @@ impl Endpoints {
                     description,
                     required: category.is_necessary(),
                     granted: consent.allows(category),
+                    cookies: &declared.cookies,
                 }
             })
             .collect();
@@ -179,6 +199,8 @@ pub(crate) enum Endpoint {
     Consent,
     Banner,
     Settings,
+    /// `{prefix}/cookies`: the cookie declaration.
+    Declaration,
     Asset(Asset),
     GpcJson,
     /// `{prefix}/report`, when the app configured who may read it.
@@ -300,6 +322,7 @@ fn respond(
             headers.append(VARY, HeaderValue::from_static("accept-language"));
             (response, None)
         }
+        Endpoint::Declaration => (declaration::respond(parts, consent.config()), None),
         Endpoint::Asset(asset) => (
             assets::respond(asset, parts, &endpoints.asset_version),
             None,

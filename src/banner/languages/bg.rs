@@ -1,6 +1,6 @@
 //! Bulgarian (formal address, "Вие").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Бисквитки на този сайт",
@@ -33,4 +33,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Измерват как се използва сайтът, включително A/B тестове."
     ),
     marketing: ("Маркетинг", "Реклама и проследяване между различни сайтове."),
+    declaration: (DeclarationTexts::english()),
 };

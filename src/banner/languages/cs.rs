@@ -1,6 +1,6 @@
 //! Czech (formal address, "Vy").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Soubory cookie na tomto webu",
@@ -27,4 +27,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Předvolby", "Pamatují si Vaše volby, například motiv nebo jazyk."),
     analytics: ("Statistika", "Měří, jak je web používán, včetně A/B testů."),
     marketing: ("Marketing", "Reklama a sledování napříč weby."),
+    declaration: (DeclarationTexts::english()),
 };

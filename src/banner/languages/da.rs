@@ -1,6 +1,6 @@
 //! Danish ("du", as usual on Danish websites).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies på denne hjemmeside",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Måler, hvordan hjemmesiden bruges, herunder A/B-test."
     ),
     marketing: ("Markedsføring", "Annoncering og sporing på tværs af websites."),
+    declaration: (DeclarationTexts::english()),
 };

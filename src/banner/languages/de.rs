@@ -1,6 +1,6 @@
 //! German (formal address, "Sie").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies auf dieser Website",
@@ -31,4 +31,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Messen, wie die Website genutzt wird, einschließlich A/B-Tests."
     ),
     marketing: ("Marketing", "Werbung und websiteübergreifendes Tracking."),
+    declaration: (DeclarationTexts::german()),
 };

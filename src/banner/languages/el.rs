@@ -1,6 +1,6 @@
 //! Greek (formal address, plural "εσείς").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies σε αυτόν τον ιστότοπο",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Μετρούν τον τρόπο χρήσης του ιστότοπου, συμπεριλαμβανομένων των δοκιμών A/B."
     ),
     marketing: ("Μάρκετινγκ", "Διαφήμιση και παρακολούθηση σε διάφορους ιστότοπους."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! English.
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies on this site",
@@ -28,4 +28,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preferences", "Remember choices you make, such as theme or language."),
     analytics: ("Analytics", "Measure how the site is used, including A/B tests."),
     marketing: ("Marketing", "Advertising and tracking across sites."),
+    declaration: (DeclarationTexts::english()),
 };

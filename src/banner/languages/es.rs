@@ -1,6 +1,6 @@
 //! Spanish (formal address, "usted").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies en este sitio",
@@ -27,4 +27,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preferencias", "Recuerdan sus elecciones, como el tema o el idioma."),
     analytics: ("Análisis", "Miden cómo se usa el sitio, incluidas las pruebas A/B."),
     marketing: ("Marketing", "Publicidad y seguimiento a través de distintos sitios."),
+    declaration: (DeclarationTexts::spanish()),
 };

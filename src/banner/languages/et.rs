@@ -1,6 +1,6 @@
 //! Estonian (formal address, "Teie").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Küpsised sellel veebisaidil",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mõõdavad veebisaidi kasutamist, sealhulgas A/B-teste."
     ),
     marketing: ("Turundus", "Reklaam ja jälgimine eri veebisaitidel."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Finnish.
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Evästeet tällä sivustolla",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mittaavat, miten sivustoa käytetään, A/B-testit mukaan lukien."
     ),
     marketing: ("Markkinointi", "Mainonta ja seuranta eri sivustojen välillä."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! French (formal address, "vous").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies sur ce site",
@@ -32,4 +32,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mesurent l’utilisation du site, y compris les tests A/B."
     ),
     marketing: ("Marketing", "Publicité et pistage d’un site à l’autre."),
+    declaration: (DeclarationTexts::french()),
 };

@@ -1,6 +1,6 @@
 //! Irish ("tú", as Irish addresses the reader).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Fianáin ar an suíomh seo",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Tomhaiseann siad conas a úsáidtear an suíomh, tástálacha A/B san áireamh."
     ),
     marketing: ("Margaíocht", "Fógraíocht agus rianú trasna suíomhanna."),
+    declaration: (DeclarationTexts::english()),
 };

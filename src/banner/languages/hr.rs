@@ -1,6 +1,6 @@
 //! Croatian (formal address, "Vi").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kolačići na ovoj web-stranici",
@@ -30,4 +30,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mjere kako se web-stranica upotrebljava, uključujući A/B testove."
     ),
     marketing: ("Marketing", "Oglašavanje i praćenje na različitim web-stranicama."),
+    declaration: (DeclarationTexts::english()),
 };

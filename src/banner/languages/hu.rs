@@ -1,6 +1,6 @@
 //! Hungarian (formal address, "Ön").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sütik ezen a webhelyen",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mérik a webhely használatát, beleértve az A/B-teszteket is."
     ),
     marketing: ("Marketing", "Hirdetések és webhelyeken átívelő követés."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Italian (informal address, "tu", as usual on Italian cookie banners).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie su questo sito",
@@ -28,4 +28,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preferenze", "Ricordano le scelte che fai, come il tema o la lingua."),
     analytics: ("Statistiche", "Misurano come viene usato il sito, compresi i test A/B."),
     marketing: ("Marketing", "Pubblicità e tracciamento tra siti diversi."),
+    declaration: (DeclarationTexts::english()),
 };

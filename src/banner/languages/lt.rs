@@ -1,6 +1,6 @@
 //! Lithuanian (formal address, "Jūs").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Slapukai šioje svetainėje",
@@ -33,4 +33,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Matuoja, kaip naudojamasi svetaine, įskaitant A/B testus."
     ),
     marketing: ("Rinkodara", "Reklama ir sekimas įvairiose svetainėse."),
+    declaration: (DeclarationTexts::english()),
 };

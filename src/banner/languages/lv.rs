@@ -1,6 +1,6 @@
 //! Latvian (formal address, "Jūs").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sīkdatnes šajā vietnē",
@@ -33,4 +33,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mēra, kā vietne tiek izmantota, tostarp A/B testus."
     ),
     marketing: ("Mārketings", "Reklāma un izsekošana dažādās vietnēs."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -15,7 +15,19 @@ macro_rules! texts {
     };
 }
 
-/// One value of [`texts!`]: a text, or a category's `(label, description)`.
+/// Builds a `const` [`DeclarationTexts`](super::DeclarationTexts) from string literals,
+/// for the `declaration` field of [`texts!`] (in parentheses).
+#[allow(unused_macros)]
+macro_rules! declaration {
+    ($($field:ident: $value:literal,)*) => {
+        $crate::banner::DeclarationTexts {
+            $($field: ::std::borrow::Cow::Borrowed($value),)*
+        }
+    };
+}
+
+/// One value of [`texts!`]: a text, a category's `(label, description)`, or the cookie
+/// declaration's [`DeclarationTexts`](super::DeclarationTexts) in parentheses.
 macro_rules! text {
     (($label:literal, $description:literal)) => {
         $crate::banner::CategoryText {
@@ -25,6 +37,9 @@ macro_rules! text {
     };
     ($text:literal) => {
         ::std::borrow::Cow::Borrowed($text)
+    };
+    (($declaration:expr)) => {
+        $declaration
     };
 }
 

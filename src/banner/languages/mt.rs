@@ -1,6 +1,6 @@
 //! Maltese.
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies f’dan is-sit",
@@ -31,4 +31,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Analitika", "Ikejlu kif jintuża s-sit, inklużi t-testijiet A/B."),
     marketing: ("Marketing", "Reklamar u traċċar minn sit għal ieħor."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Dutch (formal address, "u").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies op deze website",
@@ -31,4 +31,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Meten hoe de website wordt gebruikt, inclusief A/B-tests."
     ),
     marketing: ("Marketing", "Advertenties en tracking over verschillende websites."),
+    declaration: (DeclarationTexts::english()),
 };

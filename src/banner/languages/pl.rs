@@ -1,7 +1,7 @@
 //! Polish (direct address with a capitalised "Twój", as usual on Polish cookie
 //! banners).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Pliki cookie w tej witrynie",
@@ -35,4 +35,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mierzą sposób korzystania z witryny, w tym testy A/B."
     ),
     marketing: ("Marketing", "Reklamy i śledzenie w różnych witrynach."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Portuguese (European spelling, polite third person, "o seu").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies neste site",
@@ -33,4 +33,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Medem a forma como o site é utilizado, incluindo testes A/B."
     ),
     marketing: ("Marketing", "Publicidade e rastreamento entre sites."),
+    declaration: (DeclarationTexts::english()),
 };

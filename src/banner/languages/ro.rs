@@ -1,6 +1,6 @@
 //! Romanian (formal address, "dumneavoastră"; ș and ț with the comma below).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie-uri pe acest site",
@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Măsoară modul în care este folosit site-ul, inclusiv testele A/B."
     ),
     marketing: ("Marketing", "Publicitate și urmărire pe mai multe site-uri."),
+    declaration: (DeclarationTexts::english()),
 };

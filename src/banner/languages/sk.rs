@@ -1,6 +1,6 @@
 //! Slovak (formal address, "Vy").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Súbory cookie na tomto webe",
@@ -30,4 +30,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Štatistika", "Merajú, ako sa web používa, vrátane A/B testov."),
     marketing: ("Marketing", "Reklama a sledovanie naprieč webmi."),
+    declaration: (DeclarationTexts::english()),
 };

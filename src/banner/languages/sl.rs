@@ -1,6 +1,6 @@
 //! Slovenian (formal address, "vi").
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Piškotki na tej spletni strani",
@@ -30,4 +30,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Merijo, kako se spletna stran uporablja, vključno s testi A/B."
     ),
     marketing: ("Trženje", "Oglaševanje in sledenje na različnih spletnih straneh."),
+    declaration: (DeclarationTexts::english()),
 };

@@ -1,7 +1,7 @@
 //! Swedish ("du", as Swedish always addresses the reader; "kakor" as the Swedish
 //! Language Council recommends).
 
-use crate::banner::BannerTexts;
+use crate::banner::{BannerTexts, DeclarationTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kakor på den här webbplatsen",
@@ -32,4 +32,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Statistik", "Mäter hur webbplatsen används, inklusive A/B-tester."),
     marketing: ("Marknadsföring", "Annonser och spårning mellan webbplatser."),
+    declaration: (DeclarationTexts::english()),
 };

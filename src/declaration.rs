@@ -1,0 +1,333 @@
+//! The cookie declaration: which cookies the site uses, by category, with provider,
+//! purpose, lifetime and first- or third-party, as `GET {prefix}/cookies` answers it and
+//! [`ConsentLayer::declaration`](crate::ConsentLayer::declaration) returns it.
+//!
+//! It lists every rule the app declares (and the consent cookie itself), plus the
+//! [catalog](crate::known_trackers) entries this site has been *seen* to use: those the
+//! layer has classified a request cookie or a `Set-Cookie` by since it was built. So the
+//! declaration grows with what the site really sets, and never lists the hundreds of
+//! catalog entries the site does not use.
+
+use serde::Serialize;
+
+use crate::banner::{escape_into, BannerTexts, DeclarationTexts};
+use crate::classify::known_trackers;
+use crate::config::Config;
+use crate::{Category, Lifetime};
+
+/// What the app declared about one of its rules, kept for the declaration.
+#[derive(Clone, Debug)]
+pub(crate) struct DeclaredRule {
+    pub(crate) pattern: String,
+    pub(crate) category: Category,
+    pub(crate) provider: Option<String>,
+    pub(crate) purpose: Option<String>,
+    pub(crate) lifetime: Option<Lifetime>,
+    pub(crate) third_party: bool,
+    /// The layer's own consent cookie: its purpose comes from the texts.
+    pub(crate) consent_cookie: bool,
+}
+
+/// The cookie declaration of a configuration, in one language: every cookie the
+/// configuration declares, plus the catalog entries the site has been seen to use,
+/// grouped by category.
+///
+/// Render it with [`to_html`](Self::to_html) (a fragment for the app's own cookie policy
+/// page) or [`to_json`](Self::to_json), or serialize it with serde.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, ConsentLayer, Lifetime, Rule};
+///
+/// let layer = ConsentLayer::builder()
+///     .secret([7u8; 32])
+///     .rule(
+///         Rule::new("theme", Category::Preferences)
+///             .purpose("Remembers the colour theme you chose.")
+///             .lifetime(Lifetime::Session),
+///     )
+///     .known_trackers()
+///     .build()?;
+/// let declaration = layer.declaration();
+/// let preferences = declaration
+///     .categories
+///     .iter()
+///     .find(|c| c.key == "preferences")
+///     .expect("every category is listed");
+/// assert_eq!(preferences.cookies[0].name, "theme");
+/// assert!(declaration.to_html().contains("<td>theme</td>"));
+/// assert!(declaration.to_json().starts_with('{'));
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Declaration {
+    /// The language of the texts, e.g. `en`.
+    pub language: String,
+    /// The heading, e.g. "Cookie declaration".
+    pub title: String,
+    /// The sentences above the tables.
+    pub intro: String,
+    /// Every category of the configuration, necessary first, each with its cookies.
+    pub categories: Vec<DeclaredCategory>,
+    #[serde(skip)]
+    texts: DeclarationTexts,
+}
+
+/// One category of a [`Declaration`].
+///
+/// # Example
+///
+/// ```
+/// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
+/// let necessary = &layer.declaration().categories[0];
+/// assert_eq!(necessary.key, "necessary");
+/// assert_eq!(necessary.cookies.len(), 1, "the consent cookie");
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct DeclaredCategory {
+    /// The category's key, e.g. `analytics`.
+    pub key: String,
+    /// Its label for visitors.
+    pub label: String,
+    /// Its description for visitors.
+    pub description: String,
+    /// Its cookies: the app's rules first, in the order declared, then catalog entries.
+    pub cookies: Vec<DeclaredCookie>,
+}
+
+/// One cookie (or name pattern) of a [`Declaration`].
+///
+/// # Example
+///
+/// ```
+/// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
+/// let consent = &layer.declaration().categories[0].cookies[0];
+/// assert_eq!(consent.name, "__Host-consent");
+/// assert_eq!(consent.provider, "This site");
+/// assert_eq!(consent.party, tower_consent::Party::First);
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct DeclaredCookie {
+    /// The cookie's name, or a pattern in which `*` stands for any text.
+    pub name: String,
+    /// Who sets it: the vendor, or "This site" in the declaration's language.
+    pub provider: String,
+    /// What it is for, when stated.
+    pub purpose: Option<String>,
+    /// How long it lives, in words ("2 years", "Session"), when stated.
+    pub lifetime: Option<String>,
+    /// How long it lives in seconds, for a fixed lifetime.
+    pub lifetime_seconds: Option<u64>,
+    /// Whether it is set on this site's domain or another's.
+    pub party: Party,
+    /// Whether it comes from the built-in catalog (and was seen on this site) rather
+    /// than from the app's own rules.
+    pub catalog: bool,
+}
+
+/// Whether a cookie is set on the site's own domain or on another's.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::Party;
+/// assert_eq!(serde_json::to_string(&Party::Third).unwrap(), "\"third\"");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    /// Set on this site's own domain (whoever's script sets it).
+    First,
+    /// Set on another site's domain, for example by an embedded player.
+    Third,
+}
+
+impl Declaration {
+    /// The declaration of `config` in `language`, with `texts`.
+    pub(crate) fn new(config: &Config, language: &str, texts: &BannerTexts) -> Self {
+        let t = &texts.declaration;
+        let categories = &config.categories;
+        let mut groups: Vec<DeclaredCategory> = categories
+            .each()
+            .map(|category| {
+                let (label, description) = categories.text(category, language, texts);
+                DeclaredCategory {
+                    key: category.key().to_owned(),
+                    label: label.to_owned(),
+                    description: description.to_owned(),
+                    cookies: Vec::new(),
+                }
+            })
+            .collect();
+        let mut add = |category: Category, cookie: DeclaredCookie| {
+            let index = categories.index_of(category).map(usize::from);
+            if let Some(group) = index.and_then(|index| groups.get_mut(index)) {
+                if !group.cookies.iter().any(|c| c.name == cookie.name) {
+                    group.cookies.push(cookie);
+                }
+            }
+        };
+        for rule in &config.declared {
+            let purpose = if rule.consent_cookie {
+                Some(t.consent_cookie.to_string())
+            } else {
+                rule.purpose.clone()
+            };
+            add(
+                rule.category,
+                DeclaredCookie {
+                    name: rule.pattern.clone(),
+                    provider: rule
+                        .provider
+                        .clone()
+                        .unwrap_or_else(|| t.this_site.to_string()),
+                    purpose,
+                    lifetime: rule.lifetime.map(|l| t.lifetime_text(l)),
+                    lifetime_seconds: rule.lifetime.and_then(Lifetime::seconds),
+                    party: if rule.third_party {
+                        Party::Third
+                    } else {
+                        Party::First
+                    },
+                    catalog: false,
+                },
+            );
+        }
+        for (index, known) in known_trackers().iter().enumerate() {
+            if config.classifier.has_seen(index) {
+                add(
+                    known.category,
+                    DeclaredCookie {
+                        name: known.pattern.to_owned(),
+                        provider: known.vendor.to_owned(),
+                        purpose: Some(known.purpose.to_owned()),
+                        lifetime: Some(t.lifetime_text(known.expiry)),
+                        lifetime_seconds: known.expiry.seconds(),
+                        party: Party::First,
+                        catalog: true,
+                    },
+                );
+            }
+        }
+        Self {
+            language: language.to_owned(),
+            title: t.title.to_string(),
+            intro: t.intro.to_string(),
+            categories: groups,
+            texts: t.clone(),
+        }
+    }
+
+    /// The declaration as JSON: `{"language", "title", "intro", "categories": [{"key",
+    /// "label", "description", "cookies": [{"name", "provider", "purpose", "lifetime",
+    /// "lifetime_seconds", "party", "catalog"}]}]}`.
+    ///
+    /// ```
+    /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
+    /// let json: serde_json::Value = serde_json::from_str(&layer.declaration().to_json()).unwrap();
+    /// assert_eq!(json["categories"][0]["cookies"][0]["party"], "first");
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Only strings, numbers, booleans and sequences: serializing cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The declaration as an HTML fragment to put in the app's cookie policy page: a
+    /// `<section>` with a heading, the intro and one table per category. Every text is
+    /// escaped.
+    ///
+    /// ```
+    /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
+    /// let html = layer.declaration().to_html();
+    /// assert!(html.starts_with("<section class=\"tc-declaration\""));
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(2048);
+        out.push_str("<section class=\"tc-declaration\" lang=\"");
+        escape_into(&mut out, &self.language);
+        out.push_str("\">\n<h2>");
+        escape_into(&mut out, &self.title);
+        out.push_str("</h2>\n<p>");
+        escape_into(&mut out, &self.intro);
+        out.push_str("</p>\n");
+        for category in &self.categories {
+            out.push_str("<h3 id=\"tc-declaration-");
+            escape_into(&mut out, &category.key);
+            out.push_str("\">");
+            escape_into(&mut out, &category.label);
+            out.push_str("</h3>\n");
+            if !category.description.is_empty() {
+                out.push_str("<p>");
+                escape_into(&mut out, &category.description);
+                out.push_str("</p>\n");
+            }
+            cookie_table(&mut out, &self.texts, &category.cookies);
+        }
+        out.push_str("</section>\n");
+        out
+    }
+
+    /// The declaration as a standalone HTML page.
+    pub(crate) fn to_page(&self, stylesheet: &str) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str("<!doctype html>\n<html lang=\"");
+        escape_into(&mut out, &self.language);
+        out.push_str(
+            "\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+        );
+        escape_into(&mut out, &self.title);
+        out.push_str("</title>\n<link rel=\"stylesheet\" href=\"");
+        escape_into(&mut out, stylesheet);
+        out.push_str("\">\n</head>\n<body>\n<main>\n");
+        out.push_str(&self.to_html());
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+/// One category's cookies as a table (or a sentence saying there are none).
+pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[DeclaredCookie]) {
+    if cookies.is_empty() {
+        out.push_str("<p class=\"tc-no-cookies\">");
+        escape_into(out, &h.no_cookies);
+        out.push_str("</p>\n");
+        return;
+    }
+    out.push_str("<table class=\"tc-cookies\">\n<thead><tr>");
+    for heading in [&h.name, &h.provider, &h.purpose, &h.lifetime, &h.party] {
+        out.push_str("<th scope=\"col\">");
+        escape_into(out, heading);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for cookie in cookies {
+        let party = match cookie.party {
+            Party::First => &h.first_party,
+            Party::Third => &h.third_party,
+        };
+        let cells = [
+            cookie.name.as_str(),
+            &cookie.provider,
+            cookie.purpose.as_deref().unwrap_or(&h.not_stated),
+            cookie.lifetime.as_deref().unwrap_or(&h.not_stated),
+            party,
+        ];
+        out.push_str("<tr>");
+        for cell in cells {
+            out.push_str("<td>");
+            escape_into(out, cell);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}

@@ -1,0 +1,297 @@
+//! The cookie declaration (`GET {prefix}/cookies`, `ConsentLayer::declaration`) end to
+//! end: app rules, catalog entries the site was seen to use, custom categories, HTML and
+//! JSON, escaping, and the banner's "Show cookies" lists.
+#![cfg(feature = "axum")]
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::routing::get;
+use axum::Router;
+use http::header::{
+    ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE, VARY,
+};
+use http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use tower_consent::{
+    Category, ConsentLayer, CustomCategory, DeclaredCookie, Lifetime, Party, Rule,
+};
+
+const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+const HOSTILE: &str = "\"><script>alert('x')</script>&";
+
+fn layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .custom_category(CustomCategory::new(
+            "ab",
+            "A/B tests",
+            "Compares versions of a page.",
+        ))
+        .rule(
+            Rule::new("session", Category::Necessary)
+                .purpose("Keeps you signed in.")
+                .lifetime(Lifetime::Session),
+        )
+        .rule(
+            Rule::new("theme", Category::Preferences)
+                .purpose("Remembers the colour theme you chose.")
+                .lifetime(Lifetime::For(Duration::from_secs(365 * 86_400))),
+        )
+        .classify(Category::Custom("ab"), ["exp_*"])
+        .rule(
+            Rule::new("VISITOR_INFO1_LIVE", Category::Marketing)
+                .provider("YouTube")
+                .purpose("Estimates bandwidth for embedded videos.")
+                .lifetime(Lifetime::For(Duration::from_secs(180 * 86_400)))
+                .third_party(),
+        )
+        .known_trackers()
+        .build()
+        .expect("valid configuration")
+}
+
+fn app(layer: ConsentLayer) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { ([(SET_COOKIE, "_hjSessionUser_42=abc; Path=/")], "hello") }),
+        )
+        .layer(layer)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+async fn get_with(app: &Router, path: &str, headers: &[(http::HeaderName, &str)]) -> Answer {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn names(cookies: &[DeclaredCookie]) -> Vec<&str> {
+    cookies.iter().map(|c| c.name.as_str()).collect()
+}
+
+#[tokio::test]
+async fn lists_app_rules_and_only_the_catalog_entries_seen() {
+    let layer = layer();
+    let app = app(layer.clone());
+
+    // Before any traffic: the app's rules only, every category listed.
+    let before = layer.declaration();
+    let keys: Vec<&str> = before.categories.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["necessary", "preferences", "analytics", "marketing", "ab"]
+    );
+    assert_eq!(names(&before.categories[0].cookies), ["consent", "session"]);
+    assert_eq!(names(&before.categories[1].cookies), ["theme"]);
+    assert!(before.categories[2].cookies.is_empty());
+    assert_eq!(names(&before.categories[3].cookies), ["VISITOR_INFO1_LIVE"]);
+    assert_eq!(names(&before.categories[4].cookies), ["exp_*"]);
+    assert_eq!(before.categories[4].label, "A/B tests");
+
+    // A request carrying _ga and _fbp, and a response setting a Hotjar cookie: the
+    // catalog entries that classified them are now listed, and nothing else.
+    let answer = get_with(
+        &app,
+        "/",
+        &[(COOKIE, "_ga=GA1.2.3.4; _fbp=fb.1.2.3; other=1")],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let after = layer.declaration();
+    assert_eq!(
+        names(&after.categories[2].cookies),
+        ["_ga", "_hjSessionUser_*"]
+    );
+    assert_eq!(
+        names(&after.categories[3].cookies),
+        ["VISITOR_INFO1_LIVE", "_fbp"]
+    );
+    let ga = &after.categories[2].cookies[0];
+    assert_eq!(ga.provider, "Google Analytics");
+    assert_eq!(ga.lifetime.as_deref(), Some("2 years"));
+    assert_eq!(ga.lifetime_seconds, Some(2 * 365 * 86_400));
+    assert_eq!(ga.party, Party::First);
+    assert!(ga.catalog);
+    assert!(ga.purpose.as_deref().is_some_and(|p| !p.is_empty()));
+
+    let consent = &after.categories[0].cookies[0];
+    assert_eq!(consent.provider, "This site");
+    assert_eq!(
+        consent.purpose.as_deref(),
+        Some("Remembers your cookie choice.")
+    );
+    assert_eq!(consent.lifetime.as_deref(), Some("183 days"));
+    assert!(!consent.catalog);
+    let youtube = &after.categories[3].cookies[0];
+    assert_eq!(youtube.party, Party::Third);
+    assert_eq!(youtube.provider, "YouTube");
+    let exp = &after.categories[4].cookies[0];
+    assert_eq!(exp.purpose, None);
+    assert_eq!(exp.lifetime, None);
+
+    // Layers are independent: another layer has seen nothing.
+    assert!(self::layer().declaration().categories[2].cookies.is_empty());
+}
+
+#[tokio::test]
+async fn the_endpoint_answers_html_or_json() {
+    let layer = layer();
+    let app = app(layer.clone());
+    get_with(&app, "/", &[(COOKIE, "_ga=1")]).await;
+
+    let page = get_with(&app, "/_consent/cookies", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(page.headers[CACHE_CONTROL], "no-cache");
+    assert!(page
+        .headers
+        .get_all(VARY)
+        .iter()
+        .any(|v| v == "accept, accept-language"));
+    assert!(page.body.starts_with("<!doctype html>\n<html lang=\"en\">"));
+    assert!(page.body.contains("<title>Cookie declaration</title>"));
+    assert!(page
+        .body
+        .contains("<h3 id=\"tc-declaration-analytics\">Analytics</h3>"));
+    assert!(page.body.contains(
+        "<tr><td>theme</td><td>This site</td><td>Remembers the colour theme you chose.</td><td>1 year</td><td>First party</td></tr>"
+    ));
+    assert!(page.body.contains("<td>_ga</td><td>Google Analytics</td>"));
+    assert!(page.body.contains(
+        "<tr><td>exp_*</td><td>This site</td><td>Not stated</td><td>Not stated</td><td>First party</td></tr>"
+    ));
+    assert!(page.body.contains("<td>Third party</td>"));
+    assert!(!page.body.contains("_fbp"), "not seen on this layer");
+    assert!(!page.body.contains("<script"), "the page needs no script");
+
+    let json = get_with(&app, "/_consent/cookies", &[(ACCEPT, "application/json")]).await;
+    assert_eq!(json.headers[CONTENT_TYPE], "application/json");
+    let value: Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(value["language"], "en");
+    assert_eq!(value["categories"][0]["key"], "necessary");
+    assert_eq!(value["categories"][0]["cookies"][0]["name"], "consent");
+    assert_eq!(value["categories"][0]["cookies"][0]["party"], "first");
+    let analytics = &value["categories"][2]["cookies"][0];
+    assert_eq!(analytics["name"], "_ga");
+    assert_eq!(analytics["provider"], "Google Analytics");
+    assert_eq!(analytics["lifetime_seconds"], 2 * 365 * 86_400);
+    assert_eq!(analytics["catalog"], true);
+    assert_eq!(value["categories"][4]["key"], "ab");
+    assert_eq!(value["categories"][4]["cookies"][0]["purpose"], Value::Null);
+    assert_eq!(
+        value,
+        serde_json::from_str::<Value>(&layer.declaration().to_json()).unwrap()
+    );
+
+    let german = get_with(&app, "/_consent/cookies", &[(ACCEPT_LANGUAGE, "de")]).await;
+    assert!(german.body.contains("<title>Cookie-Erklärung</title>"));
+    assert!(german.body.contains("<td>1 Jahr</td>"));
+    assert!(german.body.contains("<td>Diese Website</td>"));
+
+    let post = app
+        .clone()
+        .oneshot(
+            Request::post("/_consent/cookies")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn every_text_is_escaped() {
+    let layer = ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .custom_category(CustomCategory::new("x", HOSTILE, HOSTILE))
+        .rule(
+            Rule::new("hostile", Category::Custom("x"))
+                .provider(HOSTILE)
+                .purpose(HOSTILE),
+        )
+        .build()
+        .unwrap();
+    let html = layer.declaration().to_html();
+    let app = app(layer);
+    let page = get_with(&app, "/_consent/cookies", &[]).await.body;
+    let banner = get_with(&app, "/_consent/banner", &[]).await.body;
+    for html in [html, page, banner] {
+        assert!(!html.contains(HOSTILE), "{html}");
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(html.contains("&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"));
+    }
+}
+
+#[tokio::test]
+async fn the_banner_links_to_the_declaration_and_lists_each_categorys_cookies() {
+    let layer = layer();
+    let app = app(layer);
+    get_with(&app, "/", &[(COOKIE, "_ga=1")]).await;
+    let banner = get_with(&app, "/_consent/banner", &[]).await.body;
+    assert!(banner.contains(
+        "<a href=\"/_consent/cookies\" id=\"tc-declaration-link\">Cookie declaration</a>"
+    ));
+    for key in ["necessary", "preferences", "analytics", "marketing", "ab"] {
+        assert!(
+            banner.contains(&format!(
+                "<details class=\"tc-cookie-list\" id=\"tc-cookies-{key}\">\n<summary>Show cookies</summary>"
+            )),
+            "{key}"
+        );
+    }
+    let analytics = banner
+        .split("id=\"tc-cookies-analytics\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</details>").next())
+        .unwrap();
+    assert!(analytics.contains("<td>_ga</td><td>Google Analytics</td>"));
+    assert!(!analytics.contains("theme"));
+    let preferences = banner
+        .split("id=\"tc-cookies-preferences\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</details>").next())
+        .unwrap();
+    assert!(preferences.contains("<td>theme</td>"));
+
+    let french = get_with(&app, "/_consent/settings", &[(ACCEPT_LANGUAGE, "fr")])
+        .await
+        .body;
+    assert!(french.contains("<summary>Voir les cookies</summary>"));
+    assert!(french.contains(">Déclaration relative aux cookies</a>"));
+}
+
+#[test]
+fn declaration_in_follows_the_language() {
+    let layer = layer();
+    assert_eq!(layer.declaration().language, "en");
+    let spanish = layer.declaration_in("es-ES,es;q=0.9");
+    assert_eq!(spanish.language, "es");
+    assert_eq!(spanish.title, "Declaración de cookies");
+    assert_eq!(layer.declaration_in("\n").language, "en");
+}
