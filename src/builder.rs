@@ -62,6 +62,8 @@ pub struct ConsentLayerBuilder {
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
     default_language: String,
+    #[cfg(feature = "html")]
+    html_gate: Option<crate::HtmlGate>,
 }
 
 impl Default for ConsentLayerBuilder {
@@ -87,13 +89,16 @@ impl Default for ConsentLayerBuilder {
                 .filter_map(|tag| Some((tag.to_owned(), BannerTexts::builtin(tag)?)))
                 .collect(),
             default_language: "en".to_owned(),
+            #[cfg(feature = "html")]
+            html_gate: None,
         }
     }
 }
 
 impl fmt::Debug for ConsentLayerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConsentLayerBuilder")
+        let mut debug = f.debug_struct("ConsentLayerBuilder");
+        debug
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("previous_secrets", &self.previous_secrets.len())
             .field("revision", &self.revision)
@@ -117,8 +122,10 @@ impl fmt::Debug for ConsentLayerBuilder {
                     .map(|(tag, _)| tag)
                     .collect::<Vec<_>>(),
             )
-            .field("default_language", &self.default_language)
-            .finish()
+            .field("default_language", &self.default_language);
+        #[cfg(feature = "html")]
+        debug.field("html_gate", &self.html_gate);
+        debug.finish()
     }
 }
 
@@ -428,6 +435,21 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Turns the HTML gate on: tracker scripts, iframes and pixels in `text/html`
+    /// responses are held back until the visitor consents, and the banner is inserted
+    /// into full pages (see the [`html`](crate::html) module).
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentLayer, HtmlGate};
+    /// let builder = ConsentLayer::builder().html_gate(HtmlGate::new());
+    /// ```
+    #[cfg(feature = "html")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+    pub fn html_gate(mut self, gate: crate::HtmlGate) -> Self {
+        self.html_gate = Some(gate);
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -509,6 +531,11 @@ impl ConsentLayerBuilder {
             default_language,
             self.gpc_last_update,
         );
+        #[cfg(feature = "html")]
+        let html = self
+            .html_gate
+            .map(|gate| gate.compile(&categories))
+            .transpose()?;
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
@@ -518,6 +545,8 @@ impl ConsentLayerBuilder {
             cookie,
             endpoints,
             honour_gpc: self.honour_gpc,
+            #[cfg(feature = "html")]
+            html,
         }))
     }
 }

@@ -20,4 +20,7 @@ pub(crate) struct Config {
     pub(crate) endpoints: Endpoints,
     /// Whether `Sec-GPC: 1` refuses marketing.
     pub(crate) honour_gpc: bool,
+    /// The HTML gate, if the app turned it on.
+    #[cfg(feature = "html")]
+    pub(crate) html: Option<crate::html::HtmlConfig>,
 }

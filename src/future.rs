@@ -92,7 +92,7 @@ fn answer<F, ReqBody>(
     state: RequestState,
 ) -> Kind<F, ReqBody> {
     let (mut response, decided) = endpoints::answer(endpoint, parts, body, &state);
-    state.finish(&mut response, decided);
+    let _ = state.finish(&mut response, decided);
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
@@ -115,7 +115,24 @@ where
                 KindProj::Inner { future } => {
                     let mut response = ready!(future.poll(cx))?;
                     if let Some(state) = this.state.take() {
-                        state.finish(&mut response, None);
+                        #[cfg(feature = "html")]
+                        let (html, state) = {
+                            let mut state = state;
+                            (state.take_html(), state)
+                        };
+                        let consent = state.finish(&mut response, None);
+                        #[cfg(feature = "html")]
+                        if let Some(html) = html {
+                            if let Some(rewriter) =
+                                crate::html::prepare(consent, html, &mut response)
+                            {
+                                return Poll::Ready(Ok(
+                                    response.map(|body| ConsentBody::html(body, rewriter))
+                                ));
+                            }
+                        }
+                        #[cfg(not(feature = "html"))]
+                        let _ = consent;
                     }
                     return Poll::Ready(Ok(response.map(ConsentBody::inner)));
                 }

@@ -64,6 +64,10 @@
 //!
 //! - `axum` (default): [`Consent`] as an axum extractor and [`Choice`] as a response
 //!   part.
+//! - `html` (default): the [HTML gate](html): tracker scripts, iframes and pixels in
+//!   `text/html` responses held back until consent, banner and Google Consent Mode
+//!   injection. Turned on per layer with
+//!   [`html_gate`](ConsentLayerBuilder::html_gate).
 //!
 //! [tower]: https://docs.rs/tower
 //! [axum]: https://docs.rs/axum
@@ -88,13 +92,16 @@ mod future;
 pub mod fuzz;
 mod gate;
 mod gpc;
+#[cfg(feature = "html")]
+#[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+pub mod html;
 mod language;
 mod layer;
 mod request_state;
 mod service;
 
 pub use banner::{BannerTexts, CategoryText};
-pub use body::ConsentBody;
+pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
 pub use classify::{known_trackers, CookieScope, KnownCookie, Rule, Unknown};
@@ -104,5 +111,8 @@ pub use error::BuildError;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
+#[cfg(feature = "html")]
+#[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResource};
 pub use layer::ConsentLayer;
 pub use service::ConsentService;

@@ -18,6 +18,9 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
+    /// What the HTML gate needs, when it is on and the app answers.
+    #[cfg(feature = "html")]
+    html: Option<crate::html::HtmlRequest>,
 }
 
 impl RequestState {
@@ -32,7 +35,22 @@ impl RequestState {
             cookies,
             filtered,
             record_pending,
+            #[cfg(feature = "html")]
+            html: None,
         }
+    }
+
+    /// Carries what the HTML gate needs to the response.
+    #[cfg(feature = "html")]
+    pub(crate) fn with_html(mut self, html: crate::html::HtmlRequest) -> Self {
+        self.html = Some(html);
+        self
+    }
+
+    /// Takes what the HTML gate needs, if it is on.
+    #[cfg(feature = "html")]
+    pub(crate) fn take_html(&mut self) -> Option<crate::html::HtmlRequest> {
+        self.html.take()
     }
 
     pub(crate) fn consent(&self) -> &Consent {
@@ -66,8 +84,13 @@ impl RequestState {
     /// otherwise a [`Choice`] the handler put into the response extensions is decided,
     /// otherwise a pending GPC decision is recorded. Then `Set-Cookie` is stripped by
     /// the consent in force, refused request cookies are purged, the consent cookie is
-    /// set if a decision was made, and `Vary: Cookie` is added.
-    pub(crate) fn finish<B>(self, response: &mut Response<B>, decided: Option<Decision>) {
+    /// set if a decision was made, and `Vary: Cookie` is added. Returns the consent in
+    /// force for the response (a decision it records included).
+    pub(crate) fn finish<B>(
+        self,
+        response: &mut Response<B>,
+        decided: Option<Decision>,
+    ) -> Consent {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
             .or_else(|| chosen.and_then(|choice| self.decide(&choice)))
@@ -95,5 +118,9 @@ impl RequestState {
             );
         }
         gate::vary_on_cookie(headers);
+        match recorded {
+            Some(decision) => self.consent.with_decision(decision),
+            None => self.consent,
+        }
     }
 }

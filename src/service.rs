@@ -121,6 +121,12 @@ where
             return ResponseFuture::endpoint(endpoint, request, state);
         }
         let state = RequestState::new(consent.without_page(), cookies, filtered, pending.is_some());
+        #[cfg(feature = "html")]
+        let state = if config.html.is_some() {
+            state.with_html(crate::html::HtmlRequest::new(&request))
+        } else {
+            state
+        };
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }
