@@ -630,3 +630,88 @@ async fn a_charset_the_parser_cannot_read_fails_rather_than_pass() {
         String::from_utf8_lossy(&out)
     );
 }
+
+/// Pieces that change how what follows parses.
+const TRICKY: &[&str] = &[
+    "<p>text</p>",
+    "<!-- c -->",
+    "<!--",
+    "-->",
+    "</script>",
+    "<script>",
+    "<svg>",
+    "</svg>",
+    "<math>",
+    "<template>",
+    "</template>",
+    "<textarea>",
+    "</textarea>",
+    "<style>",
+    "</style>",
+    "<noscript>",
+    "</noscript>",
+    "<title>",
+    "</title>",
+    "<base href=\"https://www.googletagmanager.com/\">",
+    "<script src=\"gtag/js\"></script>",
+    "<table><tr><td>",
+    "<![CDATA[",
+    "]]>",
+    "<body>",
+    "</body>",
+    "\"'>",
+    "é\u{1F36A}",
+];
+
+fn document() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        3 => proptest::sample::select(TABLE),
+        2 => proptest::sample::select(TRICKY),
+    ];
+    proptest::collection::vec(piece, 1..14).prop_map(|pieces| pieces.concat())
+}
+
+fn run<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..Default::default() })]
+
+    #[test]
+    fn any_split_into_chunks_gives_the_same_output(
+        html in document(),
+        cuts in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..8),
+    ) {
+        let layer = layer(HtmlGate::new().script_rule("/js/tracker.js", Category::Analytics));
+        let bytes = html.as_bytes();
+        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len() + 1)).collect();
+        points.sort_unstable();
+        points.dedup();
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for point in points {
+            chunks.push(bytes[start..point].to_vec());
+            start = point;
+        }
+        chunks.push(bytes[start..].to_vec());
+        let whole = run(stream(&layer, "text/html", chunked(vec![bytes.to_vec()])));
+        let split = run(stream(&layer, "text/html", chunked(chunks)));
+        proptest::prop_assert_eq!(whole, split);
+    }
+
+    #[test]
+    fn no_tracker_survives_refusal_in_generated_documents(html in document()) {
+        let layer = layer(gate());
+        // An error (markup the parser cannot decide) sends nothing unchecked.
+        if let Ok(out) = run(stream(&layer, "text/html", chunked(vec![html.clone().into_bytes()]))) {
+            let out = String::from_utf8_lossy(&out);
+            let active = active_trackers(&out);
+            proptest::prop_assert!(active.is_empty(), "{:?}\n{}\n→ {}", active, html, out);
+        }
+    }
+}
