@@ -85,6 +85,10 @@ pub struct BannerTexts {
     pub gpc_notice: Cow<'static, str>,
     /// Announced after a choice was saved, e.g. "Your choice has been saved.".
     pub saved: Cow<'static, str>,
+    /// Announced after consent was withdrawn from a page whose scripts already ran:
+    /// reloading completes the withdrawal, e.g. "Reload the page to stop what already
+    /// runs.".
+    pub reload_notice: Cow<'static, str>,
     /// The strictly necessary category.
     pub necessary: CategoryText,
     /// The preferences category.
@@ -125,6 +129,7 @@ impl BannerTexts {
                  stay off.",
             ),
             saved: Cow::Borrowed("Your choice has been saved."),
+            reload_notice: Cow::Borrowed("Reload the page to stop what already runs."),
             necessary: CategoryText::borrowed(
                 "Necessary",
                 "The site cannot work without them: sessions, security and remembering \
@@ -174,6 +179,9 @@ impl BannerTexts {
                  por lo que las cookies de marketing permanecen desactivadas.",
             ),
             saved: Cow::Borrowed("Se ha guardado su elección."),
+            reload_notice: Cow::Borrowed(
+                "Recargue la página para detener lo que ya se está ejecutando.",
+            ),
             necessary: CategoryText::borrowed(
                 "Necesarias",
                 "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección.",
@@ -222,6 +230,9 @@ impl BannerTexts {
                  bleiben Marketing-Cookies ausgeschaltet.",
             ),
             saved: Cow::Borrowed("Ihre Auswahl wurde gespeichert."),
+            reload_notice: Cow::Borrowed(
+                "Laden Sie die Seite neu, um bereits Laufendes zu beenden.",
+            ),
             necessary: CategoryText::borrowed(
                 "Notwendig",
                 "Ohne sie funktioniert die Website nicht: Sitzung, Sicherheit und das \
@@ -272,6 +283,7 @@ impl BannerTexts {
                  cookies marketing restent donc désactivés.",
             ),
             saved: Cow::Borrowed("Votre choix a été enregistré."),
+            reload_notice: Cow::Borrowed("Rechargez la page pour arrêter ce qui fonctionne déjà."),
             necessary: CategoryText::borrowed(
                 "Nécessaires",
                 "Indispensables au fonctionnement du site\u{a0}: session, sécurité et \
@@ -360,6 +372,7 @@ mod tests {
             &t.always_on,
             &t.gpc_notice,
             &t.saved,
+            &t.reload_notice,
         ];
         for c in [&t.necessary, &t.preferences, &t.analytics, &t.marketing] {
             all.push(&c.label);
