@@ -187,7 +187,9 @@ fn active_trackers(html: &str) -> Vec<String> {
                 .children()
                 .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                 .collect();
-            if mentions_tracker(&text) {
+            // The annotated-only URL is no tracker in script text: only rules and the
+            // catalog make text a tracker loader.
+            if mentions_tracker(&text.replace("/js/app-stats.js", "")) {
                 found.push(format!("<script>{text}"));
             }
         }
@@ -680,7 +682,7 @@ fn run<F: std::future::Future>(future: F) -> F::Output {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..Default::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
     #[test]
     fn any_split_into_chunks_gives_the_same_output(

@@ -6,11 +6,12 @@
 //! `example.com`, `com`) and asks a hash map for each, so its cost grows with the
 //! length of the host, never with the number of entries.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
-use super::url::{normalise_host, Target};
+use super::url::Target;
 use crate::category::{Categories, CategoryIndex};
 use crate::{BuildError, Category};
 
@@ -162,13 +163,19 @@ impl HostTable {
     }
 
     fn remote(&self, host: &str, path: &str) -> Option<Hit> {
+        self.remote_with(host, || Cow::Borrowed(path))
+    }
+
+    /// Like [`remote`](Self::remote), with the path made only if a host matches.
+    fn remote_with<'p>(&self, host: &str, path: impl Fn() -> Cow<'p, str>) -> Option<Hit> {
         if self.hosts.is_empty() {
             return None;
         }
         let mut suffix = host;
         loop {
             if let Some(entries) = self.hosts.get(suffix) {
-                if let Some(entry) = entries.iter().find(|e| path_matches(&e.path, path)) {
+                let path = path();
+                if let Some(entry) = entries.iter().find(|e| path_matches(&e.path, &path)) {
                     return Some(entry.hit);
                 }
             }
@@ -278,6 +285,7 @@ impl ResourceMatcher {
     /// local paths are searched for as written.
     pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
         let bytes = text.as_bytes();
+        let mut host = String::new();
         let mut i = 0;
         while i < bytes.len() {
             if !is_host_byte(bytes[i]) {
@@ -285,19 +293,37 @@ impl ResourceMatcher {
                 continue;
             }
             let start = i;
-            while i < bytes.len() && is_host_byte(bytes[i]) {
+            let mut dotted = false;
+            // URL parsers drop tabs and newlines, so a template literal may split a
+            // host with them: they do not end the run.
+            while i < bytes.len()
+                && (is_host_byte(bytes[i]) || matches!(bytes[i], b'\t' | b'\n' | b'\r'))
+            {
+                dotted |= bytes[i] == b'.';
                 i += 1;
             }
-            let run = &text[start..i];
-            if !run.contains('.') {
+            if !dotted {
                 continue;
             }
-            let host = normalise_host(run.trim_matches(['.', '-']));
-            let path = following_path(&text[i..]);
+            // Host bytes are ASCII: lower-cased into one reused buffer.
+            host.clear();
+            host.extend(
+                text[start..i]
+                    .chars()
+                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+            let trimmed = host.trim_matches(['.', '-']).len();
+            if trimmed != host.len() {
+                let owned = host.trim_matches(['.', '-']).to_owned();
+                host = owned;
+            }
+            let rest = &text[i..];
+            let path = || Cow::Owned(following_path(rest));
             if let Some(hit) = self
                 .app
-                .remote(&host, &path)
-                .or_else(|| self.catalog.remote(&host, &path))
+                .remote_with(&host, path)
+                .or_else(|| self.catalog.remote_with(&host, path))
             {
                 return Some(hit);
             }
@@ -448,6 +474,8 @@ mod tests {
         let ga = "(function(i,s,o,g,r,a,m){})(window,document,'script','https://www.google-analytics.com/analytics.js','ga');";
         assert_eq!(m.scan(ga).map(|h| h.vendor), Some("Google Analytics"));
         let json = r#"{"src":"https:\/\/connect.facebook.net\/en_US\/fbevents.js"}"#;
+        let template = "s.src = `https://www.google-ana\nlytics.com/analytics.js`";
+        assert_eq!(m.scan(template).map(|h| h.category), Some(2));
         assert_eq!(m.scan(json).map(|h| h.category), Some(3));
         assert_eq!(m.scan("window.dataLayer.push({a: 1.5})"), None);
         assert_eq!(

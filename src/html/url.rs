@@ -62,10 +62,16 @@ pub(crate) fn locate(raw: &str, base: Option<&Base>) -> Target {
     let decoded = decode_references(raw);
     // The URL parser drops every ASCII tab and newline, then C0 controls and spaces at
     // both ends.
-    let cleaned: String = decoded
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let cleaned: Cow<'_, str> = if decoded.contains(['\t', '\n', '\r']) {
+        Cow::Owned(
+            decoded
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        decoded
+    };
     let url = cleaned.trim_matches(|c: char| c <= ' ');
     let slashes = url
         .bytes()
@@ -149,6 +155,13 @@ fn remote(rest: &str) -> Target {
 
 /// Lower case, ideographic and full-width full stops as `.`, no trailing dot.
 pub(crate) fn normalise_host(host: &str) -> String {
+    if host.is_ascii() {
+        let mut out = host.to_ascii_lowercase();
+        while out.ends_with('.') {
+            out.pop();
+        }
+        return out;
+    }
     let mut out = String::with_capacity(host.len());
     for c in host.chars() {
         match c {
@@ -164,7 +177,16 @@ pub(crate) fn normalise_host(host: &str) -> String {
 
 /// Lower case, `\` as `/`, percent-decoded.
 fn normalise_path(path: &str) -> String {
-    percent_decode(path).replace('\\', "/").to_lowercase()
+    let decoded = percent_decode(path);
+    let mut out = if decoded.is_ascii() {
+        decoded.to_ascii_lowercase()
+    } else {
+        decoded.to_lowercase()
+    };
+    if out.contains('\\') {
+        out = out.replace('\\', "/");
+    }
+    out
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 stay as they were.
