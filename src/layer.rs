@@ -45,6 +45,12 @@ impl ConsentLayer {
         ConsentLayerBuilder::default()
     }
 
+    /// The compiled configuration (for the fuzz entry points).
+    #[cfg(all(feature = "__fuzz", feature = "html"))]
+    pub(crate) fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
     pub(crate) fn from_config(config: Config) -> Self {
         Self {
             config: Arc::new(config),
