@@ -131,7 +131,21 @@ fn lol_html_alone(page: &Bytes) -> usize {
         "head",
         "body",
         "[data-tc-endpoint]",
-        "script, iframe, frame, img, source, video, audio, object, embed, link, input, image, base",
+        "script",
+        "iframe",
+        "frame",
+        "img",
+        "source",
+        "video",
+        "audio",
+        "picture",
+        "object",
+        "embed",
+        "link",
+        "input",
+        "image",
+        "track",
+        "base",
     ]
     .iter()
     .map(|s| s.parse().expect("valid selector"))

@@ -717,3 +717,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn sources_of_a_held_back_media_element_are_held_back_too() {
+    let html = r#"<video data-consent="marketing" controls><source src="/v.mp4"><track src="/v.vtt"></video><img src="/after.png">"#;
+    assert_eq!(
+        refused(html).await,
+        r#"<video data-consent="marketing" controls><source data-consent-src="/v.mp4" data-consent="marketing"><track data-consent-src="/v.vtt" data-consent="marketing"></video><img src="/after.png">"#
+    );
+    let picture = r#"<picture data-consent="analytics"><source srcset="/a.webp"><img src="/a.jpg"></picture>"#;
+    let out = refused(picture).await;
+    assert!(
+        out.contains(r#"<img data-consent-src="/a.jpg" data-consent="analytics">"#),
+        "{out}"
+    );
+    assert_eq!(granted(html).await, html);
+}

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use super::url::Target;
-use crate::category::{Categories, CategoryIndex};
+use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 
 /// One well-known tracker resource: a host (and its subdomains), optionally narrowed
@@ -214,6 +214,8 @@ fn path_matches(prefix: &str, path: &str) -> bool {
 pub(crate) struct ResourceMatcher {
     app: HostTable,
     catalog: HostTable,
+    /// Every category an entry gates (necessary left out: it gates nothing).
+    categories: CategorySet,
 }
 
 /// A `script_rule` as written by the app, before `build()` checks it.
@@ -236,6 +238,7 @@ impl ResourceMatcher {
                 .index_of(rule.category)
                 .ok_or_else(|| BuildError::UndeclaredCategory(rule.category.key().to_owned()))?;
             let (host, path) = parse_rule(&rule.pattern)?;
+            matcher.categories = matcher.categories.with(category);
             matcher.app.insert(
                 host,
                 Entry {
@@ -252,6 +255,7 @@ impl ResourceMatcher {
                 let Some(category) = categories.index_of(known.category) else {
                     continue;
                 };
+                matcher.categories = matcher.categories.with(category);
                 matcher.catalog.insert(
                     Some(known.host.to_owned()),
                     Entry {
@@ -335,9 +339,9 @@ impl ResourceMatcher {
             .map(|e| e.hit)
     }
 
-    /// Whether the matcher has any entry at all.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.app.hosts.is_empty() && self.app.local.is_empty() && self.catalog.hosts.is_empty()
+    /// Every category an entry gates; necessary left out. Empty for no entries.
+    pub(crate) fn categories(&self) -> CategorySet {
+        self.categories.without(0)
     }
 }
 

@@ -236,9 +236,9 @@ pub(crate) struct HtmlConfig {
 
 /// The selectors, parsed once.
 pub(crate) struct Selectors {
-    /// Every element that loads something, `<base>`, and client-side-convention
-    /// elements.
-    pub(crate) resources: Selector,
+    /// One per element that loads something (and `<base>`), with its name: handlers
+    /// know the element without asking lol_html for its name.
+    pub(crate) resources: Vec<(&'static str, Selector)>,
     pub(crate) script: Selector,
     pub(crate) head: Selector,
     pub(crate) body: Selector,
@@ -248,8 +248,10 @@ pub(crate) struct Selectors {
 }
 
 /// Elements the gate reads.
-pub(crate) const RESOURCE_SELECTOR: &str =
-    "script, iframe, frame, img, source, video, audio, object, embed, link, input, image, base";
+pub(crate) const RESOURCE_ELEMENTS: [&str; 15] = [
+    "script", "iframe", "frame", "img", "source", "video", "audio", "picture", "object", "embed",
+    "link", "input", "image", "track", "base",
+];
 
 impl Selectors {
     fn new() -> Self {
@@ -259,7 +261,10 @@ impl Selectors {
                 .unwrap_or_else(|_| unreachable!("valid selector {s}"))
         };
         Self {
-            resources: parse(RESOURCE_SELECTOR),
+            resources: RESOURCE_ELEMENTS
+                .iter()
+                .map(|&name| (name, parse(name)))
+                .collect(),
             script: parse("script"),
             head: parse("head"),
             body: parse("body"),

@@ -55,8 +55,9 @@ struct Hold {
 struct Shared {
     page: Page,
     granted: CategorySet,
-    /// Every category is granted: nothing to hold back.
-    all_granted: bool,
+    /// Every category the rules and the catalog can name is granted (or there are
+    /// none): URLs and inline scripts need no reading.
+    nothing_to_match: bool,
     state: Mutex<State>,
 }
 
@@ -122,11 +123,16 @@ pub(crate) enum RewriteError {
 impl Rewriter {
     pub(crate) fn new(page: Page, encoding: AsciiCompatibleEncoding, charset_known: bool) -> Self {
         let granted = page.consent.granted_set();
-        let all_granted = page.consent.config().categories.all().is_subset(granted);
+        let nothing_to_match = page
+            .consent
+            .config()
+            .html
+            .as_ref()
+            .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
         let shared = Arc::new(Shared {
             page,
             granted,
-            all_granted,
+            nothing_to_match,
             state: Mutex::new(State::default()),
         });
         let output = Arc::new(Mutex::new(Vec::with_capacity(16 * 1024)));
@@ -163,10 +169,6 @@ impl Rewriter {
                     Cow::Owned(selectors.banner.clone()),
                     handler(on_banner),
                 ))
-                .append_element_content_handler((
-                    Cow::Owned(selectors.resources.clone()),
-                    handler(on_resource),
-                ))
                 .append_element_content_handler((Cow::Owned(selectors.script.clone()), text))
                 .append_document_content_handler(end)
                 .with_encoding(encoding)
@@ -174,6 +176,19 @@ impl Rewriter {
                 .with_memory_settings(
                     MemorySettings::new().with_max_allowed_memory_usage(gate.memory_limit),
                 );
+            let settings =
+                selectors
+                    .resources
+                    .iter()
+                    .fold(settings, |settings, (tag, selector)| {
+                        let shared = shared.clone();
+                        let tag: &'static str = tag;
+                        settings.append_element_content_handler((
+                            Cow::Owned(selector.clone()),
+                            ElementContentHandlers::default()
+                                .element(move |el: &mut El<'_, '_>| on_resource(&shared, el, tag)),
+                        ))
+                    });
             HtmlRewriter::new(settings, Sink(output.clone()))
         });
         Self {
@@ -342,11 +357,10 @@ enum Verdict {
     Neutralise(String),
 }
 
-fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
+fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
-    let tag = el.tag_name();
     if tag == "base" {
         let mut state = shared.state();
         if state.base.is_none() {
@@ -364,7 +378,7 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
                 Some(0) => Ok(()),
                 Some(index) if shared.granted.contains(index) => Ok(()),
                 _ => {
-                    neutralise(shared, el, &tag, &key);
+                    neutralise(shared, el, tag, &key);
                     Ok(())
                 }
             };
@@ -381,16 +395,18 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
             }
         }
     }
-    let media = shared.state().media.clone();
-    if let Some(key) = media.filter(|_| matches!(tag.as_str(), "source" | "track" | "img")) {
-        neutralise(shared, el, &tag, &key);
+    if matches!(tag, "source" | "track" | "img") {
+        let media = shared.state().media.clone();
+        if let Some(key) = media {
+            neutralise(shared, el, tag, &key);
+            return Ok(());
+        }
+    }
+    if shared.nothing_to_match {
         return Ok(());
     }
-    if shared.all_granted || gate.matcher.is_empty() {
-        return Ok(());
-    }
-    match classify(shared, el, &tag) {
-        Some(Verdict::Neutralise(key)) => neutralise(shared, el, &tag, &key),
+    match classify(shared, el, tag) {
+        Some(Verdict::Neutralise(key)) => neutralise(shared, el, tag, &key),
         Some(Verdict::Keep) => {}
         None if tag == "script" && is_executable(el.get_attribute("type").as_deref()) => {
             hold(shared, el);
