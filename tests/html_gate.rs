@@ -492,6 +492,9 @@ async fn the_banner_goes_into_full_documents_once() {
     assert!(at < out.find("</body>").expect("body end"));
     assert_eq!(out.matches("data-tc-endpoint").count(), 1);
     assert!(out.contains("return_to\" value=\"/page?x=1\""), "{out}");
+    let served = serve(&layer, Page::html(DOCUMENT)).await;
+    let vary: Vec<_> = served.headers.get_all(http::header::VARY).iter().collect();
+    assert!(vary.iter().any(|v| *v == "accept-language"), "{vary:?}");
     // A page that renders the banner itself does not get a second one.
     let twice = serve(&layer, Page::html(&out)).await.body;
     assert_eq!(twice.matches("data-tc-endpoint").count(), 1);

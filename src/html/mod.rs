@@ -96,7 +96,7 @@ mod url;
 
 use http::header::{
     ACCEPT_LANGUAGE, ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH,
-    CONTENT_RANGE, CONTENT_TYPE,
+    CONTENT_RANGE, CONTENT_TYPE, VARY,
 };
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -149,9 +149,18 @@ pub(crate) fn prepare<B>(
         .filter_map(|p| p.split_once('='))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
         .map(|(_, value)| value.trim().trim_matches('"').to_owned());
+    let injects = consent
+        .config()
+        .html
+        .as_ref()
+        .is_some_and(|g| g.inject_banner);
     let headers = response.headers_mut();
     headers.remove(CONTENT_LENGTH);
     headers.remove(ACCEPT_RANGES);
+    if injects && !varies_on_language(headers) {
+        // The injected banner speaks the visitor's language.
+        headers.append(VARY, HeaderValue::from_static("accept-language"));
+    }
     let encoding = match &charset {
         None => AsciiCompatibleEncoding::utf_8(),
         Some(label) => {
@@ -182,6 +191,15 @@ pub(crate) fn prepare<B>(
         return_to,
     };
     Some(Rewriter::new(page, encoding, charset.is_some()))
+}
+
+fn varies_on_language(headers: &HeaderMap) -> bool {
+    headers.get_all(VARY).iter().any(|value| {
+        value.as_bytes().split(|&b| b == b',').any(|name| {
+            let name = name.trim_ascii();
+            name == b"*" || name.eq_ignore_ascii_case(b"accept-language")
+        })
+    })
 }
 
 /// Whether the status and headers allow a rewrite at all.
