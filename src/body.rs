@@ -232,6 +232,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bodies_stay_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<ConsentBody<String>>();
+            }
+
+    #[test]
     fn full_bodies_report_their_size_and_end() {
         let body: ConsentBody<String> = ConsentBody::full("abc");
         assert_eq!(body.size_hint().exact(), Some(3));
