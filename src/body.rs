@@ -235,7 +235,7 @@ mod tests {
     fn bodies_stay_send_and_sync() {
         fn send_sync<T: Send + Sync>() {}
         send_sync::<ConsentBody<String>>();
-            }
+    }
 
     #[test]
     fn full_bodies_report_their_size_and_end() {
