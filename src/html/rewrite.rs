@@ -408,7 +408,13 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
     match classify(shared, el, tag) {
         Some(Verdict::Neutralise(key)) => neutralise(shared, el, tag, &key),
         Some(Verdict::Keep) => {}
-        None if tag == "script" && is_executable(el.get_attribute("type").as_deref()) => {
+        // A script with a URL runs that, never its text: only inline ones are read.
+        None if tag == "script"
+            && !["src", "href", "xlink:href"]
+                .iter()
+                .any(|a| el.has_attribute(a))
+            && is_executable(el.get_attribute("type").as_deref()) =>
+        {
             hold(shared, el);
         }
         None => {}
