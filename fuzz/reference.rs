@@ -26,7 +26,8 @@ fn text_mentions_tracker(text: &str) -> bool {
 
 /// Whether a URL attribute value loads from a tracker, read simply: tabs and newlines
 /// dropped, trimmed, `\` as `/`; the host after `scheme:` and slashes (or `//`) ends
-/// with a tracker host, or the path of a relative URL starts with the app rule's path.
+/// with a tracker host (network schemes only), or the path of a relative URL starts
+/// with the app rule's path.
 fn url_loads_tracker(value: &str) -> bool {
     let url: String = value
         .chars()
@@ -45,6 +46,8 @@ fn url_loads_tracker(value: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
     });
     let rest = match scheme {
+        // Other schemes load nothing from the network.
+        Some(i) if !matches!(&url[..i], "http" | "https" | "ws" | "wss" | "ftp") => return false,
         Some(i) => url[i + 1..].trim_start_matches('/'),
         None if url.starts_with("//") => url.trim_start_matches('/'),
         None => return url.starts_with(LOCAL),
