@@ -110,7 +110,11 @@ pub(crate) fn active_trackers(html: &str) -> Vec<String> {
                 found.push(format!("<{name} {attribute}={value:?}>"));
             }
         }
-        if name == "script" {
+        // A script with a URL runs that, never its text.
+        let external = ["src", "href", "xlink:href"]
+            .iter()
+            .any(|a| element.attrs().any(|(n, _)| n.eq_ignore_ascii_case(a)));
+        if name == "script" && !external {
             let text: String = node
                 .children()
                 .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
