@@ -21,7 +21,16 @@ fn text_mentions_tracker(text: &str) -> bool {
         .flat_map(char::to_lowercase)
         .map(|c| if c == '\\' { '/' } else { c })
         .collect();
-    HOSTS.iter().chain([&LOCAL]).any(|t| text.contains(t))
+    // A host counts where a host starts: `0hotjar.com` is another domain.
+    let host_named = |host: &str| {
+        text.match_indices(host).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-')
+        })
+    };
+    HOSTS.iter().any(|h| host_named(h)) || text.contains(LOCAL)
 }
 
 /// Whether a URL attribute value loads from a tracker, read simply: tabs and newlines
