@@ -21,13 +21,20 @@ fn text_mentions_tracker(text: &str) -> bool {
         .flat_map(char::to_lowercase)
         .map(|c| if c == '\\' { '/' } else { c })
         .collect();
-    // A host counts where a host starts: `0hotjar.com` is another domain.
+    // A host counts where a whole host is: `0hotjar.com` and `hotjar.comme` are
+    // other domains.
+    let label = |c: char| c.is_alphanumeric() || c == '-';
     let host_named = |host: &str| {
         text.match_indices(host).any(|(at, _)| {
-            !text[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '-')
+            let before = text[..at].chars().next_back();
+            let mut after = text[at + host.len()..].chars();
+            let next = after.next();
+            let ends = match next {
+                Some('.') => !after.next().is_some_and(label),
+                Some(c) => !label(c),
+                None => true,
+            };
+            !before.is_some_and(label) && ends
         })
     };
     HOSTS.iter().any(|h| host_named(h)) || text.contains(LOCAL)
