@@ -5,7 +5,9 @@
 //! - `passthrough`: the consent layer without the HTML gate (the body is forwarded);
 //! - `lol_html`: lol_html alone with the gate's selectors and no-op handlers;
 //! - `gate`: the consent layer with the HTML gate, visitor undecided (everything held
-//!   back, the banner injected).
+//!   back, the banner injected);
+//! - `gate_granted`: the same for a visitor who accepted everything (nothing to hold
+//!   back: URLs and inline scripts are not read; the banner's reopen link is injected).
 //!
 //! Each iteration drives one request to the end of its body, polled with a no-op
 //! waker (every body is ready at once).
@@ -29,7 +31,7 @@ use http_body_util::{Empty, StreamBody};
 use lol_html::html_content::{Element, TextChunk};
 use lol_html::{ElementContentHandlers, HtmlRewriter, Selector, Settings};
 use tower::{service_fn, Layer, Service};
-use tower_consent::{ConsentLayer, HtmlGate};
+use tower_consent::{Choice, ConsentLayer, HtmlGate};
 
 const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 const CHUNK: usize = 16 * 1024;
@@ -91,8 +93,25 @@ where
     B: Body<Data = Bytes>,
     B::Error: std::fmt::Debug,
 {
+    drive_with(service, None)
+}
+
+/// Like [`drive`], with a `Cookie` header.
+fn drive_with<S, B>(service: &mut S, cookie: Option<&HeaderValue>) -> usize
+where
+    S: Service<Request<Empty<Bytes>>, Response = Response<B>>,
+    S::Error: std::fmt::Debug,
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
     let mut cx = Context::from_waker(std::task::Waker::noop());
-    let future = pin!(service.call(Request::new(Empty::new())));
+    let mut request = Request::new(Empty::new());
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert(http::header::COOKIE, cookie.clone());
+    }
+    let future = pin!(service.call(request));
     let Poll::Ready(response) = future.poll(&mut cx) else {
         unreachable!("the app answers at once")
     };
@@ -171,6 +190,30 @@ fn lol_html_alone(page: &Bytes) -> usize {
     total
 }
 
+/// A consent cookie granting everything, as the layer signs it.
+fn accept_all_cookie(layer: &ConsentLayer) -> HeaderValue {
+    let mut chooser = layer.layer(service_fn(|_: Request<Empty<Bytes>>| {
+        let mut response = Response::new(Empty::<Bytes>::new());
+        response.extensions_mut().insert(Choice::accept_all());
+        std::future::ready(Ok::<_, Infallible>(response))
+    }));
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let future = pin!(chooser.call(Request::new(Empty::new())));
+    let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
+        unreachable!("the app answers at once")
+    };
+    let cookie = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("consent="))
+        .and_then(|v| v.split(';').next())
+        .expect("a consent cookie")
+        .to_owned();
+    HeaderValue::from_str(&cookie).expect("a header value")
+}
+
 fn html(c: &mut Criterion) {
     let plain = ConsentLayer::builder()
         .secret(SECRET)
@@ -195,6 +238,10 @@ fn html(c: &mut Criterion) {
         let mut gate = gated.layer(app(page.clone()));
         group.bench_function(BenchmarkId::new("gate", name), |b| {
             b.iter(|| drive(&mut gate))
+        });
+        let cookie = accept_all_cookie(&gated);
+        group.bench_function(BenchmarkId::new("gate_granted", name), |b| {
+            b.iter(|| drive_with(&mut gate, Some(&cookie)))
         });
     }
     group.finish();
