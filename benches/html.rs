@@ -146,7 +146,6 @@ fn app(
 /// lol_html with the gate's selectors and handlers that do nothing.
 fn lol_html_alone(page: &Bytes) -> usize {
     let selectors: Vec<Selector> = [
-        "html",
         "head",
         "body",
         "[data-tc-endpoint]",

@@ -44,7 +44,6 @@ pub struct HtmlGate {
     annotations: bool,
     auto_block: bool,
     inject_banner: bool,
-    fragments: bool,
     consent_mode: Option<ConsentModeMapping>,
     inline_script_limit: usize,
     memory_limit: usize,
@@ -70,7 +69,6 @@ impl HtmlGate {
             annotations: true,
             auto_block: true,
             inject_banner: true,
-            fragments: false,
             consent_mode: None,
             inline_script_limit: DEFAULT_INLINE_SCRIPT_LIMIT,
             memory_limit: DEFAULT_MEMORY_LIMIT,
@@ -125,7 +123,10 @@ impl HtmlGate {
     }
 
     /// Whether the banner is inserted before `</body>` of full HTML documents that do
-    /// not already contain it (default `true`).
+    /// not already contain it (default `true`). Fragments and documents without a
+    /// `</body>` tag never get it: appending at the end of a document could complete a
+    /// tag the document left unfinished. Render it there with
+    /// [`Consent::banner_html`](crate::Consent::banner_html).
     ///
     /// ```
     /// # use tower_consent::HtmlGate;
@@ -133,19 +134,6 @@ impl HtmlGate {
     /// ```
     pub fn inject_banner(mut self, on: bool) -> Self {
         self.inject_banner = on;
-        self
-    }
-
-    /// Whether the banner is also appended to HTML fragments (responses without
-    /// `<html>` or `<body>`), e.g. for htmx partials that replace a whole page
-    /// (default `false`).
-    ///
-    /// ```
-    /// # use tower_consent::HtmlGate;
-    /// let gate = HtmlGate::new().inject_into_fragments(true);
-    /// ```
-    pub fn inject_into_fragments(mut self, on: bool) -> Self {
-        self.fragments = on;
         self
     }
 
@@ -212,7 +200,6 @@ impl HtmlGate {
             matcher,
             annotations: self.annotations,
             inject_banner: self.inject_banner,
-            fragments: self.fragments,
             consent_mode,
             inline_script_limit: self.inline_script_limit,
             memory_limit: self.memory_limit,
@@ -227,7 +214,6 @@ pub(crate) struct HtmlConfig {
     pub(crate) matcher: ResourceMatcher,
     pub(crate) annotations: bool,
     pub(crate) inject_banner: bool,
-    pub(crate) fragments: bool,
     pub(crate) consent_mode: Option<ConsentMode>,
     pub(crate) inline_script_limit: usize,
     pub(crate) memory_limit: usize,
@@ -242,7 +228,6 @@ pub(crate) struct Selectors {
     pub(crate) script: Selector,
     pub(crate) head: Selector,
     pub(crate) body: Selector,
-    pub(crate) html: Selector,
     /// The banner's root: a page that has it gets no second one.
     pub(crate) banner: Selector,
 }
@@ -268,7 +253,6 @@ impl Selectors {
             script: parse("script"),
             head: parse("head"),
             body: parse("body"),
-            html: parse("html"),
             banner: parse("[data-tc-endpoint]"),
         }
     }

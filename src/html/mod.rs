@@ -56,7 +56,9 @@
 //!    catalog ([`known_tracker_resources`]); app rules win;
 //! 3. it is an inline script whose text mentions such a URL (the GA, GTM, Meta Pixel
 //!    and Hotjar snippets do). Inline scripts are held back while their text is read,
-//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised.
+//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised, and so is
+//!    an inline SVG script (its content is markup, which cannot be held back in order)
+//!    while a category the rules name is refused.
 //!
 //! URLs are read as browsers read them: character references, upper case, `//host`,
 //! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
@@ -65,8 +67,9 @@
 //!
 //! # Also inserted
 //!
-//! - The banner, before `</body>` of a full document that does not already hold it
-//!   ([`HtmlGate::inject_banner`]); fragments only if asked.
+//! - The banner, before `</body>` of a document that does not already hold it
+//!   ([`HtmlGate::inject_banner`]); never in fragments, never at the end of a document
+//!   (where it could complete a tag the document left unfinished).
 //! - Google Consent Mode v2 defaults, first in `<head>`
 //!   ([`HtmlGate::google_consent_mode`]), with the nonce of the response's
 //!   `Content-Security-Policy` `script-src 'nonce-…'`; under a policy that allows no

@@ -38,8 +38,6 @@ struct State {
     hold: Option<Hold>,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
-    /// `<html>`, `<head>` or `<body>` was seen.
-    full_document: bool,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -154,10 +152,6 @@ impl Rewriter {
             };
             let settings = Settings::new_send()
                 .append_element_content_handler((
-                    Cow::Owned(selectors.html.clone()),
-                    handler(on_html),
-                ))
-                .append_element_content_handler((
                     Cow::Owned(selectors.head.clone()),
                     handler(on_head),
                 ))
@@ -255,14 +249,8 @@ impl Rewriter {
     }
 }
 
-fn on_html(shared: &Arc<Shared>, _: &mut El<'_, '_>) -> HandlerResult {
-    shared.state().full_document = true;
-    Ok(())
-}
-
 fn on_head(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
     let mut state = shared.state();
-    state.full_document = true;
     if !state.consent_mode_done {
         state.consent_mode_done = true;
         if let Some(snippet) = consent_mode_snippet(shared) {
@@ -274,7 +262,6 @@ fn on_head(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
 
 fn on_body(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
     let mut state = shared.state();
-    state.full_document = true;
     if !state.consent_mode_done {
         // No `<head>` tag: the defaults still come before every script of the body.
         state.consent_mode_done = true;
@@ -304,19 +291,11 @@ fn on_banner(shared: &Arc<Shared>, _: &mut El<'_, '_>) -> HandlerResult {
 fn on_document_end(shared: &Shared, end: &mut DocumentEnd<'_>) -> HandlerResult {
     let hold = shared.state().hold.take();
     if let Some(hold) = hold {
-        // The document ended inside a held script: decide on what was read.
+        // The document ended inside a held script, whose raw text ran to the end:
+        // decide on what was read. Nothing else is ever appended at the end, where it
+        // could complete a tag the document left unfinished.
         let out = release(shared, hold);
         end.append(&out, ContentType::Html);
-    }
-    let (full, fragments) = {
-        let state = shared.state();
-        let fragments = shared.gate().is_some_and(|gate| gate.fragments);
-        (state.full_document, fragments)
-    };
-    if full || fragments {
-        if let Some(banner) = take_banner(shared) {
-            end.append(&banner, ContentType::Html);
-        }
     }
     Ok(())
 }
@@ -415,7 +394,14 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
                 .any(|a| el.has_attribute(a))
             && is_executable(el.get_attribute("type").as_deref()) =>
         {
-            hold(shared, el);
+            if el.namespace_uri() == SVG {
+                // In SVG a script's content is markup, not raw text: holding it back
+                // would reorder the page. It cannot be read first, so it is held back
+                // whole.
+                neutralise_undecidable(el, "svg-inline-script");
+            } else {
+                hold(shared, el);
+            }
         }
         None => {}
     }
@@ -575,6 +561,17 @@ fn is_executable(kind: Option<&str>) -> bool {
                 | "text/x-ecmascript"
                 | "text/x-javascript"
         )
+}
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+
+/// Neutralises a script the gate cannot decide on, naming why; it is never activated.
+fn neutralise_undecidable(el: &mut El<'_, '_>, why: &str) {
+    if let Some(kind) = el.get_attribute("type") {
+        set(el, "data-consent-type", &kind);
+    }
+    set(el, "type", "text/plain");
+    set(el, "data-consent-blocked", why);
 }
 
 /// Starts holding an inline script back: its start tag is removed and written again,
