@@ -188,18 +188,23 @@ where
         match std::task::ready!(body.as_mut().poll_frame(cx)) {
             Some(Ok(frame)) => match frame.into_data() {
                 Ok(mut data) => {
-                    let mut out = bytes::BytesMut::new();
+                    // Usually one contiguous chunk: its output is sent as it is.
+                    let mut out: Option<Bytes> = None;
                     while data.has_remaining() {
                         let chunk = data.chunk();
                         let read = chunk.len();
-                        match rewriter.write(chunk) {
-                            Ok(written) => out.extend_from_slice(&written),
+                        let written = match rewriter.write(chunk) {
+                            Ok(written) => written,
                             Err(error) => return failed(done, error),
-                        }
+                        };
+                        out = Some(match out.take() {
+                            None => written,
+                            Some(before) => [before, written].concat().into(),
+                        });
                         data.advance(read);
                     }
-                    if !out.is_empty() {
-                        return Poll::Ready(Some(Ok(Frame::data(out.freeze().into()))));
+                    if let Some(out) = out.filter(|out| !out.is_empty()) {
+                        return Poll::Ready(Some(Ok(Frame::data(out.into()))));
                     }
                 }
                 Err(frame) => {

@@ -214,7 +214,12 @@ impl Rewriter {
             .output
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Bytes::from(std::mem::take(&mut *output))
+        // The next chunk's output is likely as long: no regrowing from zero.
+        let capacity = output.len().max(1024);
+        Bytes::from(std::mem::replace(
+            &mut *output,
+            Vec::with_capacity(capacity),
+        ))
     }
 
     /// Feeds a chunk; returns what the rewriter wrote so far.
