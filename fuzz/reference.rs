@@ -15,9 +15,10 @@ const LOCAL: &str = "/js/tracker.js";
 
 /// Whether text (a script's source, a `srcdoc`, a `data:` URL) names a tracker.
 fn text_mentions_tracker(text: &str) -> bool {
+    // URL parsers drop tabs and newlines; any other space ends a host.
     let text: String = text
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .flat_map(char::to_lowercase)
         .map(|c| if c == '\\' { '/' } else { c })
         .collect();
