@@ -18,9 +18,10 @@ pub(crate) struct RequestState {
     /// Whether the consent's decision was made by the layer on this request (GPC
     /// overriding an opt-in) and must be recorded even if nobody makes a choice.
     record_pending: bool,
-    /// What the HTML gate needs, when it is on and the app answers.
+    /// What the HTML gate needs, when it is on and the app answers. Boxed: the
+    /// response future of every request carries this state.
     #[cfg(feature = "html")]
-    html: Option<crate::html::HtmlRequest>,
+    html: Option<Box<crate::html::HtmlRequest>>,
 }
 
 impl RequestState {
@@ -43,14 +44,14 @@ impl RequestState {
     /// Carries what the HTML gate needs to the response.
     #[cfg(feature = "html")]
     pub(crate) fn with_html(mut self, html: crate::html::HtmlRequest) -> Self {
-        self.html = Some(html);
+        self.html = Some(Box::new(html));
         self
     }
 
     /// Takes what the HTML gate needs, if it is on.
     #[cfg(feature = "html")]
     pub(crate) fn take_html(&mut self) -> Option<crate::html::HtmlRequest> {
-        self.html.take()
+        self.html.take().map(|html| *html)
     }
 
     pub(crate) fn consent(&self) -> &Consent {
