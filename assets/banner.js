@@ -69,6 +69,80 @@
     HTMLFormElement.prototype.submit.call(form);
   };
 
+  // The categories granted when the page was served: what the server let through.
+  const grantedAtLoad = () => Array.from(root.querySelectorAll('input[name="granted"]'))
+    .filter((b) => b.checked).map((b) => b.value);
+  let granted = grantedAtLoad();
+
+  // Google Consent Mode: the gate's defaults carry the category of each consent type.
+  const consentModeUpdate = (keys) => {
+    const defaults = document.querySelector('script[data-tc-consent-mode]');
+    if (!defaults || typeof window.gtag !== 'function') return;
+    let mapping = null;
+    try {
+      mapping = JSON.parse(defaults.getAttribute('data-tc-consent-mode'));
+    } catch (e) { return; }
+    if (!mapping || typeof mapping !== 'object') return;
+    const update = {};
+    Object.keys(mapping).forEach((type) => {
+      const key = mapping[type];
+      update[type] = !key || keys.indexOf(key) >= 0 ? 'granted' : 'denied';
+    });
+    window.gtag('consent', 'update', update);
+  };
+
+  // Held-back elements (data-consent="<category>") of newly granted categories come
+  // alive in document order; a script waits for the external script before it.
+  const HELD = 'data-consent-';
+  const restore = (el) => {
+    Array.from(el.attributes).forEach((a) => {
+      if (a.name.indexOf(HELD) !== 0) return;
+      const name = a.name.slice(HELD.length);
+      if (name === 'type' || name === 'placeholder' || name === 'blocked') return;
+      el.setAttribute(name === 'xlink-href' ? 'xlink:href' : name, a.value);
+      el.removeAttribute(a.name);
+    });
+  };
+  const runScript = (old) => new Promise((done) => {
+    const script = document.createElement('script');
+    Array.from(old.attributes).forEach((a) => {
+      if (a.name === 'type' || a.name.indexOf(HELD) === 0 || a.name === 'data-src' || a.name === 'data-type') return;
+      script.setAttribute(a.name, a.value);
+    });
+    const type = old.getAttribute('data-consent-type') || old.getAttribute('data-type');
+    if (type) script.setAttribute('type', type);
+    const src = old.getAttribute('data-consent-src') || old.getAttribute('data-src');
+    if (src) {
+      script.src = src;
+      if (!script.async) {
+        script.async = false;
+        script.onload = script.onerror = () => done();
+      }
+    } else {
+      script.text = old.text;
+    }
+    old.parentNode.replaceChild(script, old);
+    if (!src || script.async) done();
+  });
+  const activate = (keys) => {
+    const fresh = keys.filter((k) => granted.indexOf(k) < 0);
+    if (!fresh.length) return;
+    let chain = Promise.resolve();
+    Array.from(document.querySelectorAll('[data-consent]')).forEach((el) => {
+      if (fresh.indexOf(el.getAttribute('data-consent')) < 0) return;
+      if (el.tagName === 'SCRIPT') {
+        if ((el.getAttribute('type') || '').trim().toLowerCase() !== 'text/plain') return;
+        chain = chain.then(() => runScript(el));
+        return;
+      }
+      restore(el);
+      const next = el.nextElementSibling;
+      if (next && next.classList.contains('tc-placeholder')) next.parentNode.removeChild(next);
+      const media = el.tagName === 'SOURCE' ? el.parentElement : el;
+      if (media && typeof media.load === 'function' && /^(VIDEO|AUDIO)$/.test(media.tagName)) media.load();
+    });
+  };
+
   banner.addEventListener('click', (event) => {
     const t = event.target;
     const button = t instanceof Element && t.closest('button[type="submit"]');
@@ -111,15 +185,21 @@
     } catch (e) {
       return window.location.reload(); // saved, but the answer is unreadable
     }
-    const granted = apply(data);
+    const keys = apply(data);
+    const withdrawn = granted.some((k) => keys.indexOf(k) < 0);
+    consentModeUpdate(keys);
+    activate(keys);
+    granted = keys;
     if (status) {
-      status.textContent = status.getAttribute('data-tc-saved') || '';
+      const saved = status.getAttribute('data-tc-saved') || '';
+      const reload = withdrawn ? status.getAttribute('data-tc-reload') || '' : '';
+      status.textContent = reload ? saved + ' ' + reload : saved;
       clearTimeout(timer);
-      timer = setTimeout(() => { status.textContent = ''; }, 6000);
+      if (!reload) timer = setTimeout(() => { status.textContent = ''; }, 6000);
     }
     banner.hidden = true;
     if (details) details.open = false;
-    document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted } }));
+    document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted: keys } }));
     close();
   });
 

@@ -36,6 +36,16 @@
 //! PostgreSQL when `DATABASE_URL` is set (schema `tower_consent`, or `LEDGER_SCHEMA`). The page lists the visitor's records and links
 //! to their JSON export at `/_consent/records`.
 //!
+//! The HTML gate is on: the page includes Google's plain gtag tag and a local
+//! analytics script marked `data-consent="analytics"` that turns a line of the page
+//! green. Without consent the served HTML holds both held back (`type="text/plain"`);
+//! after "Accept all" the local script runs at once, without a reload (the gtag tag
+//! cannot load offline, which is fine), and the next page load serves both as written:
+//!
+//! ```text
+//! curl -s http://127.0.0.1:3000/ | grep -E 'gtag/js|data-consent="analytics"'
+//! ```
+//!
 //! The consent cookie is signed with `CONSENT_SECRET` (32 bytes or more); without it
 //! the demo draws a random secret, so choices are forgotten when it restarts.
 
@@ -49,7 +59,9 @@ use axum::response::{AppendHeaders, Html, IntoResponse};
 use axum::routing::get;
 use axum::{Extension, Router};
 use tower_consent::ledger::{Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
-use tower_consent::{Category, Consent, ConsentBanner, ConsentLayer, Lifetime, Rule};
+use tower_consent::{
+    Category, Consent, ConsentBanner, ConsentLayer, ConsentModeMapping, HtmlGate, Lifetime, Rule,
+};
 use tracing_subscriber::EnvFilter;
 
 const DEFAULT_PORT: u16 = 3000;
@@ -98,6 +110,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .marketing(["_fbp"])
         .known_trackers()
         .ledger(ledger.clone())
+        // Tracker scripts, iframes and pixels are held back in the HTML until consent;
+        // Google Consent Mode defaults go first in <head>.
+        .html_gate(HtmlGate::new().google_consent_mode(ConsentModeMapping::new()))
         .build()?;
 
     let app = Router::new()
@@ -270,6 +285,7 @@ fn render(
 <title>tower-consent demo</title>
 <style>
 {style}</style>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-DEMO"></script>
 </head>
 <body>
 <h1>tower-consent demo</h1>
@@ -295,6 +311,15 @@ from your browser.</p>
 <tr><th>Source</th><td>{source}</td></tr>
 </tbody>
 </table>
+
+<h2>Analytics script</h2>
+<p id="analytics-status">The analytics script has not run: the HTML gate holds it back
+until you accept analytics.</p>
+<script data-consent="analytics">
+  var line = document.getElementById('analytics-status');
+  line.textContent = 'The analytics script ran: you accepted analytics.';
+  line.style.color = '#0a7a2f';
+</script>
 
 <h2>Your consent records</h2>
 <p>Each decision is written to the proof-of-consent ledger before its cookie is set.

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(set_cookie cookie_filter consent_cookie choice_request)
+[ ${#targets[@]} -gt 0 ] || targets=(set_cookie cookie_filter consent_cookie choice_request html_gate)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for target in "${targets[@]}"; do
   echo "== $target: ${seconds}s"

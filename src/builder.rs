@@ -75,6 +75,8 @@ pub struct ConsentLayerBuilder {
     ledger: LedgerOptions,
     #[cfg(feature = "__bench")]
     catalog_copies: usize,
+    #[cfg(feature = "html")]
+    html_gate: Option<crate::HtmlGate>,
 }
 
 /// The ledger settings of a builder.
@@ -118,6 +120,8 @@ impl Default for ConsentLayerBuilder {
             ledger: LedgerOptions::default(),
             #[cfg(feature = "__bench")]
             catalog_copies: 0,
+            #[cfg(feature = "html")]
+            html_gate: None,
         }
     }
 }
@@ -159,6 +163,8 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("report_access", &self.report_access);
         #[cfg(feature = "ledger")]
         f.field("ledger", &self.ledger);
+        #[cfg(feature = "html")]
+        f.field("html_gate", &self.html_gate);
         f.finish()
     }
 }
@@ -630,6 +636,21 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Turns the HTML gate on: tracker scripts, iframes and pixels in `text/html`
+    /// responses are held back until the visitor consents, and the banner is inserted
+    /// into full pages (see the [`html`](crate::html) module).
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentLayer, HtmlGate};
+    /// let builder = ConsentLayer::builder().html_gate(HtmlGate::new());
+    /// ```
+    #[cfg(feature = "html")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+    pub fn html_gate(mut self, gate: crate::HtmlGate) -> Self {
+        self.html_gate = Some(gate);
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// ```
@@ -757,6 +778,11 @@ impl ConsentLayerBuilder {
         } else {
             endpoints
         };
+        #[cfg(feature = "html")]
+        let html = self
+            .html_gate
+            .map(|gate| gate.compile(&categories))
+            .transpose()?;
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {
@@ -772,6 +798,8 @@ impl ConsentLayerBuilder {
             #[cfg(feature = "ledger")]
             ledger,
             declared,
+            #[cfg(feature = "html")]
+            html,
         }))
     }
 }

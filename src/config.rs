@@ -34,4 +34,7 @@ pub(crate) struct Config {
     pub(crate) ledger: Option<crate::ledger::respond::LedgerConfig>,
     /// What the app's rules declare, for the cookie declaration.
     pub(crate) declared: Vec<DeclaredRule>,
+    /// The HTML gate, if the app turned it on.
+    #[cfg(feature = "html")]
+    pub(crate) html: Option<crate::html::HtmlConfig>,
 }

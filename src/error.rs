@@ -109,4 +109,24 @@ pub enum BuildError {
     /// The ledger's retention period is zero.
     #[error("the ledger's retention period must not be zero")]
     InvalidRetention,
+
+    /// An HTML gate `script_rule` pattern names no host or path a URL can have.
+    #[error("invalid script rule {pattern:?}: {reason}")]
+    InvalidScriptRule {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A Google Consent Mode mapping names a consent type that does not exist.
+    #[error("unknown Google Consent Mode type {0:?}")]
+    InvalidConsentModeType(String),
+    /// An HTML gate limit is too small to work with.
+    #[error("HTML gate limit {name} must be at least {min} bytes")]
+    InvalidHtmlLimit {
+        /// Which limit.
+        name: &'static str,
+        /// The least value accepted.
+        min: usize,
+    },
 }

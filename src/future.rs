@@ -140,7 +140,7 @@ fn answer<F: Future, ReqBody>(
         let (response, recorded) = crate::endpoints::answer(endpoint, parts, body, &mut state);
         (response, recorded.map(|(decision, _)| decision))
     };
-    state.finish(&mut response, decided);
+    let _ = state.finish(&mut response, decided);
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
@@ -150,19 +150,19 @@ fn answer<F: Future, ReqBody>(
 }
 
 /// With a ledger: the app's response waits for the commit of the decision it records
-/// (`Ok`), or is finished now when it records none (`Err`). Kept out of `poll`, so that
-/// the path of layers without a ledger stays as it was.
+/// or is to be finished now when it records none. Kept out of `poll`, so that the path
+/// of layers without a ledger stays as it was.
 #[cfg(feature = "ledger")]
 #[inline(never)]
 fn record<F, ReqBody, B, E>(
     mut state: RequestState,
     mut response: Response<B>,
-) -> Result<Kind<F, ReqBody>, Response<B>>
+) -> Recorded<Kind<F, ReqBody>, B>
 where
     F: Future<Output = Result<Response<B>, E>>,
 {
     match crate::ledger::respond::response(&mut state, &mut response) {
-        Some((decision, committed)) => Ok(Kind::Recording {
+        Some((decision, committed)) => Recorded::Waiting(Kind::Recording {
             recording: Box::new(Recording {
                 output: Some(Ok(response)),
                 decision,
@@ -170,11 +170,41 @@ where
                 state: Some(state),
             }),
         }),
-        None => {
-            state.finish(&mut response, None);
-            Err(response)
+        None => Recorded::Now(state, response),
+    }
+}
+
+/// What [`record`] makes of the app's response. A return value moved once: boxing the
+/// large variant would cost every page of a ledger-keeping app an allocation.
+#[cfg(feature = "ledger")]
+#[allow(clippy::large_enum_variant)]
+enum Recorded<K, B> {
+    /// The response waits for its decision's commit in this state of the future.
+    Waiting(K),
+    /// Nothing to record: the response is finished now.
+    Now(RequestState, Response<B>),
+}
+
+/// Finishes the app's response: consent enforced on its headers, then, for a page the
+/// HTML gate applies to, its body streamed through the gate.
+#[cfg_attr(not(feature = "html"), allow(unused_mut))]
+fn finish_app<B>(
+    mut state: RequestState,
+    mut response: Response<B>,
+    decided: Option<Decision>,
+) -> Response<ConsentBody<B>> {
+    #[cfg(feature = "html")]
+    let html = state.take_html();
+    let consent = state.finish(&mut response, decided);
+    #[cfg(feature = "html")]
+    if let Some(html) = html {
+        if let Some(rewriter) = crate::html::prepare(consent, html, &mut response) {
+            return response.map(|body| ConsentBody::html(body, rewriter));
         }
     }
+    #[cfg(not(feature = "html"))]
+    let _ = consent;
+    response.map(ConsentBody::inner)
 }
 
 impl<F, B, E, ReqBody> Future for ResponseFuture<F, ReqBody>
@@ -189,21 +219,21 @@ where
         loop {
             match this.kind.as_mut().project() {
                 KindProj::Inner { future } => {
-                    let mut response = ready!(future.poll(cx))?;
+                    let response = ready!(future.poll(cx))?;
                     if let Some(state) = this.state.take() {
                         #[cfg(feature = "ledger")]
                         if state.consent().config().ledger.is_some() {
                             match record::<F, ReqBody, _, _>(state, response) {
-                                Ok(recording) => {
+                                Recorded::Waiting(recording) => {
                                     this.kind.set(recording);
                                     continue;
                                 }
-                                Err(response) => {
-                                    return Poll::Ready(Ok(response.map(ConsentBody::inner)))
+                                Recorded::Now(state, response) => {
+                                    return Poll::Ready(Ok(finish_app(state, response, None)))
                                 }
                             }
                         }
-                        state.finish(&mut response, None);
+                        return Poll::Ready(Ok(finish_app(state, response, None)));
                     }
                     return Poll::Ready(Ok(response.map(ConsentBody::inner)));
                 }
@@ -216,16 +246,16 @@ where
                         this.kind.set(Kind::Answered { response: None });
                         continue;
                     };
-                    let mut response = output?;
+                    let response = output?;
                     // Without its commit, the decision is not applied: the response
                     // goes out without a consent cookie.
-                    state.finish(&mut response, committed.then_some(recording.decision));
-                    return Poll::Ready(Ok(response.map(ConsentBody::inner)));
+                    let decided = committed.then_some(recording.decision);
+                    return Poll::Ready(Ok(finish_app(state, response, decided)));
                 }
                 KindProj::Ledger { answer } => {
                     let (mut response, decided) = ready!(answer.work.as_mut().poll(cx));
                     if let Some(state) = answer.state.take() {
-                        state.finish(&mut response, decided);
+                        let _ = state.finish(&mut response, decided);
                     }
                     if answer.head {
                         *response.body_mut() = Bytes::new();

@@ -286,3 +286,47 @@ pub fn signed_consent_value(secret: &[u8], payload: &str) -> String {
     )
     .sign(payload.to_owned())
 }
+
+/// The HTML gate on arbitrary bytes, for a visitor who decided nothing, with the app
+/// rule `/js/tracker.js` (analytics): the first byte says where the input is cut in two
+/// chunks, and the output must not depend on the cut. Returns the rewritten page
+/// (`None` when the rewriter refused it: then nothing was sent), for the caller to
+/// check with a reference HTML parser that no tracker is left active.
+#[cfg(feature = "html")]
+pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
+    use crate::html::{prepare, HtmlRequest};
+    use crate::{Category, Consent, ConsentLayer, HtmlGate};
+
+    let (&cut, page) = data.split_first()?;
+    let layer = ConsentLayer::builder()
+        .secret([1u8; 32])
+        .html_gate(
+            HtmlGate::new()
+                .inject_banner(false)
+                .script_rule("/js/tracker.js", Category::Analytics),
+        )
+        .build()
+        .ok()?;
+    let rewrite = |chunks: &[&[u8]]| -> Option<Vec<u8>> {
+        let consent = Consent::new(None, false, None, layer.config().clone());
+        let mut response = http::Response::new(());
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, http::HeaderValue::from_static("text/html"));
+        let mut rewriter = prepare(consent, HtmlRequest::new(&Request::new(())), &mut response)?;
+        let mut out = Vec::new();
+        for chunk in chunks {
+            out.extend_from_slice(&rewriter.write(chunk).ok()?);
+        }
+        out.extend_from_slice(&rewriter.end().ok()?);
+        Some(out)
+    };
+    let at = usize::from(cut) * page.len() / 255;
+    let whole = rewrite(&[page]);
+    let split = rewrite(&[&page[..at], &page[at..]]);
+    assert_eq!(
+        whole, split,
+        "the output does not depend on chunk boundaries"
+    );
+    whole
+}

@@ -119,6 +119,12 @@ impl ConsentLayer {
         endpoints.declaration(&self.config, endpoints.language(header.as_ref()))
     }
 
+    /// The compiled configuration (for the fuzz entry points).
+    #[cfg(all(feature = "__fuzz", feature = "html"))]
+    pub(crate) fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
     pub(crate) fn from_config(config: Config) -> Self {
         Self {
             config: Arc::new(config),

@@ -67,14 +67,18 @@
 //! - `metrics`: counters through the [`metrics`](https://docs.rs/metrics) facade
 //!   (cookies filtered, `Set-Cookie` stripped, purges, decisions, GPC overrides,
 //!   endpoint errors); see the README for their names.
+//! - `html` (default): the [HTML gate](html): tracker scripts, iframes and pixels in
+//!   `text/html` responses held back until consent, banner and Google Consent Mode
+//!   injection. Turned on per layer with
+//!   [`html_gate`](ConsentLayerBuilder::html_gate).
+//! - `ledger`: the proof-of-consent [`ledger`](crate::ledger) (store trait, in-memory
+//!   store, group-commit writer; needs a tokio runtime).
+//! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
 //! # Rolling out
 //!
 //! [`ConsentLayer::report`] lists the cookie names the site uses that no rule declares
 //! (see [`CookieReport`]); declare them, then rely on the layer to enforce.
-//! - `ledger`: the proof-of-consent [`ledger`](crate::ledger) (store trait, in-memory
-//!   store, group-commit writer; needs a tokio runtime).
-//! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
 //! [tower]: https://docs.rs/tower
 //! [axum]: https://docs.rs/axum
@@ -100,6 +104,9 @@ mod future;
 pub mod fuzz;
 mod gate;
 mod gpc;
+#[cfg(feature = "html")]
+#[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+pub mod html;
 mod language;
 mod layer;
 #[cfg(feature = "ledger")]
@@ -113,7 +120,7 @@ mod same_origin;
 mod service;
 
 pub use banner::{BannerTexts, CategoryText, DeclarationTexts};
-pub use body::ConsentBody;
+pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
 pub use classify::{known_trackers, CookieScope, KnownCookie, Lifetime, Rule, Unknown};
@@ -124,6 +131,9 @@ pub use error::BuildError;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
+#[cfg(feature = "html")]
+#[cfg_attr(docsrs, doc(cfg(feature = "html")))]
+pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResource};
 pub use layer::ConsentLayer;
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;

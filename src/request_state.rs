@@ -31,6 +31,10 @@ pub(crate) struct RequestState {
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
     opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
+    /// What the HTML gate needs, when it is on and the app answers. Boxed: the
+    /// response future of every request carries this state.
+    #[cfg(feature = "html")]
+    html: Option<Box<crate::html::HtmlRequest>>,
 }
 
 /// Why a choice made on a request was not recorded.
@@ -61,6 +65,8 @@ impl RequestState {
             language: 0,
             #[cfg(feature = "ledger")]
             opted_in: None,
+            #[cfg(feature = "html")]
+            html: None,
         }
     }
 
@@ -97,6 +103,19 @@ impl RequestState {
         let pending = pending.copied();
         self.record_pending = false;
         pending
+    }
+
+    /// Carries what the HTML gate needs to the response.
+    #[cfg(feature = "html")]
+    pub(crate) fn with_html(mut self, html: crate::html::HtmlRequest) -> Self {
+        self.html = Some(Box::new(html));
+        self
+    }
+
+    /// Takes what the HTML gate needs, if it is on.
+    #[cfg(feature = "html")]
+    pub(crate) fn take_html(&mut self) -> Option<crate::html::HtmlRequest> {
+        self.html.take().map(|html| *html)
     }
 
     pub(crate) fn consent(&self) -> &Consent {
@@ -169,8 +188,13 @@ impl RequestState {
     /// the consent in force, refused request cookies are purged (in report-only mode
     /// both are only logged), the consent cookie is set if a decision was made, a
     /// response carrying cookies of the layer's own is kept out of shared caches, and
-    /// `Vary: Cookie` is added.
-    pub(crate) fn finish<B>(self, response: &mut Response<B>, decided: Option<Decision>) {
+    /// `Vary: Cookie` is added. Returns the consent in force for the response (a
+    /// decision it records included).
+    pub(crate) fn finish<B>(
+        self,
+        response: &mut Response<B>,
+        decided: Option<Decision>,
+    ) -> Consent {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
             .or_else(|| chosen.and_then(|choice| self.decide_handler_choice(&choice)))
@@ -219,5 +243,9 @@ impl RequestState {
             gate::keep_out_of_shared_caches(headers);
         }
         gate::vary_on_cookie(headers);
+        match recorded {
+            Some(decision) => self.consent.with_decision(decision),
+            None => self.consent,
+        }
     }
 }

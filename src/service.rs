@@ -157,6 +157,13 @@ where
                 request.extensions(),
             ));
         }
+        #[cfg(feature = "html")]
+        let state = if config.html.is_some() && config.report_only.is_none() {
+            // Report-only mode leaves pages as they are.
+            state.with_html(crate::html::HtmlRequest::new(&request))
+        } else {
+            state
+        };
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state)
     }

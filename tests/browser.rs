@@ -1498,3 +1498,186 @@ async fn nested_page_nojs_choice_returns_to_that_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------------------------
+// The HTML gate
+// ---------------------------------------------------------------------------------
+
+/// Requests for the local "tracker" script, as the server saw them.
+static TRACKER_REQUESTS: AtomicUsize = AtomicUsize::new(0);
+
+/// A full page with no banner of its own (the gate injects it): the gtag tag, a local
+/// tracker declared with `.script_rule`, and a GA-shaped inline snippet.
+async fn gated_page() -> Html<&'static str> {
+    Html(concat!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<title>HTML gate</title>\n",
+        "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-DEMO\"></script>\n",
+        "</head>\n<body>\n<h1>HTML gate</h1>\n",
+        "<p>Tracker: <span id=\"tracker\">off</span></p>\n",
+        "<script src=\"/tracker.js\"></script>\n",
+        "<script>window.gaSnippetRan = true;",
+        "(function(i,s,o,g){i.gaUrl=g;})(window,document,'script',",
+        "'https://www.google-analytics.com/analytics.js');</script>\n",
+        "</body>\n</html>\n",
+    ))
+}
+
+async fn tracker_js() -> impl IntoResponse {
+    TRACKER_REQUESTS.fetch_add(1, Ordering::SeqCst);
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        "window.trackerRan = (window.trackerRan || 0) + 1;\n\
+         document.getElementById('tracker').textContent = 'on';\n\
+         document.cookie = 'tracker_id=1; path=/';\n",
+    )
+}
+
+fn gated_layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret([7u8; 32])
+        .secure(false)
+        .analytics(["_ga"])
+        .html_gate(
+            tower_consent::HtmlGate::new()
+                .script_rule("/tracker.js", tower_consent::Category::Analytics)
+                .google_consent_mode(tower_consent::ConsentModeMapping::new()),
+        )
+        .build()
+        .expect("valid configuration")
+}
+
+/// `window.dataLayer` as plain arrays.
+async fn data_layer(b: &Browser) -> Res<Value> {
+    b.js("return (window.dataLayer || []).map((a) => Array.from(a));")
+        .await
+}
+
+async fn html_gate_accept(b: &Browser) -> Res {
+    b.step("open / with a fresh cookie jar: the banner is injected");
+    b.goto("/").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    wait_for_banner_script(b).await?;
+
+    b.step("refused: the tracker never ran, was never requested, wrote nothing");
+    let state = b
+        .js(
+            "return [window.trackerRan === undefined, window.gaSnippetRan === undefined, \
+             document.getElementById('tracker').textContent];",
+        )
+        .await?;
+    check(state == json!([true, true, "off"]), || {
+        format!("held-back scripts ran: {state}")
+    })?;
+    check(TRACKER_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "the server was asked for /tracker.js before consent".into()
+    })?;
+    let names = b.cookie_names().await?;
+    check(!names.iter().any(|n| n == "tracker_id"), || {
+        format!("the tracker's cookie exists: {names:?}")
+    })?;
+
+    b.step("Consent Mode: the default denies all but security, and waits for an update");
+    let layer = data_layer(b).await?;
+    let default = json!(["consent", "default", {
+        "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied",
+        "analytics_storage": "denied", "functionality_storage": "denied",
+        "personalization_storage": "denied", "security_storage": "granted",
+        "wait_for_update": 500
+    }]);
+    check(layer == json!([default]), || {
+        format!("dataLayer is {layer}")
+    })?;
+
+    b.step("Accept all: the tracker runs without a reload");
+    b.js("window.__tcSamePage = true").await?;
+    b.click("#tc-accept").await?;
+    b.wait_until("#tracker says on", || async {
+        Ok(
+            b.js("return document.getElementById('tracker').textContent")
+                .await?
+                == json!("on"),
+        )
+    })
+    .await?;
+    let state = b
+        .js("return [window.__tcSamePage === true, window.trackerRan, window.gaSnippetRan === true, window.gaUrl];")
+        .await?;
+    check(
+        state
+            == json!([
+                true,
+                1,
+                true,
+                "https://www.google-analytics.com/analytics.js"
+            ]),
+        || format!("after accepting: {state}"),
+    )?;
+    check(TRACKER_REQUESTS.load(Ordering::SeqCst) == 1, || {
+        format!(
+            "/tracker.js requested {} times",
+            TRACKER_REQUESTS.load(Ordering::SeqCst)
+        )
+    })?;
+    let layer = data_layer(b).await?;
+    let update = json!(["consent", "update", {
+        "ad_storage": "granted", "ad_user_data": "granted", "ad_personalization": "granted",
+        "analytics_storage": "granted", "functionality_storage": "granted",
+        "personalization_storage": "granted", "security_storage": "granted"
+    }]);
+    check(layer.get(1) == Some(&update), || {
+        format!("dataLayer is {layer}")
+    })?;
+
+    b.step("reload: the tracker runs natively, the default is granted");
+    b.reload().await?;
+    b.wait_until("#tracker says on", || async {
+        Ok(
+            b.js("return document.getElementById('tracker').textContent")
+                .await?
+                == json!("on"),
+        )
+    })
+    .await?;
+    check(TRACKER_REQUESTS.load(Ordering::SeqCst) == 2, || {
+        "/tracker.js not requested on reload".into()
+    })?;
+    let layer = data_layer(b).await?;
+    let granted = json!(["consent", "default", {
+        "ad_storage": "granted", "ad_user_data": "granted", "ad_personalization": "granted",
+        "analytics_storage": "granted", "functionality_storage": "granted",
+        "personalization_storage": "granted", "security_storage": "granted"
+    }]);
+    check(layer.get(0) == Some(&granted), || {
+        format!("dataLayer is {layer}")
+    })?;
+    let source = b.client.source().await.map_err(ctx("page source"))?;
+    check(
+        source.contains(
+            "<script async=\"\" src=\"https://www.googletagmanager.com/gtag/js?id=G-DEMO\">",
+        ) || source
+            .contains("<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-DEMO\">"),
+        || "the gtag tag is not served as written after consent".into(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_gate_in_headless_chromium() {
+    let app = Router::new()
+        .route("/", get(gated_page))
+        .route("/tracker.js", get(tracker_js))
+        .layer(gated_layer());
+    browser_test(
+        "html_gate_in_headless_chromium",
+        app,
+        |driver, base| async move {
+            run_scenario(&driver, &base, "html_gate_accept", true, |b| {
+                Box::pin(html_gate_accept(b))
+            })
+            .await
+            .into_iter()
+            .collect()
+        },
+    )
+    .await;
+}

@@ -37,3 +37,19 @@ fn consent_cookie_corpus() {
 fn choice_request_corpus() {
     replay("choice_request", tower_consent::fuzz::choice_request);
 }
+
+#[cfg(feature = "html")]
+#[path = "../fuzz/reference.rs"]
+mod reference;
+
+#[cfg(feature = "html")]
+#[test]
+fn html_gate_corpus() {
+    replay("html_gate", |data| {
+        if let Some(out) = tower_consent::fuzz::html_gate(data) {
+            let out = String::from_utf8_lossy(&out);
+            let active = reference::active_trackers(&out);
+            assert!(active.is_empty(), "active trackers {active:?} in {out}");
+        }
+    });
+}

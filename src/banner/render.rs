@@ -172,6 +172,8 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     // hidden after a choice.
     out.raw("<p class=\"tc-status\" role=\"status\" aria-live=\"polite\" data-tc-saved=\"")
         .text(&t.saved)
+        .raw("\" data-tc-reload=\"")
+        .text(&t.reload_notice)
         .raw("\"></p>\n");
 
     if view.records {

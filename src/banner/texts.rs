@@ -82,6 +82,10 @@ pub struct BannerTexts {
     /// The settings' link to the visitor's consent records (with a ledger), e.g.
     /// "Download my consent records".
     pub records: Cow<'static, str>,
+    /// Announced after consent was withdrawn from a page whose scripts already ran:
+    /// reloading completes the withdrawal, e.g. "Reload the page to stop what already
+    /// runs.".
+    pub reload_notice: Cow<'static, str>,
     /// The strictly necessary category.
     pub necessary: CategoryText,
     /// The preferences category.
@@ -446,6 +450,7 @@ mod tests {
             &t.gpc_notice,
             &t.saved,
             &t.records,
+            &t.reload_notice,
         ];
         for c in [&t.necessary, &t.preferences, &t.analytics, &t.marketing] {
             all.push(&c.label);

@@ -135,6 +135,19 @@ impl Endpoints {
         format!("{}/banner.css?v={}", self.prefix, self.asset_version)
     }
 
+    /// The endpoints' path prefix, e.g. `/_consent`.
+    #[cfg(feature = "html")]
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The language tag and banner texts at `language` (an index from
+    /// [`language`](Self::language)).
+    #[cfg(feature = "html")]
+    pub(crate) fn texts(&self, language: usize) -> &(String, BannerTexts) {
+        &self.texts[language]
+    }
+
     /// The banner language for a request's `Accept-Language`: an index of the texts.
     pub(crate) fn language(&self, accept_language: Option<&HeaderValue>) -> usize {
         negotiate(

@@ -70,7 +70,7 @@ pub(crate) fn scan_request(
                     let rank = |d: &Decision| (Reverse(d.granted.count()), d.decided_at);
                     if scan
                         .decision
-                        .map_or(true, |kept| rank(&kept) <= rank(&decision))
+                        .is_none_or(|kept| rank(&kept) <= rank(&decision))
                     {
                         scan.decision = Some(decision);
                     }

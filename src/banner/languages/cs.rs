@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  cookie pro marketing zůstávají vypnuté.",
     saved: "Vaše volba byla uložena.",
     records: "Stáhnout mé záznamy o souhlasu",
+    reload_notice: "Znovu načtěte stránku, abyste zastavili to, co již běží.",
     necessary: (
         "Nezbytné",
         "Bez nich web nefunguje: relace, zabezpečení a zapamatování této volby."

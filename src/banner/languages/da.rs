@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  markedsføringscookies forbliver slået fra.",
     saved: "Dit valg er gemt.",
     records: "Download mine samtykkeregistreringer",
+    reload_notice: "Genindlæs siden for at stoppe det, der allerede kører.",
     necessary: (
         "Nødvendige",
         "Hjemmesiden kan ikke fungere uden dem: sessioner, sikkerhed og at huske \

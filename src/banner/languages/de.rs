@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  bleiben Marketing-Cookies ausgeschaltet.",
     saved: "Ihre Auswahl wurde gespeichert.",
     records: "Meine Einwilligungsnachweise herunterladen",
+    reload_notice: "Laden Sie die Seite neu, um bereits Laufendes zu beenden.",
     necessary: (
         "Notwendig",
         "Ohne sie funktioniert die Website nicht: Sitzung, Sicherheit und das \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  stay off.",
     saved: "Your choice has been saved.",
     records: "Download my consent records",
+    reload_notice: "Reload the page to stop what already runs.",
     necessary: (
         "Necessary",
         "The site cannot work without them: sessions, security and remembering this \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  por lo que las cookies de marketing permanecen desactivadas.",
     saved: "Se ha guardado su elección.",
     records: "Descargar mis registros de consentimiento",
+    reload_notice: "Recargue la página para detener lo que ya se está ejecutando.",
     necessary: (
         "Necesarias",
         "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección."

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  turundusküpsised välja lülitatuks.",
     saved: "Teie valik on salvestatud.",
     records: "Laadi alla minu nõusolekute kirjed",
+    reload_notice: "Laadige leht uuesti, et peatada juba töötav.",
     necessary: (
         "Vajalikud",
         "Ilma nendeta veebisait ei tööta: seansid, turvalisus ja selle valiku \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  markkinointievästeet pysyvät pois käytöstä.",
     saved: "Valintasi on tallennettu.",
     records: "Lataa suostumustietoni",
+    reload_notice: "Lataa sivu uudelleen pysäyttääksesi jo käynnissä olevan.",
     necessary: (
         "Välttämättömät",
         "Sivusto ei toimi ilman niitä: istunnot, tietoturva ja tämän valinnan \

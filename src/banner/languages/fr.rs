@@ -21,6 +21,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  cookies marketing restent donc désactivés.",
     saved: "Votre choix a été enregistré.",
     records: "Télécharger mes preuves de consentement",
+    reload_notice: "Rechargez la page pour arrêter ce qui fonctionne déjà.",
     necessary: (
         "Nécessaires",
         "Indispensables au fonctionnement du site\u{a0}: session, sécurité et \

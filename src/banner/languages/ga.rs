@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  fanann fianáin mhargaíochta múchta.",
     saved: "Sábháladh do rogha.",
     records: "Íoslódáil mo thaifid toilithe",
+    reload_notice: "Athlódáil an leathanach chun stop a chur leis an méid atá ag rith cheana.",
     necessary: (
         "Riachtanach",
         "Ní féidir leis an suíomh oibriú gan iad: seisiúin, slándáil agus an rogha \

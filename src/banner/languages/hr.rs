@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  marketinški kolačići ostaju isključeni.",
     saved: "Vaš je odabir spremljen.",
     records: "Preuzmi moje zapise o privoli",
+    reload_notice: "Ponovno učitajte stranicu kako biste zaustavili ono što se već izvodi.",
     necessary: (
         "Nužni",
         "Bez njih web-stranica ne radi: sesije, sigurnost i pamćenje ovog odabira."

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  marketingcélú sütik kikapcsolva maradnak.",
     saved: "Választását elmentettük.",
     records: "Hozzájárulási nyilvántartásaim letöltése",
+    reload_notice: "Töltse újra az oldalt, hogy leállítsa a már futó elemeket.",
     necessary: (
         "Szükséges",
         "Nélkülük a webhely nem működik: munkamenetek, biztonság és e választás \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  i cookie di marketing restano disattivati.",
     saved: "La tua scelta è stata salvata.",
     records: "Scarica le mie registrazioni del consenso",
+    reload_notice: "Ricarica la pagina per fermare ciò che è già in esecuzione.",
     necessary: (
         "Necessari",
         "Senza di essi il sito non funziona: sessioni, sicurezza e memorizzazione di \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  todėl rinkodaros slapukai lieka išjungti.",
     saved: "Jūsų pasirinkimas išsaugotas.",
     records: "Atsisiųsti mano sutikimų įrašus",
+    reload_notice: "Iš naujo įkelkite puslapį, kad sustabdytumėte tai, kas jau veikia.",
     necessary: (
         "Būtini",
         "Be jų svetainė neveikia: sesijos, saugumas ir šio pasirinkimo įsiminimas."

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  tāpēc mārketinga sīkdatnes paliek izslēgtas.",
     saved: "Jūsu izvēle ir saglabāta.",
     records: "Lejupielādēt manus piekrišanas ierakstus",
+    reload_notice: "Pārlādējiet lapu, lai apturētu to, kas jau darbojas.",
     necessary: (
         "Nepieciešamās",
         "Bez tām vietne nedarbojas: sesijas, drošība un šīs izvēles atcerēšanās."

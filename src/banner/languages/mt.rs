@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  għalhekk il-cookies tal-marketing jibqgħu mitfija.",
     saved: "L-għażla tiegħek ġiet issejvjata.",
     records: "Niżżel ir-rekords tal-kunsens tiegħi",
+    reload_notice: "Erġa' tella' l-paġna biex twaqqaf dak li diġà qed jaħdem.",
     necessary: (
         "Meħtieġa",
         "Is-sit ma jistax jaħdem mingħajrhom: sessjonijiet, sigurtà u ż-żamma ta’ din \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  daarom blijven marketingcookies uit.",
     saved: "Uw keuze is opgeslagen.",
     records: "Mijn toestemmingsgegevens downloaden",
+    reload_notice: "Laad de pagina opnieuw om te stoppen wat al draait.",
     necessary: (
         "Noodzakelijk",
         "Zonder deze cookies werkt de website niet: sessies, beveiliging en het \

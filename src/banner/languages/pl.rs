@@ -21,6 +21,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  marketingowe pliki cookie pozostają wyłączone.",
     saved: "Twój wybór został zapisany.",
     records: "Pobierz moje zapisy zgód",
+    reload_notice: "Odśwież stronę, aby zatrzymać to, co już działa.",
     necessary: (
         "Niezbędne",
         "Bez nich witryna nie działa: sesje, bezpieczeństwo i zapamiętanie tego \

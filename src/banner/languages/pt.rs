@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  cookies de marketing permanecem desativados.",
     saved: "A sua escolha foi guardada.",
     records: "Transferir os meus registos de consentimento",
+    reload_notice: "Recarregue a página para parar o que já está em execução.",
     necessary: (
         "Necessários",
         "Sem eles o site não funciona: sessões, segurança e memorização desta escolha."

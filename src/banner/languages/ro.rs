@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  așa că cookie-urile de marketing rămân dezactivate.",
     saved: "Alegerea dumneavoastră a fost salvată.",
     records: "Descărcați înregistrările consimțământului meu",
+    reload_notice: "Reîncărcați pagina pentru a opri ceea ce rulează deja.",
     necessary: (
         "Necesare",
         "Fără ele site-ul nu funcționează: sesiuni, securitate și memorarea acestei \

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  cookie pre marketing zostávajú vypnuté.",
     saved: "Vaša voľba bola uložená.",
     records: "Stiahnuť moje záznamy o súhlase",
+    reload_notice: "Znova načítajte stránku, aby ste zastavili to, čo už beží.",
     necessary: (
         "Nevyhnutné",
         "Bez nich web nefunguje: relácie, zabezpečenie a zapamätanie tejto voľby."

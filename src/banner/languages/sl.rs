@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  za trženje ostanejo izklopljeni.",
     saved: "Vaša izbira je shranjena.",
     records: "Prenesi moje zapise o privolitvi",
+    reload_notice: "Znova naložite stran, da ustavite, kar že teče.",
     necessary: (
         "Nujni",
         "Brez njih spletna stran ne deluje: seje, varnost in pomnjenje te izbire."

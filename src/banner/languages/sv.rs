@@ -21,6 +21,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
                  för marknadsföring förblir avstängda.",
     saved: "Ditt val har sparats.",
     records: "Ladda ner mina samtyckesposter",
+    reload_notice: "Ladda om sidan för att stoppa det som redan körs.",
     necessary: (
         "Nödvändiga",
         "Webbplatsen fungerar inte utan dem: sessioner, säkerhet och att komma ihåg \

@@ -1,0 +1,250 @@
+//! Throughput of the HTML gate (issue 10) on a realistic page of 100 KiB and 1 MiB
+//! (tracker tags, inline snippets, many elements), fed in 16 KiB chunks as a server
+//! body would be:
+//!
+//! - `passthrough`: the consent layer without the HTML gate (the body is forwarded);
+//! - `lol_html`: lol_html alone with the gate's selectors and no-op handlers;
+//! - `gate`: the consent layer with the HTML gate, visitor undecided (everything held
+//!   back, the banner injected);
+//! - `gate_granted`: the same for a visitor who accepted everything (nothing to hold
+//!   back: URLs and inline scripts are not read; the banner's reopen link is injected).
+//!
+//! Each iteration drives one request to the end of its body, polled with a no-op
+//! waker (every body is ready at once).
+//!
+//! ```text
+//! cargo bench --bench html -- --warm-up-time 1 --measurement-time 3
+//! ```
+
+use std::borrow::Cow;
+use std::convert::Infallible;
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use http::{HeaderValue, Request, Response};
+use http_body::{Body, Frame};
+use http_body_util::{Empty, StreamBody};
+use lol_html::html_content::{Element, TextChunk};
+use lol_html::{ElementContentHandlers, HtmlRewriter, Selector, Settings};
+use tower::{service_fn, Layer, Service};
+use tower_consent::{Choice, ConsentLayer, HtmlGate};
+
+const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+const CHUNK: usize = 16 * 1024;
+
+/// A news-article-like page of about `size` bytes.
+fn page(size: usize) -> Bytes {
+    let head = concat!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<title>Article</title><link rel=\"stylesheet\" href=\"/css/site.css\">",
+        "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>",
+        "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}",
+        "gtag('js',new Date());gtag('config','G-1');</script>",
+        "<script>!function(f,b,e,v,n,t,s){t=b.createElement(e);t.async=!0;t.src=v;",
+        "s=b.getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window,document,",
+        "'script','https://connect.facebook.net/en_US/fbevents.js');fbq('init','1');</script>",
+        "<script src=\"/js/app.js\" defer></script></head><body><header><nav>",
+        "<a href=\"/\">Home</a> <a href=\"/news\">News</a></nav></header><main>",
+    );
+    let block = concat!(
+        "<article><h2>A headline for this block</h2>",
+        "<p>Some paragraph text of the article, with <a href=\"/x\">a link</a>, ",
+        "<em>emphasis</em> and <strong>strong words</strong> in it, long enough to be ",
+        "a realistic paragraph of a news page.</p>",
+        "<picture><source srcset=\"/img/a.webp\" type=\"image/webp\">",
+        "<img src=\"/img/a.jpg\" alt=\"A picture\" width=\"640\" height=\"360\"></picture>",
+        "<p>Another paragraph, with a <code>code</code> span and a list:</p>",
+        "<ul><li>one</li><li>two</li><li>three</li></ul>",
+        "<img src=\"https://www.facebook.com/tr?id=1&amp;ev=ViewContent\" width=\"1\" height=\"1\">",
+        "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"Video\"></iframe>",
+        "<script>document.querySelectorAll('.x').forEach(function(e){e.hidden=false;});</script>",
+        "</article>\n",
+    );
+    let tail = "</main><footer><p>Footer</p></footer></body></html>";
+    let mut out = String::with_capacity(size + block.len());
+    out.push_str(head);
+    while out.len() + tail.len() < size {
+        out.push_str(block);
+    }
+    out.push_str(tail);
+    Bytes::from(out)
+}
+
+type Chunks =
+    StreamBody<futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>>;
+
+fn chunks(page: &Bytes) -> Chunks {
+    let frames: Vec<_> = page
+        .chunks(CHUNK)
+        .map(|c| Ok(Frame::data(page.slice_ref(c))))
+        .collect();
+    StreamBody::new(futures::stream::iter(frames))
+}
+
+/// Drives a request and its whole body; returns the body's length.
+fn drive<S, B>(service: &mut S) -> usize
+where
+    S: Service<Request<Empty<Bytes>>, Response = Response<B>>,
+    S::Error: std::fmt::Debug,
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
+    drive_with(service, None)
+}
+
+/// Like [`drive`], with a `Cookie` header.
+fn drive_with<S, B>(service: &mut S, cookie: Option<&HeaderValue>) -> usize
+where
+    S: Service<Request<Empty<Bytes>>, Response = Response<B>>,
+    S::Error: std::fmt::Debug,
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let mut request = Request::new(Empty::new());
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert(http::header::COOKIE, cookie.clone());
+    }
+    let future = pin!(service.call(request));
+    let Poll::Ready(response) = future.poll(&mut cx) else {
+        unreachable!("the app answers at once")
+    };
+    let mut body = pin!(response.expect("infallible").into_body());
+    let mut total = 0;
+    while let Poll::Ready(Some(frame)) = body.as_mut().poll_frame(&mut cx) {
+        if let Ok(data) = frame.expect("no error").into_data() {
+            total += black_box(data).len();
+        }
+    }
+    total
+}
+
+fn app(
+    page: Bytes,
+) -> impl Service<
+    Request<Empty<Bytes>>,
+    Response = Response<Chunks>,
+    Error = Infallible,
+    Future = std::future::Ready<Result<Response<Chunks>, Infallible>>,
+> + Clone {
+    service_fn(move |_: Request<Empty<Bytes>>| {
+        let mut response = Response::new(chunks(&page));
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        std::future::ready(Ok(response))
+    })
+}
+
+/// lol_html with the gate's selectors and handlers that do nothing.
+fn lol_html_alone(page: &Bytes) -> usize {
+    let selectors: Vec<Selector> = [
+        "head",
+        "body",
+        "[data-tc-endpoint]",
+        "script",
+        "iframe",
+        "frame",
+        "img",
+        "source",
+        "video",
+        "audio",
+        "picture",
+        "object",
+        "embed",
+        "link",
+        "input",
+        "image",
+        "track",
+        "base",
+    ]
+    .iter()
+    .map(|s| s.parse().expect("valid selector"))
+    .collect();
+    let script: Selector = "script".parse().expect("valid selector");
+    let mut settings = Settings::new();
+    for selector in &selectors {
+        settings = settings.append_element_content_handler((
+            Cow::Borrowed(selector),
+            ElementContentHandlers::default().element(|_: &mut Element<'_, '_>| Ok(())),
+        ));
+    }
+    settings = settings.append_element_content_handler((
+        Cow::Borrowed(&script),
+        ElementContentHandlers::default().text(|_: &mut TextChunk<'_>| Ok(())),
+    ));
+    let mut total = 0;
+    let mut rewriter = HtmlRewriter::new(settings, |out: &[u8]| total += black_box(out).len());
+    for chunk in page.chunks(CHUNK) {
+        rewriter.write(chunk).expect("rewrites");
+    }
+    rewriter.end().expect("ends");
+    total
+}
+
+/// A consent cookie granting everything, as the layer signs it.
+fn accept_all_cookie(layer: &ConsentLayer) -> HeaderValue {
+    let mut chooser = layer.layer(service_fn(|_: Request<Empty<Bytes>>| {
+        let mut response = Response::new(Empty::<Bytes>::new());
+        response.extensions_mut().insert(Choice::accept_all());
+        std::future::ready(Ok::<_, Infallible>(response))
+    }));
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let future = pin!(chooser.call(Request::new(Empty::new())));
+    let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
+        unreachable!("the app answers at once")
+    };
+    let cookie = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("consent="))
+        .and_then(|v| v.split(';').next())
+        .expect("a consent cookie")
+        .to_owned();
+    HeaderValue::from_str(&cookie).expect("a header value")
+}
+
+fn html(c: &mut Criterion) {
+    let plain = ConsentLayer::builder()
+        .secret(SECRET)
+        .build()
+        .expect("valid configuration");
+    let gated = ConsentLayer::builder()
+        .secret(SECRET)
+        .html_gate(HtmlGate::new())
+        .build()
+        .expect("valid configuration");
+    let mut group = c.benchmark_group("html_page");
+    for (name, size) in [("100KiB", 100 * 1024), ("1MiB", 1024 * 1024)] {
+        let page = page(size);
+        group.throughput(Throughput::Bytes(page.len() as u64));
+        let mut passthrough = plain.layer(app(page.clone()));
+        group.bench_function(BenchmarkId::new("passthrough", name), |b| {
+            b.iter(|| drive(&mut passthrough))
+        });
+        group.bench_function(BenchmarkId::new("lol_html", name), |b| {
+            b.iter(|| lol_html_alone(&page))
+        });
+        let mut gate = gated.layer(app(page.clone()));
+        group.bench_function(BenchmarkId::new("gate", name), |b| {
+            b.iter(|| drive(&mut gate))
+        });
+        let cookie = accept_all_cookie(&gated);
+        group.bench_function(BenchmarkId::new("gate_granted", name), |b| {
+            b.iter(|| drive_with(&mut gate, Some(&cookie)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, html);
+criterion_main!(benches);

@@ -1,0 +1,290 @@
+//! [`HtmlGate`]: what the HTML gate does, as the app configures it, and the compiled
+//! form `build()` makes of it.
+
+use lol_html::Selector;
+
+use super::catalog::{ResourceMatcher, ScriptRule};
+use super::consent_mode::{ConsentMode, ConsentModeMapping};
+use crate::category::Categories;
+use crate::{BuildError, Category};
+
+/// The default cap on an inline script held back while its text is read.
+const DEFAULT_INLINE_SCRIPT_LIMIT: usize = 256 * 1024;
+/// The default cap on the memory lol_html may use per response.
+const DEFAULT_MEMORY_LIMIT: usize = 4 * 1024 * 1024;
+/// Limits below these cannot do their job.
+const MIN_INLINE_SCRIPT_LIMIT: usize = 1024;
+const MIN_MEMORY_LIMIT: usize = 64 * 1024;
+
+/// Configures the HTML gate: tracker scripts, iframes and pixels in `text/html`
+/// responses are held back on the server until the visitor consents. Set it with
+/// [`ConsentLayerBuilder::html_gate`](crate::ConsentLayerBuilder::html_gate); see the
+/// [`html` module documentation](crate::html) for what is gated and how.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{Category, ConsentLayer, ConsentModeMapping, HtmlGate};
+///
+/// let layer = ConsentLayer::builder()
+///     .secret([1u8; 32])
+///     .html_gate(
+///         HtmlGate::new()
+///             .script_rule("/js/heatmap.js", Category::Analytics)
+///             .script_rule("cdn.example-ads.com", Category::Marketing)
+///             .google_consent_mode(ConsentModeMapping::new()),
+///     )
+///     .build()?;
+/// # Ok::<(), tower_consent::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct HtmlGate {
+    rules: Vec<ScriptRule>,
+    annotations: bool,
+    auto_block: bool,
+    inject_banner: bool,
+    consent_mode: Option<ConsentModeMapping>,
+    inline_script_limit: usize,
+    memory_limit: usize,
+}
+
+impl Default for HtmlGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtmlGate {
+    /// The gate with annotations, auto-blocking and banner injection on, Google
+    /// Consent Mode off.
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new();
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            rules: Vec::new(),
+            annotations: true,
+            auto_block: true,
+            inject_banner: true,
+            consent_mode: None,
+            inline_script_limit: DEFAULT_INLINE_SCRIPT_LIMIT,
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+        }
+    }
+
+    /// Gates resources whose URL matches `pattern` by `category`; these rules win over
+    /// the built-in catalog, and [`Category::Necessary`] exempts a URL from gating.
+    ///
+    /// Patterns: `host` (its subdomains too), `host/path-prefix`, optionally after
+    /// `https://` or `//`; or `/path-prefix` for the site's own relative URLs. Inline
+    /// scripts that mention a matching URL are gated too.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, HtmlGate};
+    /// let gate = HtmlGate::new()
+    ///     .script_rule("/static/tracker.js", Category::Analytics)
+    ///     .script_rule("www.googletagmanager.com/gtm.js", Category::Marketing);
+    /// ```
+    pub fn script_rule(mut self, pattern: impl Into<String>, category: Category) -> Self {
+        self.rules.push(ScriptRule {
+            pattern: pattern.into(),
+            category,
+        });
+        self
+    }
+
+    /// Whether `data-consent="<category>"` annotations (and the client-side
+    /// `type="text/plain" data-category="…"` convention) are honoured (default `true`).
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().annotations(false);
+    /// ```
+    pub fn annotations(mut self, on: bool) -> Self {
+        self.annotations = on;
+        self
+    }
+
+    /// Whether resources of the built-in catalog
+    /// ([`known_tracker_resources`](crate::known_tracker_resources)) are gated without
+    /// annotations, inline scripts that load them included (default `true`). The
+    /// app's `script_rule`s apply either way.
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().auto_block(false);
+    /// ```
+    pub fn auto_block(mut self, on: bool) -> Self {
+        self.auto_block = on;
+        self
+    }
+
+    /// Whether the banner is inserted before `</body>` of full HTML documents that do
+    /// not already contain it (default `true`). Fragments and documents without a
+    /// `</body>` tag never get it: appending at the end of a document could complete a
+    /// tag the document left unfinished. Render it there with
+    /// [`Consent::banner_html`](crate::Consent::banner_html).
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().inject_banner(false);
+    /// ```
+    pub fn inject_banner(mut self, on: bool) -> Self {
+        self.inject_banner = on;
+        self
+    }
+
+    /// Inserts Google Consent Mode v2 defaults first in `<head>`, built from the
+    /// visitor's consent with `mapping`; the banner script sends the update on a
+    /// choice.
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentModeMapping, HtmlGate};
+    /// let gate = HtmlGate::new().google_consent_mode(ConsentModeMapping::new());
+    /// ```
+    pub fn google_consent_mode(mut self, mapping: ConsentModeMapping) -> Self {
+        self.consent_mode = Some(mapping);
+        self
+    }
+
+    /// How many bytes of an inline script are held back while the gate reads what it
+    /// loads (default 256 KiB, at least 1 KiB). A longer inline script cannot be
+    /// decided and is neutralised (never run) unless it is annotated
+    /// `data-consent="necessary"` or all categories are granted.
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().inline_script_limit(1024 * 1024);
+    /// ```
+    pub fn inline_script_limit(mut self, bytes: usize) -> Self {
+        self.inline_script_limit = bytes;
+        self
+    }
+
+    /// The memory the HTML parser may use per response (default 4 MiB, at least
+    /// 64 KiB). Past it the response body ends with an error; nothing unchecked is
+    /// sent.
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().memory_limit(8 * 1024 * 1024);
+    /// ```
+    pub fn memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Checks and compiles the gate.
+    pub(crate) fn compile(self, categories: &Categories) -> Result<HtmlConfig, BuildError> {
+        if self.inline_script_limit < MIN_INLINE_SCRIPT_LIMIT {
+            return Err(BuildError::InvalidHtmlLimit {
+                name: "inline_script_limit",
+                min: MIN_INLINE_SCRIPT_LIMIT,
+            });
+        }
+        if self.memory_limit < MIN_MEMORY_LIMIT {
+            return Err(BuildError::InvalidHtmlLimit {
+                name: "memory_limit",
+                min: MIN_MEMORY_LIMIT,
+            });
+        }
+        let matcher = ResourceMatcher::build(&self.rules, self.auto_block, categories)?;
+        let consent_mode = self
+            .consent_mode
+            .map(|mapping| mapping.compile(categories))
+            .transpose()?;
+        Ok(HtmlConfig {
+            matcher,
+            annotations: self.annotations,
+            inject_banner: self.inject_banner,
+            consent_mode,
+            inline_script_limit: self.inline_script_limit,
+            memory_limit: self.memory_limit,
+            selectors: Selectors::new(),
+        })
+    }
+}
+
+/// The compiled gate, part of the layer's configuration.
+#[derive(Debug)]
+pub(crate) struct HtmlConfig {
+    pub(crate) matcher: ResourceMatcher,
+    pub(crate) annotations: bool,
+    pub(crate) inject_banner: bool,
+    pub(crate) consent_mode: Option<ConsentMode>,
+    pub(crate) inline_script_limit: usize,
+    pub(crate) memory_limit: usize,
+    pub(crate) selectors: Selectors,
+}
+
+/// The selectors, parsed once.
+pub(crate) struct Selectors {
+    /// One per element that loads something (and `<base>`), with its name: handlers
+    /// know the element without asking lol_html for its name.
+    pub(crate) resources: Vec<(&'static str, Selector)>,
+    pub(crate) script: Selector,
+    pub(crate) head: Selector,
+    pub(crate) body: Selector,
+    /// The banner's root: a page that has it gets no second one.
+    pub(crate) banner: Selector,
+}
+
+/// Elements the gate reads.
+pub(crate) const RESOURCE_ELEMENTS: [&str; 15] = [
+    "script", "iframe", "frame", "img", "source", "video", "audio", "picture", "object", "embed",
+    "link", "input", "image", "track", "base",
+];
+
+impl Selectors {
+    fn new() -> Self {
+        // Fixed, known-good selectors: their parsing is covered by the tests.
+        let parse = |s: &str| {
+            s.parse::<Selector>()
+                .unwrap_or_else(|_| unreachable!("valid selector {s}"))
+        };
+        Self {
+            resources: RESOURCE_ELEMENTS
+                .iter()
+                .map(|&name| (name, parse(name)))
+                .collect(),
+            script: parse("script"),
+            head: parse("head"),
+            body: parse("body"),
+            banner: parse("[data-tc-endpoint]"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Selectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Selectors").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_checked() {
+        let categories = Categories::new(Vec::new());
+        assert!(HtmlGate::new().compile(&categories).is_ok());
+        assert_eq!(
+            HtmlGate::new()
+                .inline_script_limit(10)
+                .compile(&categories)
+                .unwrap_err(),
+            BuildError::InvalidHtmlLimit {
+                name: "inline_script_limit",
+                min: MIN_INLINE_SCRIPT_LIMIT
+            }
+        );
+        assert!(HtmlGate::new()
+            .memory_limit(1)
+            .compile(&categories)
+            .is_err());
+    }
+}
