@@ -1,6 +1,6 @@
 //! Bulgarian (formal address, "Вие").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Бисквитки на този сайт",
@@ -34,5 +34,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Измерват как се използва сайтът, включително A/B тестове."
     ),
     marketing: ("Маркетинг", "Реклама и проследяване между различни сайтове."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Декларация за бисквитките",
+        intro: "Това са, по категории, бисквитките, които този сайт използва или за които \
+                е установено, че използва. Без Вашето съгласие се използват само \
+                задължителните бисквитки.",
+        show_cookies: "Показване на бисквитките",
+        name: "Име",
+        provider: "Доставчик",
+        purpose: "Цел",
+        lifetime: "Срок на съхранение",
+        party: "Вид",
+        first_party: "Собствена",
+        third_party: "На трета страна",
+        this_site: "Този сайт",
+        consent_cookie: "Запомня избора Ви относно бисквитките.",
+        session: "Сесия",
+        varies: "Променлив",
+        not_stated: "Не е посочено",
+        no_cookies: "Няма бисквитки в тази категория.",
+        seconds: "{n} секунда|{n} секунди",
+        minutes: "{n} минута|{n} минути",
+        hours: "{n} час|{n} часа",
+        days: "{n} ден|{n} дни",
+        months: "{n} месец|{n} месеца",
+        years: "{n} година|{n} години",
+    }),
 };

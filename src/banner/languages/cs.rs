@@ -1,6 +1,6 @@
 //! Czech (formal address, "Vy").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Soubory cookie na tomto webu",
@@ -28,5 +28,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Předvolby", "Pamatují si Vaše volby, například motiv nebo jazyk."),
     analytics: ("Statistika", "Měří, jak je web používán, včetně A/B testů."),
     marketing: ("Marketing", "Reklama a sledování napříč weby."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Prohlášení o souborech cookie",
+        intro: "Toto jsou, rozdělené podle kategorií, soubory cookie, které tento web \
+                používá nebo u nichž bylo zjištěno, že je používá. Bez Vašeho souhlasu se \
+                používají pouze nezbytné soubory cookie.",
+        show_cookies: "Zobrazit soubory cookie",
+        name: "Název",
+        provider: "Poskytovatel",
+        purpose: "Účel",
+        lifetime: "Doba platnosti",
+        party: "Typ",
+        first_party: "Vlastní",
+        third_party: "Třetí strany",
+        this_site: "Tento web",
+        consent_cookie: "Pamatuje si Vaši volbu souborů cookie.",
+        session: "Relace",
+        varies: "Liší se",
+        not_stated: "Neuvedeno",
+        no_cookies: "V této kategorii nejsou žádné soubory cookie.",
+        // Czech has a third form for 2–4 (sekundy, minuty, hodiny, dny, měsíce, roky); the
+        // genitive plural for 5 and more is used for every number above 1.
+        seconds: "{n} sekunda|{n} sekund",
+        minutes: "{n} minuta|{n} minut",
+        hours: "{n} hodina|{n} hodin",
+        days: "{n} den|{n} dní",
+        months: "{n} měsíc|{n} měsíců",
+        years: "{n} rok|{n} let",
+    }),
 };

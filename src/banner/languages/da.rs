@@ -1,6 +1,6 @@
 //! Danish ("du", as usual on Danish websites).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies på denne hjemmeside",
@@ -35,5 +35,31 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Måler, hvordan hjemmesiden bruges, herunder A/B-test."
     ),
     marketing: ("Markedsføring", "Annoncering og sporing på tværs af websites."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Cookiedeklaration",
+        intro: "Her er, fordelt på kategorier, de cookies, som denne hjemmeside bruger, \
+                eller som det er konstateret, at den bruger. Uden dit samtykke bruges kun \
+                nødvendige cookies.",
+        show_cookies: "Vis cookies",
+        name: "Navn",
+        provider: "Udbyder",
+        purpose: "Formål",
+        lifetime: "Varighed",
+        party: "Part",
+        first_party: "Førstepart",
+        third_party: "Tredjepart",
+        this_site: "Denne hjemmeside",
+        consent_cookie: "Husker dit cookievalg.",
+        session: "Under sessionen",
+        varies: "Varierer",
+        not_stated: "Ikke angivet",
+        no_cookies: "Ingen cookies i denne kategori.",
+        // “Session” alone would be the English word; “Under sessionen” says the same.
+        seconds: "{n} sekund|{n} sekunder",
+        minutes: "{n} minut|{n} minutter",
+        hours: "{n} time|{n} timer",
+        days: "{n} dag|{n} dage",
+        months: "{n} måned|{n} måneder",
+        years: "{n} år|{n} år",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Greek (formal address, plural "εσείς").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies σε αυτόν τον ιστότοπο",
@@ -35,5 +35,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Μετρούν τον τρόπο χρήσης του ιστότοπου, συμπεριλαμβανομένων των δοκιμών A/B."
     ),
     marketing: ("Μάρκετινγκ", "Διαφήμιση και παρακολούθηση σε διάφορους ιστότοπους."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Δήλωση για τα cookies",
+        intro: "Αυτά είναι, ανά κατηγορία, τα cookies που χρησιμοποιεί αυτός ο ιστότοπος ή \
+                που έχει διαπιστωθεί ότι χρησιμοποιεί. Χωρίς τη συγκατάθεσή σας \
+                χρησιμοποιούνται μόνο τα απαραίτητα cookies.",
+        show_cookies: "Εμφάνιση cookies",
+        name: "Όνομα",
+        provider: "Πάροχος",
+        purpose: "Σκοπός",
+        lifetime: "Διάρκεια",
+        party: "Τύπος",
+        first_party: "Πρώτου μέρους",
+        third_party: "Τρίτου μέρους",
+        this_site: "Αυτός ο ιστότοπος",
+        consent_cookie: "Θυμάται την επιλογή σας για τα cookies.",
+        session: "Συνεδρία",
+        varies: "Ποικίλλει",
+        not_stated: "Δεν αναφέρεται",
+        no_cookies: "Δεν υπάρχουν cookies σε αυτή την κατηγορία.",
+        seconds: "{n} δευτερόλεπτο|{n} δευτερόλεπτα",
+        minutes: "{n} λεπτό|{n} λεπτά",
+        hours: "{n} ώρα|{n} ώρες",
+        days: "{n} ημέρα|{n} ημέρες",
+        months: "{n} μήνας|{n} μήνες",
+        years: "{n} έτος|{n} έτη",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Estonian (formal address, "Teie").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Küpsised sellel veebisaidil",
@@ -35,5 +35,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mõõdavad veebisaidi kasutamist, sealhulgas A/B-teste."
     ),
     marketing: ("Turundus", "Reklaam ja jälgimine eri veebisaitidel."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Küpsiste deklaratsioon",
+        intro: "Siin on kategooriate kaupa küpsised, mida see veebisait kasutab või mille \
+                kasutamist on täheldatud. Ilma Teie nõusolekuta kasutatakse ainult \
+                vajalikke küpsiseid.",
+        show_cookies: "Näita küpsiseid",
+        name: "Nimi",
+        provider: "Pakkuja",
+        purpose: "Eesmärk",
+        lifetime: "Kehtivusaeg",
+        party: "Tüüp",
+        first_party: "Esimese osapoole",
+        third_party: "Kolmanda osapoole",
+        this_site: "See veebisait",
+        consent_cookie: "Jätab meelde Teie küpsiste valiku.",
+        session: "Seanss",
+        varies: "Erineb",
+        not_stated: "Pole märgitud",
+        no_cookies: "Selles kategoorias küpsiseid pole.",
+        seconds: "{n} sekund|{n} sekundit",
+        minutes: "{n} minut|{n} minutit",
+        hours: "{n} tund|{n} tundi",
+        days: "{n} päev|{n} päeva",
+        months: "{n} kuu|{n} kuud",
+        years: "{n} aasta|{n} aastat",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Finnish.
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Evästeet tällä sivustolla",
@@ -35,5 +35,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mittaavat, miten sivustoa käytetään, A/B-testit mukaan lukien."
     ),
     marketing: ("Markkinointi", "Mainonta ja seuranta eri sivustojen välillä."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Evästeseloste",
+        intro: "Tässä ovat luokittain evästeet, joita tämä sivusto käyttää tai joiden \
+                käyttöä sivustolla on havaittu. Ilman suostumustasi käytetään vain \
+                välttämättömiä evästeitä.",
+        show_cookies: "Näytä evästeet",
+        name: "Nimi",
+        provider: "Tarjoaja",
+        purpose: "Käyttötarkoitus",
+        lifetime: "Voimassaoloaika",
+        party: "Tyyppi",
+        first_party: "Ensimmäisen osapuolen",
+        third_party: "Kolmannen osapuolen",
+        this_site: "Tämä sivusto",
+        consent_cookie: "Muistaa evästevalintasi.",
+        session: "Istunto",
+        varies: "Vaihtelee",
+        not_stated: "Ei ilmoitettu",
+        no_cookies: "Tässä luokassa ei ole evästeitä.",
+        seconds: "{n} sekunti|{n} sekuntia",
+        minutes: "{n} minuutti|{n} minuuttia",
+        hours: "{n} tunti|{n} tuntia",
+        days: "{n} päivä|{n} päivää",
+        months: "{n} kuukausi|{n} kuukautta",
+        years: "{n} vuosi|{n} vuotta",
+    }),
 };

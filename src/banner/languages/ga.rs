@@ -1,6 +1,6 @@
 //! Irish ("tú", as Irish addresses the reader).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Fianáin ar an suíomh seo",
@@ -35,5 +35,33 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Tomhaiseann siad conas a úsáidtear an suíomh, tástálacha A/B san áireamh."
     ),
     marketing: ("Margaíocht", "Fógraíocht agus rianú trasna suíomhanna."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Dearbhú fianán",
+        intro: "Seo iad, de réir catagóire, na fianáin a úsáideann an suíomh seo nó a \
+                chonacthas in úsáid air. Ní úsáidtear ach fianáin riachtanacha gan do \
+                thoiliú.",
+        show_cookies: "Taispeáin fianáin",
+        name: "Ainm",
+        provider: "Soláthraí",
+        purpose: "Cuspóir",
+        lifetime: "Ré",
+        party: "Cineál",
+        first_party: "Céadpháirtí",
+        third_party: "Tríú páirtí",
+        this_site: "An suíomh seo",
+        consent_cookie: "Meabhraíonn sé do rogha fianán.",
+        session: "Seisiún",
+        varies: "Éagsúil",
+        not_stated: "Níl sé luaite",
+        no_cookies: "Níl aon fhianáin sa chatagóir seo.",
+        // Irish counts with the singular noun; the mutations a spelled-out number causes
+        // (dhá bhliain, trí bliana, seacht mbliana) cannot follow a digit, so the plain
+        // form is used throughout.
+        seconds: "{n} soicind|{n} soicind",
+        minutes: "{n} nóiméad|{n} nóiméad",
+        hours: "{n} uair an chloig|{n} uair an chloig",
+        days: "{n} lá|{n} lá",
+        months: "{n} mí|{n} mí",
+        years: "{n} bliain|{n} bliain",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Croatian (formal address, "Vi").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kolačići na ovoj web-stranici",
@@ -31,5 +31,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mjere kako se web-stranica upotrebljava, uključujući A/B testove."
     ),
     marketing: ("Marketing", "Oglašavanje i praćenje na različitim web-stranicama."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Izjava o kolačićima",
+        intro: "Ovo su, po kategorijama, kolačići koje ova web-stranica upotrebljava ili \
+                za koje je uočeno da ih upotrebljava. Bez Vaše privole upotrebljavaju se \
+                samo nužni kolačići.",
+        show_cookies: "Prikaži kolačiće",
+        name: "Naziv",
+        provider: "Pružatelj",
+        purpose: "Svrha",
+        lifetime: "Trajanje",
+        party: "Vrsta",
+        first_party: "Prve strane",
+        third_party: "Treće strane",
+        this_site: "Ova web-stranica",
+        consent_cookie: "Pamti Vaš odabir kolačića.",
+        session: "Sesija",
+        varies: "Promjenjivo",
+        not_stated: "Nije navedeno",
+        no_cookies: "U ovoj kategoriji nema kolačića.",
+        // Croatian uses another form for 2–4 (sekunde, minute, sata, mjeseca, godine);
+        // the genitive plural for 5 and more is used for every number above 1.
+        seconds: "{n} sekunda|{n} sekundi",
+        minutes: "{n} minuta|{n} minuta",
+        hours: "{n} sat|{n} sati",
+        days: "{n} dan|{n} dana",
+        months: "{n} mjesec|{n} mjeseci",
+        years: "{n} godina|{n} godina",
+    }),
 };

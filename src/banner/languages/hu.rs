@@ -1,6 +1,6 @@
 //! Hungarian (formal address, "Ön").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sütik ezen a webhelyen",
@@ -35,5 +35,31 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mérik a webhely használatát, beleértve az A/B-teszteket is."
     ),
     marketing: ("Marketing", "Hirdetések és webhelyeken átívelő követés."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Sütinyilatkozat",
+        intro: "Az alábbiakban kategóriánként láthatók azok a sütik, amelyeket ez a \
+                webhely használ, vagy amelyek használatát megfigyelték rajta. Az Ön \
+                hozzájárulása nélkül csak a szükséges sütiket használjuk.",
+        show_cookies: "Sütik megjelenítése",
+        name: "Név",
+        provider: "Szolgáltató",
+        purpose: "Cél",
+        lifetime: "Időtartam",
+        party: "Típus",
+        first_party: "Saját",
+        third_party: "Harmadik fél",
+        this_site: "Ez a webhely",
+        consent_cookie: "Megjegyzi az Ön sütikkel kapcsolatos választását.",
+        session: "Munkamenet",
+        varies: "Változó",
+        not_stated: "Nincs megadva",
+        no_cookies: "Ebben a kategóriában nincsenek sütik.",
+        // Hungarian keeps the noun singular after a number.
+        seconds: "{n} másodperc|{n} másodperc",
+        minutes: "{n} perc|{n} perc",
+        hours: "{n} óra|{n} óra",
+        days: "{n} nap|{n} nap",
+        months: "{n} hónap|{n} hónap",
+        years: "{n} év|{n} év",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Italian (informal address, "tu", as usual on Italian cookie banners).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie su questo sito",
@@ -29,5 +29,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preferenze", "Ricordano le scelte che fai, come il tema o la lingua."),
     analytics: ("Statistiche", "Misurano come viene usato il sito, compresi i test A/B."),
     marketing: ("Marketing", "Pubblicità e tracciamento tra siti diversi."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Dichiarazione sui cookie",
+        intro: "Ecco, per categoria, i cookie che questo sito utilizza o di cui è stato \
+                rilevato l’uso. Senza il tuo consenso vengono utilizzati solo i cookie \
+                necessari.",
+        show_cookies: "Mostra i cookie",
+        name: "Nome",
+        provider: "Fornitore",
+        purpose: "Finalità",
+        lifetime: "Durata",
+        party: "Tipo",
+        first_party: "Prima parte",
+        third_party: "Terza parte",
+        this_site: "Questo sito",
+        consent_cookie: "Memorizza la tua scelta sui cookie.",
+        session: "Sessione",
+        varies: "Variabile",
+        not_stated: "Non indicato",
+        no_cookies: "Nessun cookie in questa categoria.",
+        seconds: "{n} secondo|{n} secondi",
+        minutes: "{n} minuto|{n} minuti",
+        hours: "{n} ora|{n} ore",
+        days: "{n} giorno|{n} giorni",
+        months: "{n} mese|{n} mesi",
+        years: "{n} anno|{n} anni",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Lithuanian (formal address, "Jūs").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Slapukai šioje svetainėje",
@@ -34,5 +34,33 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Matuoja, kaip naudojamasi svetaine, įskaitant A/B testus."
     ),
     marketing: ("Rinkodara", "Reklama ir sekimas įvairiose svetainėse."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Slapukų deklaracija",
+        intro: "Čia pagal kategorijas pateikiami slapukai, kuriuos ši svetainė naudoja \
+                arba kurių naudojimas joje buvo pastebėtas. Be Jūsų sutikimo naudojami tik \
+                būtini slapukai.",
+        show_cookies: "Rodyti slapukus",
+        name: "Pavadinimas",
+        provider: "Teikėjas",
+        purpose: "Paskirtis",
+        lifetime: "Galiojimo laikas",
+        party: "Tipas",
+        first_party: "Pirmosios šalies",
+        third_party: "Trečiosios šalies",
+        this_site: "Ši svetainė",
+        consent_cookie: "Įsimena Jūsų pasirinkimą dėl slapukų.",
+        session: "Sesija",
+        varies: "Skiriasi",
+        not_stated: "Nenurodyta",
+        no_cookies: "Šioje kategorijoje slapukų nėra.",
+        // Lithuanian uses the nominative plural for 2–9 (sekundės, dienos …) and the
+        // singular for 21, 31 …; the genitive plural for 10–20, 30 … is used for every
+        // number above 1.
+        seconds: "{n} sekundė|{n} sekundžių",
+        minutes: "{n} minutė|{n} minučių",
+        hours: "{n} valanda|{n} valandų",
+        days: "{n} diena|{n} dienų",
+        months: "{n} mėnuo|{n} mėnesių",
+        years: "{n} metai|{n} metų",
+    }),
 };

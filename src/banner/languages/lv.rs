@@ -1,6 +1,6 @@
 //! Latvian (formal address, "Jūs").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sīkdatnes šajā vietnē",
@@ -34,5 +34,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mēra, kā vietne tiek izmantota, tostarp A/B testus."
     ),
     marketing: ("Mārketings", "Reklāma un izsekošana dažādās vietnēs."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Sīkdatņu paziņojums",
+        intro: "Šeit pa kategorijām uzskaitītas sīkdatnes, ko šī vietne izmanto vai kuru \
+                izmantošana tajā ir konstatēta. Bez Jūsu piekrišanas tiek izmantotas tikai \
+                nepieciešamās sīkdatnes.",
+        show_cookies: "Rādīt sīkdatnes",
+        name: "Nosaukums",
+        provider: "Nodrošinātājs",
+        purpose: "Nolūks",
+        lifetime: "Glabāšanas ilgums",
+        party: "Veids",
+        first_party: "Pirmās puses",
+        third_party: "Trešās puses",
+        this_site: "Šī vietne",
+        consent_cookie: "Atceras Jūsu sīkdatņu izvēli.",
+        session: "Sesija",
+        varies: "Atšķiras",
+        not_stated: "Nav norādīts",
+        no_cookies: "Šajā kategorijā nav sīkdatņu.",
+        // Latvian also uses the singular after 21, 31 … (but not 11); the plural is used
+        // for every number above 1.
+        seconds: "{n} sekunde|{n} sekundes",
+        minutes: "{n} minūte|{n} minūtes",
+        hours: "{n} stunda|{n} stundas",
+        days: "{n} diena|{n} dienas",
+        months: "{n} mēnesis|{n} mēneši",
+        years: "{n} gads|{n} gadi",
+    }),
 };

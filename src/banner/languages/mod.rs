@@ -17,7 +17,6 @@ macro_rules! texts {
 
 /// Builds a `const` [`DeclarationTexts`](super::DeclarationTexts) from string literals,
 /// for the `declaration` field of [`texts!`] (in parentheses).
-#[allow(unused_macros)]
 macro_rules! declaration {
     ($($field:ident: $value:literal,)*) => {
         $crate::banner::DeclarationTexts {

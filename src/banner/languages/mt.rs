@@ -1,6 +1,6 @@
 //! Maltese.
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies f’dan is-sit",
@@ -32,5 +32,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Analitika", "Ikejlu kif jintuża s-sit, inklużi t-testijiet A/B."),
     marketing: ("Marketing", "Reklamar u traċċar minn sit għal ieħor."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Dikjarazzjoni tal-cookies",
+        intro: "Dawn huma, skont il-kategorija, il-cookies li juża dan is-sit jew li ġie \
+                osservat li juża. Mingħajr il-kunsens tiegħek jintużaw biss il-cookies \
+                meħtieġa.",
+        show_cookies: "Uri l-cookies",
+        name: "Isem",
+        provider: "Fornitur",
+        purpose: "Skop",
+        lifetime: "Tul ta’ żmien",
+        party: "Tip",
+        first_party: "L-ewwel parti",
+        third_party: "Parti terza",
+        this_site: "Dan is-sit",
+        consent_cookie: "Jiftakar l-għażla tiegħek dwar il-cookies.",
+        session: "Sessjoni",
+        varies: "Ivarja",
+        not_stated: "Mhux iddikjarat",
+        no_cookies: "M’hemmx cookies f’din il-kategorija.",
+        // Maltese uses the plural for 2–10 and the singular again from 11 (30 jum, 400
+        // jum); the plural is used for every number above 1.
+        seconds: "{n} sekonda|{n} sekondi",
+        minutes: "{n} minuta|{n} minuti",
+        hours: "{n} siegħa|{n} sigħat",
+        days: "{n} jum|{n} jiem",
+        months: "{n} xahar|{n} xhur",
+        years: "{n} sena|{n} snin",
+    }),
 };

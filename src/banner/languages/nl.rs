@@ -1,6 +1,6 @@
 //! Dutch (formal address, "u").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies op deze website",
@@ -32,5 +32,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Meten hoe de website wordt gebruikt, inclusief A/B-tests."
     ),
     marketing: ("Marketing", "Advertenties en tracking over verschillende websites."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Cookieverklaring",
+        intro: "Dit zijn per categorie de cookies die deze website gebruikt of waarvan is \
+                vastgesteld dat ze er worden gebruikt. Zonder uw toestemming worden alleen \
+                noodzakelijke cookies gebruikt.",
+        show_cookies: "Cookies tonen",
+        name: "Naam",
+        provider: "Aanbieder",
+        purpose: "Doel",
+        lifetime: "Bewaartermijn",
+        party: "Soort",
+        first_party: "Eigen",
+        third_party: "Van derden",
+        this_site: "Deze website",
+        consent_cookie: "Onthoudt uw cookiekeuze.",
+        session: "Sessie",
+        varies: "Verschilt",
+        not_stated: "Niet vermeld",
+        no_cookies: "Geen cookies in deze categorie.",
+        seconds: "{n} seconde|{n} seconden",
+        minutes: "{n} minuut|{n} minuten",
+        hours: "{n} uur|{n} uur",
+        days: "{n} dag|{n} dagen",
+        months: "{n} maand|{n} maanden",
+        years: "{n} jaar|{n} jaar",
+    }),
 };

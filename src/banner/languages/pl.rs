@@ -1,7 +1,7 @@
 //! Polish (direct address with a capitalised "Twój", as usual on Polish cookie
 //! banners).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Pliki cookie w tej witrynie",
@@ -36,5 +36,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Mierzą sposób korzystania z witryny, w tym testy A/B."
     ),
     marketing: ("Marketing", "Reklamy i śledzenie w różnych witrynach."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Deklaracja dotycząca plików cookie",
+        intro: "Oto, w podziale na kategorie, pliki cookie, których ta witryna używa lub \
+                których użycie w niej zaobserwowano. Bez Twojej zgody używane są wyłącznie \
+                niezbędne pliki cookie.",
+        show_cookies: "Pokaż pliki cookie",
+        name: "Nazwa",
+        provider: "Dostawca",
+        purpose: "Cel",
+        lifetime: "Okres przechowywania",
+        party: "Rodzaj",
+        first_party: "Własny",
+        third_party: "Zewnętrzny",
+        this_site: "Ta witryna",
+        consent_cookie: "Zapamiętuje Twój wybór dotyczący plików cookie.",
+        session: "Sesja",
+        varies: "Zmienny",
+        not_stated: "Nie podano",
+        no_cookies: "Brak plików cookie w tej kategorii.",
+        // Polish uses another form for 2–4, 22–24 … (sekundy, minuty, godziny, miesiące,
+        // lata); the genitive plural for 5 and more is used for every number above 1.
+        seconds: "{n} sekunda|{n} sekund",
+        minutes: "{n} minuta|{n} minut",
+        hours: "{n} godzina|{n} godzin",
+        days: "{n} dzień|{n} dni",
+        months: "{n} miesiąc|{n} miesięcy",
+        years: "{n} rok|{n} lat",
+    }),
 };

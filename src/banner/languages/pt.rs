@@ -1,6 +1,6 @@
 //! Portuguese (European spelling, polite third person, "o seu").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies neste site",
@@ -34,5 +34,30 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Medem a forma como o site é utilizado, incluindo testes A/B."
     ),
     marketing: ("Marketing", "Publicidade e rastreamento entre sites."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Declaração de cookies",
+        intro: "Estes são, por categoria, os cookies que este site utiliza ou que se \
+                verificou que utiliza. Sem o seu consentimento, apenas são utilizados os \
+                cookies necessários.",
+        show_cookies: "Ver cookies",
+        name: "Nome",
+        provider: "Fornecedor",
+        purpose: "Finalidade",
+        lifetime: "Duração",
+        party: "Tipo",
+        first_party: "Próprio",
+        third_party: "De terceiros",
+        this_site: "Este site",
+        consent_cookie: "Memoriza a sua escolha sobre cookies.",
+        session: "Sessão",
+        varies: "Variável",
+        not_stated: "Não indicado",
+        no_cookies: "Não há cookies nesta categoria.",
+        seconds: "{n} segundo|{n} segundos",
+        minutes: "{n} minuto|{n} minutos",
+        hours: "{n} hora|{n} horas",
+        days: "{n} dia|{n} dias",
+        months: "{n} mês|{n} meses",
+        years: "{n} ano|{n} anos",
+    }),
 };

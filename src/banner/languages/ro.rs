@@ -1,6 +1,6 @@
 //! Romanian (formal address, "dumneavoastră"; ș and ț with the comma below).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie-uri pe acest site",
@@ -35,5 +35,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Măsoară modul în care este folosit site-ul, inclusiv testele A/B."
     ),
     marketing: ("Marketing", "Publicitate și urmărire pe mai multe site-uri."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Declarație privind cookie-urile",
+        intro: "Acestea sunt, pe categorii, cookie-urile pe care acest site le folosește \
+                sau despre care s-a constatat că le folosește. Fără acordul dumneavoastră \
+                se folosesc numai cookie-urile necesare.",
+        show_cookies: "Afișează cookie-urile",
+        name: "Nume",
+        provider: "Furnizor",
+        purpose: "Scop",
+        lifetime: "Durată",
+        party: "Tip",
+        first_party: "Propriu",
+        third_party: "Terță parte",
+        this_site: "Acest site",
+        consent_cookie: "Reține alegerea dumneavoastră privind cookie-urile.",
+        session: "Sesiune",
+        varies: "Variabilă",
+        not_stated: "Nespecificat",
+        no_cookies: "Nu există cookie-uri în această categorie.",
+        // From 20 on Romanian puts “de” before the noun (30 de zile); the form for 2–19 is
+        // used for every number above 1.
+        seconds: "{n} secundă|{n} secunde",
+        minutes: "{n} minut|{n} minute",
+        hours: "{n} oră|{n} ore",
+        days: "{n} zi|{n} zile",
+        months: "{n} lună|{n} luni",
+        years: "{n} an|{n} ani",
+    }),
 };

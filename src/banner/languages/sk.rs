@@ -1,6 +1,6 @@
 //! Slovak (formal address, "Vy").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Súbory cookie na tomto webe",
@@ -31,5 +31,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Štatistika", "Merajú, ako sa web používa, vrátane A/B testov."),
     marketing: ("Marketing", "Reklama a sledovanie naprieč webmi."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Vyhlásenie o súboroch cookie",
+        intro: "Toto sú, rozdelené podľa kategórií, súbory cookie, ktoré tento web používa \
+                alebo pri ktorých sa zistilo, že ich používa. Bez Vášho súhlasu sa \
+                používajú len nevyhnutné súbory cookie.",
+        show_cookies: "Zobraziť súbory cookie",
+        name: "Názov",
+        provider: "Poskytovateľ",
+        purpose: "Účel",
+        lifetime: "Doba platnosti",
+        party: "Typ",
+        first_party: "Vlastný",
+        third_party: "Tretej strany",
+        this_site: "Tento web",
+        consent_cookie: "Pamätá si Vašu voľbu súborov cookie.",
+        session: "Relácia",
+        varies: "Líši sa",
+        not_stated: "Neuvedené",
+        no_cookies: "V tejto kategórii nie sú žiadne súbory cookie.",
+        // Slovak uses another form for 2–4 (sekundy, minúty, hodiny, dni, mesiace, roky);
+        // the genitive plural for 5 and more is used for every number above 1.
+        seconds: "{n} sekunda|{n} sekúnd",
+        minutes: "{n} minúta|{n} minút",
+        hours: "{n} hodina|{n} hodín",
+        days: "{n} deň|{n} dní",
+        months: "{n} mesiac|{n} mesiacov",
+        years: "{n} rok|{n} rokov",
+    }),
 };

@@ -1,6 +1,6 @@
 //! Slovenian (formal address, "vi").
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Piškotki na tej spletni strani",
@@ -31,5 +31,32 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Merijo, kako se spletna stran uporablja, vključno s testi A/B."
     ),
     marketing: ("Trženje", "Oglaševanje in sledenje na različnih spletnih straneh."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Izjava o piškotkih",
+        intro: "To so, po kategorijah, piškotki, ki jih ta spletna stran uporablja ali za \
+                katere je bilo opaženo, da jih uporablja. Brez vaše privolitve se \
+                uporabljajo le nujni piškotki.",
+        show_cookies: "Prikaži piškotke",
+        name: "Ime",
+        provider: "Ponudnik",
+        purpose: "Namen",
+        lifetime: "Trajanje",
+        party: "Vrsta",
+        first_party: "Lastni",
+        third_party: "Tretjih oseb",
+        this_site: "Ta spletna stran",
+        consent_cookie: "Zapomni si vašo izbiro glede piškotkov.",
+        session: "Seja",
+        varies: "Različno",
+        not_stated: "Ni navedeno",
+        no_cookies: "V tej kategoriji ni piškotkov.",
+        // Slovenian has further forms for 2 (sekundi, dneva, leti) and 3–4 (sekunde, dnevi,
+        // leta); the genitive plural for 5 and more is used for every number above 1.
+        seconds: "{n} sekunda|{n} sekund",
+        minutes: "{n} minuta|{n} minut",
+        hours: "{n} ura|{n} ur",
+        days: "{n} dan|{n} dni",
+        months: "{n} mesec|{n} mesecev",
+        years: "{n} leto|{n} let",
+    }),
 };

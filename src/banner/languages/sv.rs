@@ -1,7 +1,7 @@
 //! Swedish ("du", as Swedish always addresses the reader; "kakor" as the Swedish
 //! Language Council recommends).
 
-use crate::banner::{BannerTexts, DeclarationTexts};
+use crate::banner::BannerTexts;
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kakor på den här webbplatsen",
@@ -33,5 +33,31 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: ("Statistik", "Mäter hur webbplatsen används, inklusive A/B-tester."),
     marketing: ("Marknadsföring", "Annonser och spårning mellan webbplatser."),
-    declaration: (DeclarationTexts::english()),
+    declaration: (declaration! {
+        title: "Förteckning över kakor",
+        intro: "Här är de kakor som den här webbplatsen använder eller har observerats \
+                använda, sorterade efter kategori. Utan ditt samtycke används bara \
+                nödvändiga kakor.",
+        show_cookies: "Visa kakor",
+        name: "Namn",
+        provider: "Leverantör",
+        purpose: "Syfte",
+        lifetime: "Lagringstid",
+        party: "Typ",
+        first_party: "Förstapart",
+        third_party: "Tredjepart",
+        this_site: "Den här webbplatsen",
+        consent_cookie: "Kommer ihåg ditt val av kakor.",
+        session: "Under sessionen",
+        varies: "Varierar",
+        not_stated: "Inte angivet",
+        no_cookies: "Inga kakor i den här kategorin.",
+        // “Session” alone would be the English word; “Under sessionen” says the same.
+        seconds: "{n} sekund|{n} sekunder",
+        minutes: "{n} minut|{n} minuter",
+        hours: "{n} timme|{n} timmar",
+        days: "{n} dag|{n} dagar",
+        months: "{n} månad|{n} månader",
+        years: "{n} år|{n} år",
+    }),
 };
