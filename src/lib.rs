@@ -71,7 +71,7 @@
 //!   `text/html` responses held back until consent, banner and Google Consent Mode
 //!   injection. Turned on per layer with
 //!   [`html_gate`](ConsentLayerBuilder::html_gate).
-//! - `ledger`: the proof-of-consent [`ledger`](crate::ledger) (store trait, in-memory
+//! - `ledger`: the proof-of-consent [`ledger`] (store trait, in-memory
 //!   store, group-commit writer; needs a tokio runtime).
 //! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
