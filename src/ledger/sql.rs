@@ -142,3 +142,57 @@ where
             .push_bind(record.ip.as_deref());
     });
 }
+
+/// Implements [`LedgerStore`](super::LedgerStore) for an SQL store by boxing the futures
+/// of its inherent `*_now` methods: the two SQL stores differ only in their SQL.
+macro_rules! forward_ledger_store {
+    ($store:ty) => {
+        impl LedgerStore for $store {
+            fn append<'a>(
+                &'a self,
+                records: &'a [Record],
+                wordings: &'a [Wording],
+            ) -> BoxFuture<'a, Result<(), LedgerError>> {
+                Box::pin(self.append_now(records, wordings))
+            }
+
+            fn history<'a>(
+                &'a self,
+                who: &'a Who,
+            ) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
+                Box::pin(self.history_now(who))
+            }
+
+            fn wordings<'a>(
+                &'a self,
+                hashes: &'a [String],
+            ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> {
+                Box::pin(self.wordings_now(hashes))
+            }
+
+            fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> {
+                Box::pin(self.erase_now(who))
+            }
+
+            fn link<'a>(
+                &'a self,
+                id: ConsentId,
+                subject: &'a str,
+            ) -> BoxFuture<'a, Result<(), LedgerError>> {
+                Box::pin(self.link_now(id, subject))
+            }
+
+            fn delete_before(
+                &self,
+                before: OffsetDateTime,
+            ) -> BoxFuture<'_, Result<u64, LedgerError>> {
+                Box::pin(self.delete_before_now(before))
+            }
+
+            fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
+                Box::pin(self.stats_now())
+            }
+        }
+    };
+}
+pub(crate) use forward_ledger_store;

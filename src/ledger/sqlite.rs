@@ -274,43 +274,4 @@ impl SqliteStore {
     }
 }
 
-impl LedgerStore for SqliteStore {
-    fn append<'a>(
-        &'a self,
-        records: &'a [Record],
-        wordings: &'a [Wording],
-    ) -> BoxFuture<'a, Result<(), LedgerError>> {
-        Box::pin(self.append_now(records, wordings))
-    }
-
-    fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
-        Box::pin(self.history_now(who))
-    }
-
-    fn wordings<'a>(
-        &'a self,
-        hashes: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> {
-        Box::pin(self.wordings_now(hashes))
-    }
-
-    fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> {
-        Box::pin(self.erase_now(who))
-    }
-
-    fn link<'a>(
-        &'a self,
-        id: ConsentId,
-        subject: &'a str,
-    ) -> BoxFuture<'a, Result<(), LedgerError>> {
-        Box::pin(self.link_now(id, subject))
-    }
-
-    fn delete_before(&self, before: OffsetDateTime) -> BoxFuture<'_, Result<u64, LedgerError>> {
-        Box::pin(self.delete_before_now(before))
-    }
-
-    fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
-        Box::pin(self.stats_now())
-    }
-}
+super::sql::forward_ledger_store!(SqliteStore);
