@@ -341,6 +341,13 @@ struct Attrs {
     data_consent: Option<String>,
     data_category: Option<String>,
     kind: Option<String>,
+    /// `None` when no URL is to be read (nothing left to match).
+    urls: Option<Urls>,
+}
+
+/// The URL attributes of a resource element.
+#[derive(Default)]
+struct Urls {
     src: Option<String>,
     href: Option<String>,
     xlink_href: Option<String>,
@@ -352,8 +359,12 @@ struct Attrs {
 }
 
 impl Attrs {
+    /// Everything, URLs included, in one pass.
     fn read(el: &El<'_, '_>) -> Self {
-        let mut attrs = Self::default();
+        let mut attrs = Self {
+            urls: Some(Urls::default()),
+            ..Self::default()
+        };
         for attribute in el.attributes() {
             let name = attribute.name();
             let Some(slot) = attrs.slot(&name) else {
@@ -367,7 +378,7 @@ impl Attrs {
     }
 
     /// Only what the annotations need, looked up one by one (fewer lookups than the
-    /// element has attributes).
+    /// element has attributes); no URL.
     fn annotations(el: &El<'_, '_>, tag: &str) -> Self {
         let mut attrs = Self {
             data_consent: el.get_attribute("data-consent"),
@@ -383,24 +394,27 @@ impl Attrs {
     }
 
     fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        let urls = self.urls.as_mut()?;
         Some(match name {
             "data-consent" => &mut self.data_consent,
             "data-category" => &mut self.data_category,
             "type" => &mut self.kind,
-            "src" => &mut self.src,
-            "href" => &mut self.href,
-            "xlink:href" => &mut self.xlink_href,
-            "srcset" => &mut self.srcset,
-            "srcdoc" => &mut self.srcdoc,
-            "poster" => &mut self.poster,
-            "data" => &mut self.data,
-            "imagesrcset" => &mut self.imagesrcset,
+            "src" => &mut urls.src,
+            "href" => &mut urls.href,
+            "xlink:href" => &mut urls.xlink_href,
+            "srcset" => &mut urls.srcset,
+            "srcdoc" => &mut urls.srcdoc,
+            "poster" => &mut urls.poster,
+            "data" => &mut urls.data,
+            "imagesrcset" => &mut urls.imagesrcset,
             _ => return None,
         })
     }
+}
 
+impl Urls {
     /// The value of one of the URL attributes.
-    fn url(&self, name: &str) -> Option<&str> {
+    fn get(&self, name: &str) -> Option<&str> {
         match name {
             "src" => &self.src,
             "href" => &self.href,
@@ -475,17 +489,18 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
             return Ok(());
         }
     }
-    if shared.nothing_to_match {
+    // Nothing left to match (`shared.nothing_to_match`): no URL was read.
+    let Some(urls) = &attrs.urls else {
         return Ok(());
-    }
-    match classify(shared, &attrs, tag) {
+    };
+    match classify(shared, urls, tag) {
         Some(Verdict::Neutralise(key)) => neutralise(shared, el, tag, &key),
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
             && ["src", "href", "xlink:href"]
                 .iter()
-                .all(|a| attrs.url(a).is_none())
+                .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
             if el.namespace_uri() == SVG {
@@ -503,12 +518,12 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.
-fn classify(shared: &Shared, attrs: &Attrs, tag: &str) -> Option<Verdict> {
+fn classify(shared: &Shared, urls: &Urls, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
     let base = shared.state().base.clone();
     let mut found = None;
     for &attribute in url_attributes(tag) {
-        let Some(value) = attrs.url(attribute) else {
+        let Some(value) = urls.get(attribute) else {
             continue;
         };
         let hit = match attribute {
