@@ -24,7 +24,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use http::{HeaderValue, Request, Response};
 use http_body::{Body, Frame};
 use http_body_util::{Empty, StreamBody};
@@ -197,7 +197,13 @@ fn accept_all_cookie(layer: &ConsentLayer) -> HeaderValue {
         std::future::ready(Ok::<_, Infallible>(response))
     }));
     let mut cx = Context::from_waker(std::task::Waker::noop());
-    let future = pin!(chooser.call(Request::new(Empty::new())));
+    // A choice is recorded only from a page of the site.
+    let mut request = Request::new(Empty::new());
+    request.headers_mut().insert(
+        http::HeaderName::from_static("sec-fetch-site"),
+        HeaderValue::from_static("same-origin"),
+    );
+    let future = pin!(chooser.call(request));
     let Poll::Ready(Ok(response)) = future.poll(&mut cx) else {
         unreachable!("the app answers at once")
     };
@@ -246,5 +252,35 @@ fn html(c: &mut Criterion) {
     group.finish();
 }
 
+/// Under callgrind: `HTML_BENCH_ONCE=<group> valgrind --tool=callgrind <bench binary>`
+/// runs that group once on the 1 MiB page (after one warm-up run) and exits, so the
+/// instruction counts of `lol_html` and `gate` can be compared.
+fn once(group: &str) {
+    let gated = ConsentLayer::builder()
+        .secret(SECRET)
+        .html_gate(HtmlGate::new())
+        .build()
+        .expect("valid configuration");
+    let page = page(1024 * 1024);
+    let mut gate = gated.layer(app(page.clone()));
+    let cookie = accept_all_cookie(&gated);
+    let mut run = || match group {
+        "lol_html" => lol_html_alone(&page),
+        "gate" => drive(&mut gate),
+        "gate_granted" => drive_with(&mut gate, Some(&cookie)),
+        other => panic!("unknown group {other}"),
+    };
+    run();
+    black_box(run());
+}
+
 criterion_group!(benches, html);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(group) = std::env::var("HTML_BENCH_ONCE") {
+        once(&group);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -333,6 +333,103 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
     Some(mode.snippet(shared.granted, consent.decided(), nonce))
 }
 
+/// The attributes of a resource element the gate reads, taken in one pass over its
+/// attributes (the first of each name, as `get_attribute` finds it): one lookup per
+/// name would lower-case the name and walk the attributes again every time.
+#[derive(Default)]
+struct Attrs {
+    data_consent: Option<String>,
+    data_category: Option<String>,
+    kind: Option<String>,
+    /// `None` when no URL is to be read (nothing left to match).
+    urls: Option<Urls>,
+}
+
+/// The URL attributes of a resource element.
+#[derive(Default)]
+struct Urls {
+    src: Option<String>,
+    href: Option<String>,
+    xlink_href: Option<String>,
+    srcset: Option<String>,
+    srcdoc: Option<String>,
+    poster: Option<String>,
+    data: Option<String>,
+    imagesrcset: Option<String>,
+}
+
+impl Attrs {
+    /// Everything, URLs included, in one pass.
+    fn read(el: &El<'_, '_>) -> Self {
+        let mut attrs = Self {
+            urls: Some(Urls::default()),
+            ..Self::default()
+        };
+        for attribute in el.attributes() {
+            let name = attribute.name();
+            let Some(slot) = attrs.slot(&name) else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(attribute.value());
+            }
+        }
+        attrs
+    }
+
+    /// Only what the annotations need, looked up one by one (fewer lookups than the
+    /// element has attributes); no URL.
+    fn annotations(el: &El<'_, '_>, tag: &str) -> Self {
+        let mut attrs = Self {
+            data_consent: el.get_attribute("data-consent"),
+            ..Self::default()
+        };
+        if attrs.data_consent.is_none() && tag == "script" {
+            attrs.kind = el.get_attribute("type");
+            if is_plain_text(attrs.kind.as_deref()) {
+                attrs.data_category = el.get_attribute("data-category");
+            }
+        }
+        attrs
+    }
+
+    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        let urls = self.urls.as_mut()?;
+        Some(match name {
+            "data-consent" => &mut self.data_consent,
+            "data-category" => &mut self.data_category,
+            "type" => &mut self.kind,
+            "src" => &mut urls.src,
+            "href" => &mut urls.href,
+            "xlink:href" => &mut urls.xlink_href,
+            "srcset" => &mut urls.srcset,
+            "srcdoc" => &mut urls.srcdoc,
+            "poster" => &mut urls.poster,
+            "data" => &mut urls.data,
+            "imagesrcset" => &mut urls.imagesrcset,
+            _ => return None,
+        })
+    }
+}
+
+impl Urls {
+    /// The value of one of the URL attributes.
+    fn get(&self, name: &str) -> Option<&str> {
+        match name {
+            "src" => &self.src,
+            "href" => &self.href,
+            "xlink:href" => &self.xlink_href,
+            "srcset" => &self.srcset,
+            "srcdoc" => &self.srcdoc,
+            "poster" => &self.poster,
+            "data" => &self.data,
+            "imagesrcset" => &self.imagesrcset,
+            _ => &None,
+        }
+        .as_deref()
+    }
+}
+
 /// What a resource element must become.
 enum Verdict {
     /// Left exactly as written.
@@ -355,8 +452,14 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
         return Ok(());
     }
     let categories = &shared.page.consent.config().categories;
+    let attrs = match (shared.nothing_to_match, gate.annotations) {
+        (false, _) => Attrs::read(el),
+        // No URL is read: only the annotations are looked up.
+        (true, true) => Attrs::annotations(el, tag),
+        (true, false) => Attrs::default(),
+    };
     if gate.annotations {
-        if let Some(key) = el.get_attribute("data-consent") {
+        if let Some(key) = &attrs.data_consent {
             let key = key.trim().to_ascii_lowercase();
             return match categories.index_of_key(&key) {
                 Some(0) => Ok(()),
@@ -367,8 +470,8 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
                 }
             };
         }
-        if tag == "script" && is_plain_text(el.get_attribute("type").as_deref()) {
-            if let Some(key) = el.get_attribute("data-category") {
+        if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
+            if let Some(key) = &attrs.data_category {
                 let key = key.trim().to_ascii_lowercase();
                 match categories.index_of_key(&key) {
                     Some(index) if shared.granted.contains(index) => activate(el),
@@ -386,18 +489,19 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
             return Ok(());
         }
     }
-    if shared.nothing_to_match {
+    // Nothing left to match (`shared.nothing_to_match`): no URL was read.
+    let Some(urls) = &attrs.urls else {
         return Ok(());
-    }
-    match classify(shared, el, tag) {
+    };
+    match classify(shared, urls, tag) {
         Some(Verdict::Neutralise(key)) => neutralise(shared, el, tag, &key),
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
-            && !["src", "href", "xlink:href"]
+            && ["src", "href", "xlink:href"]
                 .iter()
-                .any(|a| el.has_attribute(a))
-            && is_executable(el.get_attribute("type").as_deref()) =>
+                .all(|a| urls.get(a).is_none())
+            && is_executable(attrs.kind.as_deref()) =>
         {
             if el.namespace_uri() == SVG {
                 // In SVG a script's content is markup, not raw text: holding it back
@@ -414,23 +518,23 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.
-fn classify(shared: &Shared, el: &El<'_, '_>, tag: &str) -> Option<Verdict> {
+fn classify(shared: &Shared, urls: &Urls, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
     let base = shared.state().base.clone();
     let mut found = None;
     for &attribute in url_attributes(tag) {
-        let Some(value) = el.get_attribute(attribute) else {
+        let Some(value) = urls.get(attribute) else {
             continue;
         };
         let hit = match attribute {
-            "srcset" | "imagesrcset" => decode_references(&value)
+            "srcset" | "imagesrcset" => decode_references(value)
                 .split_ascii_whitespace()
                 .map(|token| token.trim_end_matches(','))
                 .find_map(|url| gate.matcher.find(&locate(url, base.as_ref()))),
             "srcdoc" => gate
                 .matcher
-                .scan(&decode_references(&value).to_ascii_lowercase()),
-            _ => gate.matcher.find(&locate(&value, base.as_ref())),
+                .scan(&decode_references(value).to_ascii_lowercase()),
+            _ => gate.matcher.find(&locate(value, base.as_ref())),
         };
         if let Some(hit) = hit {
             if hit.category == 0 {
@@ -461,17 +565,25 @@ fn url_attributes(tag: &str) -> &'static [&'static str] {
     }
 }
 
-/// Attributes moved to `data-consent-*` when an element is held back.
-const MOVED: [&str; 9] = [
-    "src",
-    "srcset",
-    "href",
-    "data",
-    "poster",
-    "srcdoc",
-    "imagesrcset",
-    "xlink:href",
-    "integrity",
+/// Attributes moved to `data-consent-*` when an element is held back, with the names
+/// they move to (`:` becomes `-`).
+const MOVED: [(&str, &str); 9] = [
+    ("src", "data-consent-src"),
+    ("srcset", "data-consent-srcset"),
+    ("href", "data-consent-href"),
+    ("data", "data-consent-data"),
+    ("poster", "data-consent-poster"),
+    ("srcdoc", "data-consent-srcdoc"),
+    ("imagesrcset", "data-consent-imagesrcset"),
+    ("xlink:href", "data-consent-xlink-href"),
+    ("integrity", "data-consent-integrity"),
+];
+
+/// Those of a held-back script.
+const SCRIPT_MOVED: [(&str, &str); 3] = [
+    ("src", "data-consent-src"),
+    ("href", "data-consent-href"),
+    ("xlink:href", "data-consent-xlink-href"),
 ];
 
 fn neutralise(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &str, key: &str) {
@@ -480,13 +592,9 @@ fn neutralise(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &str, key: &str) {
             set(el, "data-consent-type", &kind);
         }
         set(el, "type", "text/plain");
-        for attribute in ["src", "href", "xlink:href"] {
-            move_attribute(el, attribute);
-        }
+        move_attributes(el, &SCRIPT_MOVED);
     } else {
-        for attribute in MOVED {
-            move_attribute(el, attribute);
-        }
+        move_attributes(el, &MOVED);
     }
     set(el, "data-consent", key);
     match tag {
@@ -505,11 +613,29 @@ fn neutralise(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &str, key: &str) {
     }
 }
 
-fn move_attribute(el: &mut El<'_, '_>, attribute: &str) {
-    if let Some(value) = el.get_attribute(attribute) {
-        let name = format!("data-consent-{}", attribute.replace(':', "-"));
-        set(el, &name, &value);
-        el.remove_attribute(attribute);
+/// Moves each of `attributes` (pairs of [`MOVED`]) the element has to its
+/// `data-consent-<name>`, in the order given. The element's attributes are read in one
+/// pass, not looked up one name at a time.
+fn move_attributes(el: &mut El<'_, '_>, attributes: &[(&str, &str)]) {
+    let mut values: [Option<String>; MOVED.len()] = Default::default();
+    let mut any = false;
+    for attribute in el.attributes() {
+        let name = attribute.name();
+        if let Some(i) = attributes.iter().position(|&(a, _)| a == name) {
+            if values[i].is_none() {
+                values[i] = Some(attribute.value());
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return;
+    }
+    for (&(attribute, moved), value) in attributes.iter().zip(values) {
+        if let Some(value) = value {
+            set(el, moved, &value);
+            el.remove_attribute(attribute);
+        }
     }
 }
 
@@ -624,7 +750,7 @@ fn on_script_text(shared: &Shared, chunk: &mut TextChunk<'_>) -> HandlerResult {
             "inline script longer than the HTML gate's inline_script_limit held back; \
              mark it data-consent=\"necessary\" or raise the limit"
         );
-        let mut out = start_tag(&hold.attributes, Some(Neutral::TooLong));
+        let mut out = start_tag(&hold.attributes, Some(Neutral::TooLong), &hold.text);
         out.push_str(&hold.text);
         chunk.before(&out, ContentType::Html);
         return Ok(());
@@ -644,7 +770,7 @@ fn release(shared: &Shared, hold: Hold) -> String {
         }
         _ => None,
     };
-    let mut out = start_tag(&hold.attributes, neutral);
+    let mut out = start_tag(&hold.attributes, neutral, &hold.text);
     out.push_str(&hold.text);
     out
 }
@@ -655,13 +781,22 @@ enum Neutral<'a> {
 }
 
 /// A `<script>` start tag with `attributes`, neutralised if asked.
-fn start_tag(attributes: &[(String, String)], neutral: Option<Neutral<'_>>) -> String {
-    let mut out = String::from("<script");
+/// `text` is the held text that follows: room is made for it.
+fn start_tag(attributes: &[(String, String)], neutral: Option<Neutral<'_>>, text: &str) -> String {
+    let mut out = String::with_capacity(128 + text.len());
+    out.push_str("<script");
     let mut push = |name: &str, value: &str| {
         out.push(' ');
         out.push_str(name);
         out.push_str("=\"");
-        out.push_str(&value.replace('"', "&quot;"));
+        // Escaped in place: no copy of the value per attribute.
+        let mut rest = value;
+        while let Some(at) = rest.find('"') {
+            out.push_str(&rest[..at]);
+            out.push_str("&quot;");
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
         out.push('"');
     };
     for (name, value) in attributes {

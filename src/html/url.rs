@@ -81,15 +81,16 @@ pub(crate) fn locate(raw: &str, base: Option<&Base>) -> Target {
         return remote(&url[slashes..]);
     }
     if let Some((scheme, rest)) = split_scheme(url) {
-        return match scheme.as_str() {
-            "http" | "https" | "ws" | "wss" | "ftp" => {
-                let rest = rest.trim_start_matches(['/', '\\']);
-                remote(rest)
-            }
-            "data" | "javascript" => Target::Inline {
+        let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+        return if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
+            let rest = rest.trim_start_matches(['/', '\\']);
+            remote(rest)
+        } else if is("data") || is("javascript") {
+            Target::Inline {
                 text: percent_decode(rest).to_ascii_lowercase(),
-            },
-            _ => Target::Other,
+            }
+        } else {
+            Target::Other
         };
     }
     let path = normalise_path(url);
@@ -122,15 +123,16 @@ fn join(directory: &str, path: &str) -> String {
     }
 }
 
-/// `scheme:` at the start of `url`, lower case, as the URL parser accepts it.
-fn split_scheme(url: &str) -> Option<(String, &str)> {
+/// `scheme:` at the start of `url`, as the URL parser accepts it, and the rest; the
+/// scheme as written (no lower-cased copy): compare it ignoring ASCII case.
+fn split_scheme(url: &str) -> Option<(&str, &str)> {
     let colon = url.find(':')?;
     let scheme = &url[..colon];
     let mut bytes = scheme.bytes();
     let first = bytes.next()?;
     let valid = first.is_ascii_alphabetic()
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    valid.then(|| (scheme.to_ascii_lowercase(), &url[colon + 1..]))
+    valid.then(|| (scheme, &url[colon + 1..]))
 }
 
 /// Splits `authority[/path]` into the matchable host and path.
