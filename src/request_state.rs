@@ -22,8 +22,6 @@ pub(crate) struct RequestState {
     record_pending: bool,
     /// Whether the request may record a choice.
     origin: Verdict,
-    /// The request's path, for the undeclared-cookie report and the logs.
-    path: Option<PathAndQuery>,
     /// The banner language of a ledger record of a handler's choice (an index of the
     /// endpoints' languages): fits beside the flags above.
     #[cfg(feature = "ledger")]
@@ -60,7 +58,6 @@ impl RequestState {
             filtered,
             record_pending,
             origin,
-            path: None,
             #[cfg(feature = "ledger")]
             language: 0,
             #[cfg(feature = "ledger")]
@@ -70,16 +67,9 @@ impl RequestState {
         }
     }
 
-    /// Notes the request's path (and query, which is not used), for the report and the
-    /// logs.
-    pub(crate) fn on_path(mut self, path: Option<PathAndQuery>) -> Self {
-        self.path = path;
-        self
-    }
-
     /// The request's path, without the query.
     pub(crate) fn path(&self) -> &str {
-        self.path.as_ref().map_or("/", PathAndQuery::path)
+        self.consent.page().map_or("/", PathAndQuery::path)
     }
 
     /// Keeps what a ledger record of this request needs.

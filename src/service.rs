@@ -132,8 +132,7 @@ where
             .route(request.uri().path(), config.honour_gpc);
         if let Some(endpoint) = endpoint {
             let mut state =
-                RequestState::new(consent, cookies, filtered, pending.is_some(), origin)
-                    .on_path(request.uri().path_and_query().cloned());
+                RequestState::new(consent, cookies, filtered, pending.is_some(), origin);
             if endpoint.is_static() {
                 // Cacheable answers must not carry a visitor's consent cookie.
                 state.discard_pending();
@@ -141,14 +140,15 @@ where
             return ResponseFuture::endpoint(endpoint, request, state);
         }
         #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
+        // The response side keeps the page too: the report, the logs and the HTML gate
+        // name it (a reference count on the request's buffer).
         let mut state = RequestState::new(
-            consent.without_page(),
+            consent.clone(),
             cookies,
             filtered,
             pending.is_some(),
             origin,
-        )
-        .on_path(request.uri().path_and_query().cloned());
+        );
         #[cfg(feature = "ledger")]
         if let Some(ledger) = &config.ledger {
             state.set_capture(ledger.capture(

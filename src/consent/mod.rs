@@ -77,14 +77,9 @@ impl Consent {
         )
     }
 
-    /// A copy without the page, for the response side, which never needs it: one
-    /// reference count less on the buffer the request was read into.
-    pub(crate) fn without_page(&self) -> Self {
-        Self {
-            page: None,
-            config: self.config.clone(),
-            ..*self
-        }
+    /// The path and query the request was for, as the layer saw it.
+    pub(crate) fn page(&self) -> Option<&PathAndQuery> {
+        self.page.as_ref()
     }
 
     pub(crate) fn decision(&self) -> Option<&Decision> {

@@ -101,7 +101,6 @@ use http::header::{
     ACCEPT_LANGUAGE, ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH,
     CONTENT_RANGE, CONTENT_TYPE, VARY,
 };
-use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use lol_html::AsciiCompatibleEncoding;
 
@@ -118,7 +117,6 @@ use crate::consent::Consent;
 pub(crate) struct HtmlRequest {
     head: bool,
     accept_language: Option<HeaderValue>,
-    page: Option<PathAndQuery>,
 }
 
 impl HtmlRequest {
@@ -126,7 +124,6 @@ impl HtmlRequest {
         Self {
             head: request.method() == Method::HEAD,
             accept_language: request.headers().get(ACCEPT_LANGUAGE).cloned(),
-            page: request.uri().path_and_query().cloned(),
         }
     }
 }
@@ -183,9 +180,8 @@ pub(crate) fn prepare<B>(
     };
     let config = consent.config();
     let language = config.endpoints.language(request.accept_language.as_ref());
-    let return_to = request
-        .page
-        .as_ref()
+    let return_to = consent
+        .page()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let page = rewrite::Page {
         inline: csp::inline_scripts(response.headers()),
