@@ -171,6 +171,20 @@ pub(crate) enum SetCookieName<'a> {
     Ignored,
 }
 
+/// Whether a `Set-Cookie` value stores a cookie without a name (no `=` before the first
+/// `;`, or only whitespace before it): its "name" as the server reads it back is its
+/// value.
+pub(crate) fn set_cookie_is_nameless(header: &[u8]) -> bool {
+    let pair = match memchr::memchr(b';', header) {
+        Some(semicolon) => &header[..semicolon],
+        None => header,
+    };
+    match memchr::memchr(b'=', pair) {
+        Some(eq) => trim_wsp(&pair[..eq]).is_empty(),
+        None => true,
+    }
+}
+
 /// The name a browser will store for a `Set-Cookie` header value given as raw bytes: the
 /// reference that [`header_set_cookie_name`] is checked against.
 #[cfg(any(test, feature = "__fuzz"))]
@@ -295,6 +309,22 @@ mod tests {
         assert_eq!(set_cookie_name(b"; Path=/"), Ignored);
         assert_eq!(set_cookie_name(b"_ga=1\x01"), Ignored);
         assert_eq!(set_cookie_name(b"\xffname=1"), Stored(b"\xffname"));
+    }
+
+    #[test]
+    fn nameless_set_cookies_are_those_without_a_name_before_the_first_semicolon() {
+        for nameless in [
+            &b"_ga"[..],
+            b"=_ga=1",
+            b" \t=x; Path=/",
+            b"_ga; Path=/a=b",
+            b"",
+        ] {
+            assert!(set_cookie_is_nameless(nameless), "{nameless:?}");
+        }
+        for named in [&b"_ga=1"[..], b" a =; Max-Age=0", b"a=b=c; Path=/"] {
+            assert!(!set_cookie_is_nameless(named), "{named:?}");
+        }
     }
 
     #[test]

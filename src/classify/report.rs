@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 use foldhash::fast::RandomState;
 
-use crate::cookie_header::trim_wsp;
+use crate::cookie_header::set_cookie_is_nameless;
 use crate::{CookieReport, Direction, UndeclaredCookie};
 
 /// How many distinct undeclared names are remembered; later ones are counted as dropped.
@@ -74,13 +74,7 @@ impl<'a> Seen<'a> {
     pub(crate) fn is_nameless(self) -> bool {
         match self.origin {
             Origin::Request { bare } => bare,
-            Origin::Response { header } => {
-                let pair = header.split(|&b| b == b';').next().unwrap_or(header);
-                match pair.iter().position(|&b| b == b'=') {
-                    Some(eq) => trim_wsp(&pair[..eq]).is_empty(),
-                    None => true,
-                }
-            }
+            Origin::Response { header } => set_cookie_is_nameless(header),
         }
     }
 }

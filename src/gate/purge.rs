@@ -21,7 +21,8 @@ use super::{is_granted, RequestCookies};
 use crate::category::{CategorySet, NECESSARY_INDEX};
 use crate::classify::{Class, Classifier, CookieScope, ScopeSetId};
 use crate::cookie_header::{
-    cookie_pairs, header_set_cookie_name, trim_wsp, CookiePair, SetCookieName,
+    cookie_pairs, header_set_cookie_name, set_cookie_is_nameless, trim_wsp, CookiePair,
+    SetCookieName,
 };
 use crate::report_once::ReportOnce;
 
@@ -275,12 +276,11 @@ impl<'a> AppDeletions<'a> {
             let SetCookieName::Stored(name) = header_set_cookie_name(value) else {
                 continue;
             };
-            let pair = bytes.split(|&b| b == b';').next().unwrap_or_default();
-            let nameless = match memchr::memchr(b'=', pair) {
-                Some(eq) => trim_wsp(&pair[..eq]).is_empty(),
-                None => true,
+            let name: &[u8] = if set_cookie_is_nameless(bytes) {
+                b""
+            } else {
+                name
             };
-            let name: &[u8] = if nameless { b"" } else { name };
             if let Some((domain, path)) = explicit_scope(bytes) {
                 found.scopes.push(AppDeletion { name, domain, path });
             }

@@ -16,8 +16,8 @@ use super::request::RequestScan;
 use super::response::refused;
 use super::{is_granted, RequestCookies};
 use crate::category::CategorySet;
-use crate::classify::{Classifier, Seen};
-use crate::cookie_header::cookie_pairs;
+use crate::classify::Classifier;
+use crate::cookie_header::{cookie_pairs, set_cookie_is_nameless};
 use crate::report_once::ReportOnce;
 
 /// What report-only mode remembers: the actions already logged.
@@ -82,7 +82,7 @@ impl ReportOnly {
         for value in headers.get_all(SET_COOKIE) {
             if let Some(Some((name, class))) = refused(value, path, classifier, granted) {
                 // A nameless cookie's "name" is its value: never logged.
-                let nameless = Seen::response(path, value.as_bytes()).is_nameless();
+                let nameless = set_cookie_is_nameless(value.as_bytes());
                 let shown = if nameless { &[][..] } else { name };
                 self.log(
                     classifier.category_key(class.category),

@@ -105,6 +105,7 @@ pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap) {
     }
     let mut directives: Vec<&[u8]> = Vec::new();
     let mut protected = false;
+    let mut weakening = false;
     for value in headers.get_all(CACHE_CONTROL) {
         for directive in value.as_bytes().split(|&b| b == b',') {
             let directive = trim_wsp(directive);
@@ -116,15 +117,14 @@ pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap) {
             if name.eq_ignore_ascii_case(b"private") || name.eq_ignore_ascii_case(b"no-store") {
                 protected = true;
             }
-            if !directive.is_empty()
-                && !name.eq_ignore_ascii_case(b"public")
-                && !name.eq_ignore_ascii_case(b"s-maxage")
-            {
+            if name.eq_ignore_ascii_case(b"public") || name.eq_ignore_ascii_case(b"s-maxage") {
+                weakening = true;
+            } else if !directive.is_empty() {
                 directives.push(directive);
             }
         }
     }
-    if protected && directives.len() == count_directives(headers) {
+    if protected && !weakening {
         return;
     }
     let mut joined: Vec<u8> = if protected {
@@ -142,16 +142,6 @@ pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap) {
     if let Ok(value) = HeaderValue::from_bytes(&joined) {
         headers.insert(CACHE_CONTROL, value);
     }
-}
-
-/// How many non-empty directives the `Cache-Control` headers hold.
-fn count_directives(headers: &HeaderMap) -> usize {
-    headers
-        .get_all(CACHE_CONTROL)
-        .iter()
-        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
-        .filter(|directive| !trim_wsp(directive).is_empty())
-        .count()
 }
 
 /// Adds `Vary: Cookie` unless the response already varies on `Cookie` or on everything.
