@@ -7,11 +7,11 @@
 //! length of the host, never with the number of entries.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::url::Target;
+use super::url::{is_tab_or_newline, Target};
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 
@@ -147,6 +147,9 @@ struct Entry {
 #[derive(Debug, Default)]
 struct HostTable {
     hosts: HashMap<Box<str>, Vec<Entry>, RandomState>,
+    /// The last label of every host (`com` of `example.com`): a host whose last label
+    /// is not here cannot match, so most hosts are ruled out with one short lookup.
+    last_labels: HashSet<Box<str>, RandomState>,
     /// Entries for relative URLs (the app's own paths), longest first.
     local: Vec<Entry>,
 }
@@ -154,7 +157,10 @@ struct HostTable {
 impl HostTable {
     fn insert(&mut self, host: Option<String>, entry: Entry) {
         let list = match host {
-            Some(host) => self.hosts.entry(host.into_boxed_str()).or_default(),
+            Some(host) => {
+                self.last_labels.insert(last_label(&host).into());
+                self.hosts.entry(host.into_boxed_str()).or_default()
+            }
             None => &mut self.local,
         };
         list.push(entry);
@@ -162,13 +168,10 @@ impl HostTable {
         list.sort_by_key(|e| std::cmp::Reverse(e.path.len()));
     }
 
-    fn remote(&self, host: &str, path: &str) -> Option<Hit> {
-        self.remote_with(host, || Cow::Borrowed(path))
-    }
-
-    /// Like [`remote`](Self::remote), with the path made only if a host matches.
-    fn remote_with<'p>(&self, host: &str, path: impl Fn() -> Cow<'p, str>) -> Option<Hit> {
-        if self.hosts.is_empty() {
+    /// The entry for a lower-case `host` and the normalised path `path` makes, which
+    /// is made only if a host matches.
+    fn remote<'p>(&self, host: &str, path: impl Fn() -> Cow<'p, str>) -> Option<Hit> {
+        if !self.last_labels.contains(last_label(host)) {
             return None;
         }
         let mut suffix = host;
@@ -179,7 +182,7 @@ impl HostTable {
                     return Some(entry.hit);
                 }
             }
-            let dot = suffix.find('.')?;
+            let dot = suffix.bytes().position(|b| b == b'.')?;
             suffix = &suffix[dot + 1..];
         }
     }
@@ -190,6 +193,13 @@ impl HostTable {
             .find(|e| path_matches(&e.path, path))
             .map(|e| e.hit)
     }
+}
+
+/// `com` of `www.example.com`.
+fn last_label(host: &str) -> &str {
+    host.bytes()
+        .rposition(|b| b == b'.')
+        .map_or(host, |dot| &host[dot + 1..])
 }
 
 /// Whether `path` starts with `prefix` at a boundary: the prefix ends with a
@@ -216,6 +226,8 @@ pub(crate) struct ResourceMatcher {
     catalog: HostTable,
     /// Every category an entry gates (necessary left out: it gates nothing).
     categories: CategorySet,
+    /// The length of the longest last label of an entry's host.
+    longest_last_label: usize,
 }
 
 /// A `script_rule` as written by the app, before `build()` checks it.
@@ -268,19 +280,29 @@ impl ResourceMatcher {
                 );
             }
         }
+        matcher.longest_last_label = [&matcher.app, &matcher.catalog]
+            .iter()
+            .flat_map(|table| &table.last_labels)
+            .map(|label| label.len())
+            .max()
+            .unwrap_or(0);
         Ok(matcher)
     }
 
     /// The entry a URL target matches, the app's rules first.
-    pub(crate) fn find(&self, target: &Target) -> Option<Hit> {
+    pub(crate) fn find(&self, target: &Target<'_>) -> Option<Hit> {
         match target {
-            Target::Remote { host, path } => self
-                .app
-                .remote(host, path)
-                .or_else(|| self.catalog.remote(host, path)),
-            Target::Local { path } => self.app.local(path),
+            Target::Remote { host, path } => {
+                let path = || path.normalised();
+                self.app
+                    .remote(host, path)
+                    .or_else(|| self.catalog.remote(host, path))
+            }
+            Target::Local { path } if !self.app.local.is_empty() => {
+                self.app.local(&path.normalised())
+            }
+            Target::Local { .. } | Target::Other => None,
             Target::Inline { text } => self.scan(text),
-            Target::Other => None,
         }
     }
 
@@ -290,44 +312,44 @@ impl ResourceMatcher {
     pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
         let bytes = text.as_bytes();
         let mut host = String::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !is_host_byte(bytes[i]) {
-                i += 1;
+        let mut label = String::new();
+        // URL parsers drop tabs and newlines, so a template literal may split a host
+        // with them: they do not end a run of host bytes.
+        let in_run = |b: u8| is_host_byte(b) || is_tab_or_newline(b);
+        let mut from = 0;
+        // A host has a dot: only the runs of host bytes around a dot are read.
+        while let Some(found) = memchr::memchr(b'.', &bytes[from..]) {
+            let dot = from + found;
+            let end = bytes[dot..]
+                .iter()
+                .position(|&b| !in_run(b))
+                .map_or(bytes.len(), |i| dot + i);
+            from = end;
+            // Most runs are code (`document.querySelector`): a run is read as a host
+            // only if its last label, which follows this dot or a later one, ends
+            // the host of some entry.
+            if !self.may_end_a_host(&text[dot..end], &mut label) {
                 continue;
             }
-            let start = i;
-            let mut dotted = false;
-            // URL parsers drop tabs and newlines, so a template literal may split a
-            // host with them: they do not end the run.
-            while i < bytes.len()
-                && (is_host_byte(bytes[i]) || matches!(bytes[i], b'\t' | b'\n' | b'\r'))
-            {
-                dotted |= bytes[i] == b'.';
-                i += 1;
-            }
-            if !dotted {
-                continue;
-            }
+            let start = bytes[..dot]
+                .iter()
+                .rposition(|&b| !in_run(b))
+                .map_or(0, |i| i + 1);
+            let run = &bytes[start..end];
             // Host bytes are ASCII: lower-cased into one reused buffer.
             host.clear();
             host.extend(
-                text[start..i]
-                    .chars()
-                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-                    .map(|c| c.to_ascii_lowercase()),
+                run.iter()
+                    .filter(|&&b| !is_tab_or_newline(b))
+                    .map(|b| char::from(b.to_ascii_lowercase())),
             );
-            let trimmed = host.trim_matches(['.', '-']).len();
-            if trimmed != host.len() {
-                let owned = host.trim_matches(['.', '-']).to_owned();
-                host = owned;
-            }
-            let rest = &text[i..];
+            let trimmed = host.trim_matches(['.', '-']);
+            let rest = &text[end..];
             let path = || Cow::Owned(following_path(rest));
             if let Some(hit) = self
                 .app
-                .remote_with(&host, path)
-                .or_else(|| self.catalog.remote_with(&host, path))
+                .remote(trimmed, path)
+                .or_else(|| self.catalog.remote(trimmed, path))
             {
                 return Some(hit);
             }
@@ -337,6 +359,54 @@ impl ResourceMatcher {
             .iter()
             .find(|e| !e.path.is_empty() && contains_ignore_case(text, &e.path))
             .map(|e| e.hit)
+    }
+
+    /// Whether the last label of `run` (the end of a run of host bytes in script
+    /// text, from a dot on; its end trimmed as a host's is) is the last label of an
+    /// entry's host; `label` is a reused buffer.
+    fn may_end_a_host(&self, run: &str, label: &mut String) -> bool {
+        let bytes = run.as_bytes();
+        let end = bytes
+            .iter()
+            .rposition(|&b| !matches!(b, b'.' | b'-') && !is_tab_or_newline(b))
+            .map_or(0, |i| i + 1);
+        // Back to the last dot, giving up once the label is longer than any entry's
+        // (`querySelectorAll`): no copy, no lookup.
+        let mut length = 0;
+        let mut plain = true;
+        let mut dot = None;
+        for (i, &b) in bytes[..end].iter().enumerate().rev() {
+            if b == b'.' {
+                dot = Some(i);
+                break;
+            }
+            if is_tab_or_newline(b) {
+                plain = false;
+                continue;
+            }
+            plain &= !b.is_ascii_uppercase();
+            length += 1;
+            if length > self.longest_last_label {
+                return false;
+            }
+        }
+        let Some(dot) = dot else {
+            return false;
+        };
+        let written = &run[dot + 1..end];
+        let last = if plain {
+            written
+        } else {
+            label.clear();
+            label.extend(
+                written
+                    .bytes()
+                    .filter(|&b| !is_tab_or_newline(b))
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+            label.as_str()
+        };
+        self.app.last_labels.contains(last) || self.catalog.last_labels.contains(last)
     }
 
     /// Every category an entry gates; necessary left out. Empty for no entries.
@@ -411,7 +481,7 @@ fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::html::url::locate;
+    use crate::html::url::Url;
 
     fn matcher(rules: &[(&str, Category)]) -> ResourceMatcher {
         let rules: Vec<ScriptRule> = rules
@@ -425,7 +495,7 @@ mod tests {
     }
 
     fn category(m: &ResourceMatcher, url: &str) -> Option<CategoryIndex> {
-        m.find(&locate(url, None)).map(|h| h.category)
+        m.find(&Url::new(url).target(None)).map(|h| h.category)
     }
 
     #[test]

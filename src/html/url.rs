@@ -5,22 +5,114 @@
 //! hosts, protocol-relative `//host`, user info, ports, percent-encoded hosts, a
 //! trailing dot, ideographic full stops. Each of these is undone here before a URL is
 //! matched against the tracker catalog, so no spelling slips past it.
+//!
+//! Reading borrows from the attribute value: a URL written plainly (the common case)
+//! is matched without a copy, and its path is normalised only when its host matches.
 
 use std::borrow::Cow;
 
+/// An attribute value as the URL parser sees it: character references decoded, ASCII
+/// tabs and newlines removed. [`Url::target`] says where it points.
+#[derive(Debug)]
+pub(crate) struct Url<'a>(Cow<'a, str>);
+
+impl<'a> Url<'a> {
+    /// Reads the attribute value `raw` as written, character references and all.
+    pub(crate) fn new(raw: &'a str) -> Self {
+        let decoded = decode_references(raw);
+        if decoded.bytes().any(is_tab_or_newline) {
+            Self(Cow::Owned(
+                decoded
+                    .chars()
+                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                    .collect(),
+            ))
+        } else {
+            Self(decoded)
+        }
+    }
+
+    /// Where the URL points, resolved against `base`.
+    pub(crate) fn target<'s>(&'s self, base: Option<&'s Base>) -> Target<'s> {
+        // C0 controls and spaces at both ends are dropped. They are all single bytes,
+        // so trimming bytes keeps to character boundaries.
+        let bytes = self.0.as_bytes();
+        let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
+        let end = bytes
+            .iter()
+            .rposition(|&b| b > b' ')
+            .map_or(start, |i| i + 1);
+        let url = &self.0[start..end];
+        let slashes = url
+            .bytes()
+            .take_while(|b| matches!(b, b'/' | b'\\'))
+            .count();
+        if slashes >= 2 {
+            return remote(&url[slashes..]);
+        }
+        if let Some((scheme, rest)) = split_scheme(url) {
+            let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+            return if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
+                remote(rest.trim_start_matches(['/', '\\']))
+            } else if is("data") || is("javascript") {
+                Target::Inline {
+                    text: percent_decode(rest).to_ascii_lowercase(),
+                }
+            } else {
+                Target::Other
+            };
+        }
+        let path = Path {
+            directory: base.map(|base| base.directory.as_str()),
+            written: url,
+        };
+        match base.and_then(|base| base.host.as_deref()) {
+            Some(host) => Target::Remote {
+                host: Cow::Borrowed(host),
+                path,
+            },
+            None => Target::Local { path },
+        }
+    }
+}
+
+/// ASCII tab, line feed or carriage return: the URL parser drops them wherever they are.
+pub(crate) fn is_tab_or_newline(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r')
+}
+
 /// What a URL points at, for matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// An absolute (or base-resolved) URL: its lower-case host and its path (with the
-    /// query, lower case, `\` as `/`, percent-decoded).
-    Remote { host: String, path: String },
+pub(crate) enum Target<'a> {
+    /// An absolute (or base-resolved) URL: its host, lower case, and its path.
+    Remote { host: Cow<'a, str>, path: Path<'a> },
     /// A URL relative to the page, with no `<base>` host to resolve it against: its path
     /// as far as it is known (a bare relative path stays relative).
-    Local { path: String },
+    Local { path: Path<'a> },
     /// `data:` and `javascript:` URLs: their decoded text, which may load other URLs.
     Inline { text: String },
     /// Nothing a catalog entry can name (`mailto:`, an IPv6 literal, `about:blank`).
     Other,
+}
+
+/// A URL's path (with its query) as written, and the `<base>` directory a relative
+/// one resolves against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Path<'a> {
+    directory: Option<&'a str>,
+    written: &'a str,
+}
+
+impl Path<'_> {
+    /// The path to match: lower case, `\` as `/`, percent-decoded, joined to the base's
+    /// directory. Borrowed when it is written that way already.
+    pub(crate) fn normalised(&self) -> Cow<'_, str> {
+        let path = normalise_path(self.written);
+        match self.directory {
+            Some(directory) => Cow::Owned(join(directory, &path)),
+            None => path,
+        }
+    }
 }
 
 /// The document's `<base href>`: the host (and directory) relative URLs resolve against.
@@ -34,14 +126,14 @@ pub(crate) struct Base {
 impl Base {
     /// Reads a `<base href>` value; relative bases keep the page's own host.
     pub(crate) fn parse(raw: &str) -> Self {
-        match locate(raw, None) {
+        match Url::new(raw).target(None) {
             Target::Remote { host, path } => Self {
-                host: Some(host),
-                directory: directory_of(&path),
+                host: Some(host.into_owned()),
+                directory: directory_of(&path.normalised()),
             },
             Target::Local { path } => Self {
                 host: None,
-                directory: directory_of(&path),
+                directory: directory_of(&path.normalised()),
             },
             Target::Inline { .. } | Target::Other => Self::default(),
         }
@@ -53,62 +145,6 @@ fn directory_of(path: &str) -> String {
     match path.rfind('/') {
         Some(end) => path[..=end].to_owned(),
         None => "/".to_owned(),
-    }
-}
-
-/// Where the attribute value `raw` (as written, character references and all) points,
-/// resolved against `base`.
-pub(crate) fn locate(raw: &str, base: Option<&Base>) -> Target {
-    let decoded = decode_references(raw);
-    // The URL parser drops every ASCII tab and newline, then C0 controls and spaces at
-    // both ends.
-    let cleaned: Cow<'_, str> = if decoded.contains(['\t', '\n', '\r']) {
-        Cow::Owned(
-            decoded
-                .chars()
-                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-                .collect(),
-        )
-    } else {
-        decoded
-    };
-    let url = cleaned.trim_matches(|c: char| c <= ' ');
-    let slashes = url
-        .bytes()
-        .take_while(|b| matches!(b, b'/' | b'\\'))
-        .count();
-    if slashes >= 2 {
-        return remote(&url[slashes..]);
-    }
-    if let Some((scheme, rest)) = split_scheme(url) {
-        let is = |name: &str| scheme.eq_ignore_ascii_case(name);
-        return if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
-            let rest = rest.trim_start_matches(['/', '\\']);
-            remote(rest)
-        } else if is("data") || is("javascript") {
-            Target::Inline {
-                text: percent_decode(rest).to_ascii_lowercase(),
-            }
-        } else {
-            Target::Other
-        };
-    }
-    let path = normalise_path(url);
-    match base {
-        Some(Base {
-            host: Some(host),
-            directory,
-        }) => Target::Remote {
-            host: host.clone(),
-            path: join(directory, &path),
-        },
-        Some(Base {
-            host: None,
-            directory,
-        }) => Target::Local {
-            path: join(directory, &path),
-        },
-        None => Target::Local { path },
     }
 }
 
@@ -126,74 +162,100 @@ fn join(directory: &str, path: &str) -> String {
 /// `scheme:` at the start of `url`, as the URL parser accepts it, and the rest; the
 /// scheme as written (no lower-cased copy): compare it ignoring ASCII case.
 fn split_scheme(url: &str) -> Option<(&str, &str)> {
-    let colon = url.find(':')?;
-    let scheme = &url[..colon];
-    let mut bytes = scheme.bytes();
-    let first = bytes.next()?;
-    let valid = first.is_ascii_alphabetic()
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    valid.then(|| (scheme, &url[colon + 1..]))
+    let bytes = url.as_bytes();
+    if !bytes.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let colon = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+    (bytes[colon] == b':').then(|| (&url[..colon], &url[colon + 1..]))
 }
 
 /// Splits `authority[/path]` into the matchable host and path.
-fn remote(rest: &str) -> Target {
-    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(end);
-    let host_port = authority.rsplit('@').next().unwrap_or("");
+fn remote(rest: &str) -> Target<'_> {
+    // One pass: the authority ends at the path, query or fragment; the host starts
+    // after its last `@`.
+    let mut end = rest.len();
+    let mut host_start = 0;
+    for (i, b) in rest.bytes().enumerate() {
+        match b {
+            b'/' | b'\\' | b'?' | b'#' => {
+                end = i;
+                break;
+            }
+            b'@' => host_start = i + 1,
+            _ => {}
+        }
+    }
+    let host_port = &rest[host_start..end];
     if host_port.starts_with('[') {
         return Target::Other;
     }
-    let host = host_port.split(':').next().unwrap_or("");
-    let host = percent_decode(host);
-    let host = normalise_host(&host);
+    let host_end = host_port
+        .bytes()
+        .position(|b| b == b':')
+        .unwrap_or(host_port.len());
+    let host = normalise_host(percent_decode(&host_port[..host_end]));
     if host.is_empty() {
         return Target::Other;
     }
     Target::Remote {
         host,
-        path: normalise_path(path),
+        path: Path {
+            directory: None,
+            written: &rest[end..],
+        },
     }
 }
 
 /// Lower case, ideographic and full-width full stops as `.`, no trailing dot.
-pub(crate) fn normalise_host(host: &str) -> String {
-    if host.is_ascii() {
-        let mut out = host.to_ascii_lowercase();
-        while out.ends_with('.') {
-            out.pop();
+fn normalise_host(host: Cow<'_, str>) -> Cow<'_, str> {
+    let mut host = if !host
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        host
+    } else if host.is_ascii() {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        let mut out = String::with_capacity(host.len());
+        for c in host.chars() {
+            match c {
+                '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => out.push('.'),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
-        return out;
+        Cow::Owned(out)
+    };
+    let length = host
+        .bytes()
+        .rposition(|b| b != b'.')
+        .map_or(0, |last| last + 1);
+    match &mut host {
+        Cow::Borrowed(host) => *host = &host[..length],
+        Cow::Owned(host) => host.truncate(length),
     }
-    let mut out = String::with_capacity(host.len());
-    for c in host.chars() {
-        match c {
-            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => out.push('.'),
-            _ => out.extend(c.to_lowercase()),
-        }
-    }
-    while out.ends_with('.') {
-        out.pop();
-    }
-    out
+    host
 }
 
 /// Lower case, `\` as `/`, percent-decoded.
-fn normalise_path(path: &str) -> String {
-    let decoded = percent_decode(path);
-    let mut out = if decoded.is_ascii() {
-        decoded.to_ascii_lowercase()
-    } else {
-        decoded.to_lowercase()
-    };
+fn normalise_path(path: &str) -> Cow<'_, str> {
+    let mut out = percent_decode(path);
+    if !out.is_ascii() {
+        out = Cow::Owned(out.to_lowercase());
+    } else if out.bytes().any(|b| b.is_ascii_uppercase()) {
+        out.to_mut().make_ascii_lowercase();
+    }
     if out.contains('\\') {
-        out = out.replace('\\', "/");
+        out = Cow::Owned(out.replace('\\', "/"));
     }
     out
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 stay as they were.
 fn percent_decode(text: &str) -> Cow<'_, str> {
-    if !text.contains('%') {
+    if !text.bytes().any(|b| b == b'%') {
         return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -302,10 +364,14 @@ fn reference(text: &str) -> Option<(char, usize)> {
 mod tests {
     use super::*;
 
-    fn remote_of(raw: &str) -> (String, String) {
-        match locate(raw, None) {
-            Target::Remote { host, path } => (host, path),
-            other => panic!("{raw:?} gave {other:?}"),
+    /// Where `raw` points, resolved against `base`: `Remote(host, path)`, `Local(path)`,
+    /// `Inline(text)` or `Other`, with the path normalised.
+    fn locate(raw: &str, base: Option<&Base>) -> String {
+        match Url::new(raw).target(base) {
+            Target::Remote { host, path } => format!("Remote({host}, {})", path.normalised()),
+            Target::Local { path } => format!("Local({})", path.normalised()),
+            Target::Inline { text } => format!("Inline({text})"),
+            Target::Other => "Other".to_owned(),
         }
     }
 
@@ -324,47 +390,66 @@ mod tests {
             "ht\ttps://www.google-ana\nlytics.com/analytics.js",
             "https://www.google-analytics\u{3002}com/analytics.js",
             "https:www.google-analytics.com/analytics.js",
+            "https://www.google-analytics.com/ANALYTICS.js",
+            "https://www.google-analytics.com/%61nalytics.js",
         ];
         for raw in cases {
-            let (host, path) = remote_of(raw);
-            assert_eq!(host, "www.google-analytics.com", "{raw:?}");
-            assert_eq!(path, "/analytics.js", "{raw:?}");
+            assert_eq!(
+                locate(raw, None),
+                "Remote(www.google-analytics.com, /analytics.js)",
+                "{raw:?}"
+            );
         }
     }
 
     #[test]
-    fn relative_urls_resolve_against_the_base() {
+    fn a_url_written_plainly_is_read_without_a_copy() {
+        let url = Url::new("https://www.google-analytics.com/analytics.js?id=1");
+        let Target::Remote { host, path } = url.target(None) else {
+            panic!("a remote URL");
+        };
+        assert!(matches!(host, Cow::Borrowed("www.google-analytics.com")));
+        assert!(matches!(
+            path.normalised(),
+            Cow::Borrowed("/analytics.js?id=1")
+        ));
+        let upper = Url::new("https://WWW.Example.com./A");
+        let Target::Remote { host, path } = upper.target(None) else {
+            panic!("a remote URL");
+        };
         assert_eq!(
-            locate("js/t.js", None),
-            Target::Local {
-                path: "js/t.js".into()
-            }
-        );
-        let base = Base::parse("https://www.googletagmanager.com/gtag/");
-        assert_eq!(
-            locate("js?id=G-1", Some(&base)),
-            Target::Remote {
-                host: "www.googletagmanager.com".into(),
-                path: "/gtag/js?id=g-1".into()
-            }
-        );
-        let local = Base::parse("/static/");
-        assert_eq!(
-            locate("t.js", Some(&local)),
-            Target::Local {
-                path: "/static/t.js".into()
-            }
+            (host.as_ref(), path.normalised().as_ref()),
+            ("www.example.com", "/a")
         );
     }
 
     #[test]
+    fn relative_urls_resolve_against_the_base() {
+        assert_eq!(locate("js/t.js", None), "Local(js/t.js)");
+        let base = Base::parse("https://www.googletagmanager.com/gtag/");
+        assert_eq!(
+            locate("js?id=G-1", Some(&base)),
+            "Remote(www.googletagmanager.com, /gtag/js?id=g-1)"
+        );
+        assert_eq!(
+            locate("?q", Some(&base)),
+            "Remote(www.googletagmanager.com, /gtag/?q)"
+        );
+        let local = Base::parse("/static/");
+        assert_eq!(locate("t.js", Some(&local)), "Local(/static/t.js)");
+        assert_eq!(locate("/t.js", Some(&local)), "Local(/t.js)");
+    }
+
+    #[test]
     fn data_and_javascript_urls_are_text_to_scan() {
-        assert!(matches!(
+        assert_eq!(
             locate("data:text/html,%3Cscript%20src=//x.com%3E", None),
-            Target::Inline { text } if text.contains("<script src=//x.com>")
-        ));
-        assert_eq!(locate("mailto:a@b.c", None), Target::Other);
-        assert_eq!(locate("https://[::1]/x", None), Target::Other);
+            "Inline(text/html,<script src=//x.com>)"
+        );
+        assert_eq!(locate("mailto:a@b.c", None), "Other");
+        assert_eq!(locate("https://[::1]/x", None), "Other");
+        assert_eq!(locate("https://:443/x", None), "Other");
+        assert_eq!(locate("1http://x.com/a", None), "Local(1http://x.com/a)");
     }
 
     #[test]
