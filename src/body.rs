@@ -191,9 +191,10 @@ where
                     // Usually one contiguous chunk: its output is sent as it is.
                     let mut out: Option<Bytes> = None;
                     while data.has_remaining() {
-                        let chunk = data.chunk();
-                        let read = chunk.len();
-                        let written = match rewriter.write(chunk) {
+                        // A `Bytes` body's chunk is shared, not copied: the rewriter
+                        // keeps it while lol_html reads it.
+                        let chunk = data.copy_to_bytes(data.chunk().len());
+                        let written = match rewriter.write(&chunk) {
                             Ok(written) => written,
                             Err(error) => return failed(done, error),
                         };
@@ -201,7 +202,6 @@ where
                             None => written,
                             Some(before) => [before, written].concat().into(),
                         });
-                        data.advance(read);
                     }
                     if let Some(out) = out.filter(|out| !out.is_empty()) {
                         return Poll::Ready(Some(Ok(Frame::data(out.into()))));

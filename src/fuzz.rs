@@ -316,7 +316,7 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         let mut rewriter = prepare(consent, HtmlRequest::new(&Request::new(())), &mut response)?;
         let mut out = Vec::new();
         for chunk in chunks {
-            out.extend_from_slice(&rewriter.write(chunk).ok()?);
+            out.extend_from_slice(&rewriter.write(&bytes::Bytes::copy_from_slice(chunk)).ok()?);
         }
         out.extend_from_slice(&rewriter.end().ok()?);
         Some(out)

@@ -523,6 +523,45 @@ async fn inline_svg_scripts_cannot_be_read_in_order_and_are_held_back_whole() {
         r#"<svg><script type="text/plain" data-consent-blocked="svg-inline-script">var a = 1;<a>link</a></script></svg>"#
     );
     assert_eq!(granted(html).await, html);
+    // So are MathML ones: markup too, and live HTML should lol_html misread the
+    // nesting.
+    let math = "<math><script>var a = 1;<mi>x</mi></script></math>";
+    assert_eq!(
+        refused(math).await,
+        r#"<math><script type="text/plain" data-consent-blocked="svg-inline-script">var a = 1;<mi>x</mi></script></math>"#
+    );
+}
+
+#[tokio::test]
+async fn no_placeholder_ends_svg_content_early() {
+    // A `<div>` placeholder after the (inert) SVG iframe would end the SVG for a
+    // browser, which would then read the CDATA section as a comment and run the
+    // script lol_html saw as CDATA text.
+    let html = concat!(
+        r#"<svg><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe>"#,
+        r#"<![CDATA[<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>"#,
+    );
+    let out = refused(html).await;
+    assert!(!out.contains("tc-placeholder"), "{out}");
+    assert!(out.contains(r#"data-consent-src="https://www.googletagmanager.com/ns.html"#));
+}
+
+#[tokio::test]
+async fn cdata_in_svg_hides_no_markup_from_the_gate() {
+    // lol_html leaves nested SVG one level at a time; a browser leaves it whole at
+    // `<img>` (or `</p>`) and reads the CDATA section as a comment that ends at its
+    // first `>`: the script after it would run.
+    for html in [
+        r#"<svg><svg><img src="/x.png"><![CDATA[<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>]]></svg></svg>"#,
+        r#"<svg><svg></p><![CDATA[<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>]]></svg></svg>"#,
+    ] {
+        let out = refused(html).await;
+        assert!(active_trackers(&out).is_empty(), "{out}");
+        assert!(out.contains("<![CDATA[&lt;script"), "{out}");
+    }
+    // CDATA without `<` is left as written.
+    let css = "<svg><style><![CDATA[ .a > .b { fill: red } ]]></style></svg>";
+    assert_eq!(granted(css).await, css);
 }
 
 #[tokio::test]
@@ -726,6 +765,37 @@ proptest::proptest! {
             let active = active_trackers(&out);
             proptest::prop_assert!(active.is_empty(), "{:?}\n{}\n→ {}", active, html, out);
         }
+    }
+}
+
+#[tokio::test]
+async fn inline_scripts_read_the_same_however_the_page_is_cut() {
+    // Where a script's end follows its start tag in the same chunk, the gate sees
+    // that it is empty or not without waiting for the end tag; elsewhere it waits.
+    // Both ways must write the same page.
+    let layer = layer(gate());
+    for html in [
+        "<p>a</p><script></script><p>b</p>",
+        r#"<script async id="x"></SCRIPT ><script type="module"></script/>"#,
+        "<script></scripts>'//connect.facebook.net/en_US/fbevents.js'</script>",
+        "<script>\n</script><script><</script><script></script",
+        "<script>!function(){var s='https://connect.facebook.net/en_US/fbevents.js'}()</script>",
+        "<script></script>",
+        "<script>",
+    ] {
+        let bytes = html.as_bytes();
+        let whole = stream(&layer, "text/html", chunked(vec![bytes.to_vec()])).await;
+        for cut in 0..=bytes.len() {
+            let halves = vec![bytes[..cut].to_vec(), bytes[cut..].to_vec()];
+            let split = stream(&layer, "text/html", chunked(halves)).await;
+            assert_eq!(whole, split, "{html:?} cut at {cut}");
+        }
+        let bytewise = bytes.iter().map(|&b| vec![b]).collect();
+        assert_eq!(
+            whole,
+            stream(&layer, "text/html", chunked(bytewise)).await,
+            "{html:?}"
+        );
     }
 }
 

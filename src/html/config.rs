@@ -226,6 +226,8 @@ pub(crate) struct Selectors {
     /// know the element without asking lol_html for its name.
     pub(crate) resources: Vec<(&'static str, Selector)>,
     pub(crate) script: Selector,
+    /// Foreign content, where lol_html reads `<![CDATA[` sections.
+    pub(crate) foreign: Selector,
     pub(crate) head: Selector,
     pub(crate) body: Selector,
     /// The banner's root: a page that has it gets no second one.
@@ -251,6 +253,7 @@ impl Selectors {
                 .map(|&name| (name, parse(name)))
                 .collect(),
             script: parse("script"),
+            foreign: parse("svg, math"),
             head: parse("head"),
             body: parse("body"),
             banner: parse("[data-tc-endpoint]"),

@@ -57,8 +57,12 @@
 //! 3. it is an inline script whose text mentions such a URL (the GA, GTM, Meta Pixel
 //!    and Hotjar snippets do). Inline scripts are held back while their text is read,
 //!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised, and so is
-//!    an inline SVG script (its content is markup, which cannot be held back in order)
-//!    while a category the rules name is refused.
+//!    an inline SVG or MathML script (its content is markup, which cannot be held
+//!    back in order) while a category the rules name is refused.
+//!
+//! In SVG and MathML, every `<` of a `<![CDATA[` section is written `&lt;`: where
+//! lol_html and a browser disagree on where foreign content ends (`<svg><svg><img>`),
+//! a browser would read the section as a short comment followed by live markup.
 //!
 //! URLs are read as browsers read them: character references, upper case, `//host`,
 //! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
@@ -90,6 +94,7 @@
 //!
 //! [lol_html]: https://docs.rs/lol_html
 
+mod attributes;
 mod catalog;
 mod config;
 mod consent_mode;

@@ -2,16 +2,19 @@
 //! chunk by the response body.
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use lol_html::html_content::{ContentType, DocumentEnd, Element, EndTag, TextChunk};
+use lol_html::errors::RewritingError;
+use lol_html::html_content::{ContentType, DocumentEnd, Element, EndTag, TextChunk, TextType};
 use lol_html::send::SendHandlerTypes;
 use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
+use super::attributes::{Attrs, Input, Urls};
 use super::csp::InlineScripts;
-use super::url::{decode_references, locate, Base};
+use super::url::{decode_references, Base, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
 
@@ -50,24 +53,23 @@ struct Hold {
     text: String,
 }
 
+/// What the handlers read and change while the document streams by.
+struct Context {
+    state: State,
+    /// The chunk being rewritten, where attributes are read in place.
+    input: Input,
+}
+
+/// What every handler of one response knows and never changes.
 struct Shared {
     page: Page,
     granted: CategorySet,
     /// Every category the rules and the catalog can name is granted (or there are
     /// none): URLs and inline scripts need no reading.
     nothing_to_match: bool,
-    state: Mutex<State>,
 }
 
 impl Shared {
-    fn state(&self) -> MutexGuard<'_, State> {
-        // Handlers run one at a time; a poisoned lock only means an earlier handler
-        // panicked, and its state is still the best there is.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     fn gate(&self) -> Option<&super::HtmlConfig> {
         self.page.consent.config().html.as_ref()
     }
@@ -82,15 +84,32 @@ impl Shared {
     }
 }
 
-/// Collects what the rewriter writes.
-struct Sink(Arc<Mutex<Vec<u8>>>);
+// lol_html calls the sink and the handlers only from within `HtmlRewriter::write` and
+// `end`, synchronously, on the thread that calls them. The rewriter lends its context
+// to the handlers of that thread for the length of the call and takes it back after,
+// and collects the output the same way: no lock is taken per handler or per output
+// chunk (a `Mutex` for each was a measurable share of a page's time).
+thread_local! {
+    /// What the rewrite running on this thread has written during the current call.
+    static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The context of the rewrite running on this thread.
+    static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+}
+
+/// Runs `handler` with the context of the rewrite running on this thread.
+fn in_context(handler: impl FnOnce(&mut Context) -> HandlerResult) -> HandlerResult {
+    CONTEXT.with_borrow_mut(|context| match context {
+        Some(context) => handler(context),
+        None => Err("an HTML gate handler ran outside its rewrite".into()),
+    })
+}
+
+/// Collects what the rewriter writes into [`OUTPUT`].
+struct Sink;
 
 impl OutputSink for Sink {
     fn handle_chunk(&mut self, chunk: &[u8]) {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(chunk);
+        OUTPUT.with_borrow_mut(|output| output.extend_from_slice(chunk));
     }
 }
 
@@ -99,7 +118,10 @@ pub(crate) struct Rewriter {
     // In a mutex only to be `Sync` (the handlers are `Send` boxes): always reached
     // through `get_mut`, never locked.
     rewriter: Mutex<Option<HtmlRewriter<'static, Sink>>>,
-    output: Arc<Mutex<Vec<u8>>>,
+    /// Lent to the handlers during each call into lol_html.
+    context: Option<Context>,
+    /// Resource elements' URLs are read: the chunks are kept to read them in place.
+    reads_urls: bool,
     /// A charset the rewriter cannot read: the body fails at once.
     unreadable: Option<String>,
 }
@@ -121,6 +143,8 @@ pub(crate) enum RewriteError {
 impl Rewriter {
     pub(crate) fn new(page: Page, encoding: AsciiCompatibleEncoding, charset_known: bool) -> Self {
         let granted = page.consent.granted_set();
+        // A charset the response names is final; otherwise a `<meta>` may change it.
+        let utf8 = charset_known && <&encoding_rs::Encoding>::from(encoding) == encoding_rs::UTF_8;
         let nothing_to_match = page
             .consent
             .config()
@@ -131,24 +155,26 @@ impl Rewriter {
             page,
             granted,
             nothing_to_match,
-            state: Mutex::new(State::default()),
         });
-        let output = Arc::new(Mutex::new(Vec::with_capacity(16 * 1024)));
         let rewriter = shared.gate().map(|gate| {
             let selectors = &gate.selectors;
-            let handler = |f: fn(&Arc<Shared>, &mut El<'_, '_>) -> HandlerResult| {
+            let handler = |f: fn(&Arc<Shared>, &mut State, &mut El<'_, '_>) -> HandlerResult| {
                 let shared = shared.clone();
-                ElementContentHandlers::default().element(move |el: &mut El<'_, '_>| f(&shared, el))
+                ElementContentHandlers::default().element(move |el: &mut El<'_, '_>| {
+                    in_context(|context| f(&shared, &mut context.state, el))
+                })
             };
             let text = {
                 let shared = shared.clone();
-                ElementContentHandlers::default()
-                    .text(move |chunk: &mut TextChunk<'_>| on_script_text(&shared, chunk))
+                ElementContentHandlers::default().text(move |chunk: &mut TextChunk<'_>| {
+                    in_context(|context| on_script_text(&shared, &mut context.state, chunk))
+                })
             };
             let end = {
                 let shared = shared.clone();
-                DocumentContentHandlers::default()
-                    .end(move |end: &mut DocumentEnd<'_>| on_document_end(&shared, end))
+                DocumentContentHandlers::default().end(move |end: &mut DocumentEnd<'_>| {
+                    in_context(|context| on_document_end(&shared, &mut context.state, end))
+                })
             };
             let settings = Settings::new_send()
                 .append_element_content_handler((
@@ -164,6 +190,10 @@ impl Rewriter {
                     handler(on_banner),
                 ))
                 .append_element_content_handler((Cow::Owned(selectors.script.clone()), text))
+                .append_element_content_handler((
+                    Cow::Owned(selectors.foreign.clone()),
+                    ElementContentHandlers::default().text(defuse_cdata),
+                ))
                 .append_document_content_handler(end)
                 .with_encoding(encoding)
                 .with_adjust_charset_on_meta_tag(!charset_known)
@@ -179,15 +209,22 @@ impl Rewriter {
                         let tag: &'static str = tag;
                         settings.append_element_content_handler((
                             Cow::Owned(selector.clone()),
-                            ElementContentHandlers::default()
-                                .element(move |el: &mut El<'_, '_>| on_resource(&shared, el, tag)),
+                            ElementContentHandlers::default().element(
+                                move |el: &mut El<'_, '_>| {
+                                    in_context(|context| on_resource(&shared, context, el, tag))
+                                },
+                            ),
                         ))
                     });
-            HtmlRewriter::new(settings, Sink(output.clone()))
+            HtmlRewriter::new(settings, Sink)
         });
         Self {
             rewriter: Mutex::new(rewriter),
-            output,
+            context: Some(Context {
+                state: State::default(),
+                input: Input::new(utf8),
+            }),
+            reads_urls: !nothing_to_match,
             unreadable: None,
         }
     }
@@ -197,7 +234,8 @@ impl Rewriter {
     pub(crate) fn unreadable(charset: String) -> Self {
         Self {
             rewriter: Mutex::new(None),
-            output: Arc::default(),
+            context: None,
+            reads_urls: false,
             unreadable: Some(charset),
         }
     }
@@ -209,21 +247,27 @@ impl Rewriter {
         }
     }
 
-    fn take_output(&self) -> Bytes {
-        let mut output = self
-            .output
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The next chunk's output is likely as long: no regrowing from zero.
-        let capacity = output.len().max(1024);
-        Bytes::from(std::mem::replace(
-            &mut *output,
-            Vec::with_capacity(capacity),
-        ))
+    /// Runs `rewrite` (a call into lol_html) with `context` lent to the handlers, and
+    /// returns what it wrote.
+    fn run(
+        context: &mut Option<Context>,
+        rewrite: impl FnOnce() -> Result<(), RewritingError>,
+    ) -> Result<Bytes, RewritingError> {
+        // Left by a call that failed (or panicked) on this thread: never sent.
+        OUTPUT.with_borrow_mut(Vec::clear);
+        CONTEXT.set(context.take());
+        let rewritten = rewrite();
+        *context = CONTEXT.take();
+        rewritten?;
+        Ok(OUTPUT.with_borrow_mut(|output| {
+            // The next chunk's output is likely as long: no regrowing from zero.
+            let capacity = output.len().max(1024);
+            Bytes::from(std::mem::replace(output, Vec::with_capacity(capacity)))
+        }))
     }
 
     /// Feeds a chunk; returns what the rewriter wrote so far.
-    pub(crate) fn write(&mut self, chunk: &[u8]) -> Result<Bytes, RewriteError> {
+    pub(crate) fn write(&mut self, chunk: &Bytes) -> Result<Bytes, RewriteError> {
         let rewriter = self
             .rewriter
             .get_mut()
@@ -231,12 +275,20 @@ impl Rewriter {
         let Some(active) = rewriter.as_mut() else {
             return Err(self.gone());
         };
-        if let Err(error) = active.write(chunk) {
+        if let Some(context) = &mut self.context {
+            // Kept only where attributes are read; with nothing to match, the few
+            // annotations are looked up through lol_html.
+            if self.reads_urls {
+                context.input.keep(chunk);
+            } else {
+                context.input.skip(chunk.len());
+            }
+        }
+        Self::run(&mut self.context, || active.write(chunk)).map_err(|error| {
             // A rewriter that failed must not be used again.
             *rewriter = None;
-            return Err(error.into());
-        }
-        Ok(self.take_output())
+            error.into()
+        })
     }
 
     /// Ends the document; returns the rest.
@@ -249,13 +301,15 @@ impl Rewriter {
         let Some(rewriter) = rewriter else {
             return Err(self.gone());
         };
-        rewriter.end()?;
-        Ok(self.take_output())
+        if let Some(context) = &mut self.context {
+            // What lol_html still holds at the end came from earlier chunks.
+            context.input.skip(0);
+        }
+        Ok(Self::run(&mut self.context, || rewriter.end())?)
     }
 }
 
-fn on_head(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
-    let mut state = shared.state();
+fn on_head(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
     if !state.consent_mode_done {
         state.consent_mode_done = true;
         if let Some(snippet) = consent_mode_snippet(shared) {
@@ -265,8 +319,7 @@ fn on_head(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
     Ok(())
 }
 
-fn on_body(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
-    let mut state = shared.state();
+fn on_body(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
     if !state.consent_mode_done {
         // No `<head>` tag: the defaults still come before every script of the body.
         state.consent_mode_done = true;
@@ -274,28 +327,28 @@ fn on_body(shared: &Arc<Shared>, el: &mut El<'_, '_>) -> HandlerResult {
             el.before(&snippet, ContentType::Html);
         }
     }
-    drop(state);
     let injects = shared.gate().is_some_and(|gate| gate.inject_banner);
     if let (true, Some(handlers)) = (injects, el.end_tag_handlers()) {
         let shared = Arc::clone(shared);
         handlers.push(Box::new(move |end: &mut EndTag<'_>| {
-            if let Some(banner) = take_banner(&shared) {
-                end.before(&banner, ContentType::Html);
-            }
-            Ok(())
+            in_context(|context| {
+                if let Some(banner) = take_banner(&shared, &mut context.state) {
+                    end.before(&banner, ContentType::Html);
+                }
+                Ok(())
+            })
         }));
     }
     Ok(())
 }
 
-fn on_banner(shared: &Arc<Shared>, _: &mut El<'_, '_>) -> HandlerResult {
-    shared.state().banner_seen = true;
+fn on_banner(_: &Arc<Shared>, state: &mut State, _: &mut El<'_, '_>) -> HandlerResult {
+    state.banner_seen = true;
     Ok(())
 }
 
-fn on_document_end(shared: &Shared, end: &mut DocumentEnd<'_>) -> HandlerResult {
-    let hold = shared.state().hold.take();
-    if let Some(hold) = hold {
+fn on_document_end(shared: &Shared, state: &mut State, end: &mut DocumentEnd<'_>) -> HandlerResult {
+    if let Some(hold) = state.hold.take() {
         // The document ended inside a held script, whose raw text ran to the end:
         // decide on what was read. Nothing else is ever appended at the end, where it
         // could complete a tag the document left unfinished.
@@ -306,14 +359,12 @@ fn on_document_end(shared: &Shared, end: &mut DocumentEnd<'_>) -> HandlerResult 
 }
 
 /// The banner, once, unless the page has one or injection is off.
-fn take_banner(shared: &Shared) -> Option<String> {
+fn take_banner(shared: &Shared, state: &mut State) -> Option<String> {
     let gate = shared.gate()?;
-    let mut state = shared.state();
     if !gate.inject_banner || state.banner_seen || state.banner_done {
         return None;
     }
     state.banner_done = true;
-    drop(state);
     let page = &shared.page;
     let endpoints = &page.consent.config().endpoints;
     Some(endpoints.banner(&page.consent, page.language, &page.return_to, false))
@@ -333,103 +384,6 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
     Some(mode.snippet(shared.granted, consent.decided(), nonce))
 }
 
-/// The attributes of a resource element the gate reads, taken in one pass over its
-/// attributes (the first of each name, as `get_attribute` finds it): one lookup per
-/// name would lower-case the name and walk the attributes again every time.
-#[derive(Default)]
-struct Attrs {
-    data_consent: Option<String>,
-    data_category: Option<String>,
-    kind: Option<String>,
-    /// `None` when no URL is to be read (nothing left to match).
-    urls: Option<Urls>,
-}
-
-/// The URL attributes of a resource element.
-#[derive(Default)]
-struct Urls {
-    src: Option<String>,
-    href: Option<String>,
-    xlink_href: Option<String>,
-    srcset: Option<String>,
-    srcdoc: Option<String>,
-    poster: Option<String>,
-    data: Option<String>,
-    imagesrcset: Option<String>,
-}
-
-impl Attrs {
-    /// Everything, URLs included, in one pass.
-    fn read(el: &El<'_, '_>) -> Self {
-        let mut attrs = Self {
-            urls: Some(Urls::default()),
-            ..Self::default()
-        };
-        for attribute in el.attributes() {
-            let name = attribute.name();
-            let Some(slot) = attrs.slot(&name) else {
-                continue;
-            };
-            if slot.is_none() {
-                *slot = Some(attribute.value());
-            }
-        }
-        attrs
-    }
-
-    /// Only what the annotations need, looked up one by one (fewer lookups than the
-    /// element has attributes); no URL.
-    fn annotations(el: &El<'_, '_>, tag: &str) -> Self {
-        let mut attrs = Self {
-            data_consent: el.get_attribute("data-consent"),
-            ..Self::default()
-        };
-        if attrs.data_consent.is_none() && tag == "script" {
-            attrs.kind = el.get_attribute("type");
-            if is_plain_text(attrs.kind.as_deref()) {
-                attrs.data_category = el.get_attribute("data-category");
-            }
-        }
-        attrs
-    }
-
-    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
-        let urls = self.urls.as_mut()?;
-        Some(match name {
-            "data-consent" => &mut self.data_consent,
-            "data-category" => &mut self.data_category,
-            "type" => &mut self.kind,
-            "src" => &mut urls.src,
-            "href" => &mut urls.href,
-            "xlink:href" => &mut urls.xlink_href,
-            "srcset" => &mut urls.srcset,
-            "srcdoc" => &mut urls.srcdoc,
-            "poster" => &mut urls.poster,
-            "data" => &mut urls.data,
-            "imagesrcset" => &mut urls.imagesrcset,
-            _ => return None,
-        })
-    }
-}
-
-impl Urls {
-    /// The value of one of the URL attributes.
-    fn get(&self, name: &str) -> Option<&str> {
-        match name {
-            "src" => &self.src,
-            "href" => &self.href,
-            "xlink:href" => &self.xlink_href,
-            "srcset" => &self.srcset,
-            "srcdoc" => &self.srcdoc,
-            "poster" => &self.poster,
-            "data" => &self.data,
-            "imagesrcset" => &self.imagesrcset,
-            _ => &None,
-        }
-        .as_deref()
-    }
-}
-
 /// What a resource element must become.
 enum Verdict {
     /// Left exactly as written.
@@ -438,12 +392,17 @@ enum Verdict {
     Neutralise(String),
 }
 
-fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
+fn on_resource(
+    shared: &Arc<Shared>,
+    context: &mut Context,
+    el: &mut El<'_, '_>,
+    tag: &'static str,
+) -> HandlerResult {
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
+    let Context { state, input } = context;
     if tag == "base" {
-        let mut state = shared.state();
         if state.base.is_none() {
             if let Some(href) = el.get_attribute("href") {
                 state.base = Some(Base::parse(&href));
@@ -453,7 +412,7 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
     }
     let categories = &shared.page.consent.config().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
-        (false, _) => Attrs::read(el),
+        (false, _) => Attrs::read(el, input),
         // No URL is read: only the annotations are looked up.
         (true, true) => Attrs::annotations(el, tag),
         (true, false) => Attrs::default(),
@@ -465,7 +424,7 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
                 Some(0) => Ok(()),
                 Some(index) if shared.granted.contains(index) => Ok(()),
                 _ => {
-                    neutralise(shared, el, tag, &key);
+                    neutralise(shared, state, el, tag, &key, attrs, input);
                     Ok(())
                 }
             };
@@ -483,9 +442,8 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
         }
     }
     if matches!(tag, "source" | "track" | "img") {
-        let media = shared.state().media.clone();
-        if let Some(key) = media {
-            neutralise(shared, el, tag, &key);
+        if let Some(key) = state.media.clone() {
+            neutralise(shared, state, el, tag, &key, attrs, input);
             return Ok(());
         }
     }
@@ -493,8 +451,8 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
     let Some(urls) = &attrs.urls else {
         return Ok(());
     };
-    match classify(shared, urls, tag) {
-        Some(Verdict::Neutralise(key)) => neutralise(shared, el, tag, &key),
+    match classify(shared, state.base.as_ref(), urls, tag) {
+        Some(Verdict::Neutralise(key)) => neutralise(shared, state, el, tag, &key, attrs, input),
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
@@ -503,13 +461,13 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            if el.namespace_uri() == SVG {
-                // In SVG a script's content is markup, not raw text: holding it back
-                // would reorder the page. It cannot be read first, so it is held back
-                // whole.
+            if el.namespace_uri() != HTML {
+                // In SVG (and MathML) a script's content is markup, not raw text:
+                // holding it back would reorder the page. It cannot be read first, so
+                // it is held back whole.
                 neutralise_undecidable(el, "svg-inline-script");
             } else {
-                hold(shared, el);
+                hold(shared, state, input, el);
             }
         }
         None => {}
@@ -518,9 +476,9 @@ fn on_resource(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &'static str) -> 
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.
-fn classify(shared: &Shared, urls: &Urls, tag: &str) -> Option<Verdict> {
+fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
-    let base = shared.state().base.clone();
+    let find = |url: &str| gate.matcher.find(&Url::new(url).target(base));
     let mut found = None;
     for &attribute in url_attributes(tag) {
         let Some(value) = urls.get(attribute) else {
@@ -530,11 +488,9 @@ fn classify(shared: &Shared, urls: &Urls, tag: &str) -> Option<Verdict> {
             "srcset" | "imagesrcset" => decode_references(value)
                 .split_ascii_whitespace()
                 .map(|token| token.trim_end_matches(','))
-                .find_map(|url| gate.matcher.find(&locate(url, base.as_ref()))),
-            "srcdoc" => gate
-                .matcher
-                .scan(&decode_references(value).to_ascii_lowercase()),
-            _ => gate.matcher.find(&locate(value, base.as_ref())),
+                .find_map(find),
+            "srcdoc" => gate.matcher.scan(&decode_references(value)),
+            _ => find(value),
         };
         if let Some(hit) = hit {
             if hit.category == 0 {
@@ -586,26 +542,47 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
     ("xlink:href", "data-consent-xlink-href"),
 ];
 
-fn neutralise(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &str, key: &str) {
+/// Holds `el` back for category `key`. `attrs` are its attributes as read for the
+/// decision; read again in full only if the URLs were not among them.
+fn neutralise(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    el: &mut El<'_, '_>,
+    tag: &str,
+    key: &str,
+    attrs: Attrs<'_>,
+    input: &Input,
+) {
+    let attrs = match attrs.urls {
+        Some(_) => attrs,
+        None => Attrs::read(el, input),
+    };
+    let urls = attrs.urls.unwrap_or_default();
     if tag == "script" {
-        if let Some(kind) = el.get_attribute("type") {
-            set(el, "data-consent-type", &kind);
+        if let Some(kind) = &attrs.kind {
+            set(el, "data-consent-type", kind);
         }
         set(el, "type", "text/plain");
-        move_attributes(el, &SCRIPT_MOVED);
+        move_attributes(el, &urls, &SCRIPT_MOVED);
     } else {
-        move_attributes(el, &MOVED);
+        move_attributes(el, &urls, &MOVED);
     }
     set(el, "data-consent", key);
     match tag {
-        "iframe" | "frame" => el.after(&placeholder(shared, key), ContentType::Html),
+        // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
+        // foreign content early: a browser would then read what follows (a CDATA
+        // section, say) differently from lol_html.
+        "iframe" | "frame" if el.namespace_uri() == HTML => {
+            el.after(&placeholder(shared, key), ContentType::Html);
+        }
         "video" | "audio" | "picture" => {
-            shared.state().media = Some(key.to_owned());
+            state.media = Some(key.to_owned());
             if let Some(handlers) = el.end_tag_handlers() {
-                let shared = Arc::clone(shared);
                 handlers.push(Box::new(move |_: &mut EndTag<'_>| {
-                    shared.state().media = None;
-                    Ok(())
+                    in_context(|context| {
+                        context.state.media = None;
+                        Ok(())
+                    })
                 }));
             }
         }
@@ -613,27 +590,12 @@ fn neutralise(shared: &Arc<Shared>, el: &mut El<'_, '_>, tag: &str, key: &str) {
     }
 }
 
-/// Moves each of `attributes` (pairs of [`MOVED`]) the element has to its
-/// `data-consent-<name>`, in the order given. The element's attributes are read in one
-/// pass, not looked up one name at a time.
-fn move_attributes(el: &mut El<'_, '_>, attributes: &[(&str, &str)]) {
-    let mut values: [Option<String>; MOVED.len()] = Default::default();
-    let mut any = false;
-    for attribute in el.attributes() {
-        let name = attribute.name();
-        if let Some(i) = attributes.iter().position(|&(a, _)| a == name) {
-            if values[i].is_none() {
-                values[i] = Some(attribute.value());
-                any = true;
-            }
-        }
-    }
-    if !any {
-        return;
-    }
-    for (&(attribute, moved), value) in attributes.iter().zip(values) {
-        if let Some(value) = value {
-            set(el, moved, &value);
+/// Moves each of `attributes` (pairs of [`MOVED`]) the element has, with its value in
+/// `urls`, to its `data-consent-<name>`, in the order given.
+fn move_attributes(el: &mut El<'_, '_>, urls: &Urls<'_>, attributes: &[(&str, &str)]) {
+    for &(attribute, moved) in attributes {
+        if let Some(value) = urls.get(attribute) {
+            set(el, moved, value);
             el.remove_attribute(attribute);
         }
     }
@@ -662,7 +624,7 @@ fn activate(el: &mut El<'_, '_>) {
     }
 }
 
-fn is_plain_text(kind: Option<&str>) -> bool {
+pub(super) fn is_plain_text(kind: Option<&str>) -> bool {
     kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("text/plain"))
 }
 
@@ -694,7 +656,7 @@ fn is_executable(kind: Option<&str>) -> bool {
         )
 }
 
-const SVG: &str = "http://www.w3.org/2000/svg";
+const HTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// Neutralises a script the gate cannot decide on, naming why; it is never activated.
 fn neutralise_undecidable(el: &mut El<'_, '_>, why: &str) {
@@ -706,33 +668,41 @@ fn neutralise_undecidable(el: &mut El<'_, '_>, why: &str) {
 }
 
 /// Starts holding an inline script back: its start tag is removed and written again,
-/// decided, at its end tag.
-fn hold(shared: &Arc<Shared>, el: &mut El<'_, '_>) {
-    let attributes = el
+/// decided, with its last text chunk. An empty script (no text chunk comes) is written
+/// back at once, as it would be with no text; where the gate cannot tell whether one is
+/// empty, it is released at its end tag.
+fn hold(shared: &Arc<Shared>, state: &mut State, input: &Input, el: &mut El<'_, '_>) {
+    let attributes: Vec<_> = el
         .attributes()
         .iter()
         .map(|a| (a.name(), a.value()))
         .collect();
+    let empty = input.script_is_empty(el.source_location().bytes().end);
+    if empty == Some(true) {
+        let decided = start_tag(&attributes, None, "");
+        el.start_tag().replace(&decided, ContentType::Html);
+        return;
+    }
     el.start_tag().remove();
-    shared.state().hold = Some(Hold {
+    state.hold = Some(Hold {
         attributes,
         text: String::new(),
     });
-    if let Some(handlers) = el.end_tag_handlers() {
+    if let (None, Some(handlers)) = (empty, el.end_tag_handlers()) {
         let shared = Arc::clone(shared);
         handlers.push(Box::new(move |end: &mut EndTag<'_>| {
-            let hold = shared.state().hold.take();
-            if let Some(hold) = hold {
-                let out = release(&shared, hold);
-                end.before(&out, ContentType::Html);
-            }
-            Ok(())
+            in_context(|context| {
+                if let Some(hold) = context.state.hold.take() {
+                    let out = release(&shared, hold);
+                    end.before(&out, ContentType::Html);
+                }
+                Ok(())
+            })
         }));
     }
 }
 
-fn on_script_text(shared: &Shared, chunk: &mut TextChunk<'_>) -> HandlerResult {
-    let mut state = shared.state();
+fn on_script_text(shared: &Shared, state: &mut State, chunk: &mut TextChunk<'_>) -> HandlerResult {
     let Some(hold) = state.hold.as_mut() else {
         return Ok(());
     };
@@ -744,7 +714,6 @@ fn on_script_text(shared: &Shared, chunk: &mut TextChunk<'_>) -> HandlerResult {
         let Some(hold) = state.hold.take() else {
             return Ok(());
         };
-        drop(state);
         tracing::warn!(
             limit,
             "inline script longer than the HTML gate's inline_script_limit held back; \
@@ -756,7 +725,32 @@ fn on_script_text(shared: &Shared, chunk: &mut TextChunk<'_>) -> HandlerResult {
         return Ok(());
     }
     hold.text.push_str(text);
-    chunk.remove();
+    if chunk.last_in_text_node() {
+        // The whole text is read (the end tag, or the end of the document, follows).
+        if let Some(hold) = state.hold.take() {
+            chunk.replace(&release(shared, hold), ContentType::Html);
+        }
+    } else if !text.is_empty() {
+        chunk.remove();
+    }
+    Ok(())
+}
+
+/// Escapes every `<` of a `<![CDATA[` section in SVG or MathML.
+///
+/// lol_html leaves foreign content one level at a time where a browser leaves it
+/// whole (`<svg><svg><img>` or `</p>` inside nested SVG end it for a browser, not for
+/// lol_html). There a browser reads `<![CDATA[` as a comment that ends at the first
+/// `>`, and the markup after it as markup, while lol_html reads it all as text the
+/// gate never sees. With no `<` left, the section holds no markup in either reading.
+/// In real foreign content the escapes show as written; a `<` in a CDATA section of an
+/// HTML page's inline SVG is rare.
+fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
+    if chunk.text_type() == TextType::CDataSection && chunk.as_str().contains('<') {
+        // Only `<`: how a section is cut into chunks changes nothing.
+        let text = chunk.as_str().replace('<', "&lt;");
+        chunk.replace(&text, ContentType::Html);
+    }
     Ok(())
 }
 

@@ -1,0 +1,231 @@
+//! The attributes of a resource element the gate reads, in one pass and, where they
+//! lie in the chunk being rewritten, without a copy.
+//!
+//! lol_html's accessors copy every name (lower-cased) and every value into a new
+//! `String`: on a page of many elements those copies cost more than the gate's own
+//! work. The gate keeps the chunk it feeds to lol_html; an attribute that lol_html read
+//! from that chunk (its source location says where) is compared and borrowed in place.
+//! Anything else (an attribute split across two chunks, one a handler changed, bytes
+//! another charset would read differently) goes through lol_html's accessors.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use bytes::Bytes;
+
+use lol_html::html_content::{Attribute, Element};
+use lol_html::send::SendHandlerTypes;
+
+type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
+
+/// The chunk of the document lol_html is rewriting, kept for reading attributes in
+/// place (a `Bytes` handle on the body's own chunk: no copy for a `Bytes` body).
+#[derive(Debug)]
+pub(super) struct Input {
+    /// Where `bytes` start in the document.
+    start: usize,
+    bytes: Bytes,
+    /// The document is UTF-8 for sure (no `<meta charset>` can change how lol_html
+    /// decodes it): any valid UTF-8 reads the same. Otherwise only ASCII does.
+    utf8: bool,
+}
+
+impl Input {
+    pub(super) fn new(utf8: bool) -> Self {
+        Self {
+            start: 0,
+            bytes: Bytes::new(),
+            utf8,
+        }
+    }
+
+    /// Keeps `chunk`, the bytes that follow those kept before.
+    pub(super) fn keep(&mut self, chunk: &Bytes) {
+        self.start += self.bytes.len();
+        self.bytes = chunk.clone();
+    }
+
+    /// Keeps nothing of the `length` bytes that follow: they are read through
+    /// lol_html's accessors, if at all.
+    pub(super) fn skip(&mut self, length: usize) {
+        self.start += self.bytes.len() + length;
+        self.bytes = Bytes::new();
+    }
+
+    /// Whether the `<script>` whose start tag ends at `offset` is empty: its end tag
+    /// follows at once, so lol_html sends no text for it. `None` when the bytes there
+    /// are not kept (or too few to tell).
+    pub(super) fn script_is_empty(&self, offset: usize) -> Option<bool> {
+        const END: &[u8] = b"</script";
+        let rest = self.bytes.get(offset.checked_sub(self.start)?..)?;
+        match rest.get(..=END.len()).and_then(<[u8]>::split_last) {
+            Some((next, end)) => Some(
+                end.eq_ignore_ascii_case(END)
+                    && matches!(next, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'),
+            ),
+            // Text that cannot become the end tag.
+            None if rest.first().is_some_and(|&b| b != b'<') => Some(false),
+            None => None,
+        }
+    }
+
+    /// The bytes of the document at `range`, if kept.
+    fn bytes(&self, range: Range<usize>) -> Option<&[u8]> {
+        let start = range.start.checked_sub(self.start)?;
+        let end = range.end.checked_sub(self.start)?;
+        self.bytes.get(start..end)
+    }
+
+    /// The text of the document at `range`, if kept and read the way lol_html reads it.
+    fn text(&self, range: Range<usize>) -> Option<&str> {
+        let bytes = self.bytes(range)?;
+        if !self.utf8 && !bytes.is_ascii() {
+            return None;
+        }
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
+/// The attributes the gate reads (the first of each name, as `get_attribute` finds it).
+#[derive(Debug, Default)]
+pub(super) struct Attrs<'i> {
+    pub(super) data_consent: Option<Cow<'i, str>>,
+    pub(super) data_category: Option<Cow<'i, str>>,
+    /// `type`.
+    pub(super) kind: Option<Cow<'i, str>>,
+    /// `None` when no URL was read (nothing left to match).
+    pub(super) urls: Option<Urls<'i>>,
+}
+
+/// The URL attributes of a resource element, and `integrity`, which moves with them
+/// when the element is held back.
+#[derive(Debug, Default)]
+pub(super) struct Urls<'i> {
+    src: Option<Cow<'i, str>>,
+    href: Option<Cow<'i, str>>,
+    xlink_href: Option<Cow<'i, str>>,
+    srcset: Option<Cow<'i, str>>,
+    srcdoc: Option<Cow<'i, str>>,
+    poster: Option<Cow<'i, str>>,
+    data: Option<Cow<'i, str>>,
+    imagesrcset: Option<Cow<'i, str>>,
+    integrity: Option<Cow<'i, str>>,
+}
+
+/// The longest name [`Attrs::slot`] knows (`data-category`).
+const LONGEST_NAME: usize = 13;
+
+impl<'i> Attrs<'i> {
+    /// Everything, URLs included, in one pass over the element's attributes.
+    pub(super) fn read(el: &El<'_, '_>, input: &'i Input) -> Self {
+        let mut attrs = Self {
+            urls: Some(Urls::default()),
+            ..Self::default()
+        };
+        for attribute in el.attributes() {
+            let written = attribute
+                .name_source_location()
+                .and_then(|at| input.bytes(at.bytes()));
+            // A name with other bytes than ASCII is none of those read, however it
+            // decodes.
+            debug_assert!(
+                written.is_none_or(|name| {
+                    !name.is_ascii() || name.eq_ignore_ascii_case(attribute.name().as_bytes())
+                }),
+                "an attribute name read in place"
+            );
+            let slot = match written {
+                Some(name) => attrs.slot(name),
+                None => attrs.slot(attribute.name().as_bytes()),
+            };
+            let Some(slot) = slot else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(value(attribute, written.is_some(), input));
+            }
+        }
+        attrs
+    }
+
+    /// Only what the annotations need, looked up one by one (fewer lookups than the
+    /// element has attributes); no URL.
+    pub(super) fn annotations(el: &El<'_, '_>, tag: &str) -> Self {
+        let get = |name| el.get_attribute(name).map(Cow::Owned);
+        let mut attrs = Self {
+            data_consent: get("data-consent"),
+            ..Self::default()
+        };
+        if attrs.data_consent.is_none() && tag == "script" {
+            attrs.kind = get("type");
+            if super::rewrite::is_plain_text(attrs.kind.as_deref()) {
+                attrs.data_category = get("data-category");
+            }
+        }
+        attrs
+    }
+
+    /// Where the value of the attribute `name` (any case) goes, if it is read.
+    fn slot(&mut self, name: &[u8]) -> Option<&mut Option<Cow<'i, str>>> {
+        let urls = self.urls.as_mut()?;
+        if name.len() > LONGEST_NAME {
+            return None;
+        }
+        let mut lower = [0; LONGEST_NAME];
+        let lower = &mut lower[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        Some(match &*lower {
+            b"data-consent" => &mut self.data_consent,
+            b"data-category" => &mut self.data_category,
+            b"type" => &mut self.kind,
+            b"src" => &mut urls.src,
+            b"href" => &mut urls.href,
+            b"xlink:href" => &mut urls.xlink_href,
+            b"srcset" => &mut urls.srcset,
+            b"srcdoc" => &mut urls.srcdoc,
+            b"poster" => &mut urls.poster,
+            b"data" => &mut urls.data,
+            b"imagesrcset" => &mut urls.imagesrcset,
+            b"integrity" => &mut urls.integrity,
+            _ => return None,
+        })
+    }
+}
+
+/// The value of `attribute`, borrowed from `input` when lol_html read it from there
+/// (`in_input`: its name was found there).
+fn value<'i>(attribute: &Attribute<'_>, in_input: bool, input: &'i Input) -> Cow<'i, str> {
+    let borrowed = match attribute.value_source_location() {
+        Some(at) => input.text(at.bytes()),
+        // Read from the input and without a location: written without a value.
+        None if in_input => Some(""),
+        None => None,
+    };
+    match borrowed {
+        Some(value) => {
+            debug_assert_eq!(value, attribute.value(), "an attribute read in place");
+            Cow::Borrowed(value)
+        }
+        None => Cow::Owned(attribute.value()),
+    }
+}
+
+impl Urls<'_> {
+    /// The value of one of the URL attributes, or `integrity`.
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
+        match name {
+            "src" => &self.src,
+            "href" => &self.href,
+            "xlink:href" => &self.xlink_href,
+            "srcset" => &self.srcset,
+            "srcdoc" => &self.srcdoc,
+            "poster" => &self.poster,
+            "data" => &self.data,
+            "imagesrcset" => &self.imagesrcset,
+            "integrity" => &self.integrity,
+            _ => &None,
+        }
+        .as_deref()
+    }
+}
