@@ -255,10 +255,11 @@ fn html(c: &mut Criterion) {
     group.finish();
 }
 
-/// Under callgrind: `HTML_BENCH_ONCE=<group> valgrind --tool=callgrind <bench binary>`
-/// runs that group once on the 1 MiB page (after one warm-up run) and exits, so the
-/// instruction counts of `lol_html` and `gate` can be compared.
-fn once(group: &str) {
+/// The groups the modes outside criterion run.
+const GROUPS: [&str; 3] = ["lol_html", "gate", "gate_granted"];
+
+/// Runs one of [`GROUPS`] on the 1 MiB page, for the modes outside criterion.
+fn runner() -> impl FnMut(&str) -> usize {
     let gated = ConsentLayer::builder()
         .secret(SECRET)
         .html_gate(HtmlGate::new())
@@ -267,38 +268,33 @@ fn once(group: &str) {
     let page = page(1024 * 1024);
     let mut gate = gated.layer(app(page.clone()));
     let cookie = accept_all_cookie(&gated);
-    let mut run = || match group {
+    move |group| match group {
         "lol_html" => lol_html_alone(&page),
         "gate" => drive(&mut gate),
         "gate_granted" => drive_with(&mut gate, Some(&cookie)),
         other => panic!("unknown group {other}"),
-    };
-    run();
-    black_box(run());
+    }
 }
 
-/// `HTML_BENCH_INTERLEAVED=<rounds>`: on a shared, noisy machine, times `lol_html`,
-/// `gate` and `gate_granted` on the 1 MiB page in turn, `rounds` times, and prints
-/// each one's median and the ratios of the medians, so that load that comes and goes
-/// weighs on all three alike.
+/// Under callgrind: `HTML_BENCH_ONCE=<group> valgrind --tool=callgrind <bench binary>`
+/// runs that group once on the 1 MiB page (after one warm-up run) and exits, so the
+/// instruction counts of `lol_html` and `gate` can be compared.
+fn once(group: &str) {
+    let mut run = runner();
+    run(group);
+    black_box(run(group));
+}
+
+/// `HTML_BENCH_INTERLEAVED=<rounds>`: on a shared, noisy machine, times [`GROUPS`] on
+/// the 1 MiB page in turn, `rounds` times, and prints each one's median and the ratios
+/// of the medians, so that load that comes and goes weighs on all three alike.
 fn interleaved(rounds: usize) {
-    let gated = ConsentLayer::builder()
-        .secret(SECRET)
-        .html_gate(HtmlGate::new())
-        .build()
-        .expect("valid configuration");
-    let page = page(1024 * 1024);
-    let mut gate = gated.layer(app(page.clone()));
-    let cookie = accept_all_cookie(&gated);
+    let mut run = runner();
     let mut times: [Vec<std::time::Duration>; 3] = Default::default();
     for _ in 0..rounds {
-        for (group, times) in times.iter_mut().enumerate() {
+        for (group, times) in GROUPS.iter().zip(&mut times) {
             let start = std::time::Instant::now();
-            black_box(match group {
-                0 => lol_html_alone(&page),
-                1 => drive(&mut gate),
-                _ => drive_with(&mut gate, Some(&cookie)),
-            });
+            black_box(run(group));
             times.push(start.elapsed());
         }
     }
