@@ -565,6 +565,25 @@ async fn cdata_in_svg_hides_no_markup_from_the_gate() {
 }
 
 #[tokio::test]
+async fn a_value_that_begins_like_a_byte_order_mark_is_read_as_a_browser_reads_it() {
+    // lol_html decodes a value that begins with the bytes FE FF as UTF-16; a browser
+    // reads two replacement characters and then the markup of the `srcdoc`.
+    let layer = layer(gate());
+    let mut page = b"<iframe srcdoc=\"\xFE\xFF<script src=https://static.hotjar.com/c/x.js></script>\"></iframe>".to_vec();
+    page.extend_from_slice(b"<p>after</p>");
+    let whole = stream(&layer, "text/html", chunked(vec![page.clone()]))
+        .await
+        .expect("rewritten");
+    let out = String::from_utf8_lossy(&whole);
+    assert!(out.contains("<iframe data-consent-srcdoc="), "{out}");
+    for cut in 0..=page.len() {
+        let halves = vec![page[..cut].to_vec(), page[cut..].to_vec()];
+        let split = stream(&layer, "text/html", chunked(halves)).await;
+        assert_eq!(split.as_ref(), Ok(&whole), "cut at {cut}");
+    }
+}
+
+#[tokio::test]
 async fn consent_mode_defaults_come_first_in_head() {
     let layer = layer(gate().google_consent_mode(ConsentModeMapping::new()));
     let out = serve(&layer, Page::html(DOCUMENT)).await.body;

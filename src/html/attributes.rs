@@ -18,15 +18,17 @@ use lol_html::send::SendHandlerTypes;
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
-/// The chunk of the document lol_html is rewriting, kept for reading attributes in
-/// place (a `Bytes` handle on the body's own chunk: no copy for a `Bytes` body).
+/// The chunks of the document lol_html is rewriting, kept for reading attributes in
+/// place: the current one and the one before it, where a tag split between the two
+/// begins (`Bytes` handles on the body's own chunks: no copy for a `Bytes` body).
 #[derive(Debug)]
 pub(super) struct Input {
-    /// Where `bytes` start in the document.
+    /// Where `previous` starts in the document; `current` follows it.
     start: usize,
-    bytes: Bytes,
+    previous: Bytes,
+    current: Bytes,
     /// The document is UTF-8 for sure (no `<meta charset>` can change how lol_html
-    /// decodes it): any valid UTF-8 reads the same. Otherwise only ASCII does.
+    /// decodes it).
     utf8: bool,
 }
 
@@ -34,22 +36,24 @@ impl Input {
     pub(super) fn new(utf8: bool) -> Self {
         Self {
             start: 0,
-            bytes: Bytes::new(),
+            previous: Bytes::new(),
+            current: Bytes::new(),
             utf8,
         }
     }
 
     /// Keeps `chunk`, the bytes that follow those kept before.
     pub(super) fn keep(&mut self, chunk: &Bytes) {
-        self.start += self.bytes.len();
-        self.bytes = chunk.clone();
+        self.start += self.previous.len();
+        self.previous = std::mem::replace(&mut self.current, chunk.clone());
     }
 
     /// Keeps nothing of the `length` bytes that follow: they are read through
     /// lol_html's accessors, if at all.
     pub(super) fn skip(&mut self, length: usize) {
-        self.start += self.bytes.len() + length;
-        self.bytes = Bytes::new();
+        self.start += self.previous.len() + self.current.len() + length;
+        self.previous = Bytes::new();
+        self.current = Bytes::new();
     }
 
     /// Whether the `<script>` whose start tag ends at `offset` is empty: its end tag
@@ -57,7 +61,8 @@ impl Input {
     /// are not kept (or too few to tell).
     pub(super) fn script_is_empty(&self, offset: usize) -> Option<bool> {
         const END: &[u8] = b"</script";
-        let rest = self.bytes.get(offset.checked_sub(self.start)?..)?;
+        let kept_end = self.start + self.previous.len() + self.current.len();
+        let rest = self.bytes(offset..kept_end.min(offset + END.len() + 1))?;
         match rest.get(..=END.len()).and_then(<[u8]>::split_last) {
             Some((next, end)) => Some(
                 end.eq_ignore_ascii_case(END)
@@ -69,20 +74,47 @@ impl Input {
         }
     }
 
-    /// The bytes of the document at `range`, if kept.
-    fn bytes(&self, range: Range<usize>) -> Option<&[u8]> {
+    /// The bytes of the document at `range`, if kept (copied only when the range
+    /// runs from one kept chunk into the next).
+    fn bytes(&self, range: Range<usize>) -> Option<Cow<'_, [u8]>> {
+        let current_start = self.start + self.previous.len();
+        if let Some(start) = range.start.checked_sub(current_start) {
+            let end = range.end.checked_sub(current_start)?;
+            return self.current.get(start..end).map(Cow::Borrowed);
+        }
         let start = range.start.checked_sub(self.start)?;
-        let end = range.end.checked_sub(self.start)?;
-        self.bytes.get(start..end)
+        if range.end <= current_start {
+            return self
+                .previous
+                .get(start..range.end - self.start)
+                .map(Cow::Borrowed);
+        }
+        let tail = self.current.get(..range.end - current_start)?;
+        Some(Cow::Owned([&self.previous[start..], tail].concat()))
     }
 
-    /// The text of the document at `range`, if kept and read the way lol_html reads it.
-    fn text(&self, range: Range<usize>) -> Option<&str> {
+    /// The text of the document at `range`, if kept, read as a browser reads it; `None`
+    /// where only lol_html knows the charset it reads in.
+    fn text(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
         let bytes = self.bytes(range)?;
-        if !self.utf8 && !bytes.is_ascii() {
+        // lol_html decodes a value that begins like a byte order mark as UTF-16
+        // (`\xFE\xFF`): a browser does not, and reads its ASCII as ASCII, which is
+        // all that matching reads.
+        let readable = bytes.is_ascii()
+            || self.utf8
+            || [&b"\xEF\xBB\xBF"[..], b"\xFE\xFF", b"\xFF\xFE"]
+                .iter()
+                .any(|bom| bytes.starts_with(bom));
+        if !readable {
             return None;
         }
-        std::str::from_utf8(bytes).ok()
+        Some(match bytes {
+            Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+            Cow::Owned(bytes) => match String::from_utf8_lossy(&bytes) {
+                Cow::Borrowed(_) => Cow::Owned(String::from_utf8(bytes).ok()?),
+                Cow::Owned(text) => Cow::Owned(text),
+            },
+        })
     }
 }
 
@@ -129,12 +161,12 @@ impl<'i> Attrs<'i> {
             // A name with other bytes than ASCII is none of those read, however it
             // decodes.
             debug_assert!(
-                written.is_none_or(|name| {
+                written.as_ref().is_none_or(|name| {
                     !name.is_ascii() || name.eq_ignore_ascii_case(attribute.name().as_bytes())
                 }),
                 "an attribute name read in place"
             );
-            let slot = match written {
+            let slot = match &written {
                 Some(name) => attrs.slot(name),
                 None => attrs.slot(attribute.name().as_bytes()),
             };
@@ -196,16 +228,19 @@ impl<'i> Attrs<'i> {
 /// The value of `attribute`, borrowed from `input` when lol_html read it from there
 /// (`in_input`: its name was found there).
 fn value<'i>(attribute: &Attribute<'_>, in_input: bool, input: &'i Input) -> Cow<'i, str> {
-    let borrowed = match attribute.value_source_location() {
+    let read = match attribute.value_source_location() {
         Some(at) => input.text(at.bytes()),
         // Read from the input and without a location: written without a value.
-        None if in_input => Some(""),
+        None if in_input => Some(Cow::Borrowed("")),
         None => None,
     };
-    match borrowed {
+    match read {
         Some(value) => {
-            debug_assert_eq!(value, attribute.value(), "an attribute read in place");
-            Cow::Borrowed(value)
+            debug_assert!(
+                value == attribute.value() || value.starts_with(['\u{FEFF}', '\u{FFFD}']),
+                "an attribute read in place: {value:?}"
+            );
+            value
         }
         None => Cow::Owned(attribute.value()),
     }

@@ -39,6 +39,8 @@ struct State {
     base: Option<Base>,
     /// An inline script held back while its text is read.
     hold: Option<Hold>,
+    /// The text buffer of the last script released, kept for the next one.
+    spare_text: String,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
     /// The page already carries the banner.
@@ -301,10 +303,6 @@ impl Rewriter {
         let Some(rewriter) = rewriter else {
             return Err(self.gone());
         };
-        if let Some(context) = &mut self.context {
-            // What lol_html still holds at the end came from earlier chunks.
-            context.input.skip(0);
-        }
         Ok(Self::run(&mut self.context, || rewriter.end())?)
     }
 }
@@ -352,7 +350,7 @@ fn on_document_end(shared: &Shared, state: &mut State, end: &mut DocumentEnd<'_>
         // The document ended inside a held script, whose raw text ran to the end:
         // decide on what was read. Nothing else is ever appended at the end, where it
         // could complete a tag the document left unfinished.
-        let out = release(shared, hold);
+        let out = release(shared, state, hold);
         end.append(&out, ContentType::Html);
     }
     Ok(())
@@ -389,7 +387,7 @@ enum Verdict {
     /// Left exactly as written.
     Keep,
     /// Held back for category `key`.
-    Neutralise(String),
+    Neutralise(&'static str),
 }
 
 fn on_resource(
@@ -452,7 +450,7 @@ fn on_resource(
         return Ok(());
     };
     match classify(shared, state.base.as_ref(), urls, tag) {
-        Some(Verdict::Neutralise(key)) => neutralise(shared, state, el, tag, &key, attrs, input),
+        Some(Verdict::Neutralise(key)) => neutralise(shared, state, el, tag, key, attrs, input),
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
@@ -498,7 +496,7 @@ fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) ->
             }
             if !shared.granted.contains(hit.category) {
                 tracing::debug!(vendor = hit.vendor, tag, "tracker held back");
-                return Some(Verdict::Neutralise(shared.key(hit.category).to_owned()));
+                return Some(Verdict::Neutralise(shared.key(hit.category)));
             }
             found = Some(Verdict::Keep);
         }
@@ -686,14 +684,14 @@ fn hold(shared: &Arc<Shared>, state: &mut State, input: &Input, el: &mut El<'_, 
     el.start_tag().remove();
     state.hold = Some(Hold {
         attributes,
-        text: String::new(),
+        text: std::mem::take(&mut state.spare_text),
     });
     if let (None, Some(handlers)) = (empty, el.end_tag_handlers()) {
         let shared = Arc::clone(shared);
         handlers.push(Box::new(move |end: &mut EndTag<'_>| {
             in_context(|context| {
                 if let Some(hold) = context.state.hold.take() {
-                    let out = release(&shared, hold);
+                    let out = release(&shared, &mut context.state, hold);
                     end.before(&out, ContentType::Html);
                 }
                 Ok(())
@@ -728,7 +726,7 @@ fn on_script_text(shared: &Shared, state: &mut State, chunk: &mut TextChunk<'_>)
     if chunk.last_in_text_node() {
         // The whole text is read (the end tag, or the end of the document, follows).
         if let Some(hold) = state.hold.take() {
-            chunk.replace(&release(shared, hold), ContentType::Html);
+            chunk.replace(&release(shared, state, hold), ContentType::Html);
         }
     } else if !text.is_empty() {
         chunk.remove();
@@ -754,8 +752,9 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
     Ok(())
 }
 
-/// Writes a held script back, decided on its whole text.
-fn release(shared: &Shared, hold: Hold) -> String {
+/// Writes a held script back, decided on its whole text; its text buffer is kept for
+/// the next one.
+fn release(shared: &Shared, state: &mut State, hold: Hold) -> String {
     let hit = shared.gate().and_then(|gate| gate.matcher.scan(&hold.text));
     let neutral = match hit {
         Some(hit) if hit.category != 0 && !shared.granted.contains(hit.category) => {
@@ -766,6 +765,9 @@ fn release(shared: &Shared, hold: Hold) -> String {
     };
     let mut out = start_tag(&hold.attributes, neutral, &hold.text);
     out.push_str(&hold.text);
+    let mut text = hold.text;
+    text.clear();
+    state.spare_text = text;
     out
 }
 
