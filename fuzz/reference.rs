@@ -67,7 +67,14 @@ fn url_loads_tracker(value: &str) -> bool {
         Some(i) if !matches!(&url[..i], "http" | "https" | "ws" | "wss" | "ftp") => return false,
         Some(i) => url[i + 1..].trim_start_matches('/'),
         None if url.starts_with("//") => url.trim_start_matches('/'),
-        None => return url.starts_with(LOCAL),
+        // A rule's path ends at a boundary: `/js/tracker.js` is not `/js/tracker.jsx`.
+        None => {
+            return url.strip_prefix(LOCAL).is_some_and(|rest| {
+                rest.bytes()
+                    .next()
+                    .is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_')
+            })
+        }
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority
