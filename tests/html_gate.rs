@@ -584,6 +584,20 @@ async fn a_value_that_begins_like_a_byte_order_mark_is_read_as_a_browser_reads_i
 }
 
 #[tokio::test]
+async fn a_held_script_is_never_written_after_an_unfinished_tag() {
+    let layer = layer(gate());
+    // Its text ran to the end of the document: written back, decided, at the end.
+    let open = "<p>a</p><script>gtag('js')";
+    let out = stream(&layer, "text/html", chunked(vec![open.into()])).await;
+    assert_eq!(out, Ok(open.as_bytes().to_vec()));
+    // An end tag left unfinished follows its text: appended after it, the script
+    // would be that tag's attribute for a browser, and the markup after it live.
+    let unfinished = r#"<script>x</script title="a"#;
+    let out = stream(&layer, "text/html", chunked(vec![unfinished.into()])).await;
+    assert!(out.is_err(), "{out:?}");
+}
+
+#[tokio::test]
 async fn consent_mode_defaults_come_first_in_head() {
     let layer = layer(gate().google_consent_mode(ConsentModeMapping::new()));
     let out = serve(&layer, Page::html(DOCUMENT)).await.body;

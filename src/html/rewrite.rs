@@ -53,11 +53,16 @@ struct State {
 struct Hold {
     attributes: Vec<(String, String)>,
     text: String,
+    /// How much the rewriter had written when it last took text of the script: more
+    /// at the end of the document means lol_html wrote something after the text.
+    written_at: usize,
 }
 
 /// What the handlers read and change while the document streams by.
 struct Context {
     state: State,
+    /// What the rewriter wrote before the current call into lol_html.
+    written: usize,
     /// The chunk being rewritten, where attributes are read in place.
     input: Input,
 }
@@ -96,6 +101,11 @@ thread_local! {
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The context of the rewrite running on this thread.
     static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+}
+
+/// How much the rewrite has written so far, `before` the current call included.
+fn written(before: usize) -> usize {
+    before + OUTPUT.with_borrow(Vec::len)
 }
 
 /// Runs `handler` with the context of the rewrite running on this thread.
@@ -169,13 +179,19 @@ impl Rewriter {
             let text = {
                 let shared = shared.clone();
                 ElementContentHandlers::default().text(move |chunk: &mut TextChunk<'_>| {
-                    in_context(|context| on_script_text(&shared, &mut context.state, chunk))
+                    in_context(|context| {
+                        let written = written(context.written);
+                        on_script_text(&shared, &mut context.state, chunk, written)
+                    })
                 })
             };
             let end = {
                 let shared = shared.clone();
                 DocumentContentHandlers::default().end(move |end: &mut DocumentEnd<'_>| {
-                    in_context(|context| on_document_end(&shared, &mut context.state, end))
+                    in_context(|context| {
+                        let written = written(context.written);
+                        on_document_end(&shared, &mut context.state, end, written)
+                    })
                 })
             };
             let settings = Settings::new_send()
@@ -224,6 +240,7 @@ impl Rewriter {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
                 state: State::default(),
+                written: 0,
                 input: Input::new(utf8),
             }),
             reads_urls: !nothing_to_match,
@@ -262,6 +279,9 @@ impl Rewriter {
         *context = CONTEXT.take();
         rewritten?;
         Ok(OUTPUT.with_borrow_mut(|output| {
+            if let Some(context) = context {
+                context.written += output.len();
+            }
             // The next chunk's output is likely as long: no regrowing from zero.
             let capacity = output.len().max(1024);
             Bytes::from(std::mem::replace(output, Vec::with_capacity(capacity)))
@@ -345,8 +365,19 @@ fn on_banner(_: &Arc<Shared>, state: &mut State, _: &mut El<'_, '_>) -> HandlerR
     Ok(())
 }
 
-fn on_document_end(shared: &Shared, state: &mut State, end: &mut DocumentEnd<'_>) -> HandlerResult {
+fn on_document_end(
+    shared: &Shared,
+    state: &mut State,
+    end: &mut DocumentEnd<'_>,
+    written: usize,
+) -> HandlerResult {
     if let Some(hold) = state.hold.take() {
+        if written != hold.written_at {
+            // After the script's text lol_html wrote an unfinished tag (`</script
+            // src="…`): appended after it, the script could become that tag's
+            // attribute for a browser, and what follows it live markup.
+            return Err("the document ended in an unfinished tag after a held script".into());
+        }
         // The document ended inside a held script, whose raw text ran to the end:
         // decide on what was read. Nothing else is ever appended at the end, where it
         // could complete a tag the document left unfinished.
@@ -399,7 +430,11 @@ fn on_resource(
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
-    let Context { state, input } = context;
+    let Context {
+        state,
+        input,
+        written: before,
+    } = context;
     if tag == "base" {
         if state.base.is_none() {
             if let Some(href) = el.get_attribute("href") {
@@ -465,7 +500,7 @@ fn on_resource(
                 // it is held back whole.
                 neutralise_undecidable(el, "svg-inline-script");
             } else {
-                hold(shared, state, input, el);
+                hold(shared, state, input, el, written(*before));
             }
         }
         None => {}
@@ -666,10 +701,16 @@ fn neutralise_undecidable(el: &mut El<'_, '_>, why: &str) {
 }
 
 /// Starts holding an inline script back: its start tag is removed and written again,
-/// decided, with its last text chunk. An empty script (no text chunk comes) is written
-/// back at once, as it would be with no text; where the gate cannot tell whether one is
-/// empty, it is released at its end tag.
-fn hold(shared: &Arc<Shared>, state: &mut State, input: &Input, el: &mut El<'_, '_>) {
+/// decided on its whole text, at its end tag (or the end of the document). A script
+/// the kept chunk shows to be empty is written back at once, as it would be with no
+/// text.
+fn hold(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    input: &Input,
+    el: &mut El<'_, '_>,
+    written: usize,
+) {
     let attributes: Vec<_> = el
         .attributes()
         .iter()
@@ -685,8 +726,9 @@ fn hold(shared: &Arc<Shared>, state: &mut State, input: &Input, el: &mut El<'_, 
     state.hold = Some(Hold {
         attributes,
         text: std::mem::take(&mut state.spare_text),
+        written_at: written,
     });
-    if let (None, Some(handlers)) = (empty, el.end_tag_handlers()) {
+    if let Some(handlers) = el.end_tag_handlers() {
         let shared = Arc::clone(shared);
         handlers.push(Box::new(move |end: &mut EndTag<'_>| {
             in_context(|context| {
@@ -700,7 +742,12 @@ fn hold(shared: &Arc<Shared>, state: &mut State, input: &Input, el: &mut El<'_, 
     }
 }
 
-fn on_script_text(shared: &Shared, state: &mut State, chunk: &mut TextChunk<'_>) -> HandlerResult {
+fn on_script_text(
+    shared: &Shared,
+    state: &mut State,
+    chunk: &mut TextChunk<'_>,
+    written: usize,
+) -> HandlerResult {
     let Some(hold) = state.hold.as_mut() else {
         return Ok(());
     };
@@ -722,15 +769,14 @@ fn on_script_text(shared: &Shared, state: &mut State, chunk: &mut TextChunk<'_>)
         chunk.before(&out, ContentType::Html);
         return Ok(());
     }
-    hold.text.push_str(text);
-    if chunk.last_in_text_node() {
-        // The whole text is read (the end tag, or the end of the document, follows).
-        if let Some(hold) = state.hold.take() {
-            chunk.replace(&release(shared, state, hold), ContentType::Html);
-        }
-    } else if !text.is_empty() {
+    // Read to the end tag (or the end of the document): a script's text may come as
+    // more than one text node (lol_html splits it at a `<` before the end of the
+    // document), so the last chunk of one is not the end of the script.
+    if !text.is_empty() {
+        hold.text.push_str(text);
         chunk.remove();
     }
+    hold.written_at = written;
     Ok(())
 }
 
