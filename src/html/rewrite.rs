@@ -163,6 +163,8 @@ impl Rewriter {
             .html
             .as_ref()
             .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
+        // Nothing at all can be held back: no markup needs defusing.
+        let everything_granted = page.consent.config().categories.all().is_subset(granted);
         let shared = Arc::new(Shared {
             page,
             granted,
@@ -208,16 +210,20 @@ impl Rewriter {
                     handler(on_banner),
                 ))
                 .append_element_content_handler((Cow::Owned(selectors.script.clone()), text))
-                .append_element_content_handler((
-                    Cow::Owned(selectors.foreign.clone()),
-                    ElementContentHandlers::default().text(defuse_cdata),
-                ))
                 .append_document_content_handler(end)
                 .with_encoding(encoding)
                 .with_adjust_charset_on_meta_tag(!charset_known)
                 .with_memory_settings(
                     MemorySettings::new().with_max_allowed_memory_usage(gate.memory_limit),
                 );
+            let settings = if everything_granted {
+                settings
+            } else {
+                settings.append_element_content_handler((
+                    Cow::Owned(selectors.foreign.clone()),
+                    ElementContentHandlers::default().text(defuse_cdata),
+                ))
+            };
             let settings =
                 selectors
                     .resources
