@@ -3,9 +3,10 @@
 //!
 //! lol_html's accessors copy every name (lower-cased) and every value into a new
 //! `String`: on a page of many elements those copies cost more than the gate's own
-//! work. The gate keeps the chunk it feeds to lol_html; an attribute that lol_html read
-//! from that chunk (its source location says where) is compared and borrowed in place.
-//! Anything else (an attribute split across two chunks, one a handler changed, bytes
+//! work. The gate keeps the chunks it feeds to lol_html (the current one and the one
+//! before); an attribute that lol_html read from them (its source location says where)
+//! is compared and borrowed in place, and its value decoded as a browser decodes it.
+//! Anything else (a tag spread over more chunks, an attribute a handler changed, bytes
 //! another charset would read differently) goes through lol_html's accessors.
 
 use std::borrow::Cow;
