@@ -600,6 +600,20 @@ async fn a_held_script_is_never_written_after_an_unfinished_tag() {
 }
 
 #[tokio::test]
+async fn a_script_lol_html_reads_inside_a_held_one_fails_the_page() {
+    // After `<script a=>` lol_html reads markup where a browser reads script text: the
+    // second script would be read (and the first written back) where a browser does not
+    // see them.
+    let layer = layer(gate());
+    let page = br#"<script a=><p>x</p><script>gtag('js')</script><p>after</p>"#;
+    for cut in 0..=page.len() {
+        let halves = vec![page[..cut].to_vec(), page[cut..].to_vec()];
+        let out = stream(&layer, "text/html", chunked(halves)).await;
+        assert!(out.is_err(), "cut at {cut}: {out:?}");
+    }
+}
+
+#[tokio::test]
 async fn consent_mode_defaults_come_first_in_head() {
     let layer = layer(gate().google_consent_mode(ConsentModeMapping::new()));
     let out = serve(&layer, Page::html(DOCUMENT)).await.body;

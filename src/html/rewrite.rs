@@ -506,7 +506,7 @@ fn on_resource(
                 // it is held back whole.
                 neutralise_undecidable(el, "svg-inline-script");
             } else {
-                hold(shared, state, input, el, written(*before));
+                return hold(shared, state, input, el, written(*before));
             }
         }
         None => {}
@@ -716,7 +716,13 @@ fn hold(
     input: &Input,
     el: &mut El<'_, '_>,
     written: usize,
-) {
+) -> HandlerResult {
+    if state.hold.is_some() {
+        // A script element inside a held one's raw text: lol_html read markup where a
+        // browser reads text (`<script a=>` is one such start tag), so neither script
+        // can be written back where a browser would read it.
+        return Err("a script started inside a held script's text".into());
+    }
     let attributes: Vec<_> = el
         .attributes()
         .iter()
@@ -726,7 +732,7 @@ fn hold(
     if empty == Some(true) {
         let decided = start_tag(&attributes, None, "");
         el.start_tag().replace(&decided, ContentType::Html);
-        return;
+        return Ok(());
     }
     el.start_tag().remove();
     state.hold = Some(Hold {
@@ -746,6 +752,7 @@ fn hold(
             })
         }));
     }
+    Ok(())
 }
 
 fn on_script_text(
