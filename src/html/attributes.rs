@@ -31,30 +31,31 @@ pub(super) struct Input {
     /// The document is UTF-8 for sure (no `<meta charset>` can change how lol_html
     /// decodes it).
     utf8: bool,
+    /// Chunks are kept at all: only where URLs are read (with nothing to match, the
+    /// few annotations are looked up through lol_html).
+    keeps: bool,
 }
 
 impl Input {
-    pub(super) fn new(utf8: bool) -> Self {
+    pub(super) fn new(utf8: bool, keeps: bool) -> Self {
         Self {
             start: 0,
             previous: Bytes::new(),
             current: Bytes::new(),
             utf8,
+            keeps,
         }
     }
 
-    /// Keeps `chunk`, the bytes that follow those kept before.
+    /// Takes `chunk`, the bytes that follow those taken before, and keeps it if chunks
+    /// are kept at all.
     pub(super) fn keep(&mut self, chunk: &Bytes) {
-        self.start += self.previous.len();
-        self.previous = std::mem::replace(&mut self.current, chunk.clone());
-    }
-
-    /// Keeps nothing of the `length` bytes that follow: they are read through
-    /// lol_html's accessors, if at all.
-    pub(super) fn skip(&mut self, length: usize) {
-        self.start += self.previous.len() + self.current.len() + length;
-        self.previous = Bytes::new();
-        self.current = Bytes::new();
+        if self.keeps {
+            self.start += self.previous.len();
+            self.previous = std::mem::replace(&mut self.current, chunk.clone());
+        } else {
+            self.start += chunk.len();
+        }
     }
 
     /// Whether the `<script>` whose start tag ends at `offset` is empty: its end tag

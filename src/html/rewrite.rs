@@ -132,8 +132,6 @@ pub(crate) struct Rewriter {
     rewriter: Mutex<Option<HtmlRewriter<'static, Sink>>>,
     /// Lent to the handlers during each call into lol_html.
     context: Option<Context>,
-    /// Resource elements' URLs are read: the chunks are kept to read them in place.
-    reads_urls: bool,
     /// A charset the rewriter cannot read: the body fails at once.
     unreadable: Option<String>,
 }
@@ -247,9 +245,8 @@ impl Rewriter {
             context: Some(Context {
                 state: State::default(),
                 written: 0,
-                input: Input::new(utf8),
+                input: Input::new(utf8, !nothing_to_match),
             }),
-            reads_urls: !nothing_to_match,
             unreadable: None,
         }
     }
@@ -260,7 +257,6 @@ impl Rewriter {
         Self {
             rewriter: Mutex::new(None),
             context: None,
-            reads_urls: false,
             unreadable: Some(charset),
         }
     }
@@ -304,13 +300,7 @@ impl Rewriter {
             return Err(self.gone());
         };
         if let Some(context) = &mut self.context {
-            // Kept only where attributes are read; with nothing to match, the few
-            // annotations are looked up through lol_html.
-            if self.reads_urls {
-                context.input.keep(chunk);
-            } else {
-                context.input.skip(chunk.len());
-            }
+            context.input.keep(chunk);
         }
         Self::run(&mut self.context, || active.write(chunk)).map_err(|error| {
             // A rewriter that failed must not be used again.
