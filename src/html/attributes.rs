@@ -17,6 +17,8 @@ use bytes::Bytes;
 use lol_html::html_content::{Attribute, Element};
 use lol_html::send::SendHandlerTypes;
 
+use super::output::Rename;
+
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
 /// The chunks of the document lol_html is rewriting, kept for reading attributes in
@@ -246,6 +248,42 @@ fn value<'i>(attribute: &Attribute<'_>, in_input: bool, input: &'i Input) -> Cow
         }
         None => Cow::Owned(attribute.value()),
     }
+}
+
+/// An attribute to rename has no place in the page: lol_html or a handler made it.
+#[derive(Debug, thiserror::Error)]
+#[error("the HTML gate cannot rename an attribute the page did not write")]
+pub(super) struct Unwritten;
+
+/// The attributes a held-back `el` has renamed, in their order: every one named in
+/// `moved` (pairs of a name and its new name) and, with `kind`, the first `type` (the
+/// one a browser reads), which becomes `data-consent-type`. Positions count from the
+/// start of the tag.
+pub(super) fn renames<'a>(
+    el: &'a El<'_, '_>,
+    input: &'a Input,
+    moved: &'static [(&'static str, &'static str)],
+    kind: bool,
+) -> impl Iterator<Item = Result<Rename, Unwritten>> + 'a {
+    let tag = el.source_location().bytes().start;
+    let mut kind = kind;
+    el.attributes().iter().filter_map(move |attribute| {
+        let at = attribute.name_source_location().map(|at| at.bytes());
+        let name = match at.clone().and_then(|at| input.bytes(at)) {
+            Some(name) => name,
+            None => Cow::Owned(attribute.name().into_bytes()),
+        };
+        let (from, to) = if kind && name.eq_ignore_ascii_case(b"type") {
+            kind = false;
+            ("type", "data-consent-type")
+        } else {
+            *moved
+                .iter()
+                .find(|(from, _)| name.eq_ignore_ascii_case(from.as_bytes()))?
+        };
+        let at = at.and_then(|at| Some(at.start.checked_sub(tag)?..at.end.checked_sub(tag)?));
+        Some(at.map(|at| Rename { at, from, to }).ok_or(Unwritten))
+    })
 }
 
 impl Urls<'_> {

@@ -152,8 +152,9 @@ impl HtmlGate {
 
     /// How many bytes of an inline script are held back while the gate reads what it
     /// loads (default 256 KiB, at least 1 KiB). A longer inline script cannot be
-    /// decided and is neutralised (never run) unless it is annotated
-    /// `data-consent="necessary"` or all categories are granted.
+    /// decided: it is written neutralised and empty (`data-consent-blocked=
+    /// "inline-script-limit"`, its text dropped; it never runs, and a warning is logged)
+    /// unless it is annotated `data-consent="necessary"` or all categories are granted.
     ///
     /// ```
     /// # use tower_consent::HtmlGate;

@@ -45,7 +45,10 @@
 //!
 //! Every held-back element carries `data-consent="<category>"`, so the banner script
 //! can activate it, in document order, when the category is granted (no reload).
-//! A granted element is left exactly as written.
+//! A granted element is left exactly as written. A held-back start tag keeps its
+//! attributes as written (values, quotes, order): the gate's own come first, after the
+//! tag name, and the attributes that load something are renamed in place
+//! (`src` becomes `data-consent-src`).
 //!
 //! An element is gated when:
 //!
@@ -56,9 +59,10 @@
 //!    catalog ([`known_tracker_resources`]); app rules win;
 //! 3. it is an inline script whose text mentions such a URL (the GA, GTM, Meta Pixel
 //!    and Hotjar snippets do). Inline scripts are held back while their text is read,
-//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised, and so is
-//!    an inline SVG or MathML script (its content is markup, which cannot be held
-//!    back in order) while a category the rules name is refused.
+//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised and
+//!    emptied, and an inline SVG or MathML script (its content is markup, which
+//!    cannot be held back in order) is neutralised while a category the rules name
+//!    is refused.
 //!
 //! In SVG and MathML, every `<` of a `<![CDATA[` section is written `&lt;`: where
 //! lol_html and a browser disagree on where foreign content ends (`<svg><svg><img>`),
@@ -99,6 +103,7 @@ mod catalog;
 mod config;
 mod consent_mode;
 mod csp;
+mod output;
 mod rewrite;
 mod url;
 

@@ -12,8 +12,9 @@ use lol_html::send::SendHandlerTypes;
 use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
-use super::attributes::{Attrs, Input, Urls};
+use super::attributes::{renames, Attrs, Input, Urls};
 use super::csp::InlineScripts;
+use super::output::{Edit, MisplacedTag, Output};
 use super::url::{decode_references, Base, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
@@ -43,6 +44,8 @@ struct State {
     spare_text: String,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
+    /// The placeholders written after held-back iframes, by category key.
+    placeholders: Vec<(String, String)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -56,15 +59,19 @@ struct Hold {
     /// How much the rewriter had written when it last took text of the script: more
     /// at the end of the document means lol_html wrote something after the text.
     written_at: usize,
+    /// It outgrew the limit: it was written back neutralised and closed, with no text;
+    /// the rest of its text and its end tag are dropped.
+    dropped: bool,
 }
 
 /// What the handlers read and change while the document streams by.
 struct Context {
     state: State,
-    /// What the rewriter wrote before the current call into lol_html.
-    written: usize,
     /// The chunk being rewritten, where attributes are read in place.
     input: Input,
+    /// What lol_html wrote and the gate has not sent yet; its buffer is lent to the
+    /// sink during each call into lol_html.
+    output: Output,
 }
 
 /// What every handler of one response knows and never changes.
@@ -103,9 +110,9 @@ thread_local! {
     static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
 }
 
-/// How much the rewrite has written so far, `before` the current call included.
-fn written(before: usize) -> usize {
-    before + OUTPUT.with_borrow(Vec::len)
+/// How much the rewrite running on this thread has written so far.
+fn written(output: &Output) -> usize {
+    output.written(OUTPUT.with_borrow(Vec::len))
 }
 
 /// Runs `handler` with the context of the rewrite running on this thread.
@@ -145,6 +152,9 @@ pub(crate) enum RewriteError {
     /// The response's charset is not one lol_html can parse (UTF-16 and the like).
     #[error("the HTML gate cannot read the charset {0:?}; the page was not sent")]
     Charset(String),
+    /// A tag to hold back was not where lol_html was to write it.
+    #[error(transparent)]
+    Misplaced(#[from] MisplacedTag),
     /// Used after a failure or after the end.
     #[error("the HTML gate was used after it ended")]
     Ended,
@@ -180,7 +190,7 @@ impl Rewriter {
                 let shared = shared.clone();
                 ElementContentHandlers::default().text(move |chunk: &mut TextChunk<'_>| {
                     in_context(|context| {
-                        let written = written(context.written);
+                        let written = written(&context.output);
                         on_script_text(&shared, &mut context.state, chunk, written)
                     })
                 })
@@ -189,7 +199,7 @@ impl Rewriter {
                 let shared = shared.clone();
                 DocumentContentHandlers::default().end(move |end: &mut DocumentEnd<'_>| {
                     in_context(|context| {
-                        let written = written(context.written);
+                        let written = written(&context.output);
                         on_document_end(&shared, &mut context.state, end, written)
                     })
                 })
@@ -244,8 +254,8 @@ impl Rewriter {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
                 state: State::default(),
-                written: 0,
                 input: Input::new(utf8, !nothing_to_match),
+                output: Output::default(),
             }),
             unreadable: None,
         }
@@ -268,26 +278,26 @@ impl Rewriter {
         }
     }
 
-    /// Runs `rewrite` (a call into lol_html) with `context` lent to the handlers, and
-    /// returns what it wrote.
+    /// Runs `rewrite` (a call into lol_html) with `context` lent to the handlers and
+    /// its output buffer to the sink, and returns what can be sent.
     fn run(
         context: &mut Option<Context>,
         rewrite: impl FnOnce() -> Result<(), RewritingError>,
-    ) -> Result<Bytes, RewritingError> {
-        // Left by a call that failed (or panicked) on this thread: never sent.
-        OUTPUT.with_borrow_mut(Vec::clear);
-        CONTEXT.set(context.take());
+    ) -> Result<Bytes, RewriteError> {
+        let Some(mut lent) = context.take() else {
+            return Err(RewriteError::Ended);
+        };
+        OUTPUT.set(lent.output.lend());
+        CONTEXT.set(Some(lent));
         let rewritten = rewrite();
-        *context = CONTEXT.take();
+        let buffer = OUTPUT.take();
+        // After a failure the context stays with the rewriter, which is not used again.
+        let mut back = CONTEXT.take().ok_or(RewriteError::Ended)?;
         rewritten?;
-        Ok(OUTPUT.with_borrow_mut(|output| {
-            if let Some(context) = context {
-                context.written += output.len();
-            }
-            // The next chunk's output is likely as long: no regrowing from zero.
-            let capacity = output.len().max(1024);
-            Bytes::from(std::mem::replace(output, Vec::with_capacity(capacity)))
-        }))
+        back.output.take_back(buffer);
+        let sent = back.output.send();
+        *context = Some(back);
+        Ok(sent?)
     }
 
     /// Feeds a chunk; returns what the rewriter wrote so far.
@@ -302,10 +312,9 @@ impl Rewriter {
         if let Some(context) = &mut self.context {
             context.input.keep(chunk);
         }
-        Self::run(&mut self.context, || active.write(chunk)).map_err(|error| {
+        Self::run(&mut self.context, || active.write(chunk)).inspect_err(|_| {
             // A rewriter that failed must not be used again.
             *rewriter = None;
-            error.into()
         })
     }
 
@@ -319,7 +328,7 @@ impl Rewriter {
         let Some(rewriter) = rewriter else {
             return Err(self.gone());
         };
-        Ok(Self::run(&mut self.context, || rewriter.end())?)
+        Self::run(&mut self.context, || rewriter.end())
     }
 }
 
@@ -368,6 +377,9 @@ fn on_document_end(
     written: usize,
 ) -> HandlerResult {
     if let Some(hold) = state.hold.take() {
+        if hold.dropped {
+            return Ok(());
+        }
         if written != hold.written_at {
             // After the script's text lol_html wrote an unfinished tag (`</script
             // src="…`): appended after it, the script could become that tag's
@@ -429,7 +441,7 @@ fn on_resource(
     let Context {
         state,
         input,
-        written: before,
+        output,
     } = context;
     if tag == "base" {
         if state.base.is_none() {
@@ -453,8 +465,8 @@ fn on_resource(
                 Some(0) => Ok(()),
                 Some(index) if shared.granted.contains(index) => Ok(()),
                 _ => {
-                    neutralise(shared, state, el, tag, &key, attrs, input);
-                    Ok(())
+                    let written = attrs.data_consent.as_deref();
+                    neutralise(shared, state, output, input, el, tag, &key, written)
                 }
             };
         }
@@ -472,8 +484,8 @@ fn on_resource(
     }
     if matches!(tag, "source" | "track" | "img") {
         if let Some(key) = state.media.clone() {
-            neutralise(shared, state, el, tag, &key, attrs, input);
-            return Ok(());
+            let written = attrs.data_consent.as_deref();
+            return neutralise(shared, state, output, input, el, tag, &key, written);
         }
     }
     // Nothing left to match (`shared.nothing_to_match`): no URL was read.
@@ -481,7 +493,10 @@ fn on_resource(
         return Ok(());
     };
     match classify(shared, state.base.as_ref(), urls, tag) {
-        Some(Verdict::Neutralise(key)) => neutralise(shared, state, el, tag, key, attrs, input),
+        Some(Verdict::Neutralise(key)) => {
+            let written = attrs.data_consent.as_deref();
+            return neutralise(shared, state, output, input, el, tag, key, written);
+        }
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
@@ -490,14 +505,15 @@ fn on_resource(
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            if el.namespace_uri() != HTML {
+            return if el.namespace_uri() != HTML {
                 // In SVG (and MathML) a script's content is markup, not raw text:
                 // holding it back would reorder the page. It cannot be read first, so
                 // it is held back whole.
-                neutralise_undecidable(el, "svg-inline-script");
+                neutralise_undecidable(output, input, el, "svg-inline-script")
             } else {
-                return hold(shared, state, input, el, written(*before));
-            }
+                let written = written(output);
+                hold(shared, state, input, el, written)
+            };
         }
         None => {}
     }
@@ -571,38 +587,42 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
     ("xlink:href", "data-consent-xlink-href"),
 ];
 
-/// Holds `el` back for category `key`. `attrs` are its attributes as read for the
-/// decision; read again in full only if the URLs were not among them.
+/// Holds `el` back for category `key`, which the page `written` in its `data-consent`
+/// if it did.
+#[allow(clippy::too_many_arguments)]
 fn neutralise(
     shared: &Arc<Shared>,
     state: &mut State,
-    el: &mut El<'_, '_>,
-    tag: &str,
-    key: &str,
-    attrs: Attrs<'_>,
+    output: &mut Output,
     input: &Input,
-) {
-    let attrs = match attrs.urls {
-        Some(_) => attrs,
-        None => Attrs::read(el, input),
+    el: &mut El<'_, '_>,
+    tag: &'static str,
+    key: &str,
+    written: Option<&str>,
+) -> HandlerResult {
+    let categories = &shared.page.consent.config().categories;
+    // A key the page wrote and no category has stays as written: nothing activates it.
+    let mark = categories
+        .index_of_key(key)
+        .map(|index| shared.key(index))
+        .filter(|&key| written != Some(key))
+        .map(|key| ("data-consent", key));
+    let script = tag == "script";
+    let moved: &'static [_] = if script { &SCRIPT_MOVED } else { &MOVED };
+    let edit = Edit {
+        at: self::written(output),
+        len: el.source_location().bytes().len(),
+        name: tag,
+        plain: script,
+        mark,
     };
-    let urls = attrs.urls.unwrap_or_default();
-    if tag == "script" {
-        if let Some(kind) = &attrs.kind {
-            set(el, "data-consent-type", kind);
-        }
-        set(el, "type", "text/plain");
-        move_attributes(el, &urls, &SCRIPT_MOVED);
-    } else {
-        move_attributes(el, &urls, &MOVED);
-    }
-    set(el, "data-consent", key);
+    output.edit(edit, renames(el, input, moved, script))?;
     match tag {
         // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
         // foreign content early: a browser would then read what follows (a CDATA
         // section, say) differently from lol_html.
         "iframe" | "frame" if el.namespace_uri() == HTML => {
-            el.after(&placeholder(shared, key), ContentType::Html);
+            el.after(placeholder(shared, state, key), ContentType::Html);
         }
         "video" | "audio" | "picture" => {
             state.media = Some(key.to_owned());
@@ -617,17 +637,7 @@ fn neutralise(
         }
         _ => {}
     }
-}
-
-/// Moves each of `attributes` (pairs of [`MOVED`]) the element has, with its value in
-/// `urls`, to its `data-consent-<name>`, in the order given.
-fn move_attributes(el: &mut El<'_, '_>, urls: &Urls<'_>, attributes: &[(&str, &str)]) {
-    for &(attribute, moved) in attributes {
-        if let Some(value) = urls.get(attribute) {
-            set(el, moved, value);
-            el.remove_attribute(attribute);
-        }
-    }
+    Ok(())
 }
 
 fn set(el: &mut El<'_, '_>, name: &str, value: &str) {
@@ -687,13 +697,21 @@ fn is_executable(kind: Option<&str>) -> bool {
 
 const HTML: &str = "http://www.w3.org/1999/xhtml";
 
-/// Neutralises a script the gate cannot decide on, naming why; it is never activated.
-fn neutralise_undecidable(el: &mut El<'_, '_>, why: &str) {
-    if let Some(kind) = el.get_attribute("type") {
-        set(el, "data-consent-type", &kind);
-    }
-    set(el, "type", "text/plain");
-    set(el, "data-consent-blocked", why);
+/// Holds back a script the gate cannot decide on, naming why; it is never activated.
+fn neutralise_undecidable(
+    output: &mut Output,
+    input: &Input,
+    el: &El<'_, '_>,
+    why: &'static str,
+) -> HandlerResult {
+    let edit = Edit {
+        at: written(output),
+        len: el.source_location().bytes().len(),
+        name: "script",
+        plain: true,
+        mark: Some(("data-consent-blocked", why)),
+    };
+    Ok(output.edit(edit, renames(el, input, &[], true))?)
 }
 
 /// Starts holding an inline script back: its start tag is removed and written again,
@@ -729,14 +747,19 @@ fn hold(
         attributes,
         text: std::mem::take(&mut state.spare_text),
         written_at: written,
+        dropped: false,
     });
     if let Some(handlers) = el.end_tag_handlers() {
         let shared = Arc::clone(shared);
         handlers.push(Box::new(move |end: &mut EndTag<'_>| {
             in_context(|context| {
-                if let Some(hold) = context.state.hold.take() {
-                    let out = release(&shared, &mut context.state, hold);
-                    end.before(&out, ContentType::Html);
+                match context.state.hold.take() {
+                    Some(hold) if hold.dropped => end.remove(),
+                    Some(hold) => {
+                        let out = release(&shared, &mut context.state, hold);
+                        end.before(&out, ContentType::Html);
+                    }
+                    None => {}
                 }
                 Ok(())
             })
@@ -754,22 +777,34 @@ fn on_script_text(
     let Some(hold) = state.hold.as_mut() else {
         return Ok(());
     };
+    if hold.dropped {
+        // Text lol_html reads as data (not script text) follows markup it read inside
+        // the script: it stays, after the script a browser now sees closed.
+        if chunk.text_type() == TextType::ScriptData {
+            chunk.remove();
+        }
+        return Ok(());
+    }
     let limit = shared.gate().map_or(0, |gate| gate.inline_script_limit);
     let text = chunk.as_str();
     if hold.text.len() + text.len() > limit {
-        // Too long to decide: the script is written neutralised, never to run, and the
-        // rest of its text passes as it comes.
-        let Some(hold) = state.hold.take() else {
-            return Ok(());
-        };
+        // Too long to decide: the script is written neutralised, never to run, and
+        // closed at once with no text. What lol_html reads before its end tag is
+        // dropped if it is text of the script, and written where a browser reads it
+        // as lol_html does otherwise: after the end tag, not inside a script whose
+        // end a browser could find earlier than lol_html.
         tracing::warn!(
             limit,
-            "inline script longer than the HTML gate's inline_script_limit held back; \
-             mark it data-consent=\"necessary\" or raise the limit"
+            "inline script longer than the HTML gate's inline_script_limit held back \
+             and emptied; mark it data-consent=\"necessary\" or raise the limit"
         );
-        let mut out = start_tag(&hold.attributes, Some(Neutral::TooLong), &hold.text);
-        out.push_str(&hold.text);
+        let mut out = start_tag(&hold.attributes, Some(Neutral::TooLong), "");
+        out.push_str("</script>");
         chunk.before(&out, ContentType::Html);
+        chunk.remove();
+        hold.dropped = true;
+        let text = std::mem::take(&mut hold.text);
+        recycle(state, text);
         return Ok(());
     }
     // Read to the end tag (or the end of the document): a script's text may come as
@@ -814,10 +849,14 @@ fn release(shared: &Shared, state: &mut State, hold: Hold) -> String {
     };
     let mut out = start_tag(&hold.attributes, neutral, &hold.text);
     out.push_str(&hold.text);
-    let mut text = hold.text;
+    recycle(state, hold.text);
+    out
+}
+
+/// Keeps a released script's text buffer for the next one.
+fn recycle(state: &mut State, mut text: String) {
     text.clear();
     state.spare_text = text;
-    out
 }
 
 enum Neutral<'a> {
@@ -866,8 +905,21 @@ fn start_tag(attributes: &[(String, String)], neutral: Option<Neutral<'_>>, text
     out
 }
 
-/// The accessible stand-in shown after a held-back iframe.
-fn placeholder(shared: &Shared, key: &str) -> String {
+/// The accessible stand-in shown after a held-back iframe of category `key`, made
+/// once per category and page.
+fn placeholder<'s>(shared: &Shared, state: &'s mut State, key: &str) -> &'s str {
+    let index = match state.placeholders.iter().position(|(k, _)| k == key) {
+        Some(index) => index,
+        None => {
+            let made = make_placeholder(shared, key);
+            state.placeholders.push((key.to_owned(), made));
+            state.placeholders.len() - 1
+        }
+    };
+    &state.placeholders[index].1
+}
+
+fn make_placeholder(shared: &Shared, key: &str) -> String {
     let page = &shared.page;
     let config = page.consent.config();
     let (tag, texts) = config.endpoints.texts(page.language);

@@ -1,0 +1,281 @@
+//! What the rewriter writes, and the start tags the gate holds back in it.
+//!
+//! lol_html writes a start tag no handler changed exactly as the page wrote it. The
+//! gate holds an element back by editing that copy on its way out rather than through
+//! lol_html's attribute setters, which copy every name and value and write the whole
+//! tag anew: it inserts its own attributes after the tag name and renames the ones that
+//! load something (`src` becomes `data-consent-src`), leaving every value, quote and
+//! the order as written, in the page's own charset. A browser keeps the first of two
+//! attributes of one name, so an inserted `type="text/plain"` wins over the page's own
+//! `type`, which is renamed `data-consent-type` to be restored on activation.
+//!
+//! Each edit is made for a tag lol_html writes during the same call as the handler
+//! that made it, and checked against the bytes before it is applied: a tag that is not
+//! where the edit expects it fails the page rather than going out as written.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+
+/// A start tag to hold back, where lol_html writes it.
+#[derive(Debug)]
+pub(super) struct Edit {
+    /// Where the tag starts, counted in all lol_html writes.
+    pub(super) at: usize,
+    /// The tag's length as the page wrote it.
+    pub(super) len: usize,
+    /// The tag name (the page may write it in any case).
+    pub(super) name: &'static str,
+    /// Inserts `type="text/plain"`: the element is a script.
+    pub(super) plain: bool,
+    /// The attribute inserted after it: `data-consent="<key>"` or
+    /// `data-consent-blocked="<why>"`.
+    pub(super) mark: Option<(&'static str, &'static str)>,
+}
+
+/// An attribute renamed in a held-back tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Rename {
+    /// Where its name is, counted from the start of the tag.
+    pub(super) at: Range<usize>,
+    /// Its name, lower case (written in any case).
+    pub(super) from: &'static str,
+    pub(super) to: &'static str,
+}
+
+/// A start tag was not where the gate expected lol_html to write it: held back, it
+/// would have gone out as written.
+#[derive(Debug, thiserror::Error)]
+#[error("the HTML gate found no start tag <{0}> to hold back where lol_html wrote it")]
+pub(crate) struct MisplacedTag(&'static str);
+
+/// What lol_html writes during one call, and the edits to make in it.
+#[derive(Debug, Default)]
+pub(super) struct Output {
+    /// Written and not sent yet. Lent to the sink for each call into lol_html.
+    buffer: Vec<u8>,
+    /// How much was written before `buffer`.
+    sent: usize,
+    /// In the order of their tags, each with its renames (a range of `renames`).
+    edits: Vec<(Edit, Range<usize>)>,
+    /// Each edit's renames in the order of the tag's attributes.
+    renames: Vec<Rename>,
+}
+
+impl Output {
+    /// Lends the buffer for a call into lol_html, which appends to it.
+    pub(super) fn lend(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buffer)
+    }
+
+    /// Takes the buffer back after the call.
+    pub(super) fn take_back(&mut self, buffer: Vec<u8>) {
+        self.buffer = buffer;
+    }
+
+    /// How much lol_html has written, given the length of the buffer it holds.
+    pub(super) fn written(&self, lent: usize) -> usize {
+        self.sent + lent
+    }
+
+    /// Holds back the tag of `edit`, renaming `renames` (in the order of its attributes).
+    pub(super) fn edit<E>(
+        &mut self,
+        edit: Edit,
+        renames: impl IntoIterator<Item = Result<Rename, E>>,
+    ) -> Result<(), E> {
+        let first = self.renames.len();
+        for rename in renames {
+            match rename {
+                Ok(rename) => self.renames.push(rename),
+                Err(error) => {
+                    self.renames.truncate(first);
+                    return Err(error);
+                }
+            }
+        }
+        debug_assert!(
+            self.edits.last().is_none_or(|(last, _)| last.at < edit.at),
+            "edits come in the order of their tags"
+        );
+        self.edits.push((edit, first..self.renames.len()));
+        Ok(())
+    }
+
+    /// Everything written, its held-back tags edited.
+    pub(super) fn send(&mut self) -> Result<Bytes, MisplacedTag> {
+        let end = self.buffer.len();
+        self.sent += end;
+        if self.edits.is_empty() {
+            // The next call likely writes as much: no regrowing from zero.
+            let capacity = end.max(1024);
+            let out = std::mem::replace(&mut self.buffer, Vec::with_capacity(capacity));
+            return Ok(Bytes::from(out));
+        }
+        let start_of_buffer = self.sent - end;
+        let mut out = Vec::with_capacity(end + self.edits.len() * 48);
+        let mut from = 0;
+        for (edit, renames) in &self.edits {
+            let start = edit
+                .at
+                .checked_sub(start_of_buffer)
+                .ok_or(MisplacedTag(edit.name))?;
+            let tag = self
+                .buffer
+                .get(start..start + edit.len)
+                .filter(|_| start >= from)
+                .ok_or(MisplacedTag(edit.name))?;
+            out.extend_from_slice(&self.buffer[from..start]);
+            write_edited(&mut out, tag, edit, &self.renames[renames.clone()])?;
+            from = start + edit.len;
+        }
+        out.extend_from_slice(&self.buffer[from..]);
+        self.edits.clear();
+        self.renames.clear();
+        self.buffer.clear();
+        Ok(Bytes::from(out))
+    }
+}
+
+/// Writes `tag` held back as `edit` says, after checking it is the tag the edit was
+/// made for.
+fn write_edited(
+    out: &mut Vec<u8>,
+    tag: &[u8],
+    edit: &Edit,
+    renames: &[Rename],
+) -> Result<(), MisplacedTag> {
+    let misplaced = || MisplacedTag(edit.name);
+    let name_end = 1 + edit.name.len();
+    let is_tag = tag.first() == Some(&b'<')
+        && tag.last() == Some(&b'>')
+        && tag
+            .get(1..name_end)
+            .is_some_and(|name| name.eq_ignore_ascii_case(edit.name.as_bytes()))
+        && tag
+            .get(name_end)
+            .is_some_and(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'));
+    if !is_tag {
+        return Err(misplaced());
+    }
+    out.extend_from_slice(&tag[..name_end]);
+    if edit.plain {
+        out.extend_from_slice(b" type=\"text/plain\"");
+    }
+    if let Some((name, value)) = edit.mark {
+        debug_assert!(!value.contains(['"', '&']), "a mark needs no escaping");
+        out.push(b' ');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"=\"");
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    }
+    let mut from = name_end;
+    for rename in renames {
+        let name = tag
+            .get(rename.at.clone())
+            .filter(|name| {
+                rename.at.start >= from && name.eq_ignore_ascii_case(rename.from.as_bytes())
+            })
+            .ok_or_else(misplaced)?;
+        out.extend_from_slice(&tag[from..rename.at.start]);
+        out.extend_from_slice(rename.to.as_bytes());
+        from = rename.at.start + name.len();
+    }
+    out.extend_from_slice(&tag[from..]);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn img(at: usize, len: usize) -> Edit {
+        Edit {
+            at,
+            len,
+            name: "img",
+            plain: false,
+            mark: Some(("data-consent", "marketing")),
+        }
+    }
+
+    fn src(at: Range<usize>) -> Result<Rename, MisplacedTag> {
+        Ok(Rename {
+            at,
+            from: "src",
+            to: "data-consent-src",
+        })
+    }
+
+    /// Writes `text` as lol_html would; returns where it starts.
+    fn write(output: &mut Output, text: &[u8]) -> usize {
+        let mut buffer = output.lend();
+        let at = output.written(buffer.len());
+        buffer.extend_from_slice(text);
+        output.take_back(buffer);
+        at
+    }
+
+    #[test]
+    fn a_held_back_tag_keeps_its_values_and_order() {
+        let mut output = Output::default();
+        write(&mut output, b"<p>a</p>");
+        let at = write(&mut output, b"<IMG alt=x SRC='t.gif' src=u.gif/><p>");
+        output
+            .edit(img(at, 34), [src(11..14), src(23..26)])
+            .expect("renames");
+        let sent = output.send().expect("sent");
+        assert_eq!(
+            &sent[..],
+            &b"<p>a</p><IMG data-consent=\"marketing\" alt=x data-consent-src='t.gif' \
+               data-consent-src=u.gif/><p>"[..]
+        );
+    }
+
+    #[test]
+    fn a_script_gets_its_type_first() {
+        let mut output = Output::default();
+        write(&mut output, b"<script\ttype=module>x</script>");
+        let edit = Edit {
+            at: 0,
+            len: 20,
+            name: "script",
+            plain: true,
+            mark: Some(("data-consent", "analytics")),
+        };
+        let rename = Rename {
+            at: 8..12,
+            from: "type",
+            to: "data-consent-type",
+        };
+        output
+            .edit(edit, [Ok::<_, MisplacedTag>(rename)])
+            .expect("renames");
+        assert_eq!(
+            &output.send().expect("sent")[..],
+            &b"<script type=\"text/plain\" data-consent=\"analytics\"\tdata-consent-type=module>x</script>"[..]
+        );
+    }
+
+    #[test]
+    fn a_tag_not_where_it_was_expected_fails() {
+        for (text, renames) in [
+            (&b"<imgx src=a>"[..], 6..9),
+            (b"<img  src=a>", 4..7),
+            (b"<img src=a", 5..8),
+            (b"<div src=a>", 5..8),
+        ] {
+            let mut output = Output::default();
+            write(&mut output, text);
+            output
+                .edit(img(0, text.len()), [src(renames)])
+                .expect("renames");
+            assert!(output.send().is_err(), "{text:?}");
+        }
+        let mut output = Output::default();
+        write(&mut output, b"<img>");
+        output.edit(img(0, 9), [src(1..2)]).expect("renames");
+        assert!(output.send().is_err(), "past the end");
+    }
+}
