@@ -78,6 +78,11 @@ impl Input {
         }
     }
 
+    /// The start tag of `el` as the page wrote it, if kept.
+    pub(super) fn start_tag(&self, el: &El<'_, '_>) -> Option<Cow<'_, [u8]>> {
+        self.bytes(el.source_location().bytes())
+    }
+
     /// The bytes of the document at `range`, if kept (copied only when the range
     /// runs from one kept chunk into the next).
     fn bytes(&self, range: Range<usize>) -> Option<Cow<'_, [u8]>> {
@@ -113,7 +118,11 @@ impl Input {
             return None;
         }
         Some(match bytes {
-            Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+            // Checked first: far cheaper than the lossy decoder when nothing is lost.
+            Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            },
             Cow::Owned(bytes) => match String::from_utf8_lossy(&bytes) {
                 Cow::Borrowed(_) => Cow::Owned(String::from_utf8(bytes).ok()?),
                 Cow::Owned(text) => Cow::Owned(text),
@@ -147,9 +156,6 @@ pub(super) struct Urls<'i> {
     imagesrcset: Option<Cow<'i, str>>,
     integrity: Option<Cow<'i, str>>,
 }
-
-/// The longest name [`Attrs::slot`] knows (`data-category`).
-const LONGEST_NAME: usize = 13;
 
 impl<'i> Attrs<'i> {
     /// Everything, URLs included, in one pass over the element's attributes.
@@ -204,26 +210,21 @@ impl<'i> Attrs<'i> {
     /// Where the value of the attribute `name` (any case) goes, if it is read.
     fn slot(&mut self, name: &[u8]) -> Option<&mut Option<Cow<'i, str>>> {
         let urls = self.urls.as_mut()?;
-        if name.len() > LONGEST_NAME {
-            return None;
-        }
-        let mut lower = [0; LONGEST_NAME];
-        let lower = &mut lower[..name.len()];
-        lower.copy_from_slice(name);
-        lower.make_ascii_lowercase();
-        Some(match &*lower {
-            b"data-consent" => &mut self.data_consent,
-            b"data-category" => &mut self.data_category,
-            b"type" => &mut self.kind,
-            b"src" => &mut urls.src,
-            b"href" => &mut urls.href,
-            b"xlink:href" => &mut urls.xlink_href,
-            b"srcset" => &mut urls.srcset,
-            b"srcdoc" => &mut urls.srcdoc,
-            b"poster" => &mut urls.poster,
-            b"data" => &mut urls.data,
-            b"imagesrcset" => &mut urls.imagesrcset,
-            b"integrity" => &mut urls.integrity,
+        // By length first: most names are ruled out without a comparison.
+        let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
+        Some(match name.len() {
+            3 if is("src") => &mut urls.src,
+            4 if is("type") => &mut self.kind,
+            4 if is("href") => &mut urls.href,
+            4 if is("data") => &mut urls.data,
+            6 if is("srcset") => &mut urls.srcset,
+            6 if is("srcdoc") => &mut urls.srcdoc,
+            6 if is("poster") => &mut urls.poster,
+            9 if is("integrity") => &mut urls.integrity,
+            10 if is("xlink:href") => &mut urls.xlink_href,
+            11 if is("imagesrcset") => &mut urls.imagesrcset,
+            12 if is("data-consent") => &mut self.data_consent,
+            13 if is("data-category") => &mut self.data_category,
             _ => return None,
         })
     }

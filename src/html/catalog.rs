@@ -6,12 +6,11 @@
 //! `example.com`, `com`) and asks a hash map for each, so its cost grows with the
 //! length of the host, never with the number of entries.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::url::{is_tab_or_newline, Target};
+use super::url::{is_tab_or_newline, Path, Target};
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 
@@ -146,10 +145,14 @@ struct Entry {
 /// Host → entries, for one precedence level.
 #[derive(Debug, Default)]
 struct HostTable {
-    hosts: HashMap<Box<str>, Vec<Entry>, RandomState>,
-    /// The last label of every host (`com` of `example.com`): a host whose last label
-    /// is not here cannot match, so most hosts are ruled out with one short lookup.
-    last_labels: HashSet<Box<str>, RandomState>,
+    hosts: HashMap<Box<[u8]>, Vec<Entry>, RandomState>,
+    /// The last label of every host (`com` of `www.example.com`): a run of script
+    /// text whose last label is not here is no host of an entry.
+    last_labels: HashSet<Box<[u8]>, RandomState>,
+    /// The last two labels of every host (`example.com` of `www.example.com`; every
+    /// host has two): a host whose last two are not here cannot match, so most hosts
+    /// are ruled out with one lookup.
+    last_two_labels: HashSet<Box<[u8]>, RandomState>,
     /// Entries for relative URLs (the app's own paths), longest first.
     local: Vec<Entry>,
 }
@@ -158,8 +161,12 @@ impl HostTable {
     fn insert(&mut self, host: Option<String>, entry: Entry) {
         let list = match host {
             Some(host) => {
-                self.last_labels.insert(last_label(&host).into());
-                self.hosts.entry(host.into_boxed_str()).or_default()
+                self.last_labels.insert(last_label(host.as_bytes()).into());
+                self.last_two_labels
+                    .insert(last_two_labels(host.as_bytes()).into());
+                self.hosts
+                    .entry(host.into_bytes().into_boxed_slice())
+                    .or_default()
             }
             None => &mut self.local,
         };
@@ -168,44 +175,60 @@ impl HostTable {
         list.sort_by_key(|e| std::cmp::Reverse(e.path.len()));
     }
 
-    /// The entry for a lower-case `host` and the normalised path `path` makes, which
-    /// is made only if a host matches.
-    fn remote<'p>(&self, host: &str, path: impl Fn() -> Cow<'p, str>) -> Option<Hit> {
-        if !self.last_labels.contains(last_label(host)) {
+    /// The entry for a lower-case `host` whose path prefix `matches` accepts (asked
+    /// only of entries with a prefix: most match any path).
+    fn remote(&self, host: &[u8], matches: impl Fn(&str) -> bool) -> Option<Hit> {
+        if self.hosts.is_empty() || !self.last_two_labels.contains(last_two_labels(host)) {
             return None;
         }
         let mut suffix = host;
         loop {
             if let Some(entries) = self.hosts.get(suffix) {
-                let path = path();
-                if let Some(entry) = entries.iter().find(|e| path_matches(&e.path, &path)) {
+                let found = entries
+                    .iter()
+                    .find(|e| e.path.is_empty() || matches(&e.path));
+                if let Some(entry) = found {
                     return Some(entry.hit);
                 }
             }
-            let dot = suffix.bytes().position(|b| b == b'.')?;
+            let dot = suffix.iter().position(|&b| b == b'.')?;
             suffix = &suffix[dot + 1..];
         }
     }
 
-    fn local(&self, path: &str) -> Option<Hit> {
+    fn local(&self, path: &Path<'_>) -> Option<Hit> {
         self.local
             .iter()
-            .find(|e| path_matches(&e.path, path))
+            .find(|e| path_has_prefix(&e.path, path))
             .map(|e| e.hit)
     }
 }
 
 /// `com` of `www.example.com`.
-fn last_label(host: &str) -> &str {
-    host.bytes()
-        .rposition(|b| b == b'.')
+fn last_label(host: &[u8]) -> &[u8] {
+    host.iter()
+        .rposition(|&b| b == b'.')
         .map_or(host, |dot| &host[dot + 1..])
 }
 
-/// Whether `path` starts with `prefix` at a boundary: the prefix ends with a
-/// separator, or the path goes on with one (`/tr` matches `/tr?id=1`, not `/track`).
+/// `example.com` of `www.example.com`; a host of one or two labels whole.
+fn last_two_labels(host: &[u8]) -> &[u8] {
+    let mut dots = host.iter().enumerate().rev().filter(|&(_, &b)| b == b'.');
+    match (dots.next(), dots.next()) {
+        (Some(_), Some((dot, _))) => &host[dot + 1..],
+        _ => host,
+    }
+}
+
+/// Whether `path` starts with `prefix` (lower case) at a boundary, ignoring ASCII
+/// case: the prefix ends with a separator, or the path goes on with one (`/tr` matches
+/// `/tr?id=1`, not `/track`).
 fn path_matches(prefix: &str, path: &str) -> bool {
-    if !path.starts_with(prefix) {
+    let path = path.as_bytes();
+    let Some(head) = path.get(..prefix.len()) else {
+        return false;
+    };
+    if !head.eq_ignore_ascii_case(prefix.as_bytes()) {
         return false;
     }
     let ends_open = prefix
@@ -213,10 +236,18 @@ fn path_matches(prefix: &str, path: &str) -> bool {
         .last()
         .is_none_or(|b| !b.is_ascii_alphanumeric());
     ends_open
-        || path[prefix.len()..]
-            .bytes()
-            .next()
-            .is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_')
+        || path
+            .get(prefix.len())
+            .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'_')
+}
+
+/// [`path_matches`] for a URL's path, normalised only if what the prefix reaches of it
+/// is not plain ASCII.
+fn path_has_prefix(prefix: &str, path: &Path<'_>) -> bool {
+    match path.plain(prefix.len() + 1) {
+        Some(written) => path_matches(prefix, written),
+        None => path_matches(prefix, &path.normalised()),
+    }
 }
 
 /// The compiled matcher: the app's rules, then the catalog.
@@ -228,6 +259,8 @@ pub(crate) struct ResourceMatcher {
     categories: CategorySet,
     /// The length of the longest last label of an entry's host.
     longest_last_label: usize,
+    /// The first letters of those labels, lower case: bit `b & 63` for letter `b`.
+    last_label_starts: u64,
 }
 
 /// A `script_rule` as written by the app, before `build()` checks it.
@@ -286,6 +319,11 @@ impl ResourceMatcher {
             .map(|label| label.len())
             .max()
             .unwrap_or(0);
+        matcher.last_label_starts = [&matcher.app, &matcher.catalog]
+            .iter()
+            .flat_map(|table| &table.last_labels)
+            .filter_map(|label| label.first())
+            .fold(0, |bits, &b| bits | label_start_bit(b));
         Ok(matcher)
     }
 
@@ -293,15 +331,14 @@ impl ResourceMatcher {
     pub(crate) fn find(&self, target: &Target<'_>) -> Option<Hit> {
         match target {
             Target::Remote { host, path } => {
-                let path = || path.normalised();
+                let matches = |prefix: &str| path_has_prefix(prefix, path);
+                let host = host.as_bytes();
                 self.app
-                    .remote(host, path)
-                    .or_else(|| self.catalog.remote(host, path))
+                    .remote(host, matches)
+                    .or_else(|| self.catalog.remote(host, matches))
             }
-            Target::Local { path } if !self.app.local.is_empty() => {
-                self.app.local(&path.normalised())
-            }
-            Target::Local { .. } | Target::Other => None,
+            Target::Local { path } => self.app.local(path),
+            Target::Other => None,
             Target::Inline { text } => self.scan(text),
         }
     }
@@ -310,103 +347,125 @@ impl ResourceMatcher {
     /// mentions: every run of host characters is looked up like a host, and the app's
     /// local paths are searched for as written.
     pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
-        let bytes = text.as_bytes();
-        let mut host = String::new();
-        let mut label = String::new();
-        // URL parsers drop tabs and newlines, so a template literal may split a host
-        // with them: they do not end a run of host bytes.
-        let in_run = |b: u8| is_host_byte(b) || is_tab_or_newline(b);
+        self.find_in_hosts(text.as_bytes(), |host, rest| {
+            let path = std::cell::OnceCell::new();
+            let matches =
+                |prefix: &str| path_matches(prefix, path.get_or_init(|| following_path(rest)));
+            self.app
+                .remote(host, matches)
+                .or_else(|| self.catalog.remote(host, matches))
+        })
+        .or_else(|| {
+            self.app
+                .local
+                .iter()
+                .find(|e| !e.path.is_empty() && contains_ignore_case(text, &e.path))
+                .map(|e| e.hit)
+        })
+    }
+
+    /// Whether a start tag, `tag` as the page wrote it, may hold a URL that
+    /// [`find`](Self::find) matches, in any attribute, however a browser reads them.
+    ///
+    /// `false` only for a tag in plain ASCII (no character reference, no percent
+    /// escape; no `\`, tab or newline either when the app has rules for its own
+    /// paths) where no run of host characters ends with the host of an entry,
+    /// whatever its path, and no local path of a rule appears. Every host and path
+    /// `find` reads in such a tag is a run of its bytes, lower-cased: the tag can be
+    /// kept without reading its attributes. Relative URLs read against a `<base>`
+    /// are not covered: with a base, ask `find`.
+    pub(crate) fn may_match_tag(&self, tag: &[u8]) -> bool {
+        let plain = tag.is_ascii()
+            && memchr::memchr2(b'&', b'%', tag).is_none()
+            && (self.app.local.is_empty()
+                || (memchr::memchr3(b'\\', b'\t', b'\n', tag).is_none()
+                    && memchr::memchr(b'\r', tag).is_none()));
+        if !plain {
+            return true;
+        }
+        let any_path = |_: &str| true;
+        let host = self.find_in_hosts(tag, |host, _| {
+            self.app
+                .remote(host, any_path)
+                .or_else(|| self.catalog.remote(host, any_path))
+        });
+        host.is_some()
+            || self.app.local.iter().any(|e| {
+                tag.windows(e.path.len())
+                    .any(|w| w.eq_ignore_ascii_case(e.path.as_bytes()))
+            })
+    }
+
+    /// The first hit `lookup` finds for a run of host characters in `text` (lower
+    /// case, without tabs and newlines, trimmed of dots and dashes), given the text
+    /// that follows the run.
+    fn find_in_hosts(
+        &self,
+        text: &[u8],
+        mut lookup: impl FnMut(&[u8], &[u8]) -> Option<Hit>,
+    ) -> Option<Hit> {
+        let mut buffer = Lowered::default();
+        let in_run = |b: u8| IN_HOST_RUN[usize::from(b)];
         let mut from = 0;
         // A host has a dot: only the runs of host bytes around a dot are read.
-        while let Some(found) = memchr::memchr(b'.', &bytes[from..]) {
+        while let Some(found) = memchr::memchr(b'.', &text[from..]) {
             let dot = from + found;
-            let end = bytes[dot..]
+            let end = text[dot..]
                 .iter()
                 .position(|&b| !in_run(b))
-                .map_or(bytes.len(), |i| dot + i);
+                .map_or(text.len(), |i| dot + i);
             from = end;
             // Most runs are code (`document.querySelector`): a run is read as a host
             // only if its last label, which follows this dot or a later one, ends
             // the host of some entry.
-            if !self.may_end_a_host(&text[dot..end], &mut label) {
+            if !self.may_end_a_host(&text[dot..end], &mut buffer) {
                 continue;
             }
-            let start = bytes[..dot]
+            let start = text[..dot]
                 .iter()
                 .rposition(|&b| !in_run(b))
                 .map_or(0, |i| i + 1);
-            let run = &bytes[start..end];
-            // Host bytes are ASCII: lower-cased into one reused buffer.
-            host.clear();
-            host.extend(
-                run.iter()
-                    .filter(|&&b| !is_tab_or_newline(b))
-                    .map(|b| char::from(b.to_ascii_lowercase())),
-            );
-            let trimmed = host.trim_matches(['.', '-']);
-            let rest = &text[end..];
-            let path = || Cow::Owned(following_path(rest));
-            if let Some(hit) = self
-                .app
-                .remote(trimmed, path)
-                .or_else(|| self.catalog.remote(trimmed, path))
-            {
+            let host = trim_dots_and_dashes(buffer.lower(&text[start..end]));
+            if let Some(hit) = lookup(host, &text[end..]) {
                 return Some(hit);
             }
         }
-        self.app
-            .local
-            .iter()
-            .find(|e| !e.path.is_empty() && contains_ignore_case(text, &e.path))
-            .map(|e| e.hit)
+        None
     }
 
     /// Whether the last label of `run` (the end of a run of host bytes in script
     /// text, from a dot on; its end trimmed as a host's is) is the last label of an
-    /// entry's host; `label` is a reused buffer.
-    fn may_end_a_host(&self, run: &str, label: &mut String) -> bool {
-        let bytes = run.as_bytes();
-        let end = bytes
+    /// entry's host.
+    fn may_end_a_host(&self, run: &[u8], buffer: &mut Lowered) -> bool {
+        let end = run
             .iter()
             .rposition(|&b| !matches!(b, b'.' | b'-') && !is_tab_or_newline(b))
             .map_or(0, |i| i + 1);
         // Back to the last dot, giving up once the label is longer than any entry's
         // (`querySelectorAll`): no copy, no lookup.
         let mut length = 0;
-        let mut plain = true;
+        let mut first = 0;
         let mut dot = None;
-        for (i, &b) in bytes[..end].iter().enumerate().rev() {
+        for (i, &b) in run[..end].iter().enumerate().rev() {
             if b == b'.' {
                 dot = Some(i);
                 break;
             }
-            if is_tab_or_newline(b) {
-                plain = false;
-                continue;
-            }
-            plain &= !b.is_ascii_uppercase();
-            length += 1;
-            if length > self.longest_last_label {
-                return false;
+            if !is_tab_or_newline(b) {
+                first = b;
+                length += 1;
+                if length > self.longest_last_label {
+                    return false;
+                }
             }
         }
-        let Some(dot) = dot else {
+        // No lookup for a label no entry's starts like (`.jpg`, `.x`).
+        let Some(dot) = dot.filter(|_| self.last_label_starts & label_start_bit(first) != 0) else {
             return false;
         };
-        let written = &run[dot + 1..end];
-        let last = if plain {
-            written
-        } else {
-            label.clear();
-            label.extend(
-                written
-                    .bytes()
-                    .filter(|&b| !is_tab_or_newline(b))
-                    .map(|b| char::from(b.to_ascii_lowercase())),
-            );
-            label.as_str()
-        };
-        self.app.last_labels.contains(last) || self.catalog.last_labels.contains(last)
+        let last = buffer.lower(&run[dot + 1..end]);
+        let known = |table: &HostTable| table.last_labels.contains(last);
+        (!self.app.hosts.is_empty() && known(&self.app)) || known(&self.catalog)
     }
 
     /// Every category an entry gates; necessary left out. Empty for no entries.
@@ -415,22 +474,95 @@ impl ResourceMatcher {
     }
 }
 
+/// The bit of [`ResourceMatcher::last_label_starts`] for a label starting with `b`
+/// (in either case; letters and digits may share one).
+fn label_start_bit(b: u8) -> u64 {
+    1 << (b.to_ascii_lowercase() & 63)
+}
+
+/// The bytes of a run of host characters: those of a host and, as URL parsers drop
+/// tabs and newlines (a template literal may split a host with them), those too.
+static IN_HOST_RUN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] =
+            byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    table
+};
+
 fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
 }
 
 /// The path that follows a host in script text, with JSON's `\/` undone.
-fn following_path(rest: &str) -> String {
+fn following_path(rest: &[u8]) -> String {
     let mut path = String::new();
-    for c in rest.chars().take(96) {
-        match c {
-            '\\' => continue,
-            '/' | '?' | '#' | '-' | '_' | '.' | '=' | '&' | '%' => path.push(c),
-            c if c.is_ascii_alphanumeric() => path.push(c.to_ascii_lowercase()),
+    for &b in rest.iter().take(96) {
+        match b {
+            b'\\' => continue,
+            b'/' | b'?' | b'#' | b'-' | b'_' | b'.' | b'=' | b'&' | b'%' => {
+                path.push(char::from(b))
+            }
+            b if b.is_ascii_alphanumeric() => path.push(char::from(b.to_ascii_lowercase())),
             _ => break,
         }
     }
     path
+}
+
+/// Host bytes lower-cased, without tabs and newlines: borrowed when written so, else
+/// copied into a buffer on the stack for anything as short as a host name can be.
+struct Lowered {
+    short: [u8; 253],
+    long: Vec<u8>,
+}
+
+impl Default for Lowered {
+    fn default() -> Self {
+        Self {
+            short: [0; 253],
+            long: Vec::new(),
+        }
+    }
+}
+
+impl Lowered {
+    fn lower<'a>(&'a mut self, bytes: &'a [u8]) -> &'a [u8] {
+        if !bytes
+            .iter()
+            .any(|&b| b.is_ascii_uppercase() || is_tab_or_newline(b))
+        {
+            return bytes;
+        }
+        let buffer = match self.short.get_mut(..bytes.len()) {
+            Some(short) => short,
+            None => {
+                self.long.resize(bytes.len(), 0);
+                &mut self.long[..]
+            }
+        };
+        let mut length = 0;
+        for &b in bytes.iter().filter(|&&b| !is_tab_or_newline(b)) {
+            buffer[length] = b.to_ascii_lowercase();
+            length += 1;
+        }
+        &buffer[..length]
+    }
+}
+
+/// A run of host bytes without the dots and dashes at either end.
+fn trim_dots_and_dashes(run: &[u8]) -> &[u8] {
+    let trimmed = |b: &u8| matches!(b, b'.' | b'-');
+    let start = run.iter().position(|b| !trimmed(b)).unwrap_or(run.len());
+    let end = run
+        .iter()
+        .rposition(|b| !trimmed(b))
+        .map_or(start, |i| i + 1);
+    &run[start..end]
 }
 
 fn contains_ignore_case(text: &str, needle: &str) -> bool {
@@ -593,6 +725,124 @@ mod tests {
         for known in known_tracker_resources() {
             assert!(parse_rule(known.host).is_ok(), "{}", known.host);
             assert_eq!(known.host, known.host.to_ascii_lowercase());
+        }
+    }
+
+    #[test]
+    fn a_tag_is_kept_unread_only_when_no_url_in_it_can_match() {
+        let catalog = matcher(&[]);
+        let plain = |tag: &str| !catalog.may_match_tag(tag.as_bytes());
+        assert!(plain(
+            r#"<img src="/img/a.jpg" alt="A picture" width="640">"#
+        ));
+        assert!(plain(
+            r#"<img src="https://cdn.example.com/a.jpg" srcset="b.webp 2x">"#
+        ));
+        assert!(plain(
+            "<iframe\nsrc=https://www.youtube-nocookie.com/embed/x>"
+        ));
+        let m = matcher(&[("/js/tracker.js", Category::Marketing)]);
+        let may = |tag: &str| m.may_match_tag(tag.as_bytes());
+        assert!(!may(
+            r#"<img src="/img/a.jpg" alt="A picture" width="640">"#
+        ));
+        // With rules for local paths, a newline anywhere sends the tag to be read.
+        assert!(may(
+            "<iframe\nsrc=https://www.youtube-nocookie.com/embed/x>"
+        ));
+        for tag in [
+            r#"<img src="https://www.facebook.com/tr?id=1">"#,
+            r#"<img src="https://www.facebook.com:443/tr">"#,
+            r#"<IMG SRC="HTTPS://WWW.FACEBOOK.COM/TR">"#,
+            r#"<img src="https:\\www.facebook.com\tr">"#,
+            r#"<iframe src="https://www.google-analytics.com./x">"#,
+            "<img src=\"//www.google-ana\nlytics.com/collect\">",
+            r#"<img src="https://user:pw@www.google-analytics.com/x">"#,
+            r#"<img src="https://www&#46;google-analytics.com/x">"#,
+            r#"<img src="https://www%2Egoogle-analytics.com/x">"#,
+            "<img src=\"https://www.google-analytics\u{3002}com/x\">",
+            r#"<iframe srcdoc="<script src=//www.googletagmanager.com/gtm.js></script>">"#,
+            r#"<img src="/JS/Tracker.js">"#,
+            "<img src=\"/js/\ntracker.js\">",
+            r#"<img src="\js\tracker.js">"#,
+        ] {
+            assert!(may(tag), "{tag:?}");
+        }
+    }
+
+    /// URL-ish attribute values built from the spellings browsers forgive.
+    fn url_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let part = prop::sample::select(vec![
+            "https://",
+            "//",
+            "https:",
+            "HTTP:\\\\",
+            "javascript:",
+            "data:text/html,",
+            "/",
+            "\\",
+            "user@",
+            "www.",
+            "WWW.",
+            "facebook.com",
+            "google-analytics.com",
+            "googletagmanager.com",
+            "s.pinimg.com",
+            "pinimg",
+            ".com",
+            ".",
+            "-",
+            ":443",
+            "/tr",
+            "/TR",
+            "/ct/",
+            "?id=1",
+            "/js/tracker.js",
+            "/a.jpg",
+            "&#46;",
+            "&amp;",
+            "%2E",
+            "%2f",
+            "\t",
+            "\n",
+            " ",
+            "\u{3002}",
+            "x",
+            "<script src=",
+            ",",
+            " 2x",
+        ]);
+        prop::collection::vec(part, 0..10).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_tag_that_may_not_match_holds_no_url_that_does(
+            values in proptest::collection::vec(url_value(), 1..4),
+            local_rule in proptest::bool::ANY,
+        ) {
+            let rules: &[(&str, Category)] = if local_rule {
+                &[("/js/tracker.js", Category::Marketing)]
+            } else {
+                &[]
+            };
+            let m = matcher(rules);
+            let names = ["src", "srcset", "srcdoc", "href"];
+            let mut tag = String::from("<img");
+            let mut matched = false;
+            for (value, name) in values.iter().zip(names) {
+                tag.push_str(&format!(" {name}=\"{value}\""));
+                matched |= match name {
+                    "srcset" => crate::html::url::decode_references(value)
+                        .split_ascii_whitespace()
+                        .any(|url| m.find(&Url::new(url).target(None)).is_some()),
+                    "srcdoc" => m.scan(&crate::html::url::decode_references(value)).is_some(),
+                    _ => m.find(&Url::new(value).target(None)).is_some(),
+                };
+            }
+            tag.push('>');
+            proptest::prop_assert!(!matched || m.may_match_tag(tag.as_bytes()), "{tag:?}");
         }
     }
 }

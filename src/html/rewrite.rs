@@ -451,6 +451,9 @@ fn on_resource(
         }
         return Ok(());
     }
+    if !shared.nothing_to_match && plainly_untracked(gate, state, input, el, tag) {
+        return Ok(());
+    }
     let categories = &shared.page.consent.config().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
         (false, _) => Attrs::read(el, input),
@@ -518,6 +521,44 @@ fn on_resource(
         None => {}
     }
     Ok(())
+}
+
+/// Whether `el` can be left as written without reading its attributes: not a script
+/// (an inline one is read), no `<base>` to resolve against, not inside held-back
+/// media, no annotation, and no URL the rules or the catalog could match anywhere in
+/// the tag as written ([`ResourceMatcher::may_match_tag`]). Most elements of a page
+/// are such, and reading their attributes one by one is most of the gate's cost.
+///
+/// [`ResourceMatcher::may_match_tag`]: super::catalog::ResourceMatcher::may_match_tag
+fn plainly_untracked(
+    gate: &super::HtmlConfig,
+    state: &State,
+    input: &Input,
+    el: &El<'_, '_>,
+    tag: &str,
+) -> bool {
+    if tag == "script" || state.base.is_some() || state.media.is_some() {
+        return false;
+    }
+    let Some(written) = input.start_tag(el) else {
+        return false;
+    };
+    if gate.annotations && names_an_annotation(&written) {
+        return false;
+    }
+    !gate.matcher.may_match_tag(&written)
+}
+
+/// Whether a start tag may have a `data-consent` or `data-category` attribute: it has
+/// `data-c` in any case.
+fn names_an_annotation(tag: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', tag).any(|dash| {
+        dash >= 4
+            && tag[dash - 4..dash].eq_ignore_ascii_case(b"data")
+            && tag
+                .get(dash + 1)
+                .is_some_and(|b| b.eq_ignore_ascii_case(&b'c'))
+    })
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.

@@ -20,7 +20,7 @@ impl<'a> Url<'a> {
     /// Reads the attribute value `raw` as written, character references and all.
     pub(crate) fn new(raw: &'a str) -> Self {
         let decoded = decode_references(raw);
-        if decoded.bytes().any(is_tab_or_newline) {
+        if memchr::memchr3(b'\t', b'\n', b'\r', decoded.as_bytes()).is_some() {
             Self(Cow::Owned(
                 decoded
                     .chars()
@@ -104,6 +104,22 @@ pub(crate) struct Path<'a> {
 }
 
 impl Path<'_> {
+    /// The path as written, if its first `len` bytes are those of [`Path::normalised`]
+    /// but for ASCII case: ASCII with no `%` or `\`, and no base directory to join.
+    /// Matching a prefix then needs no copy.
+    pub(crate) fn plain(&self, len: usize) -> Option<&str> {
+        let head = self
+            .written
+            .as_bytes()
+            .get(..len)
+            .unwrap_or(self.written.as_bytes());
+        let plain = self.directory.is_none()
+            && head
+                .iter()
+                .all(|&b| b.is_ascii() && b != b'%' && b != b'\\');
+        plain.then_some(self.written)
+    }
+
     /// The path to match: lower case, `\` as `/`, percent-decoded, joined to the base's
     /// directory. Borrowed when it is written that way already.
     pub(crate) fn normalised(&self) -> Cow<'_, str> {
@@ -255,7 +271,7 @@ fn normalise_path(path: &str) -> Cow<'_, str> {
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 stay as they were.
 fn percent_decode(text: &str) -> Cow<'_, str> {
-    if !text.bytes().any(|b| b == b'%') {
+    if memchr::memchr(b'%', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -282,12 +298,13 @@ fn percent_decode(text: &str) -> Cow<'_, str> {
 /// Decodes the character references an attribute value may hold: every numeric one,
 /// and the named ones that spell URL punctuation. Unknown names stay as written.
 pub(crate) fn decode_references(raw: &str) -> Cow<'_, str> {
-    if !raw.contains('&') {
+    let ampersand = |text: &str| memchr::memchr(b'&', text.as_bytes());
+    let Some(mut at) = ampersand(raw) else {
         return Cow::Borrowed(raw);
-    }
+    };
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(at) = rest.find('&') {
+    loop {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         match reference(rest) {
@@ -299,6 +316,10 @@ pub(crate) fn decode_references(raw: &str) -> Cow<'_, str> {
                 out.push('&');
                 rest = &rest[1..];
             }
+        }
+        match ampersand(rest) {
+            Some(next) => at = next,
+            None => break,
         }
     }
     out.push_str(rest);
