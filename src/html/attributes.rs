@@ -33,31 +33,22 @@ pub(super) struct Input {
     /// The document is UTF-8 for sure (no `<meta charset>` can change how lol_html
     /// decodes it).
     utf8: bool,
-    /// Chunks are kept at all: only where URLs are read (with nothing to match, the
-    /// few annotations are looked up through lol_html).
-    keeps: bool,
 }
 
 impl Input {
-    pub(super) fn new(utf8: bool, keeps: bool) -> Self {
+    pub(super) fn new(utf8: bool) -> Self {
         Self {
             start: 0,
             previous: Bytes::new(),
             current: Bytes::new(),
             utf8,
-            keeps,
         }
     }
 
-    /// Takes `chunk`, the bytes that follow those taken before, and keeps it if chunks
-    /// are kept at all.
+    /// Takes `chunk`, the bytes that follow those taken before.
     pub(super) fn keep(&mut self, chunk: &Bytes) {
-        if self.keeps {
-            self.start += self.previous.len();
-            self.previous = std::mem::replace(&mut self.current, chunk.clone());
-        } else {
-            self.start += chunk.len();
-        }
+        self.start += self.previous.len();
+        self.previous = std::mem::replace(&mut self.current, chunk.clone());
     }
 
     /// Whether the `<script>` whose start tag ends at `offset` is empty: its end tag

@@ -254,7 +254,7 @@ impl Rewriter {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
                 state: State::default(),
-                input: Input::new(utf8, !nothing_to_match),
+                input: Input::new(utf8),
                 output: Output::default(),
             }),
             unreadable: None,
@@ -451,7 +451,7 @@ fn on_resource(
         }
         return Ok(());
     }
-    if !shared.nothing_to_match && plainly_untracked(gate, state, input, el, tag) {
+    if needs_no_reading(shared, gate, state, input, el, tag) {
         return Ok(());
     }
     let categories = &shared.page.consent.config().categories;
@@ -523,21 +523,24 @@ fn on_resource(
     Ok(())
 }
 
-/// Whether `el` can be left as written without reading its attributes: not a script
-/// (an inline one is read), no `<base>` to resolve against, not inside held-back
-/// media, no annotation, and no URL the rules or the catalog could match anywhere in
-/// the tag as written ([`ResourceMatcher::may_match_tag`]). Most elements of a page
-/// are such, and reading their attributes one by one is most of the gate's cost.
+/// Whether `el` can be left as written without reading its attributes, seen from its
+/// start tag as the page wrote it: not inside held-back media, no annotation, and
+/// either nothing left to match or no URL the rules or the catalog could match
+/// anywhere in the tag ([`ResourceMatcher::may_match_tag`]; not for a script, whose
+/// text is read when it has no URL, nor with a `<base>` to resolve against). Most
+/// elements of a page are such, and reading their attributes one by one is most of
+/// the gate's cost.
 ///
 /// [`ResourceMatcher::may_match_tag`]: super::catalog::ResourceMatcher::may_match_tag
-fn plainly_untracked(
+fn needs_no_reading(
+    shared: &Shared,
     gate: &super::HtmlConfig,
     state: &State,
     input: &Input,
     el: &El<'_, '_>,
     tag: &str,
 ) -> bool {
-    if tag == "script" || state.base.is_some() || state.media.is_some() {
+    if state.media.is_some() {
         return false;
     }
     let Some(written) = input.start_tag(el) else {
@@ -546,7 +549,8 @@ fn plainly_untracked(
     if gate.annotations && names_an_annotation(&written) {
         return false;
     }
-    !gate.matcher.may_match_tag(&written)
+    shared.nothing_to_match
+        || (tag != "script" && state.base.is_none() && !gate.matcher.may_match_tag(&written))
 }
 
 /// Whether a start tag may have a `data-consent` or `data-category` attribute: it has
