@@ -514,21 +514,10 @@ fn following_path(rest: &[u8]) -> String {
     path
 }
 
-/// Host bytes lower-cased, without tabs and newlines: borrowed when written so, else
-/// copied into a buffer on the stack for anything as short as a host name can be.
-struct Lowered {
-    short: [u8; 253],
-    long: Vec<u8>,
-}
-
-impl Default for Lowered {
-    fn default() -> Self {
-        Self {
-            short: [0; 253],
-            long: Vec::new(),
-        }
-    }
-}
+/// Host bytes lower-cased, without tabs and newlines: borrowed when written so (the
+/// common case), else copied into a reused buffer.
+#[derive(Default)]
+struct Lowered(Vec<u8>);
 
 impl Lowered {
     fn lower<'a>(&'a mut self, bytes: &'a [u8]) -> &'a [u8] {
@@ -538,19 +527,14 @@ impl Lowered {
         {
             return bytes;
         }
-        let buffer = match self.short.get_mut(..bytes.len()) {
-            Some(short) => short,
-            None => {
-                self.long.resize(bytes.len(), 0);
-                &mut self.long[..]
-            }
-        };
-        let mut length = 0;
-        for &b in bytes.iter().filter(|&&b| !is_tab_or_newline(b)) {
-            buffer[length] = b.to_ascii_lowercase();
-            length += 1;
-        }
-        &buffer[..length]
+        self.0.clear();
+        self.0.extend(
+            bytes
+                .iter()
+                .filter(|&&b| !is_tab_or_newline(b))
+                .map(u8::to_ascii_lowercase),
+        );
+        &self.0
     }
 }
 

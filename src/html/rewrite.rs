@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use bytes::Bytes;
 use lol_html::errors::RewritingError;
@@ -42,6 +42,8 @@ struct State {
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
     spare_text: String,
+    /// The buffer the last script was released in, kept for the next one.
+    spare_release: String,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
     /// The placeholders written after held-back iframes, by category key.
@@ -66,6 +68,8 @@ struct Hold {
 
 /// What the handlers read and change while the document streams by.
 struct Context {
+    /// What they only read.
+    shared: Shared,
     state: State,
     /// The chunk being rewritten, where attributes are read in place.
     input: Input,
@@ -173,37 +177,32 @@ impl Rewriter {
             .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
         // Nothing at all can be held back: no markup needs defusing.
         let everything_granted = page.consent.config().categories.all().is_subset(granted);
-        let shared = Arc::new(Shared {
+        let shared = Shared {
             page,
             granted,
             nothing_to_match,
-        });
+        };
+        // The handlers capture nothing but a tag name: what they read and change is
+        // the context, lent to them for each call into lol_html.
         let rewriter = shared.gate().map(|gate| {
             let selectors = &gate.selectors;
-            let handler = |f: fn(&Arc<Shared>, &mut State, &mut El<'_, '_>) -> HandlerResult| {
-                let shared = shared.clone();
+            let handler = |f: fn(&Shared, &mut State, &mut El<'_, '_>) -> HandlerResult| {
                 ElementContentHandlers::default().element(move |el: &mut El<'_, '_>| {
-                    in_context(|context| f(&shared, &mut context.state, el))
+                    in_context(|context| f(&context.shared, &mut context.state, el))
                 })
             };
-            let text = {
-                let shared = shared.clone();
-                ElementContentHandlers::default().text(move |chunk: &mut TextChunk<'_>| {
-                    in_context(|context| {
-                        let written = written(&context.output);
-                        on_script_text(&shared, &mut context.state, chunk, written)
-                    })
+            let text = ElementContentHandlers::default().text(|chunk: &mut TextChunk<'_>| {
+                in_context(|context| {
+                    let written = written(&context.output);
+                    on_script_text(&context.shared, &mut context.state, chunk, written)
                 })
-            };
-            let end = {
-                let shared = shared.clone();
-                DocumentContentHandlers::default().end(move |end: &mut DocumentEnd<'_>| {
-                    in_context(|context| {
-                        let written = written(&context.output);
-                        on_document_end(&shared, &mut context.state, end, written)
-                    })
+            });
+            let end = DocumentContentHandlers::default().end(|end: &mut DocumentEnd<'_>| {
+                in_context(|context| {
+                    let written = written(&context.output);
+                    on_document_end(&context.shared, &mut context.state, end, written)
                 })
-            };
+            });
             let settings = Settings::new_send()
                 .append_element_content_handler((
                     Cow::Owned(selectors.head.clone()),
@@ -237,13 +236,12 @@ impl Rewriter {
                     .resources
                     .iter()
                     .fold(settings, |settings, (tag, selector)| {
-                        let shared = shared.clone();
                         let tag: &'static str = tag;
                         settings.append_element_content_handler((
                             Cow::Owned(selector.clone()),
                             ElementContentHandlers::default().element(
                                 move |el: &mut El<'_, '_>| {
-                                    in_context(|context| on_resource(&shared, context, el, tag))
+                                    in_context(|context| on_resource(context, el, tag))
                                 },
                             ),
                         ))
@@ -253,6 +251,7 @@ impl Rewriter {
         Self {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
+                shared,
                 state: State::default(),
                 input: Input::new(utf8),
                 output: Output::default(),
@@ -332,7 +331,7 @@ impl Rewriter {
     }
 }
 
-fn on_head(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
+fn on_head(shared: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
     if !state.consent_mode_done {
         state.consent_mode_done = true;
         if let Some(snippet) = consent_mode_snippet(shared) {
@@ -342,7 +341,7 @@ fn on_head(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> Hand
     Ok(())
 }
 
-fn on_body(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
+fn on_body(shared: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
     if !state.consent_mode_done {
         // No `<head>` tag: the defaults still come before every script of the body.
         state.consent_mode_done = true;
@@ -352,10 +351,9 @@ fn on_body(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> Hand
     }
     let injects = shared.gate().is_some_and(|gate| gate.inject_banner);
     if let (true, Some(handlers)) = (injects, el.end_tag_handlers()) {
-        let shared = Arc::clone(shared);
-        handlers.push(Box::new(move |end: &mut EndTag<'_>| {
+        handlers.push(Box::new(|end: &mut EndTag<'_>| {
             in_context(|context| {
-                if let Some(banner) = take_banner(&shared, &mut context.state) {
+                if let Some(banner) = take_banner(&context.shared, &mut context.state) {
                     end.before(&banner, ContentType::Html);
                 }
                 Ok(())
@@ -365,7 +363,7 @@ fn on_body(shared: &Arc<Shared>, state: &mut State, el: &mut El<'_, '_>) -> Hand
     Ok(())
 }
 
-fn on_banner(_: &Arc<Shared>, state: &mut State, _: &mut El<'_, '_>) -> HandlerResult {
+fn on_banner(_: &Shared, state: &mut State, _: &mut El<'_, '_>) -> HandlerResult {
     state.banner_seen = true;
     Ok(())
 }
@@ -429,20 +427,16 @@ enum Verdict {
     Neutralise(&'static str),
 }
 
-fn on_resource(
-    shared: &Arc<Shared>,
-    context: &mut Context,
-    el: &mut El<'_, '_>,
-    tag: &'static str,
-) -> HandlerResult {
-    let Some(gate) = shared.gate() else {
-        return Ok(());
-    };
+fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
     let Context {
+        shared,
         state,
         input,
         output,
     } = context;
+    let Some(gate) = shared.gate() else {
+        return Ok(());
+    };
     if tag == "base" {
         if state.base.is_none() {
             if let Some(href) = el.get_attribute("href") {
@@ -515,7 +509,7 @@ fn on_resource(
                 neutralise_undecidable(output, input, el, "svg-inline-script")
             } else {
                 let written = written(output);
-                hold(shared, state, input, el, written)
+                hold(state, input, el, written)
             };
         }
         None => {}
@@ -636,7 +630,7 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
 /// if it did.
 #[allow(clippy::too_many_arguments)]
 fn neutralise(
-    shared: &Arc<Shared>,
+    shared: &Shared,
     state: &mut State,
     output: &mut Output,
     input: &Input,
@@ -763,13 +757,7 @@ fn neutralise_undecidable(
 /// decided on its whole text, at its end tag (or the end of the document). A script
 /// the kept chunk shows to be empty is written back at once, as it would be with no
 /// text.
-fn hold(
-    shared: &Arc<Shared>,
-    state: &mut State,
-    input: &Input,
-    el: &mut El<'_, '_>,
-    written: usize,
-) -> HandlerResult {
+fn hold(state: &mut State, input: &Input, el: &mut El<'_, '_>, written: usize) -> HandlerResult {
     if state.hold.is_some() {
         // A script element inside a held one's raw text: lol_html read markup where a
         // browser reads text (`<script a=>` is one such start tag), so neither script
@@ -783,7 +771,8 @@ fn hold(
         .collect();
     let empty = input.script_is_empty(el.source_location().bytes().end);
     if empty == Some(true) {
-        let decided = start_tag(&attributes, None, "");
+        let mut decided = String::new();
+        write_start_tag(&mut decided, &attributes, None);
         el.start_tag().replace(&decided, ContentType::Html);
         return Ok(());
     }
@@ -795,14 +784,16 @@ fn hold(
         dropped: false,
     });
     if let Some(handlers) = el.end_tag_handlers() {
-        let shared = Arc::clone(shared);
-        handlers.push(Box::new(move |end: &mut EndTag<'_>| {
+        // Captures nothing (the context has all it needs): no allocation for the box.
+        handlers.push(Box::new(|end: &mut EndTag<'_>| {
             in_context(|context| {
-                match context.state.hold.take() {
+                let state = &mut context.state;
+                match state.hold.take() {
                     Some(hold) if hold.dropped => end.remove(),
                     Some(hold) => {
-                        let out = release(&shared, &mut context.state, hold);
+                        let out = release(&context.shared, state, hold);
                         end.before(&out, ContentType::Html);
+                        state.spare_release = out;
                     }
                     None => {}
                 }
@@ -843,7 +834,8 @@ fn on_script_text(
             "inline script longer than the HTML gate's inline_script_limit held back \
              and emptied; mark it data-consent=\"necessary\" or raise the limit"
         );
-        let mut out = start_tag(&hold.attributes, Some(Neutral::TooLong), "");
+        let mut out = String::new();
+        write_start_tag(&mut out, &hold.attributes, Some(Neutral::TooLong));
         out.push_str("</script>");
         chunk.before(&out, ContentType::Html);
         chunk.remove();
@@ -881,8 +873,8 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
     Ok(())
 }
 
-/// Writes a held script back, decided on its whole text; its text buffer is kept for
-/// the next one.
+/// Writes a held script back, decided on its whole text, in the state's spare release
+/// buffer; its text buffer is kept for the next one.
 fn release(shared: &Shared, state: &mut State, hold: Hold) -> String {
     let hit = shared.gate().and_then(|gate| gate.matcher.scan(&hold.text));
     let neutral = match hit {
@@ -892,7 +884,9 @@ fn release(shared: &Shared, state: &mut State, hold: Hold) -> String {
         }
         _ => None,
     };
-    let mut out = start_tag(&hold.attributes, neutral, &hold.text);
+    let mut out = std::mem::take(&mut state.spare_release);
+    out.clear();
+    write_start_tag(&mut out, &hold.attributes, neutral);
     out.push_str(&hold.text);
     recycle(state, hold.text);
     out
@@ -909,10 +903,12 @@ enum Neutral<'a> {
     TooLong,
 }
 
-/// A `<script>` start tag with `attributes`, neutralised if asked.
-/// `text` is the held text that follows: room is made for it.
-fn start_tag(attributes: &[(String, String)], neutral: Option<Neutral<'_>>, text: &str) -> String {
-    let mut out = String::with_capacity(128 + text.len());
+/// Writes a `<script>` start tag with `attributes`, neutralised if asked.
+fn write_start_tag(
+    out: &mut String,
+    attributes: &[(String, String)],
+    neutral: Option<Neutral<'_>>,
+) {
     out.push_str("<script");
     let mut push = |name: &str, value: &str| {
         out.push(' ');
@@ -947,7 +943,6 @@ fn start_tag(attributes: &[(String, String)], neutral: Option<Neutral<'_>>, text
         None => {}
     }
     out.push('>');
-    out
 }
 
 /// The accessible stand-in shown after a held-back iframe of category `key`, made
