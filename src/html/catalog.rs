@@ -405,25 +405,21 @@ impl ResourceMatcher {
         mut lookup: impl FnMut(&[u8], &[u8]) -> Option<Hit>,
     ) -> Option<Hit> {
         let mut buffer = Lowered::default();
-        let in_run = |b: u8| IN_HOST_RUN[usize::from(b)];
         let mut from = 0;
         // A host has a dot: only the runs of host bytes around a dot are read.
         while let Some(found) = memchr::memchr(b'.', &text[from..]) {
             let dot = from + found;
-            let end = text[dot..]
-                .iter()
-                .position(|&b| !in_run(b))
-                .map_or(text.len(), |i| dot + i);
-            from = end;
-            // Most runs are code (`document.querySelector`): a run is read as a host
-            // only if its last label, which follows this dot or a later one, ends
-            // the host of some entry.
-            if !self.may_end_a_host(&text[dot..end], &mut buffer) {
+            // Most dots are code (`document.querySelector`): a run is read as a host
+            // only if the label after one of its dots is its last and ends the host
+            // of some entry.
+            let Some(end) = self.ends_a_host(text, dot, &mut buffer) else {
+                from = dot + 1;
                 continue;
-            }
+            };
+            from = end;
             let start = text[..dot]
                 .iter()
-                .rposition(|&b| !in_run(b))
+                .rposition(|&b| !in_host_run(b))
                 .map_or(0, |i| i + 1);
             let host = trim_dots_and_dashes(buffer.lower(&text[start..end]));
             if let Some(hit) = lookup(host, &text[end..]) {
@@ -433,39 +429,50 @@ impl ResourceMatcher {
         None
     }
 
-    /// Whether the last label of `run` (the end of a run of host bytes in script
-    /// text, from a dot on; its end trimmed as a host's is) is the last label of an
+    /// Where the run of host bytes around the dot at `dot` in `text` ends, if the
+    /// label after that dot is the run's last (only dots, dashes, tabs and newlines,
+    /// which a host's end is trimmed of, follow it) and the last label of some
     /// entry's host.
-    fn may_end_a_host(&self, run: &[u8], buffer: &mut Lowered) -> bool {
-        let end = run
-            .iter()
-            .rposition(|&b| !matches!(b, b'.' | b'-') && !is_tab_or_newline(b))
-            .map_or(0, |i| i + 1);
-        // Back to the last dot, giving up once the label is longer than any entry's
-        // (`querySelectorAll`): no copy, no lookup.
-        let mut length = 0;
-        let mut first = 0;
-        let mut dot = None;
-        for (i, &b) in run[..end].iter().enumerate().rev() {
-            if b == b'.' {
-                dot = Some(i);
-                break;
+    fn ends_a_host(&self, text: &[u8], dot: usize, buffer: &mut Lowered) -> Option<usize> {
+        let start = dot + 1;
+        let mut at = start;
+        // The label, given up once it is longer than any entry's (`querySelectorAll`):
+        // its bytes other than dashes, tabs and newlines are at least that long.
+        let mut solid = 0;
+        let mut label_end = start;
+        let mut first = None;
+        while let Some(&b) = text.get(at).filter(|&&b| b != b'.' && in_host_run(b)) {
+            at += 1;
+            if is_tab_or_newline(b) {
+                continue;
             }
-            if !is_tab_or_newline(b) {
-                first = b;
-                length += 1;
-                if length > self.longest_last_label {
-                    return false;
+            first.get_or_insert(b);
+            if b != b'-' {
+                label_end = at;
+                solid += 1;
+                if solid > self.longest_last_label {
+                    return None;
                 }
             }
         }
+        // The rest of the run: another label means a later dot decides.
+        while let Some(&b) = text.get(at).filter(|&&b| in_host_run(b)) {
+            if !matches!(b, b'.' | b'-') && !is_tab_or_newline(b) {
+                return None;
+            }
+            at += 1;
+        }
+        let first = first.filter(|_| label_end > start)?;
         // No lookup for a label no entry's starts like (`.jpg`, `.x`).
-        let Some(dot) = dot.filter(|_| self.last_label_starts & label_start_bit(first) != 0) else {
-            return false;
-        };
-        let last = buffer.lower(&run[dot + 1..end]);
+        if self.last_label_starts & label_start_bit(first) == 0 {
+            return None;
+        }
+        let last = buffer.lower(&text[start..label_end]);
+        if last.len() > self.longest_last_label {
+            return None;
+        }
         let known = |table: &HostTable| table.last_labels.contains(last);
-        (!self.app.hosts.is_empty() && known(&self.app)) || known(&self.catalog)
+        ((!self.app.hosts.is_empty() && known(&self.app)) || known(&self.catalog)).then_some(at)
     }
 
     /// Every category an entry gates; necessary left out. Empty for no entries.
@@ -478,6 +485,11 @@ impl ResourceMatcher {
 /// (in either case; letters and digits may share one).
 fn label_start_bit(b: u8) -> u64 {
     1 << (b.to_ascii_lowercase() & 63)
+}
+
+/// Whether `b` belongs in a run of host characters ([`IN_HOST_RUN`]).
+fn in_host_run(b: u8) -> bool {
+    IN_HOST_RUN[usize::from(b)]
 }
 
 /// The bytes of a run of host characters: those of a host and, as URL parsers drop
@@ -827,6 +839,63 @@ mod tests {
             }
             tag.push('>');
             proptest::prop_assert!(!matched || m.may_match_tag(tag.as_bytes()), "{tag:?}");
+        }
+    }
+
+    /// [`ResourceMatcher::scan`] the slow way: every maximal run of host bytes with a
+    /// dot is looked up, with no filter on its last label.
+    fn scan_everything(m: &ResourceMatcher, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            while bytes.get(at).is_some_and(|&b| in_host_run(b)) {
+                at += 1;
+            }
+            if at == start {
+                at += 1;
+                continue;
+            }
+            let run = &bytes[start..at];
+            if !run.contains(&b'.') {
+                continue;
+            }
+            let host: Vec<u8> = run
+                .iter()
+                .filter(|&&b| !is_tab_or_newline(b))
+                .map(u8::to_ascii_lowercase)
+                .collect();
+            let host = trim_dots_and_dashes(&host);
+            let path = following_path(&bytes[at..]);
+            let matches = |prefix: &str| path_matches(prefix, &path);
+            if m.app
+                .remote(host, matches)
+                .or_else(|| m.catalog.remote(host, matches))
+                .is_some()
+            {
+                return true;
+            }
+        }
+        m.app
+            .local
+            .iter()
+            .any(|e| contains_ignore_case(text, &e.path))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn scanning_reads_every_run_that_could_be_a_host(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "www.", "google-analytics.com", "facebook.com", "connect.facebook.net",
+                "static.hotjar.com", "clarity.ms", "google-analytics", "COM", "com", "net",
+                "x", ".", "..", "-", "--", "\t", "\n", "/tr", "/TR", "/", " ", "'", "(",
+                "querySelectorAll", "io", "_", "9",
+            ]), 0..12),
+        ) {
+            let m = matcher(&[]);
+            let text = parts.concat();
+            proptest::prop_assert_eq!(m.scan(&text).is_some(), scan_everything(&m, &text), "{:?}", text);
         }
     }
 }
