@@ -445,8 +445,10 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         }
         return Ok(());
     }
-    if needs_no_reading(shared, gate, state, input, el, tag) {
-        return Ok(());
+    match glance(shared, gate, state, input, el, tag) {
+        Glance::Keep => return Ok(()),
+        Glance::InlineScript => return inline_script(state, input, output, el),
+        Glance::Read => {}
     }
     let categories = &shared.page.consent.config().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
@@ -502,49 +504,81 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            return if el.namespace_uri() != HTML {
-                // In SVG (and MathML) a script's content is markup, not raw text:
-                // holding it back would reorder the page. It cannot be read first, so
-                // it is held back whole.
-                neutralise_undecidable(output, input, el, "svg-inline-script")
-            } else {
-                let written = written(output);
-                hold(state, input, el, written)
-            };
+            return inline_script(state, input, output, el);
         }
         None => {}
     }
     Ok(())
 }
 
-/// Whether `el` can be left as written without reading its attributes, seen from its
-/// start tag as the page wrote it: not inside held-back media, no annotation, and
-/// either nothing left to match or no URL the rules or the catalog could match
-/// anywhere in the tag ([`ResourceMatcher::may_match_tag`]; not for a script, whose
-/// text is read when it has no URL, nor with a `<base>` to resolve against). Most
-/// elements of a page are such, and reading their attributes one by one is most of
-/// the gate's cost.
+/// An inline script that may run: read before it is written (see [`hold`]).
+fn inline_script(
+    state: &mut State,
+    input: &Input,
+    output: &mut Output,
+    el: &mut El<'_, '_>,
+) -> HandlerResult {
+    if el.namespace_uri() != HTML {
+        // In SVG (and MathML) a script's content is markup, not raw text: holding it
+        // back would reorder the page. It cannot be read first, so it is held back
+        // whole.
+        neutralise_undecidable(output, input, el, "svg-inline-script")
+    } else {
+        let written = written(output);
+        hold(state, input, el, written)
+    }
+}
+
+/// What the start tag of a resource element, as the page wrote it, tells before any
+/// attribute is read.
+enum Glance {
+    /// Left as written.
+    Keep,
+    /// A bare `<script>`: an inline script that runs.
+    InlineScript,
+    /// Its attributes decide.
+    Read,
+}
+
+/// What `el`'s start tag as the page wrote it tells. It is kept when it is not inside
+/// held-back media, has no annotation, and either nothing is left to match or no URL
+/// the rules or the catalog could match appears anywhere in it
+/// ([`ResourceMatcher::may_match_tag`]; not for a script, whose text is read when it
+/// has no URL, nor with a `<base>` to resolve against). Most elements of a page are
+/// such, and reading their attributes one by one is most of the gate's cost.
 ///
 /// [`ResourceMatcher::may_match_tag`]: super::catalog::ResourceMatcher::may_match_tag
-fn needs_no_reading(
+fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
     state: &State,
     input: &Input,
     el: &El<'_, '_>,
     tag: &str,
-) -> bool {
+) -> Glance {
     if state.media.is_some() {
-        return false;
+        return Glance::Read;
     }
     let Some(written) = input.start_tag(el) else {
-        return false;
+        return Glance::Read;
     };
     if gate.annotations && names_an_annotation(&written) {
-        return false;
+        return Glance::Read;
     }
-    shared.nothing_to_match
-        || (tag != "script" && state.base.is_none() && !gate.matcher.may_match_tag(&written))
+    if shared.nothing_to_match {
+        return Glance::Keep;
+    }
+    if tag == "script" {
+        return if written.eq_ignore_ascii_case(b"<script>") {
+            Glance::InlineScript
+        } else {
+            Glance::Read
+        };
+    }
+    if state.base.is_none() && !gate.matcher.may_match_tag(&written) {
+        return Glance::Keep;
+    }
+    Glance::Read
 }
 
 /// Whether a start tag may have a `data-consent` or `data-category` attribute: it has
