@@ -287,27 +287,35 @@ fn once(group: &str) {
 
 /// `HTML_BENCH_INTERLEAVED=<rounds>`: on a shared, noisy machine, times [`GROUPS`] on
 /// the 1 MiB page in turn, `rounds` times, and prints each one's median and the ratios
-/// of the medians, so that load that comes and goes weighs on all three alike.
+/// of the medians, so that load that comes and goes weighs on all three alike; and the
+/// median of the ratios within each round (`lol_html` and a group timed back to back),
+/// which the machine's slower and faster spells disturb least.
 fn interleaved(rounds: usize) {
     let mut run = runner();
-    let mut times: [Vec<std::time::Duration>; 3] = Default::default();
+    let mut times: [Vec<f64>; 3] = Default::default();
     for _ in 0..rounds {
         for (group, times) in GROUPS.iter().zip(&mut times) {
             let start = std::time::Instant::now();
             black_box(run(group));
-            times.push(start.elapsed());
+            times.push(start.elapsed().as_secs_f64());
         }
     }
-    let [lol_html, gate, granted] = times.map(|mut times| {
-        times.sort();
-        times[times.len() / 2]
-    });
-    let ratio = |group: std::time::Duration| lol_html.as_secs_f64() / group.as_secs_f64();
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let [lol_html, gate, granted] = &times;
+    let paired = |group: &[f64]| median(lol_html.iter().zip(group).map(|(l, g)| l / g).collect());
+    let ms = |values: &[f64]| median(values.to_vec()) * 1e3;
+    let (lol_ms, gate_ms, granted_ms) = (ms(lol_html), ms(gate), ms(granted));
     println!(
-        "1 MiB, {rounds} rounds, medians: lol_html {lol_html:?}, gate {gate:?} ({:.3}x), \
-         gate_granted {granted:?} ({:.3}x)",
-        ratio(gate),
-        ratio(granted)
+        "1 MiB, {rounds} rounds, medians: lol_html {lol_ms:.2} ms, gate {gate_ms:.2} ms \
+         ({:.3}x), gate_granted {granted_ms:.2} ms ({:.3}x); median of the ratios within \
+         rounds: gate {:.3}x, gate_granted {:.3}x",
+        lol_ms / gate_ms,
+        lol_ms / granted_ms,
+        paired(gate),
+        paired(granted),
     );
 }
 
