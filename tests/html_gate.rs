@@ -259,6 +259,28 @@ async fn refused_trackers_never_reach_the_browser_and_granted_ones_are_untouched
 }
 
 #[tokio::test]
+async fn base64_data_urls_that_load_a_tracker_are_held_back() {
+    // `<script src=https://www.googletagmanager.com/gtm.js></script>` and
+    // `import('https://www.googletagmanager.com/gtm.js')`, base64.
+    let page =
+        "PHNjcmlwdCBzcmM9aHR0cHM6Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20vZ3RtLmpzPjwvc2NyaXB0Pg==";
+    let script = "aW1wb3J0KCdodHRwczovL3d3dy5nb29nbGV0YWdtYW5hZ2VyLmNvbS9ndG0uanMnKQ==";
+    for html in [
+        format!(r#"<iframe src="data:text/html;base64,{page}"></iframe>"#),
+        format!(r#"<script src="data:text/javascript; BASE64,{script}"></script>"#),
+        format!(r#"<object data="data:text/html;base64,{page}"></object>"#),
+    ] {
+        let out = refused(&html).await;
+        assert!(out.contains(r#"data-consent="analytics""#), "{out}");
+        assert!(!out.contains(" src=") && !out.contains(" data=\""), "{out}");
+        assert_eq!(granted(&html).await, html, "granted must be as written");
+    }
+    // A base64 image that loads nothing is left alone.
+    let image = r#"<img src="data:image/png;base64,iVBORw0KGgo=">"#;
+    assert_eq!(refused(image).await, image);
+}
+
+#[tokio::test]
 async fn the_reference_check_sees_the_table_as_trackers() {
     // The check above would be vacuous if it saw nothing in the inputs themselves.
     for &html in TABLE {

@@ -2,9 +2,10 @@
 //! vendor and need which consent, and the lookup compiled from it (and from the app's
 //! `script_rule`s) at `build()`.
 //!
-//! A lookup walks the labels of the URL's host (`a.b.example.com`, `b.example.com`,
-//! `example.com`, `com`) and asks a hash map for each, so its cost grows with the
-//! length of the host, never with the number of entries.
+//! A lookup asks a hash set whether some entry's host ends with the URL host's last
+//! two labels (most hosts stop there), then walks its labels (`a.b.example.com`,
+//! `b.example.com`, `example.com`) and asks a hash map for each, so its cost grows
+//! with the length of the host, never with the number of entries.
 
 use std::collections::{HashMap, HashSet};
 
@@ -368,15 +369,19 @@ impl ResourceMatcher {
     /// [`find`](Self::find) matches, in any attribute, however a browser reads them.
     ///
     /// `false` only for a tag in plain ASCII (no character reference, no percent
-    /// escape; no `\`, tab or newline either when the app has rules for its own
-    /// paths) where no run of host characters ends with the host of an entry,
+    /// escape, no `data:` URL, which may be base64; no `\`, tab or newline
+    /// either when the app has rules for its own paths) where no run of host characters ends with the host of an entry,
     /// whatever its path, and no local path of a rule appears. Every host and path
     /// `find` reads in such a tag is a run of its bytes, lower-cased: the tag can be
     /// kept without reading its attributes. Relative URLs read against a `<base>`
     /// are not covered: with a base, ask `find`.
     pub(crate) fn may_match_tag(&self, tag: &[u8]) -> bool {
+        // A reference, a percent escape, or a `:` ending `data` (tabs and newlines
+        // between its letters are dropped by URL parsers): a `data:` URL may be base64.
+        let escaped = memchr::memchr3_iter(b'&', b'%', b':', tag)
+            .any(|at| tag[at] != b':' || ends_with_data(&tag[..at]));
         let plain = tag.is_ascii()
-            && memchr::memchr2(b'&', b'%', tag).is_none()
+            && !escaped
             && (self.app.local.is_empty()
                 || (memchr::memchr3(b'\\', b'\t', b'\n', tag).is_none()
                     && memchr::memchr(b'\r', tag).is_none()));
@@ -485,6 +490,16 @@ impl ResourceMatcher {
 /// (in either case; letters and digits may share one).
 fn label_start_bit(b: u8) -> u64 {
     1 << (b.to_ascii_lowercase() & 63)
+}
+
+/// Whether `text` ends with `data` in any case, tabs and newlines left out.
+fn ends_with_data(text: &[u8]) -> bool {
+    let mut letters = text.iter().rev().filter(|&&b| !is_tab_or_newline(b));
+    b"atad".iter().all(|&letter| {
+        letters
+            .next()
+            .is_some_and(|b| b.eq_ignore_ascii_case(&letter))
+    })
 }
 
 /// Whether `b` belongs in a run of host characters ([`IN_HOST_RUN`]).
@@ -761,6 +776,8 @@ mod tests {
             r#"<img src="/JS/Tracker.js">"#,
             "<img src=\"/js/\ntracker.js\">",
             r#"<img src="\js\tracker.js">"#,
+            r#"<script src="data:text/javascript;base64,Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20v">"#,
+            "<iframe src=\"D\nAtA:text/html;base64,Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20v\">",
         ] {
             assert!(may(tag), "{tag:?}");
         }
@@ -776,6 +793,10 @@ mod tests {
             "HTTP:\\\\",
             "javascript:",
             "data:text/html,",
+            "data:text/html;base64,",
+            ";BASE64,",
+            // `<script src=//www.googletagmanager.com/gtm.js>`, base64.
+            "PHNjcmlwdCBzcmM9Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20vZ3RtLmpzPg==",
             "/",
             "\\",
             "user@",

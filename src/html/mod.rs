@@ -71,11 +71,12 @@
 //! URLs are read as browsers read them: character references, upper case, `//host`,
 //! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
 //! encoding, `<base href>`, unquoted attributes, `<script/src=…>`, `srcset` and
-//! `srcdoc` (its text is scanned), `data:` and `javascript:` URLs (their text too).
+//! `srcdoc` (its text is scanned), `data:` and `javascript:` URLs (their text too,
+//! base64-decoded where a `data:` URL says `;base64`).
 //! Most elements of a page point nowhere a rule or the catalog names, and the gate
 //! sees that from the start tag as written before it reads a single attribute: a tag
-//! in plain ASCII (no character reference, no percent escape) in which no run of host
-//! characters ends with the host of an entry is left as written.
+//! in plain ASCII (no character reference, no percent escape, no `data:` URL) in which
+//! no run of host characters ends with the host of an entry is left as written.
 //!
 //! # Also inserted
 //!

@@ -54,7 +54,11 @@ impl<'a> Url<'a> {
             let is = |name: &str| scheme.eq_ignore_ascii_case(name);
             return if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
                 remote(rest.trim_start_matches(['/', '\\']))
-            } else if is("data") || is("javascript") {
+            } else if is("data") {
+                Target::Inline {
+                    text: data_url_text(rest),
+                }
+            } else if is("javascript") {
                 Target::Inline {
                     text: percent_decode(rest).to_ascii_lowercase(),
                 }
@@ -269,6 +273,44 @@ fn normalise_path(path: &str) -> Cow<'_, str> {
     out
 }
 
+/// What a `data:` URL (`rest`, after the scheme) holds, lower case, for scanning: its
+/// body percent-decoded and, when its type ends in `;base64`, also base64-decoded the
+/// forgiving way the Fetch standard reads it (`<script src="data:…;base64,…">` runs
+/// what it encodes). Both readings are kept: a body that does not decode is scanned as
+/// written.
+fn data_url_text(rest: &str) -> String {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    const FORGIVING: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let mut text = percent_decode(rest).to_ascii_lowercase();
+    let Some((kind, body)) = rest.split_once(',') else {
+        return text;
+    };
+    // `;`, any spaces, then `base64`, in any case, at the end of the type.
+    let kind = kind
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .to_ascii_lowercase();
+    let base64 = kind
+        .strip_suffix("base64")
+        .is_some_and(|before| before.trim_end_matches(' ').ends_with(';'));
+    if base64 {
+        let body: Vec<u8> = percent_decode(body)
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        if let Ok(decoded) = FORGIVING.decode(body) {
+            text.push('\n');
+            text.push_str(&String::from_utf8_lossy(&decoded).to_ascii_lowercase());
+        }
+    }
+    text
+}
+
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 stay as they were.
 fn percent_decode(text: &str) -> Cow<'_, str> {
     if memchr::memchr(b'%', text.as_bytes()).is_none() {
@@ -471,6 +513,30 @@ mod tests {
         assert_eq!(locate("https://[::1]/x", None), "Other");
         assert_eq!(locate("https://:443/x", None), "Other");
         assert_eq!(locate("1http://x.com/a", None), "Local(1http://x.com/a)");
+    }
+
+    #[test]
+    fn base64_data_urls_are_read_decoded() {
+        // `<script src=https://www.googletagmanager.com/gtm.js></script>`, base64.
+        let encoded =
+            "PHNjcmlwdCBzcmM9aHR0cHM6Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20vZ3RtLmpzPjwvc2NyaXB0Pg";
+        for url in [
+            format!("data:text/html;base64,{encoded}=="),
+            format!("DATA:text/html; BASE64 ,{encoded}"),
+            format!("data:text/html;base64,{}", &encoded.replace("Pj", "P\nj")),
+        ] {
+            let Target::Inline { text } = Url::new(&url).target(None) else {
+                panic!("a data: URL is inline");
+            };
+            assert!(
+                text.contains("//www.googletagmanager.com/gtm.js"),
+                "{url:?}"
+            );
+        }
+        let Target::Inline { text } = Url::new("data:text/plain;base64,%%%").target(None) else {
+            panic!("a data: URL is inline");
+        };
+        assert_eq!(text, "text/plain;base64,%%%");
     }
 
     #[test]
