@@ -360,7 +360,7 @@ impl ResourceMatcher {
             self.app
                 .local
                 .iter()
-                .find(|e| !e.path.is_empty() && contains_ignore_case(text, &e.path))
+                .find(|e| !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path))
                 .map(|e| e.hit)
         })
     }
@@ -395,10 +395,11 @@ impl ResourceMatcher {
                 .or_else(|| self.catalog.remote(host, any_path))
         });
         host.is_some()
-            || self.app.local.iter().any(|e| {
-                tag.windows(e.path.len())
-                    .any(|w| w.eq_ignore_ascii_case(e.path.as_bytes()))
-            })
+            || self
+                .app
+                .local
+                .iter()
+                .any(|e| contains_ignore_case(tag, &e.path))
     }
 
     /// The first hit `lookup` finds for a run of host characters in `text` (lower
@@ -576,11 +577,13 @@ fn trim_dots_and_dashes(run: &[u8]) -> &[u8] {
     &run[start..end]
 }
 
-fn contains_ignore_case(text: &str, needle: &str) -> bool {
+/// Whether `text` contains `needle`, ignoring ASCII case (the empty needle always).
+fn contains_ignore_case(text: &[u8], needle: &str) -> bool {
     let needle = needle.as_bytes();
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    needle.is_empty()
+        || text
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
@@ -900,7 +903,7 @@ mod tests {
         m.app
             .local
             .iter()
-            .any(|e| contains_ignore_case(text, &e.path))
+            .any(|e| contains_ignore_case(text.as_bytes(), &e.path))
     }
 
     proptest::proptest! {
