@@ -332,11 +332,7 @@ impl ResourceMatcher {
     pub(crate) fn find(&self, target: &Target<'_>) -> Option<Hit> {
         match target {
             Target::Remote { host, path } => {
-                let matches = |prefix: &str| path_has_prefix(prefix, path);
-                let host = host.as_bytes();
-                self.app
-                    .remote(host, matches)
-                    .or_else(|| self.catalog.remote(host, matches))
+                self.remote(host.as_bytes(), |prefix| path_has_prefix(prefix, path))
             }
             Target::Local { path } => self.app.local(path),
             Target::Other => None,
@@ -350,11 +346,9 @@ impl ResourceMatcher {
     pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
         self.find_in_hosts(text.as_bytes(), |host, rest| {
             let path = std::cell::OnceCell::new();
-            let matches =
-                |prefix: &str| path_matches(prefix, path.get_or_init(|| following_path(rest)));
-            self.app
-                .remote(host, matches)
-                .or_else(|| self.catalog.remote(host, matches))
+            self.remote(host, |prefix| {
+                path_matches(prefix, path.get_or_init(|| following_path(rest)))
+            })
         })
         .or_else(|| {
             self.app
@@ -369,9 +363,9 @@ impl ResourceMatcher {
     /// [`find`](Self::find) matches, in any attribute, however a browser reads them.
     ///
     /// `false` only for a tag in plain ASCII (no character reference, no percent
-    /// escape, no `data:` URL, which may be base64; no `\`, tab or newline
-    /// either when the app has rules for its own paths) where no run of host characters ends with the host of an entry,
-    /// whatever its path, and no local path of a rule appears. Every host and path
+    /// escape, no `data:` URL, which may be base64; no `\`, tab or newline either when
+    /// the app has rules for its own paths) where no run of host characters ends with
+    /// the host of an entry, whatever its path, and no local path of a rule appears. Every host and path
     /// `find` reads in such a tag is a run of its bytes, lower-cased: the tag can be
     /// kept without reading its attributes. Relative URLs read against a `<base>`
     /// are not covered: with a base, ask `find`.
@@ -388,18 +382,21 @@ impl ResourceMatcher {
         if !plain {
             return true;
         }
-        let any_path = |_: &str| true;
-        let host = self.find_in_hosts(tag, |host, _| {
-            self.app
-                .remote(host, any_path)
-                .or_else(|| self.catalog.remote(host, any_path))
-        });
+        let host = self.find_in_hosts(tag, |host, _| self.remote(host, |_| true));
         host.is_some()
             || self
                 .app
                 .local
                 .iter()
                 .any(|e| contains_ignore_case(tag, &e.path))
+    }
+
+    /// The entry for a lower-case `host` whose path prefix `matches` accepts: the
+    /// app's rules first, then the catalog.
+    fn remote(&self, host: &[u8], matches: impl Fn(&str) -> bool) -> Option<Hit> {
+        self.app
+            .remote(host, &matches)
+            .or_else(|| self.catalog.remote(host, &matches))
     }
 
     /// The first hit `lookup` finds for a run of host characters in `text` (lower
@@ -515,14 +512,13 @@ static IN_HOST_RUN: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         let byte = b as u8;
-        table[b] =
-            byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'\t' | b'\n' | b'\r');
+        table[b] = is_host_byte(byte) || matches!(byte, b'\t' | b'\n' | b'\r');
         b += 1;
     }
     table
 };
 
-fn is_host_byte(b: u8) -> bool {
+const fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
 }
 
@@ -891,10 +887,7 @@ mod tests {
                 .collect();
             let host = trim_dots_and_dashes(&host);
             let path = following_path(&bytes[at..]);
-            let matches = |prefix: &str| path_matches(prefix, &path);
-            if m.app
-                .remote(host, matches)
-                .or_else(|| m.catalog.remote(host, matches))
+            if m.remote(host, |prefix| path_matches(prefix, &path))
                 .is_some()
             {
                 return true;
