@@ -143,45 +143,42 @@ fn app(
     })
 }
 
-/// lol_html with the gate's selectors and handlers that do nothing.
+/// lol_html with the gate's selectors and handlers that do nothing, handlers of the
+/// same kinds on the same selectors as the gate's for an undecided visitor.
 fn lol_html_alone(page: &Bytes) -> usize {
-    let selectors: Vec<Selector> = [
-        "head",
-        "body",
-        "[data-tc-endpoint]",
-        "script",
-        "iframe",
-        "frame",
-        "img",
-        "source",
-        "video",
-        "audio",
-        "picture",
-        "object",
-        "embed",
-        "link",
-        "input",
-        "image",
-        "track",
-        "base",
+    // Each selector with whether it has an element handler and a text handler.
+    let mut selectors: Vec<(Selector, bool, bool)> = [
+        ("head", true, false),
+        ("body", true, false),
+        ("div[data-tc-endpoint]", true, false),
+        ("svg, math", false, true),
+        (
+            "style, title, textarea, xmp, noembed, noframes, noscript",
+            true,
+            true,
+        ),
     ]
-    .iter()
-    .map(|s| s.parse().expect("valid selector"))
+    .into_iter()
+    .chain(
+        [
+            "script", "iframe", "frame", "img", "source", "video", "audio", "picture", "object",
+            "embed", "link", "input", "image", "track", "base",
+        ]
+        .into_iter()
+        .map(|name| (name, true, matches!(name, "script" | "iframe"))),
+    )
+    .map(|(s, element, text)| (s.parse().expect("valid selector"), element, text))
     .collect();
-    let script: Selector = "script".parse().expect("valid selector");
-    let foreign: Selector = "svg, math".parse().expect("valid selector");
     let mut settings = Settings::new();
-    for selector in &selectors {
-        settings = settings.append_element_content_handler((
-            Cow::Borrowed(selector),
-            ElementContentHandlers::default().element(|_: &mut Element<'_, '_>| Ok(())),
-        ));
-    }
-    for text in [&script, &foreign] {
-        settings = settings.append_element_content_handler((
-            Cow::Borrowed(text),
-            ElementContentHandlers::default().text(|_: &mut TextChunk<'_>| Ok(())),
-        ));
+    for (selector, element, text) in &mut selectors {
+        let mut handlers = ElementContentHandlers::default();
+        if *element {
+            handlers = handlers.element(|_: &mut Element<'_, '_>| Ok(()));
+        }
+        if *text {
+            handlers = handlers.text(|_: &mut TextChunk<'_>| Ok(()));
+        }
+        settings = settings.append_element_content_handler((Cow::Borrowed(&*selector), handlers));
     }
     let mut total = 0;
     let mut rewriter = HtmlRewriter::new(settings, |out: &[u8]| total += black_box(out).len());

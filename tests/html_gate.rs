@@ -405,12 +405,22 @@ async fn unknown_categories_are_never_granted() {
 }
 
 #[tokio::test]
-async fn an_inline_script_too_long_to_decide_is_held_back_empty_unless_necessary() {
+async fn an_inline_script_too_long_to_decide_is_held_back_unless_necessary() {
     let layer = layer(gate().inline_script_limit(1024));
-    let long = format!("<script>{}</script><p>after</p>", "x=1;".repeat(1000));
+    let text = "x=1;".repeat(1000);
+    let long = format!("<script>{text}</script><p>after</p>");
     assert_eq!(
         serve(&layer, Page::html(&long)).await.body,
-        r#"<script type="text/plain" data-consent-blocked="inline-script-limit"></script><p>after</p>"#
+        format!(
+            r#"<script type="text/plain" data-consent-blocked="inline-script-limit">{text}</script><p>after</p>"#
+        )
+    );
+    let typed = format!("<script type=module>{text}</script>");
+    assert_eq!(
+        serve(&layer, Page::html(&typed)).await.body,
+        format!(
+            r#"<script type="text/plain" data-consent-blocked="inline-script-limit" data-consent-type=module>{text}</script>"#
+        )
     );
     let necessary = format!(
         r#"<script data-consent="necessary">{}</script>"#,
@@ -603,60 +613,92 @@ async fn a_value_that_begins_like_a_byte_order_mark_is_read_as_a_browser_reads_i
 }
 
 #[tokio::test]
-async fn a_held_script_is_never_written_after_an_unfinished_tag() {
+async fn a_script_whose_end_tag_the_document_leaves_unfinished_is_decided_on_its_text() {
     let layer = layer(gate());
-    // Its text ran to the end of the document: written back, decided, at the end.
     let open = "<p>a</p><script>gtag('js')";
     let out = stream(&layer, "text/html", chunked(vec![open.into()])).await;
     assert_eq!(out, Ok(open.as_bytes().to_vec()));
-    // An end tag left unfinished follows its text: appended after it, the script
-    // would be that tag's attribute for a browser, and the markup after it live.
     let unfinished = r#"<script>x</script title="a"#;
     let out = stream(&layer, "text/html", chunked(vec![unfinished.into()])).await;
-    assert!(out.is_err(), "{out:?}");
-}
-
-#[tokio::test]
-async fn a_script_lol_html_reads_inside_a_held_one_fails_the_page() {
-    // After `<script a=>` lol_html reads markup where a browser reads script text: the
-    // second script would be read (and the first written back) where a browser does not
-    // see them.
-    let layer = layer(gate());
-    let page = br#"<script a=><p>x</p><script>gtag('js')</script><p>after</p>"#;
-    for cut in 0..=page.len() {
-        let halves = vec![page[..cut].to_vec(), page[cut..].to_vec()];
-        let out = stream(&layer, "text/html", chunked(halves)).await;
-        assert!(out.is_err(), "cut at {cut}: {out:?}");
-    }
-}
-
-#[tokio::test]
-async fn a_script_too_long_to_decide_hides_no_markup_lol_html_reads_in_it() {
-    // After `<script a=>` lol_html reads markup where a browser reads script text. A
-    // script too long to read was written back with the rest of its text passing as it
-    // came: the markup lol_html read was then inside the script for a browser, which
-    // ended it at a `</script>` lol_html read as an attribute value, and ran the script
-    // after that. It is now closed at once, so that markup comes after it.
-    let layer = layer(gate().inline_script_limit(1024));
-    let page = format!(
-        r#"<script a=>{}<div title="</script><script src=https://static.hotjar.com/c/hotjar-1.js></script>">x</div><p>after</p>"#,
-        "x=1;".repeat(300)
+    assert_eq!(out, Ok(unfinished.as_bytes().to_vec()));
+    let tracker = r#"<script>fbq('init')//connect.facebook.net/en_US/fbevents.js</script title="a"#;
+    let out = stream(&layer, "text/html", chunked(vec![tracker.into()])).await;
+    let out = String::from_utf8(out.expect("rewritten")).expect("UTF-8");
+    assert!(
+        out.starts_with(r#"<script type="text/plain" data-consent="marketing">fbq"#),
+        "{out}"
     );
-    let whole = stream(
-        &layer,
-        "text/html",
-        chunked(vec![page.clone().into_bytes()]),
-    )
-    .await
-    .expect("rewritten");
-    let out = String::from_utf8_lossy(&whole).into_owned();
     assert!(active_trackers(&out).is_empty(), "{out}");
-    assert!(out.ends_with(">x</div><p>after</p>"), "{out}");
-    for cut in (0..page.len()).step_by(97) {
-        let halves = vec![page[..cut].into(), page[cut..].into()];
-        let split = stream(&layer, "text/html", chunked(halves)).await;
-        assert_eq!(split.as_ref(), Ok(&whole), "cut at {cut}");
+}
+
+#[tokio::test]
+async fn an_element_lol_html_would_read_as_markup_becomes_an_inert_template() {
+    // After a start tag ending in `=` lol_html reads markup where a browser reads the
+    // element's text: a comment to lol_html hid a live image from the gate.
+    let layer = layer(gate());
+    let pages = [
+        r#"<style a=><!--</style><img src="https://www.facebook.com/tr?id=1">--><p>after</p>"#,
+        r#"<script nonce=><!--</script><img src="https://www.facebook.com/tr?id=1">--><p>after</p>"#,
+        r#"<script a= ><p>x</p><script>gtag('js')</script><p>after</p>"#,
+        r#"<title a=
+><a title="</title><script src=https://static.hotjar.com/c/hotjar-1.js></script>">x</a>"#,
+        r#"<iframe a=><!--</iframe><iframe src="https://www.googletagmanager.com/ns.html"></iframe>-->"#,
+        r#"<textarea a=>"#,
+        "<textarea a=\t><!--</textarea><img src=\"https://www.facebook.com/tr?id=1\">-->",
+        r#"<xmp a=><!--</xmp><img src="https://www.facebook.com/tr?id=1">-->"#,
+        r#"<noscript a=><!--</noscript><img src="https://www.facebook.com/tr?id=1">-->"#,
+        r#"<svg><foreignObject><style a=><!--</style><img src="https://www.facebook.com/tr?id=1">--></foreignObject></svg><p>after</p>"#,
+    ];
+    for page in pages {
+        let whole = stream(&layer, "text/html", chunked(vec![page.into()]))
+            .await
+            .expect("rewritten");
+        let out = String::from_utf8(whole.clone()).expect("UTF-8");
+        assert!(
+            out.contains(r#"<template "#) && out.contains(r#"data-consent-blocked="misread-tag""#),
+            "{out}"
+        );
+        assert!(active_trackers(&out).is_empty(), "{out}");
+        for cut in 0..=page.len() {
+            let halves = vec![page[..cut].into(), page[cut..].into()];
+            let split = stream(&layer, "text/html", chunked(halves)).await;
+            assert_eq!(split.as_ref(), Ok(&whole), "cut at {cut}");
+        }
+        // Nothing is held back for a visitor who granted everything: left as written.
+        let granted = serve(&layer, Page::html(page).granting(&ALL)).await.body;
+        assert_eq!(granted, page);
     }
+    // lol_html reads the content of every such element as markup, so the gate sees
+    // what a browser reads in the template.
+    for name in [
+        "script", "style", "iframe", "title", "textarea", "xmp", "noembed", "noframes", "noscript",
+    ] {
+        let page = format!(
+            r#"<p>a</p><{name} a=><img src="https://www.facebook.com/tr?id=1"></{name}><p>b</p>"#
+        );
+        let out = serve(&layer, Page::html(&page)).await.body;
+        assert_eq!(
+            out,
+            format!(
+                r#"<p>a</p><template a data-consent-blocked="misread-tag"><img data-consent="marketing" data-consent-src="https://www.facebook.com/tr?id=1"></template><p>b</p>"#
+            ),
+            "<{name}>"
+        );
+    }
+    // Spellings lol_html reads as browsers do are left as written, their text as text.
+    for page in [
+        r#"<style a="x"=><img src="https://www.facebook.com/tr?id=1"></style>"#,
+        r#"<textarea a=b=><img src="https://www.facebook.com/tr?id=1"></textarea>"#,
+        r#"<title a=/><img src="https://www.facebook.com/tr?id=1"></title>"#,
+        r#"<noscript a><img src="https://www.facebook.com/tr?id=1"></noscript>"#,
+        r#"<iframe a= b><img src="https://www.facebook.com/tr?id=1"></iframe>"#,
+        r#"<script a=b=>var x = 1</script>"#,
+    ] {
+        let out = serve(&layer, Page::html(page)).await.body;
+        assert_eq!(out, page);
+    }
+    let svg = serve(&layer, Page::html(r#"<svg><script a=>x</script></svg>"#)).await;
+    assert!(!svg.body.contains("template"), "{}", svg.body);
 }
 
 #[tokio::test]

@@ -24,16 +24,24 @@ type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 /// The chunks of the document lol_html is rewriting, kept for reading attributes in
 /// place: the current one and the one before it, where a tag split between the two
 /// begins (`Bytes` handles on the body's own chunks: no copy for a `Bytes` body).
+/// Whatever the chunks' sizes, at least the [`KEPT_BEFORE`] bytes before the current
+/// chunk are kept.
 #[derive(Debug)]
 pub(super) struct Input {
     /// Where `previous` starts in the document; `current` follows it.
     start: usize,
+    /// The chunk before the current one, or, if shorter than [`KEPT_BEFORE`], the end
+    /// of the ones before it too.
     previous: Bytes,
     current: Bytes,
     /// The document is UTF-8 for sure (no `<meta charset>` can change how lol_html
     /// decodes it).
     utf8: bool,
 }
+
+/// How many bytes before the current chunk [`Input`] keeps at least: the end of a
+/// start tag is read there ([`super::misread`]).
+pub(super) const KEPT_BEFORE: usize = 256;
 
 impl Input {
     pub(super) fn new(utf8: bool) -> Self {
@@ -47,26 +55,26 @@ impl Input {
 
     /// Takes `chunk`, the bytes that follow those taken before.
     pub(super) fn keep(&mut self, chunk: &Bytes) {
-        self.start += self.previous.len();
-        self.previous = std::mem::replace(&mut self.current, chunk.clone());
+        let current = std::mem::replace(&mut self.current, chunk.clone());
+        // Where the chunk just taken begins.
+        let end = self.start + self.previous.len() + current.len();
+        self.previous = if current.len() >= KEPT_BEFORE || self.previous.is_empty() {
+            current
+        } else {
+            // Copied only for short chunks, which a body rarely sends.
+            let from = self
+                .previous
+                .len()
+                .saturating_sub(KEPT_BEFORE - current.len());
+            Bytes::from([&self.previous[from..], &current[..]].concat())
+        };
+        self.start = end - self.previous.len();
     }
 
-    /// Whether the `<script>` whose start tag ends at `offset` is empty: its end tag
-    /// follows at once, so lol_html sends no text for it. `None` when the bytes there
-    /// are not kept (or too few to tell).
-    pub(super) fn script_is_empty(&self, offset: usize) -> Option<bool> {
-        const END: &[u8] = b"</script";
-        let kept_end = self.start + self.previous.len() + self.current.len();
-        let rest = self.bytes(offset..kept_end.min(offset + END.len() + 1))?;
-        match rest.get(..=END.len()).and_then(<[u8]>::split_last) {
-            Some((next, end)) => Some(
-                end.eq_ignore_ascii_case(END)
-                    && matches!(next, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'),
-            ),
-            // Text that cannot become the end tag.
-            None if rest.first().is_some_and(|&b| b != b'<') => Some(false),
-            None => None,
-        }
+    /// The last `len` bytes (or fewer, at the start of the document) of the document
+    /// before `end`, which lies in the current chunk: always kept up to [`KEPT_BEFORE`].
+    pub(super) fn before(&self, end: usize, len: usize) -> Option<Cow<'_, [u8]>> {
+        self.bytes(end.saturating_sub(len).max(self.start)..end)
     }
 
     /// The start tag of `el` as the page wrote it, if kept.

@@ -152,8 +152,8 @@ impl HtmlGate {
 
     /// How many bytes of an inline script are held back while the gate reads what it
     /// loads (default 256 KiB, at least 1 KiB). A longer inline script cannot be
-    /// decided: it is written neutralised and empty (`data-consent-blocked=
-    /// "inline-script-limit"`, its text dropped; it never runs, and a warning is logged)
+    /// decided: it is written neutralised (`type="text/plain" data-consent-blocked=
+    /// "inline-script-limit"`, its text kept; it never runs, and a warning is logged)
     /// unless it is annotated `data-consent="necessary"` or all categories are granted.
     ///
     /// ```
@@ -226,13 +226,16 @@ pub(crate) struct Selectors {
     /// One per element that loads something (and `<base>`), with its name: handlers
     /// know the element without asking lol_html for its name.
     pub(crate) resources: Vec<(&'static str, Selector)>,
-    pub(crate) script: Selector,
     /// Foreign content, where lol_html reads `<![CDATA[` sections.
     pub(crate) foreign: Selector,
     pub(crate) head: Selector,
     pub(crate) body: Selector,
-    /// The banner's root: a page that has it gets no second one.
+    /// The banner's root (a `<div>`, as the banner renders it; a selector without a
+    /// tag name would make lol_html read the attributes of every element): a page that
+    /// has it gets no second one.
     pub(crate) banner: Selector,
+    /// Elements besides scripts and iframes whose content a browser reads as text.
+    pub(crate) text: Selector,
 }
 
 /// Elements the gate reads.
@@ -253,11 +256,11 @@ impl Selectors {
                 .iter()
                 .map(|&name| (name, parse(name)))
                 .collect(),
-            script: parse("script"),
             foreign: parse("svg, math"),
             head: parse("head"),
             body: parse("body"),
-            banner: parse("[data-tc-endpoint]"),
+            banner: parse("div[data-tc-endpoint]"),
+            text: parse(super::misread::TEXT_ELEMENTS),
         }
     }
 }

@@ -59,14 +59,18 @@
 //!    catalog ([`known_tracker_resources`]); app rules win;
 //! 3. it is an inline script whose text mentions such a URL (the GA, GTM, Meta Pixel
 //!    and Hotjar snippets do). Inline scripts are held back while their text is read,
-//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised and
-//!    emptied, and an inline SVG or MathML script (its content is markup, which
-//!    cannot be held back in order) is neutralised while a category the rules name
-//!    is refused.
+//!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised (its text
+//!    kept, never to run), and an inline SVG or MathML script (its content is markup,
+//!    which cannot be held back in order) is neutralised while a category the rules
+//!    name is refused.
 //!
 //! In SVG and MathML, every `<` of a `<![CDATA[` section is written `&lt;`: where
 //! lol_html and a browser disagree on where foreign content ends (`<svg><svg><img>`),
 //! a browser would read the section as a short comment followed by live markup.
+//! After a start tag that ends right after an attribute's `=` (`<script nonce=>`,
+//! `<style media=>`) lol_html reads markup where a browser reads the element's text;
+//! such an element, while something can be held back, becomes an inert `<template>`
+//! marked `data-consent-blocked="misread-tag"`, which a browser reads as lol_html does.
 //!
 //! URLs are read as browsers read them: character references, upper case, `//host`,
 //! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
@@ -108,6 +112,7 @@ mod catalog;
 mod config;
 mod consent_mode;
 mod csp;
+mod misread;
 mod output;
 mod rewrite;
 mod url;

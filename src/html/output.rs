@@ -9,9 +9,12 @@
 //! attributes of one name, so an inserted `type="text/plain"` wins over the page's own
 //! `type`, which is renamed `data-consent-type` to be restored on activation.
 //!
-//! Each edit is made for a tag lol_html writes during the same call as the handler
-//! that made it, and checked against the bytes before it is applied: a tag that is not
+//! Each edit is checked against the bytes before it is applied: a tag that is not
 //! where the edit expects it fails the page rather than going out as written.
+//!
+//! An inline script is decided on its whole text, which comes after its start tag:
+//! while it is read, what lol_html writes from its start tag on is held back
+//! ([`Output::hold`]), so that the tag can still be edited when its end tag comes.
 
 use std::ops::Range;
 
@@ -60,6 +63,8 @@ pub(super) struct Output {
     edits: Vec<(Edit, Range<usize>)>,
     /// Each edit's renames in the order of the tag's attributes.
     renames: Vec<Rename>,
+    /// Where a script being read starts: nothing from there on is sent.
+    held: Option<usize>,
 }
 
 impl Output {
@@ -102,26 +107,49 @@ impl Output {
         Ok(())
     }
 
-    /// Everything written, its held-back tags edited.
+    /// Holds back what is written from `at` on (where lol_html is to write a start
+    /// tag), until [`release`](Self::release).
+    pub(super) fn hold(&mut self, at: usize) {
+        debug_assert!(
+            self.held.is_none() && at >= self.sent,
+            "one hold, not sent yet"
+        );
+        self.held = Some(at);
+    }
+
+    /// Ends the hold: what it kept goes out with the next [`send`](Self::send).
+    pub(super) fn release(&mut self) {
+        self.held = None;
+    }
+
+    /// Everything written and not held back, its held-back tags edited.
     pub(super) fn send(&mut self) -> Result<Bytes, MisplacedTag> {
-        let end = self.buffer.len();
+        let start_of_buffer = self.sent;
+        let end = self.held.map_or(self.buffer.len(), |at| {
+            at.saturating_sub(start_of_buffer).min(self.buffer.len())
+        });
         self.sent += end;
         if self.edits.is_empty() {
-            // The next call likely writes as much: no regrowing from zero.
-            let capacity = end.max(1024);
-            let out = std::mem::replace(&mut self.buffer, Vec::with_capacity(capacity));
+            let out = if end == self.buffer.len() {
+                // The next call likely writes as much: no regrowing from zero.
+                let capacity = end.max(1024);
+                std::mem::replace(&mut self.buffer, Vec::with_capacity(capacity))
+            } else {
+                let held = self.buffer.split_off(end);
+                std::mem::replace(&mut self.buffer, held)
+            };
             return Ok(Bytes::from(out));
         }
-        let start_of_buffer = self.sent - end;
         let mut out = Vec::with_capacity(end + self.edits.len() * 48);
         let mut from = 0;
         for (edit, renames) in &self.edits {
+            // Edits are made only for tags before a hold: one inside it (none is) would
+            // be lost with the buffer.
             let start = edit
                 .at
                 .checked_sub(start_of_buffer)
                 .ok_or(MisplacedTag(edit.name))?;
-            let tag = self
-                .buffer
+            let tag = self.buffer[..end]
                 .get(start..start + edit.len)
                 .filter(|_| start >= from)
                 .ok_or(MisplacedTag(edit.name))?;
@@ -129,10 +157,10 @@ impl Output {
             write_edited(&mut out, tag, edit, &self.renames[renames.clone()])?;
             from = start + edit.len;
         }
-        out.extend_from_slice(&self.buffer[from..]);
+        out.extend_from_slice(&self.buffer[from..end]);
         self.edits.clear();
         self.renames.clear();
-        self.buffer.clear();
+        self.buffer.drain(..end);
         Ok(Bytes::from(out))
     }
 }
@@ -255,6 +283,39 @@ mod tests {
         assert_eq!(
             &output.send().expect("sent")[..],
             &b"<script type=\"text/plain\" data-consent=\"analytics\"\tdata-consent-type=module>x</script>"[..]
+        );
+    }
+
+    #[test]
+    fn what_is_held_goes_out_when_released_its_tag_edited() {
+        let mut output = Output::default();
+        write(&mut output, b"<p>a</p>");
+        let at = write(&mut output, b"<script type=module>");
+        output.hold(at);
+        write(&mut output, b"fbq()");
+        assert_eq!(&output.send().expect("sent")[..], b"<p>a</p>");
+        write(&mut output, b";x()");
+        assert_eq!(&output.send().expect("sent")[..], b"");
+        let edit = Edit {
+            at,
+            len: 20,
+            name: "script",
+            plain: true,
+            mark: Some(("data-consent", "marketing")),
+        };
+        let rename = Rename {
+            at: 8..12,
+            from: "type",
+            to: "data-consent-type",
+        };
+        output
+            .edit(edit, [Ok::<_, MisplacedTag>(rename)])
+            .expect("renames");
+        output.release();
+        write(&mut output, b"</script><p>");
+        assert_eq!(
+            &output.send().expect("sent")[..],
+            &b"<script type=\"text/plain\" data-consent=\"marketing\" data-consent-type=module>fbq();x()</script><p>"[..]
         );
     }
 

@@ -12,9 +12,10 @@ use lol_html::send::SendHandlerTypes;
 use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
-use super::attributes::{renames, Attrs, Input, Urls};
+use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
 use super::csp::InlineScripts;
-use super::output::{Edit, MisplacedTag, Output};
+use super::misread::is_misread;
+use super::output::{Edit, MisplacedTag, Output, Rename};
 use super::url::{decode_references, Base, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
@@ -42,8 +43,6 @@ struct State {
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
     spare_text: String,
-    /// The buffer the last script was released in, kept for the next one.
-    spare_release: String,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
     /// The placeholders written after held-back iframes, by category key.
@@ -54,16 +53,16 @@ struct State {
     consent_mode_done: bool,
 }
 
-/// A held-back inline script: its start tag's attributes and the text read so far.
+/// An inline script being read: what lol_html writes from its start tag on is held
+/// back in the output until it is decided.
 struct Hold {
-    attributes: Vec<(String, String)>,
+    /// Where its start tag is in what lol_html writes, and its length.
+    at: usize,
+    len: usize,
+    /// Its `type` attribute, renamed if the script is held back.
+    kind: Option<Rename>,
+    /// Its text so far, as lol_html decoded it.
     text: String,
-    /// How much the rewriter had written when it last took text of the script: more
-    /// at the end of the document means lol_html wrote something after the text.
-    written_at: usize,
-    /// It outgrew the limit: it was written back neutralised and closed, with no text;
-    /// the rest of its text and its end tag are dropped.
-    dropped: bool,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -85,6 +84,8 @@ struct Shared {
     /// Every category the rules and the catalog can name is granted (or there are
     /// none): URLs and inline scripts need no reading.
     nothing_to_match: bool,
+    /// Every category is granted: nothing can be held back, no markup needs defusing.
+    everything_granted: bool,
 }
 
 impl Shared {
@@ -175,12 +176,12 @@ impl Rewriter {
             .html
             .as_ref()
             .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
-        // Nothing at all can be held back: no markup needs defusing.
         let everything_granted = page.consent.config().categories.all().is_subset(granted);
         let shared = Shared {
             page,
             granted,
             nothing_to_match,
+            everything_granted,
         };
         // The handlers capture nothing but a tag name: what they read and change is
         // the context, lent to them for each call into lol_html.
@@ -191,18 +192,8 @@ impl Rewriter {
                     in_context(|context| f(&context.shared, &mut context.state, el))
                 })
             };
-            let text = ElementContentHandlers::default().text(|chunk: &mut TextChunk<'_>| {
-                in_context(|context| {
-                    let written = written(&context.output);
-                    on_script_text(&context.shared, &mut context.state, chunk, written)
-                })
-            });
-            let end = DocumentContentHandlers::default().end(|end: &mut DocumentEnd<'_>| {
-                in_context(|context| {
-                    let written = written(&context.output);
-                    on_document_end(&context.shared, &mut context.state, end, written)
-                })
-            });
+            let end = DocumentContentHandlers::default()
+                .end(|_: &mut DocumentEnd<'_>| in_context(on_document_end));
             let settings = Settings::new_send()
                 .append_element_content_handler((
                     Cow::Owned(selectors.head.clone()),
@@ -216,7 +207,6 @@ impl Rewriter {
                     Cow::Owned(selectors.banner.clone()),
                     handler(on_banner),
                 ))
-                .append_element_content_handler((Cow::Owned(selectors.script.clone()), text))
                 .append_document_content_handler(end)
                 .with_encoding(encoding)
                 .with_adjust_charset_on_meta_tag(!charset_known)
@@ -226,10 +216,19 @@ impl Rewriter {
             let settings = if everything_granted {
                 settings
             } else {
-                settings.append_element_content_handler((
-                    Cow::Owned(selectors.foreign.clone()),
-                    ElementContentHandlers::default().text(defuse_cdata),
-                ))
+                settings
+                    .append_element_content_handler((
+                        Cow::Owned(selectors.foreign.clone()),
+                        ElementContentHandlers::default().text(defuse_cdata),
+                    ))
+                    .append_element_content_handler((
+                        Cow::Owned(selectors.text.clone()),
+                        ElementContentHandlers::default()
+                            .element(|el: &mut El<'_, '_>| {
+                                in_context(|context| hide_if_misread(&context.input, el).map(drop))
+                            })
+                            .text(read_as_a_script_is),
+                    ))
             };
             let settings =
                 selectors
@@ -237,13 +236,21 @@ impl Rewriter {
                     .iter()
                     .fold(settings, |settings, (tag, selector)| {
                         let tag: &'static str = tag;
+                        let handlers = ElementContentHandlers::default().element(
+                            move |el: &mut El<'_, '_>| {
+                                in_context(|context| on_resource(context, el, tag))
+                            },
+                        );
+                        let handlers = match tag {
+                            "script" => handlers.text(|chunk: &mut TextChunk<'_>| {
+                                in_context(|context| on_script_text(context, chunk))
+                            }),
+                            "iframe" if !everything_granted => handlers.text(read_as_a_script_is),
+                            _ => handlers,
+                        };
                         settings.append_element_content_handler((
                             Cow::Owned(selector.clone()),
-                            ElementContentHandlers::default().element(
-                                move |el: &mut El<'_, '_>| {
-                                    in_context(|context| on_resource(context, el, tag))
-                                },
-                            ),
+                            handlers,
                         ))
                     });
             HtmlRewriter::new(settings, Sink)
@@ -368,29 +375,13 @@ fn on_banner(_: &Shared, state: &mut State, _: &mut El<'_, '_>) -> HandlerResult
     Ok(())
 }
 
-fn on_document_end(
-    shared: &Shared,
-    state: &mut State,
-    end: &mut DocumentEnd<'_>,
-    written: usize,
-) -> HandlerResult {
-    if let Some(hold) = state.hold.take() {
-        if hold.dropped {
-            return Ok(());
-        }
-        if written != hold.written_at {
-            // After the script's text lol_html wrote an unfinished tag (`</script
-            // src="…`): appended after it, the script could become that tag's
-            // attribute for a browser, and what follows it live markup.
-            return Err("the document ended in an unfinished tag after a held script".into());
-        }
-        // The document ended inside a held script, whose raw text ran to the end:
-        // decide on what was read. Nothing else is ever appended at the end, where it
-        // could complete a tag the document left unfinished.
-        let out = release(shared, state, hold);
-        end.append(&out, ContentType::Html);
+fn on_document_end(context: &mut Context) -> HandlerResult {
+    // The document ended inside a held script, whose text ran to the end: it is
+    // decided on what was read.
+    match context.state.hold.take() {
+        Some(hold) => release(context, hold, false),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The banner, once, unless the page has one or injection is off.
@@ -437,6 +428,17 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
+    if state.hold.is_some() {
+        // lol_html read markup inside a script a browser reads as text: what it wrote
+        // there would be the script's text for a browser, unread by the gate.
+        return Err("an element inside a held script's text".into());
+    }
+    if matches!(tag, "script" | "iframe")
+        && !shared.everything_granted
+        && hide_if_misread(input, el)?
+    {
+        return Ok(());
+    }
     if tag == "base" {
         if state.base.is_none() {
             if let Some(href) = el.get_attribute("href") {
@@ -447,7 +449,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     }
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
-        Glance::InlineScript => return inline_script(state, input, output, el),
+        Glance::InlineScript => return inline_script(state, input, output, el, false),
         Glance::Read => {}
     }
     let categories = &shared.page.consent.config().categories;
@@ -504,19 +506,21 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            return inline_script(state, input, output, el);
+            return inline_script(state, input, output, el, true);
         }
         None => {}
     }
     Ok(())
 }
 
-/// An inline script that may run: read before it is written (see [`hold`]).
+/// An inline script that may run: read before it is written (see [`hold`]); with
+/// `attributes` it may have some (a bare `<script>` has none).
 fn inline_script(
     state: &mut State,
     input: &Input,
     output: &mut Output,
     el: &mut El<'_, '_>,
+    attributes: bool,
 ) -> HandlerResult {
     if el.namespace_uri() != HTML {
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
@@ -524,9 +528,36 @@ fn inline_script(
         // whole.
         neutralise_undecidable(output, input, el, "svg-inline-script")
     } else {
-        let written = written(output);
-        hold(state, input, el, written)
+        hold(state, input, output, el, attributes)
     }
+}
+
+/// The text handler of the elements besides scripts whose content a browser reads as
+/// text. It does nothing, but makes lol_html read their content as it reads a
+/// script's: without one, it would read some of them right (after a start tag it handed
+/// to an element handler only, it resumes in the element's text state), which the gate
+/// cannot tell from the start tag ([`super::misread`]).
+fn read_as_a_script_is(_: &mut TextChunk<'_>) -> HandlerResult {
+    Ok(())
+}
+
+/// Makes `el` a `<template>` if lol_html reads its content as markup where a browser
+/// reads text ([`super::misread`]); whether it did.
+fn hide_if_misread(
+    input: &Input,
+    el: &mut El<'_, '_>,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    if !is_misread(el, input) {
+        return Ok(false);
+    }
+    tracing::warn!(
+        tag = %el.tag_name(),
+        "a start tag ending in `=` (`<script a=>`), after which lol_html reads markup \
+         where a browser reads text: the element was made an inert <template>"
+    );
+    el.set_tag_name("template")?;
+    set(el, "data-consent-blocked", "misread-tag");
+    Ok(true)
 }
 
 /// What the start tag of a resource element, as the page wrote it, tells before any
@@ -768,7 +799,7 @@ fn is_executable(kind: Option<&str>) -> bool {
         )
 }
 
-const HTML: &str = "http://www.w3.org/1999/xhtml";
+pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// Holds back a script the gate cannot decide on, naming why; it is never activated.
 fn neutralise_undecidable(
@@ -787,105 +818,67 @@ fn neutralise_undecidable(
     Ok(output.edit(edit, renames(el, input, &[], true))?)
 }
 
-/// Starts holding an inline script back: its start tag is removed and written again,
-/// decided on its whole text, at its end tag (or the end of the document). A script
-/// the kept chunk shows to be empty is written back at once, as it would be with no
-/// text.
-fn hold(state: &mut State, input: &Input, el: &mut El<'_, '_>, written: usize) -> HandlerResult {
-    if state.hold.is_some() {
-        // A script element inside a held one's raw text: lol_html read markup where a
-        // browser reads text (`<script a=>` is one such start tag), so neither script
-        // can be written back where a browser would read it.
-        return Err("a script started inside a held script's text".into());
-    }
-    let attributes: Vec<_> = el
-        .attributes()
-        .iter()
-        .map(|a| (a.name(), a.value()))
-        .collect();
-    let empty = input.script_is_empty(el.source_location().bytes().end);
-    if empty == Some(true) {
-        let mut decided = String::new();
-        write_start_tag(&mut decided, &attributes, None);
-        el.start_tag().replace(&decided, ContentType::Html);
-        return Ok(());
-    }
-    el.start_tag().remove();
+/// Starts reading an inline script: what lol_html writes from its start tag on is held
+/// back until the script is decided, at its end tag (or the end of the document), on
+/// its whole text. With `attributes`, its `type` is looked up to be renamed.
+fn hold(
+    state: &mut State,
+    input: &Input,
+    output: &mut Output,
+    el: &mut El<'_, '_>,
+    attributes: bool,
+) -> HandlerResult {
+    let kind = match attributes {
+        true => renames(el, input, &[], true).next().transpose()?,
+        false => None,
+    };
+    let at = written(output);
+    output.hold(at);
     state.hold = Some(Hold {
-        attributes,
+        at,
+        len: el.source_location().bytes().len(),
+        kind,
         text: std::mem::take(&mut state.spare_text),
-        written_at: written,
-        dropped: false,
     });
     if let Some(handlers) = el.end_tag_handlers() {
         // Captures nothing (the context has all it needs): no allocation for the box.
-        handlers.push(Box::new(|end: &mut EndTag<'_>| {
-            in_context(|context| {
-                let state = &mut context.state;
-                match state.hold.take() {
-                    Some(hold) if hold.dropped => end.remove(),
-                    Some(hold) => {
-                        let out = release(&context.shared, state, hold);
-                        end.before(&out, ContentType::Html);
-                        state.spare_release = out;
-                    }
-                    None => {}
-                }
-                Ok(())
+        handlers.push(Box::new(|_: &mut EndTag<'_>| {
+            in_context(|context| match context.state.hold.take() {
+                Some(hold) => release(context, hold, false),
+                None => Ok(()),
             })
         }));
     }
     Ok(())
 }
 
-fn on_script_text(
-    shared: &Shared,
-    state: &mut State,
-    chunk: &mut TextChunk<'_>,
-    written: usize,
-) -> HandlerResult {
-    let Some(hold) = state.hold.as_mut() else {
+fn on_script_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
+    let Some(hold) = context.state.hold.as_mut() else {
         return Ok(());
     };
-    if hold.dropped {
-        // Text lol_html reads as data (not script text) follows markup it read inside
-        // the script: it stays, after the script a browser now sees closed.
-        if chunk.text_type() == TextType::ScriptData {
-            chunk.remove();
-        }
-        return Ok(());
+    if chunk.text_type() != TextType::ScriptData {
+        // lol_html read the script's content as something other than script text.
+        return Err("a held script's text read as other than script data".into());
     }
-    let limit = shared.gate().map_or(0, |gate| gate.inline_script_limit);
+    let limit = context
+        .shared
+        .gate()
+        .map_or(0, |gate| gate.inline_script_limit);
     let text = chunk.as_str();
     if hold.text.len() + text.len() > limit {
-        // Too long to decide: the script is written neutralised, never to run, and
-        // closed at once with no text. What lol_html reads before its end tag is
-        // dropped if it is text of the script, and written where a browser reads it
-        // as lol_html does otherwise: after the end tag, not inside a script whose
-        // end a browser could find earlier than lol_html.
+        // Too long to decide: the script is held back, never to run, and the rest of
+        // its text passes.
         tracing::warn!(
             limit,
-            "inline script longer than the HTML gate's inline_script_limit held back \
-             and emptied; mark it data-consent=\"necessary\" or raise the limit"
+            "inline script longer than the HTML gate's inline_script_limit held back; \
+             mark it data-consent=\"necessary\" or raise the limit"
         );
-        let mut out = String::new();
-        write_start_tag(&mut out, &hold.attributes, Some(Neutral::TooLong));
-        out.push_str("</script>");
-        chunk.before(&out, ContentType::Html);
-        chunk.remove();
-        hold.dropped = true;
-        let text = std::mem::take(&mut hold.text);
-        recycle(state, text);
-        return Ok(());
+        let Some(hold) = context.state.hold.take() else {
+            return Ok(());
+        };
+        return release(context, hold, true);
     }
-    // Read to the end tag (or the end of the document): a script's text may come as
-    // more than one text node (lol_html splits it at a `<` before the end of the
-    // document), so the last chunk of one is not the end of the script.
-    if !text.is_empty() {
-        hold.text.push_str(text);
-        chunk.remove();
-    }
-    hold.written_at = written;
+    hold.text.push_str(text);
     Ok(())
 }
 
@@ -907,76 +900,41 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
     Ok(())
 }
 
-/// Writes a held script back, decided on its whole text, in the state's spare release
-/// buffer; its text buffer is kept for the next one.
-fn release(shared: &Shared, state: &mut State, hold: Hold) -> String {
-    let hit = shared.gate().and_then(|gate| gate.matcher.scan(&hold.text));
-    let neutral = match hit {
-        Some(hit) if hit.category != 0 && !shared.granted.contains(hit.category) => {
-            tracing::debug!(vendor = hit.vendor, "inline tracker snippet held back");
-            Some(Neutral::Category(shared.key(hit.category)))
+/// Decides a held script on its whole text (or, `too_long`, without it) and lets what
+/// was held back go, its start tag edited if the script is held back.
+fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
+    let Context {
+        shared,
+        state,
+        output,
+        ..
+    } = context;
+    let mark = if too_long {
+        Some(("data-consent-blocked", "inline-script-limit"))
+    } else {
+        match shared.gate().and_then(|gate| gate.matcher.scan(&hold.text)) {
+            Some(hit) if hit.category != 0 && !shared.granted.contains(hit.category) => {
+                tracing::debug!(vendor = hit.vendor, "inline tracker snippet held back");
+                Some(("data-consent", shared.key(hit.category)))
+            }
+            _ => None,
         }
-        _ => None,
     };
-    let mut out = std::mem::take(&mut state.spare_release);
-    out.clear();
-    write_start_tag(&mut out, &hold.attributes, neutral);
-    out.push_str(&hold.text);
-    recycle(state, hold.text);
-    out
-}
-
-/// Keeps a released script's text buffer for the next one.
-fn recycle(state: &mut State, mut text: String) {
+    let mut text = hold.text;
     text.clear();
     state.spare_text = text;
-}
-
-enum Neutral<'a> {
-    Category(&'a str),
-    TooLong,
-}
-
-/// Writes a `<script>` start tag with `attributes`, neutralised if asked.
-fn write_start_tag(
-    out: &mut String,
-    attributes: &[(String, String)],
-    neutral: Option<Neutral<'_>>,
-) {
-    out.push_str("<script");
-    let mut push = |name: &str, value: &str| {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        // Escaped in place: no copy of the value per attribute.
-        let mut rest = value;
-        while let Some(at) = rest.find('"') {
-            out.push_str(&rest[..at]);
-            out.push_str("&quot;");
-            rest = &rest[at + 1..];
-        }
-        out.push_str(rest);
-        out.push('"');
-    };
-    for (name, value) in attributes {
-        match (&neutral, name.as_str()) {
-            (Some(_), "type") => push("data-consent-type", value),
-            (Some(Neutral::Category(_)), "data-consent") => {}
-            _ => push(name, value),
-        }
+    if mark.is_some() {
+        let edit = Edit {
+            at: hold.at,
+            len: hold.len,
+            name: "script",
+            plain: true,
+            mark,
+        };
+        output.edit(edit, hold.kind.map(Ok::<_, Unwritten>))?;
     }
-    match neutral {
-        Some(Neutral::Category(key)) => {
-            push("type", "text/plain");
-            push("data-consent", key);
-        }
-        Some(Neutral::TooLong) => {
-            push("type", "text/plain");
-            push("data-consent-blocked", "inline-script-limit");
-        }
-        None => {}
-    }
-    out.push('>');
+    output.release();
+    Ok(())
 }
 
 /// The accessible stand-in shown after a held-back iframe of category `key`, made
