@@ -513,25 +513,6 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     Ok(())
 }
 
-/// An inline script that may run: read before it is written (see [`hold`]); with
-/// `attributes` it may have some (a bare `<script>` has none).
-fn inline_script(
-    state: &mut State,
-    input: &Input,
-    output: &mut Output,
-    el: &mut El<'_, '_>,
-    attributes: bool,
-) -> HandlerResult {
-    if el.namespace_uri() != HTML {
-        // In SVG (and MathML) a script's content is markup, not raw text: holding it
-        // back would reorder the page. It cannot be read first, so it is held back
-        // whole.
-        neutralise_undecidable(output, input, el, "svg-inline-script")
-    } else {
-        hold(state, input, output, el, attributes)
-    }
-}
-
 /// The text handler of the elements besides scripts whose content a browser reads as
 /// text. It does nothing, but makes lol_html read their content as it reads a
 /// script's: without one, it would read some of them right (after a start tag it handed
@@ -818,16 +799,23 @@ fn neutralise_undecidable(
     Ok(output.edit(edit, renames(el, input, &[], true))?)
 }
 
-/// Starts reading an inline script: what lol_html writes from its start tag on is held
-/// back until the script is decided, at its end tag (or the end of the document), on
-/// its whole text. With `attributes`, its `type` is looked up to be renamed.
-fn hold(
+/// An inline script that may run, read before it is written: what lol_html writes
+/// from its start tag on is held back until the script is decided, at its end tag (or
+/// the end of the document), on its whole text. With `attributes` (a bare `<script>`
+/// has none), its `type` is looked up to be renamed.
+fn inline_script(
     state: &mut State,
     input: &Input,
     output: &mut Output,
     el: &mut El<'_, '_>,
     attributes: bool,
 ) -> HandlerResult {
+    if el.namespace_uri() != HTML {
+        // In SVG (and MathML) a script's content is markup, not raw text: holding it
+        // back would reorder the page. It cannot be read first, so it is held back
+        // whole.
+        return neutralise_undecidable(output, input, el, "svg-inline-script");
+    }
     let kind = match attributes {
         true => renames(el, input, &[], true).next().transpose()?,
         false => None,
