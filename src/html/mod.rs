@@ -112,6 +112,7 @@ mod catalog;
 mod config;
 mod consent_mode;
 mod csp;
+mod glance;
 mod misread;
 mod output;
 mod rewrite;

@@ -14,6 +14,7 @@ use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSin
 
 use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
 use super::csp::InlineScripts;
+use super::glance::must_read;
 use super::misread::is_misread;
 use super::output::{Edit, MisplacedTag, Output, Rename};
 use super::url::{decode_references, Base, Url};
@@ -554,12 +555,10 @@ enum Glance {
 
 /// What `el`'s start tag as the page wrote it tells. It is kept when it is not inside
 /// held-back media, has no annotation, and either nothing is left to match or no URL
-/// the rules or the catalog could match appears anywhere in it
-/// ([`ResourceMatcher::may_match_tag`]; not for a script, whose text is read when it
-/// has no URL, nor with a `<base>` to resolve against). Most elements of a page are
-/// such, and reading their attributes one by one is most of the gate's cost.
-///
-/// [`ResourceMatcher::may_match_tag`]: super::catalog::ResourceMatcher::may_match_tag
+/// the rules or the catalog could match appears anywhere in it ([`must_read`]; not for
+/// a script, whose text is read when it has no URL, nor with a `<base>` to resolve
+/// against). Most elements of a page are such, and reading their attributes one by
+/// one is most of the gate's cost.
 fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
@@ -574,11 +573,12 @@ fn glance(
     let Some(written) = input.start_tag(el) else {
         return Glance::Read;
     };
-    if gate.annotations && names_an_annotation(&written) {
-        return Glance::Read;
-    }
     if shared.nothing_to_match {
-        return Glance::Keep;
+        return if must_read(&written, gate.annotations, None) {
+            Glance::Read
+        } else {
+            Glance::Keep
+        };
     }
     if tag == "script" {
         return if written.eq_ignore_ascii_case(b"<script>") {
@@ -587,22 +587,10 @@ fn glance(
             Glance::Read
         };
     }
-    if state.base.is_none() && !gate.matcher.may_match_tag(&written) {
+    if state.base.is_none() && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
         return Glance::Keep;
     }
     Glance::Read
-}
-
-/// Whether a start tag may have a `data-consent` or `data-category` attribute: it has
-/// `data-c` in any case.
-fn names_an_annotation(tag: &[u8]) -> bool {
-    memchr::memchr_iter(b'-', tag).any(|dash| {
-        dash >= 4
-            && tag[dash - 4..dash].eq_ignore_ascii_case(b"data")
-            && tag
-                .get(dash + 1)
-                .is_some_and(|b| b.eq_ignore_ascii_case(&b'c'))
-    })
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.
