@@ -381,6 +381,14 @@ impl ResourceMatcher {
             .is_some()
     }
 
+    /// Whether the run of host characters around the dot at `dot` in `text` names the
+    /// host of an entry, whatever its path, read as [`scan`](Self::scan) reads runs:
+    /// `false` for every dot of a run but its last.
+    pub(crate) fn names_a_host_at(&self, text: &[u8], dot: usize) -> bool {
+        self.host_at(text, dot, &mut Lowered::default())
+            .is_some_and(|(host, _)| self.remote(host, |_| true).is_some())
+    }
+
     /// The entry for a lower-case `host` whose path prefix `matches` accepts: the
     /// app's rules first, then the catalog.
     fn remote(&self, host: &[u8], matches: impl Fn(&str) -> bool) -> Option<Hit> {

@@ -68,7 +68,8 @@ pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&Resource
         annotations,
         matcher,
         local_rules: matcher.has_local_rules(),
-        first_dot: None,
+        dots: [0; DOTS],
+        dot_count: 0,
     };
     let words = tag.chunks_exact(8);
     let rest = words.remainder();
@@ -90,10 +91,14 @@ struct Reader<'a> {
     annotations: bool,
     matcher: &'a ResourceMatcher,
     local_rules: bool,
-    /// The hosts are looked up last, from here: most tags that hold one are read for
-    /// a cheaper reason.
-    first_dot: Option<usize>,
+    /// The hosts are looked up last, at these dots (the first [`DOTS`], then from the
+    /// last of them on): most tags that hold one are read for a cheaper reason.
+    dots: [usize; DOTS],
+    dot_count: usize,
 }
+
+/// How many dots of a tag [`Reader`] keeps.
+const DOTS: usize = 8;
 
 impl Reader<'_> {
     /// Whether a byte of `bytes`, which start at `start` in the tag, says the tag must
@@ -115,7 +120,10 @@ impl Reader<'_> {
             Class::Plain => false,
             Class::Dash => self.annotations && begins_an_annotation(tag, at),
             Class::Dot => {
-                self.first_dot.get_or_insert(at);
+                if let Some(slot) = self.dots.get_mut(self.dot_count) {
+                    *slot = at;
+                    self.dot_count += 1;
+                }
                 false
             }
             Class::Colon => ends_with_data(&tag[..at]),
@@ -126,9 +134,17 @@ impl Reader<'_> {
 
     /// Whether a host or a local path the matcher knows appears in the tag.
     fn hosts_or_paths(&self) -> bool {
-        self.first_dot
-            .is_some_and(|dot| self.matcher.names_a_host(self.tag, dot))
-            || (self.local_rules && self.matcher.mentions_local_path(self.tag))
+        let (tag, matcher) = (self.tag, self.matcher);
+        let dots = &self.dots[..self.dot_count];
+        let names_a_host = match dots.split_last() {
+            Some((&last, _)) if dots.len() == DOTS => {
+                // More dots than kept: the rest are found again.
+                dots.iter().any(|&dot| matcher.names_a_host_at(tag, dot))
+                    || matcher.names_a_host(tag, last + 1)
+            }
+            _ => dots.iter().any(|&dot| matcher.names_a_host_at(tag, dot)),
+        };
+        names_a_host || (self.local_rules && matcher.mentions_local_path(tag))
     }
 }
 
@@ -188,6 +204,9 @@ mod tests {
             r#"<img src="\js\tracker.js">"#,
             r#"<script src="data:text/javascript;base64,Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20v">"#,
             "<iframe src=\"D\nAtA:text/html;base64,Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20v\">",
+            // More dots than the glance keeps before the host.
+            r#"<img alt="a.b.c.d.e.f.g.h.i.j" src="https://www.facebook.com/tr">"#,
+            r#"<img alt="a.b.c.d.e.f.g" src="https://www.facebook.com/tr">"#,
         ] {
             assert!(may(tag), "{tag:?}");
         }
