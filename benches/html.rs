@@ -29,7 +29,8 @@ use http::{HeaderValue, Request, Response};
 use http_body::{Body, Frame};
 use http_body_util::{Empty, StreamBody};
 use lol_html::html_content::{Element, TextChunk};
-use lol_html::{ElementContentHandlers, HtmlRewriter, Selector, Settings};
+use lol_html::send::{ElementContentHandlers, HtmlRewriter, SendHandlerTypes, Settings};
+use lol_html::Selector;
 use tower::{service_fn, Layer, Service};
 use tower_consent::{Choice, ConsentLayer, HtmlGate};
 
@@ -169,11 +170,11 @@ fn lol_html_alone(page: &Bytes) -> usize {
     )
     .map(|(s, element, text)| (s.parse().expect("valid selector"), element, text))
     .collect();
-    let mut settings = Settings::new();
+    let mut settings = Settings::new_send();
     for (selector, element, text) in &mut selectors {
         let mut handlers = ElementContentHandlers::default();
         if *element {
-            handlers = handlers.element(|_: &mut Element<'_, '_>| Ok(()));
+            handlers = handlers.element(|_: &mut Element<'_, '_, SendHandlerTypes>| Ok(()));
         }
         if *text {
             handlers = handlers.text(|_: &mut TextChunk<'_>| Ok(()));

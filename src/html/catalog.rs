@@ -214,10 +214,10 @@ fn last_label(host: &[u8]) -> &[u8] {
 
 /// `example.com` of `www.example.com`; a host of one or two labels whole.
 fn last_two_labels(host: &[u8]) -> &[u8] {
-    let mut dots = host.iter().enumerate().rev().filter(|&(_, &b)| b == b'.');
-    match (dots.next(), dots.next()) {
-        (Some(_), Some((dot, _))) => &host[dot + 1..],
-        _ => host,
+    let dot_before = |end: usize| host[..end].iter().rposition(|&b| b == b'.');
+    match dot_before(host.len()).and_then(dot_before) {
+        Some(dot) => &host[dot + 1..],
+        None => host,
     }
 }
 
@@ -427,7 +427,38 @@ impl ResourceMatcher {
     /// a host. Most dots are code (`document.querySelector`): a run is read as a host
     /// only from its last dot, and only if the label after that ends the host of some
     /// entry.
+    // Inline: most dots are ruled out at once, without a call.
+    #[inline]
     fn host_at<'a>(
+        &self,
+        text: &'a [u8],
+        dot: usize,
+        buffer: &'a mut Lowered,
+    ) -> Option<(&'a [u8], usize)> {
+        if self.label_rules_out(text, dot) {
+            return None;
+        }
+        self.read_host_at(text, dot, buffer)
+    }
+
+    /// Whether the first two bytes of the label after the dot at `dot` in `text`, when
+    /// they are plainly two letters or digits (or one and the label's end), start no
+    /// last label of an entry's host; dashes, tabs and newlines take the long way.
+    fn label_rules_out(&self, text: &[u8], dot: usize) -> bool {
+        let Some(&first) = text.get(dot + 1).filter(|b| b.is_ascii_alphanumeric()) else {
+            return false;
+        };
+        let second = match text.get(dot + 2) {
+            Some(&b) if b.is_ascii_alphanumeric() => b,
+            Some(&b) if b == b'.' || !in_host_run(b) => b'.',
+            None => b'.',
+            Some(_) => return false,
+        };
+        !self.last_label_heads.has(first, second)
+    }
+
+    /// [`host_at`](Self::host_at) for a dot its first test leaves.
+    fn read_host_at<'a>(
         &self,
         text: &'a [u8],
         dot: usize,
@@ -447,19 +478,6 @@ impl ResourceMatcher {
     /// entry's host.
     fn ends_a_host(&self, text: &[u8], dot: usize, buffer: &mut Lowered) -> Option<usize> {
         let start = dot + 1;
-        // The label's first two bytes, when they are plainly two letters or digits,
-        // or one and the label's end; dashes, tabs and newlines take the long way.
-        if let Some(&first) = text.get(start).filter(|b| b.is_ascii_alphanumeric()) {
-            let second = match text.get(start + 1) {
-                Some(&b) if b.is_ascii_alphanumeric() => Some(b),
-                Some(&b) if b == b'.' || !in_host_run(b) => Some(b'.'),
-                None => Some(b'.'),
-                Some(_) => None,
-            };
-            if second.is_some_and(|second| !self.last_label_heads.has(first, second)) {
-                return None;
-            }
-        }
         let mut at = start;
         // The label, given up once it is longer than any entry's (`querySelectorAll`):
         // its bytes other than dashes, tabs and newlines are at least that long.

@@ -53,7 +53,11 @@ impl<'a> Url<'a> {
         if let Some((scheme, rest)) = split_scheme(url) {
             let is = |name: &str| scheme.eq_ignore_ascii_case(name);
             return if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
-                remote(rest.trim_start_matches(['/', '\\']))
+                let slashes = rest
+                    .bytes()
+                    .take_while(|b| matches!(b, b'/' | b'\\'))
+                    .count();
+                remote(&rest[slashes..])
             } else if is("data") {
                 Target::Inline {
                     text: data_url_text(rest),
@@ -195,28 +199,40 @@ fn split_scheme(url: &str) -> Option<(&str, &str)> {
 /// Splits `authority[/path]` into the matchable host and path.
 fn remote(rest: &str) -> Target<'_> {
     // One pass: the authority ends at the path, query or fragment; the host starts
-    // after its last `@`.
-    let mut end = rest.len();
+    // after its last `@` and ends at the port's `:`.
+    let bytes = rest.as_bytes();
+    let mut end = bytes.len();
     let mut host_start = 0;
-    for (i, b) in rest.bytes().enumerate() {
-        match b {
-            b'/' | b'\\' | b'?' | b'#' => {
+    let mut port = None;
+    // A `%`, upper case or a byte beyond ASCII: the host is decoded and lower-cased.
+    let mut spelled = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match AUTHORITY[usize::from(b)] {
+            Authority::Host => {}
+            Authority::End => {
                 end = i;
                 break;
             }
-            b'@' => host_start = i + 1,
-            _ => {}
+            Authority::At => {
+                host_start = i + 1;
+                port = None;
+                spelled = false;
+            }
+            Authority::Colon => {
+                port.get_or_insert(i);
+            }
+            Authority::Spelled => spelled = true,
         }
     }
-    let host_port = &rest[host_start..end];
-    if host_port.starts_with('[') {
+    let host = &rest[host_start..port.unwrap_or(end)];
+    if host.starts_with('[') {
         return Target::Other;
     }
-    let host_end = host_port
-        .bytes()
-        .position(|b| b == b':')
-        .unwrap_or(host_port.len());
-    let host = normalise_host(percent_decode(&host_port[..host_end]));
+    let host = if spelled {
+        normalise_host(percent_decode(host))
+    } else {
+        Cow::Borrowed(host.trim_end_matches('.'))
+    };
     if host.is_empty() {
         return Target::Other;
     }
@@ -228,6 +244,35 @@ fn remote(rest: &str) -> Target<'_> {
         },
     }
 }
+
+/// What a byte of `user@host:port` is to [`remote`].
+#[derive(Clone, Copy)]
+enum Authority {
+    /// Part of the host (or the user or port) as matched.
+    Host,
+    /// `/`, `\`, `?` or `#`: the authority's end.
+    End,
+    At,
+    Colon,
+    /// `%`, upper case or beyond ASCII: the host must be normalised.
+    Spelled,
+}
+
+static AUTHORITY: [Authority; 256] = {
+    let mut table = [Authority::Host; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'/' | b'\\' | b'?' | b'#' => Authority::End,
+            b'@' => Authority::At,
+            b':' => Authority::Colon,
+            b'%' | b'A'..=b'Z' | 0x80..=0xFF => Authority::Spelled,
+            _ => Authority::Host,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Lower case, ideographic and full-width full stops as `.`, no trailing dot.
 fn normalise_host(host: Cow<'_, str>) -> Cow<'_, str> {
@@ -548,5 +593,38 @@ mod tests {
         assert_eq!(decode_references("&#0;&#99999999999;"), "\u{FFFD}\u{FFFD}");
         assert_eq!(decode_references("&"), "&");
         assert_eq!(decode_references("&#"), "&#");
+    }
+
+    /// [`remote`]'s host the slow way: every host decoded and normalised.
+    fn host_the_slow_way(rest: &str) -> Option<String> {
+        let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..end];
+        let host_port = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        if host_port.starts_with('[') {
+            return None;
+        }
+        let host = host_port.split(':').next().unwrap_or("");
+        let host = normalise_host(percent_decode(host));
+        (!host.is_empty()).then(|| host.into_owned())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_host_written_plainly_is_read_as_one_decoded(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "www.", "Facebook", "facebook", "COM", "com", ".", "..", "%2E", "%41", "%",
+                "@", "user:pw@", ":", "443", "/", "?", "#", "\\", "\u{e9}", "\u{3002}",
+                "[::1]", "-", "x",
+            ]), 0..10),
+        ) {
+            let rest = parts.concat();
+            let host = match remote(&rest) {
+                Target::Remote { host, .. } => Some(host.into_owned()),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(host, host_the_slow_way(&rest), "{:?}", rest);
+        }
     }
 }
