@@ -77,6 +77,13 @@ impl Input {
         self.bytes(end.saturating_sub(len).max(self.start)..end)
     }
 
+    /// The `len` bytes of the document from `start`, if all of them are in the current
+    /// chunk.
+    pub(super) fn after(&self, start: usize, len: usize) -> Option<&[u8]> {
+        let from = start.checked_sub(self.start + self.previous.len())?;
+        self.current.get(from..from.checked_add(len)?)
+    }
+
     /// The start tag of `el` as the page wrote it, if kept.
     pub(super) fn start_tag(&self, el: &El<'_, '_>) -> Option<Cow<'_, [u8]>> {
         self.bytes(el.source_location().bytes())

@@ -788,9 +788,9 @@ fn neutralise_undecidable(
 }
 
 /// An inline script that may run, read before it is written: what lol_html writes
-/// from its start tag on is held back until the script is decided, at its end tag (or
-/// the end of the document), on its whole text. With `attributes` (a bare `<script>`
-/// has none), its `type` is looked up to be renamed.
+/// from its start tag on is held back until the script is decided on its whole text,
+/// at the text's last chunk (or the end of the document). With `attributes` (a bare
+/// `<script>` has none), its `type` is looked up to be renamed.
 fn inline_script(
     state: &mut State,
     input: &Input,
@@ -804,6 +804,12 @@ fn inline_script(
         // whole.
         return neutralise_undecidable(output, input, el, "svg-inline-script");
     }
+    let tag = el.source_location().bytes();
+    let empty = script_is_empty(input, tag.end);
+    if empty == Some(true) {
+        // No text: nothing it could load.
+        return Ok(());
+    }
     let kind = match attributes {
         true => renames(el, input, &[], true).next().transpose()?,
         false => None,
@@ -812,11 +818,14 @@ fn inline_script(
     output.hold(at);
     state.hold = Some(Hold {
         at,
-        len: el.source_location().bytes().len(),
+        len: tag.len(),
         kind,
         text: std::mem::take(&mut state.spare_text),
     });
-    if let Some(handlers) = el.end_tag_handlers() {
+    // A script with text is released at its text's last chunk. Whether it has any is
+    // not known when its end tag may be in the next chunk: its end tag releases it
+    // then, if its text did not (lol_html reports no text for an empty one).
+    if let (None, Some(handlers)) = (empty, el.end_tag_handlers()) {
         // Captures nothing (the context has all it needs): no allocation for the box.
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
@@ -826,6 +835,21 @@ fn inline_script(
         }));
     }
     Ok(())
+}
+
+/// Whether the text of a script whose start tag ends at `end` is empty (its end tag
+/// follows at once), if the bytes after the tag are in the chunk being rewritten.
+fn script_is_empty(input: &Input, end: usize) -> Option<bool> {
+    const END_TAG: &[u8] = b"</script";
+    let next = input.after(end, END_TAG.len() + 1)?;
+    let (name, after) = next.split_at(END_TAG.len());
+    Some(
+        name.eq_ignore_ascii_case(END_TAG)
+            && matches!(
+                after,
+                [b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>']
+            ),
+    )
 }
 
 fn on_script_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
@@ -855,7 +879,13 @@ fn on_script_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult
         return release(context, hold, true);
     }
     hold.text.push_str(text);
-    Ok(())
+    if !chunk.last_in_text_node() {
+        return Ok(());
+    }
+    match context.state.hold.take() {
+        Some(hold) => release(context, hold, false),
+        None => Ok(()),
+    }
 }
 
 /// Escapes every `<` of a `<![CDATA[` section in SVG or MathML.
