@@ -262,6 +262,8 @@ pub(crate) struct ResourceMatcher {
     longest_last_label: usize,
     /// How those labels start.
     last_label_heads: LabelHeads,
+    /// How the labels before them start (`example` of `www.example.com`).
+    second_label_heads: LabelHeads,
 }
 
 /// A `script_rule` as written by the app, before `build()` checks it.
@@ -325,6 +327,13 @@ impl ResourceMatcher {
             .flat_map(|table| &table.last_labels)
         {
             matcher.last_label_heads.insert(label);
+        }
+        for last_two in [&matcher.app, &matcher.catalog]
+            .iter()
+            .flat_map(|table| &table.last_two_labels)
+        {
+            let second = last_two.split(|&b| b == b'.').next().unwrap_or_default();
+            matcher.second_label_heads.insert(second);
         }
         Ok(matcher)
     }
@@ -457,6 +466,22 @@ impl ResourceMatcher {
         !self.last_label_heads.has(first, second)
     }
 
+    /// Whether the label at `start` before the dot at `dot` (of a host's last label),
+    /// when its first two bytes are plainly two letters or digits (or one and the
+    /// dot), starts no label that comes before the last in an entry's host.
+    fn second_label_rules_out(&self, text: &[u8], start: usize, dot: usize) -> bool {
+        let Some(&first) = text[..dot].get(start).filter(|b| b.is_ascii_alphanumeric()) else {
+            return false;
+        };
+        let second = match text[start + 1] {
+            b if b.is_ascii_alphanumeric() => b,
+            // The label is one byte long.
+            b'.' => b'.',
+            _ => return false,
+        };
+        !self.second_label_heads.has(first, second)
+    }
+
     /// [`host_at`](Self::host_at) for a dot its first test leaves.
     fn read_host_at<'a>(
         &self,
@@ -465,7 +490,15 @@ impl ResourceMatcher {
         buffer: &'a mut Lowered,
     ) -> Option<(&'a [u8], usize)> {
         let end = self.ends_a_host(text, dot, buffer)?;
-        let start = text[..dot]
+        // The label before the last: after the dot before it, or the run's start.
+        let label = text[..dot]
+            .iter()
+            .rposition(|&b| b == b'.' || !in_host_run(b))
+            .map_or(0, |i| i + 1);
+        if self.second_label_rules_out(text, label, dot) {
+            return None;
+        }
+        let start = text[..label]
             .iter()
             .rposition(|&b| !in_host_run(b))
             .map_or(0, |i| i + 1);
@@ -818,16 +851,26 @@ mod tests {
     }
 
     #[test]
-    fn a_host_ending_in_a_label_of_one_letter_is_found() {
-        let m = matcher(&[("tracker.x/js", Category::Analytics)]);
+    fn a_host_with_a_label_of_one_letter_is_found() {
+        let m = matcher(&[
+            ("tracker.x/js", Category::Analytics),
+            ("q.io", Category::Marketing),
+        ]);
         for text in [
+            "s.src='//q.io/a.js'",
+            "s.src='//cdn.Q.IO'",
             "s.src='//tracker.x/js/a.js'",
             "s.src='//cdn.TRACKER.X/JS'",
             r#"load("tracker.x\/js")"#,
         ] {
             assert!(m.scan(text).is_some(), "{text:?}");
         }
-        for text in ["s.src='//tracker.xy/js'", "tracker.x/css", "tracker.x-y/js"] {
+        for text in [
+            "s.src='//tracker.xy/js'",
+            "tracker.x/css",
+            "tracker.x-y/js",
+            "qq.io",
+        ] {
             assert!(m.scan(text).is_none(), "{text:?}");
         }
     }
@@ -878,6 +921,7 @@ mod tests {
                 "static.hotjar.com", "clarity.ms", "google-analytics", "COM", "com", "net",
                 "x", ".", "..", "-", "--", "\t", "\n", "/tr", "/TR", "/", " ", "'", "(",
                 "querySelectorAll", "io", "_", "9", "tracker", ".x", "X", "/js", "tracker.x",
+                "FACEBOOK", "f", "fa", "cdn", "Cdn",
             ]), 0..12),
             app_rules in proptest::bool::ANY,
         ) {
