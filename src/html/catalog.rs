@@ -354,7 +354,7 @@ impl ResourceMatcher {
     /// mentions: every run of host characters is looked up like a host, and the app's
     /// local paths are searched for as written.
     pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
-        self.find_in_hosts(text.as_bytes(), 0, |host, rest| {
+        self.find_in_hosts(text.as_bytes(), |host, rest| {
             let path = std::cell::OnceCell::new();
             self.remote(host, |prefix| {
                 path_matches(prefix, path.get_or_init(|| following_path(rest)))
@@ -382,14 +382,6 @@ impl ResourceMatcher {
             .any(|e| contains_ignore_case(text, &e.path))
     }
 
-    /// Whether a run of host characters in `text` around a dot from `first_dot` on
-    /// names the host of an entry, whatever its path, read as [`scan`](Self::scan)
-    /// reads runs.
-    pub(crate) fn names_a_host(&self, text: &[u8], first_dot: usize) -> bool {
-        self.find_in_hosts(text, first_dot, |host, _| self.remote(host, |_| true))
-            .is_some()
-    }
-
     /// Whether the run of host characters around the dot at `dot` in `text` names the
     /// host of an entry, whatever its path, read as [`scan`](Self::scan) reads runs:
     /// `false` for every dot of a run but its last.
@@ -406,16 +398,16 @@ impl ResourceMatcher {
             .or_else(|| self.catalog.remote(host, &matches))
     }
 
-    /// The first hit `lookup` finds for a run of host characters around a dot of
-    /// `text` from `from` on (lower case, without tabs and newlines, trimmed of dots
-    /// and dashes), given the text that follows the run.
+    /// The first hit `lookup` finds for a run of host characters in `text` (lower
+    /// case, without tabs and newlines, trimmed of dots and dashes), given the text
+    /// that follows the run.
     fn find_in_hosts(
         &self,
         text: &[u8],
-        mut from: usize,
         mut lookup: impl FnMut(&[u8], &[u8]) -> Option<Hit>,
     ) -> Option<Hit> {
         let mut buffer = Lowered::default();
+        let mut from = 0;
         // A host has a dot: only the runs of host bytes around a dot are read.
         while let Some(found) = memchr::memchr(b'.', &text[from..]) {
             let dot = from + found;

@@ -3,43 +3,41 @@
 //!
 //! Most elements of a page name no tracker and carry no annotation, and reading the
 //! attributes of each one (lol_html parses them lazily, one by one) is most of what
-//! the gate would cost. One pass over the tag's bytes tells which tags are such: each
-//! byte's class says whether it may begin something the gate reads, and only those few
-//! bytes are looked at further.
+//! the gate would cost. One pass over the tag's bytes, without a branch on them, tells
+//! which kinds of bytes that may begin something the gate reads it holds; only those
+//! are then looked for (most tags hold a dot or two, and no other).
 
 use super::catalog::{ends_with_data, ResourceMatcher};
 
-/// What a byte of a start tag may begin.
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Class {
-    /// Nothing the gate reads.
-    Plain = 0,
+/// The kinds of bytes a start tag may hold that begin something the gate reads, one
+/// bit each.
+mod kind {
     /// `-`: the dash of `data-consent` or `data-category`.
-    Dash,
+    pub(super) const DASH: u8 = 1;
     /// `.`: the last dot of a host.
-    Dot,
+    pub(super) const DOT: u8 = 2;
     /// `:`: the end of `data:`, a URL whose text may be base64.
-    Colon,
+    pub(super) const COLON: u8 = 4;
     /// `&`, `%` or a byte beyond ASCII: a character reference, a percent escape or a
     /// character a URL parser may map to ASCII (`。`); only reading decodes them.
-    Escape,
+    pub(super) const ESCAPE: u8 = 8;
     /// `\`, tab or newline: a browser reads `\` as `/` and drops tabs and newlines,
     /// so a local path may be written apart.
-    PathSpelling,
+    pub(super) const PATH_SPELLING: u8 = 16;
 }
 
-static CLASSES: [Class; 256] = {
-    let mut table = [Class::Plain; 256];
+/// The [`kind`] of each byte; 0 for the others.
+static KINDS: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
         table[b] = match b as u8 {
-            b'-' => Class::Dash,
-            b'.' => Class::Dot,
-            b':' => Class::Colon,
-            b'&' | b'%' | 0x80..=0xFF => Class::Escape,
-            b'\\' | b'\t' | b'\n' | b'\r' => Class::PathSpelling,
-            _ => Class::Plain,
+            b'-' => kind::DASH,
+            b'.' => kind::DOT,
+            b':' => kind::COLON,
+            b'&' | b'%' | 0x80..=0xFF => kind::ESCAPE,
+            b'\\' | b'\t' | b'\n' | b'\r' => kind::PATH_SPELLING,
+            _ => 0,
         };
         b += 1;
     }
@@ -58,94 +56,27 @@ static CLASSES: [Class; 256] = {
 /// [`ResourceMatcher::find`] reads in such a tag is a run of its bytes, lower-cased.
 /// Relative URLs read against a `<base>` are not covered: with a base, read.
 pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&ResourceMatcher>) -> bool {
+    let annotated = || memchr::memchr_iter(b'-', tag).any(|dash| begins_an_annotation(tag, dash));
     let Some(matcher) = matcher else {
         // One byte to look for: memchr's job.
-        return annotations
-            && memchr::memchr_iter(b'-', tag).any(|dash| begins_an_annotation(tag, dash));
+        return annotations && annotated();
     };
-    let mut reader = Reader {
-        tag,
-        annotations,
-        matcher,
-        local_rules: matcher.has_local_rules(),
-        dots: [0; DOTS],
-        dot_count: 0,
+    let local_rules = matcher.has_local_rules();
+    let kinds = tag
+        .iter()
+        .fold(0, |kinds, &b| kinds | KINDS[usize::from(b)]);
+    let read_at_once = match local_rules {
+        true => kind::ESCAPE | kind::PATH_SPELLING,
+        false => kind::ESCAPE,
     };
-    let words = tag.chunks_exact(8);
-    let rest = words.remainder();
-    for (start, word) in (0..).step_by(8).zip(words) {
-        // Nearly every byte of a tag is plain: eight are classified with one branch.
-        let classes = word
-            .iter()
-            .fold(0, |any, &b| any | CLASSES[usize::from(b)] as u8);
-        if classes != Class::Plain as u8 && reader.any_says_read(start, word) {
-            return true;
-        }
-    }
-    reader.any_says_read(tag.len() - rest.len(), rest) || reader.hosts_or_paths()
-}
-
-/// What [`must_read`] has found so far.
-struct Reader<'a> {
-    tag: &'a [u8],
-    annotations: bool,
-    matcher: &'a ResourceMatcher,
-    local_rules: bool,
-    /// The hosts are looked up last, at these dots (the first [`DOTS`], then from the
-    /// last of them on): most tags that hold one are read for a cheaper reason.
-    dots: [usize; DOTS],
-    dot_count: usize,
-}
-
-/// How many dots of a tag [`Reader`] keeps.
-const DOTS: usize = 8;
-
-impl Reader<'_> {
-    /// Whether a byte of `bytes`, which start at `start` in the tag, says the tag must
-    /// be read.
-    fn any_says_read(&mut self, start: usize, bytes: &[u8]) -> bool {
-        (start..).zip(bytes).any(|(at, &b)| {
-            let class = CLASSES[usize::from(b)];
-            class != Class::Plain && self.says_read(at, class)
-        })
-    }
-
-    /// Whether the byte at `at`, of `class`, says the tag must be read.
-    // Out of line: inlined, its reading around `at` made the loop over plain bytes
-    // carry an offset for each byte it reads.
-    #[inline(never)]
-    fn says_read(&mut self, at: usize, class: Class) -> bool {
-        let tag = self.tag;
-        match class {
-            Class::Plain => false,
-            Class::Dash => self.annotations && begins_an_annotation(tag, at),
-            Class::Dot => {
-                if let Some(slot) = self.dots.get_mut(self.dot_count) {
-                    *slot = at;
-                    self.dot_count += 1;
-                }
-                false
-            }
-            Class::Colon => ends_with_data(&tag[..at]),
-            Class::Escape => true,
-            Class::PathSpelling => self.local_rules,
-        }
-    }
-
-    /// Whether a host or a local path the matcher knows appears in the tag.
-    fn hosts_or_paths(&self) -> bool {
-        let (tag, matcher) = (self.tag, self.matcher);
-        let dots = &self.dots[..self.dot_count];
-        let names_a_host = match dots.split_last() {
-            Some((&last, _)) if dots.len() == DOTS => {
-                // More dots than kept: the rest are found again.
-                dots.iter().any(|&dot| matcher.names_a_host_at(tag, dot))
-                    || matcher.names_a_host(tag, last + 1)
-            }
-            _ => dots.iter().any(|&dot| matcher.names_a_host_at(tag, dot)),
-        };
-        names_a_host || (self.local_rules && matcher.mentions_local_path(tag))
-    }
+    let holds = |kind| kinds & kind != 0;
+    holds(read_at_once)
+        || (holds(kind::DASH) && annotations && annotated())
+        || (holds(kind::COLON)
+            && memchr::memchr_iter(b':', tag).any(|colon| ends_with_data(&tag[..colon])))
+        || (holds(kind::DOT)
+            && memchr::memchr_iter(b'.', tag).any(|dot| matcher.names_a_host_at(tag, dot)))
+        || (local_rules && matcher.mentions_local_path(tag))
 }
 
 /// Whether the dash at `dash` is that of `data-c` in any case (`data-consent`,
