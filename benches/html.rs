@@ -256,14 +256,24 @@ fn html(c: &mut Criterion) {
 /// The groups the modes outside criterion run.
 const GROUPS: [&str; 3] = ["lol_html", "gate", "gate_granted"];
 
-/// Runs one of [`GROUPS`] on the 1 MiB page, for the modes outside criterion.
+/// The page size of the modes outside criterion, in KiB: `HTML_BENCH_KIB`, 1024 by
+/// default.
+fn runner_kib() -> usize {
+    std::env::var("HTML_BENCH_KIB")
+        .ok()
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(1024)
+}
+
+/// Runs one of [`GROUPS`] on the page of [`runner_kib`], for the modes outside
+/// criterion.
 fn runner() -> impl FnMut(&str) -> usize {
     let gated = ConsentLayer::builder()
         .secret(SECRET)
         .html_gate(HtmlGate::new())
         .build()
         .expect("valid configuration");
-    let page = page(1024 * 1024);
+    let page = page(runner_kib() * 1024);
     let mut gate = gated.layer(app(page.clone()));
     let cookie = accept_all_cookie(&gated);
     move |group| match group {
@@ -275,8 +285,9 @@ fn runner() -> impl FnMut(&str) -> usize {
 }
 
 /// Under callgrind: `HTML_BENCH_ONCE=<group> valgrind --tool=callgrind <bench binary>`
-/// runs that group once on the 1 MiB page (after one warm-up run) and exits, so the
-/// instruction counts of `lol_html` and `gate` can be compared.
+/// runs that group once on the page (1 MiB unless `HTML_BENCH_KIB` says otherwise)
+/// after one warm-up run and exits, so the instruction counts of `lol_html` and `gate`
+/// can be compared.
 fn once(group: &str) {
     let mut run = runner();
     run(group);
@@ -284,7 +295,7 @@ fn once(group: &str) {
 }
 
 /// `HTML_BENCH_INTERLEAVED=<rounds>`: on a shared, noisy machine, times [`GROUPS`] on
-/// the 1 MiB page in turn, `rounds` times, and prints each one's median and the ratios
+/// the page (1 MiB unless `HTML_BENCH_KIB` says otherwise) in turn, `rounds` times, and prints each one's median and the ratios
 /// of the medians, so that load that comes and goes weighs on all three alike; and the
 /// median of the ratios within each round (`lol_html` and a group timed back to back),
 /// which the machine's slower and faster spells disturb least.
@@ -307,9 +318,10 @@ fn interleaved(rounds: usize) {
     let ms = |values: &[f64]| median(values.to_vec()) * 1e3;
     let (lol_ms, gate_ms, granted_ms) = (ms(lol_html), ms(gate), ms(granted));
     println!(
-        "1 MiB, {rounds} rounds, medians: lol_html {lol_ms:.2} ms, gate {gate_ms:.2} ms \
+        "{} KiB, {rounds} rounds, medians: lol_html {lol_ms:.2} ms, gate {gate_ms:.2} ms \
          ({:.3}x), gate_granted {granted_ms:.2} ms ({:.3}x); median of the ratios within \
          rounds: gate {:.3}x, gate_granted {:.3}x",
+        runner_kib(),
         lol_ms / gate_ms,
         lol_ms / granted_ms,
         paired(gate),
