@@ -14,7 +14,7 @@
 //!
 //! An inline script is decided on its whole text, which comes after its start tag:
 //! while it is read, what lol_html writes from its start tag on is held back
-//! ([`Output::hold`]), so that the tag can still be edited when its end tag comes.
+//! ([`Output::hold`]), so that the tag can still be edited once its text is read.
 
 use std::ops::Range;
 
