@@ -442,36 +442,11 @@ impl ResourceMatcher {
         self.read_host_at(text, dot, buffer)
     }
 
-    /// Whether the first two bytes of the label after the dot at `dot` in `text`, when
-    /// they are plainly two letters or digits (or one and the label's end), start no
-    /// last label of an entry's host; dashes, tabs and newlines take the long way.
+    /// Whether the label after the dot at `dot` in `text` starts no last label of an
+    /// entry's host, as far as its first two bytes tell ([`label_head`]).
     fn label_rules_out(&self, text: &[u8], dot: usize) -> bool {
-        let Some(&first) = text.get(dot + 1).filter(|b| b.is_ascii_alphanumeric()) else {
-            return false;
-        };
-        let second = match text.get(dot + 2) {
-            Some(&b) if b.is_ascii_alphanumeric() => b,
-            Some(&b) if b == b'.' || !in_host_run(b) => b'.',
-            None => b'.',
-            Some(_) => return false,
-        };
-        !self.last_label_heads.has(first, second)
-    }
-
-    /// Whether the label at `start` before the dot at `dot` (of a host's last label),
-    /// when its first two bytes are plainly two letters or digits (or one and the
-    /// dot), starts no label that comes before the last in an entry's host.
-    fn second_label_rules_out(&self, text: &[u8], start: usize, dot: usize) -> bool {
-        let Some(&first) = text[..dot].get(start).filter(|b| b.is_ascii_alphanumeric()) else {
-            return false;
-        };
-        let second = match text[start + 1] {
-            b if b.is_ascii_alphanumeric() => b,
-            // The label is one byte long.
-            b'.' => b'.',
-            _ => return false,
-        };
-        !self.second_label_heads.has(first, second)
+        label_head(text, dot + 1)
+            .is_some_and(|(first, second)| !self.last_label_heads.has(first, second))
     }
 
     /// [`host_at`](Self::host_at) for a dot its first test leaves.
@@ -487,7 +462,10 @@ impl ResourceMatcher {
             .iter()
             .rposition(|&b| b == b'.' || !in_host_run(b))
             .map_or(0, |i| i + 1);
-        if self.second_label_rules_out(text, label, dot) {
+        // Then how it starts rules most runs out before they are lowered and looked up.
+        let ruled_out = label_head(text, label)
+            .is_some_and(|(first, second)| !self.second_label_heads.has(first, second));
+        if ruled_out {
             return None;
         }
         let start = text[..label]
@@ -547,6 +525,20 @@ impl ResourceMatcher {
     pub(crate) fn categories(&self) -> CategorySet {
         self.categories.without(0)
     }
+}
+
+/// The first two bytes of the label at `start` in `text` (`.` for the second when the
+/// label is one byte long), if they are plainly letters or digits: `None` for a dash,
+/// tab or newline there, which the host read from the run would not hold as written.
+fn label_head(text: &[u8], start: usize) -> Option<(u8, u8)> {
+    let first = *text.get(start).filter(|b| b.is_ascii_alphanumeric())?;
+    let second = match text.get(start + 1) {
+        Some(&b) if b.is_ascii_alphanumeric() => b,
+        Some(&b) if b == b'.' || !in_host_run(b) => b'.',
+        None => b'.',
+        Some(_) => return None,
+    };
+    Some((first, second))
 }
 
 /// The first two bytes of a set of labels (`.` after a label of one byte), in either
