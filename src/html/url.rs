@@ -493,6 +493,7 @@ mod tests {
             "https:\\\\www.google-analytics.com\\analytics.js",
             "https://user:pw@www.google-analytics.com:443/analytics.js",
             "https://www.google-analytics.com./analytics.js",
+            "https://a@b@www.google-analytics.com..:443/analytics.js",
             "https://www.google%2Danalytics.com/analytics.js",
             "https&#58;//www&#x2E;google-analytics&period;com/analytics.js",
             "ht\ttps://www.google-ana\nlytics.com/analytics.js",
