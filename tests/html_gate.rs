@@ -951,3 +951,64 @@ async fn sources_of_a_held_back_media_element_are_held_back_too() {
     );
     assert_eq!(granted(html).await, html);
 }
+
+#[tokio::test]
+async fn an_embedded_document_is_read_as_deep_as_a_browser_decodes_it() {
+    // A `srcdoc` is a document: its own attributes decode character references once
+    // more (and a nested `srcdoc` once more again), and a URL parser decodes a host's
+    // percent escapes and reads ideographic full stops as dots.
+    for html in [
+        r#"<iframe srcdoc="<script src=//www&amp;#46;google-analytics&amp;#46;com/analytics.js></script>"></iframe>"#,
+        r#"<iframe srcdoc="<img src=//www&amp;period;facebook&amp;period;com/tr>"></iframe>"#,
+        r#"<iframe srcdoc="<iframe srcdoc='<script src=//www&amp;amp;#46;google-analytics&amp;amp;#46;com/a.js></script>'></iframe>"></iframe>"#,
+        r#"<iframe srcdoc="<script src=//www.google-analytics%2Ecom/analytics.js></script>"></iframe>"#,
+        "<iframe srcdoc=\"<script src=//www.google-analytics\u{3002}com/analytics.js></script>\"></iframe>",
+        r#"<iframe src="data:text/html,<script src=//www&amp;#46;google-analytics&amp;#46;com/a.js></script>"></iframe>"#,
+    ] {
+        let out = refused(html).await;
+        assert!(
+            out.starts_with(r#"<iframe data-consent="analytics" data-consent-src"#)
+                || out.starts_with(r#"<iframe data-consent="marketing" data-consent-src"#),
+            "{html}\n→ {out}"
+        );
+    }
+    // Nested deeper than the gate reads: held back for good.
+    let mut srcdoc = String::from("<script src=//www&#46;google-analytics&#46;com/a.js></script>");
+    for _ in 0..6 {
+        srcdoc = format!(
+            "<iframe srcdoc='{}'></iframe>",
+            srcdoc.replace('&', "&amp;")
+        );
+    }
+    let html = format!(
+        r#"<iframe srcdoc="{}"></iframe>"#,
+        srcdoc.replace('&', "&amp;")
+    );
+    let out = refused(&html).await;
+    assert!(
+        out.starts_with(r#"<iframe data-consent-blocked="nested-too-deep" data-consent-srcdoc"#),
+        "{out}"
+    );
+    assert_eq!(granted(&html).await, html);
+}
+
+#[tokio::test]
+async fn a_url_that_names_a_necessary_rule_does_not_exempt_another_of_the_element() {
+    let layer = layer(gate().script_rule("/js/ok.js", Category::Necessary));
+    for html in [
+        r#"<iframe src="/js/ok.js" srcdoc="<script src=//www.google-analytics.com/analytics.js></script>"></iframe>"#,
+        r#"<img srcset="/js/ok.js 1x, https://www.facebook.com/tr?id=1 2x">"#,
+        r#"<iframe srcdoc="<script src=/js/ok.js></script><script src=//www.google-analytics.com/analytics.js></script>"></iframe>"#,
+        "<script>load('/js/ok.js'); load('https://www.google-analytics.com/analytics.js')</script>",
+    ] {
+        let out = serve(&layer, Page::html(html)).await.body;
+        assert!(out.contains("data-consent=\""), "{html}\n→ {out}");
+    }
+    // The necessary URL alone is left as written.
+    for html in [
+        r#"<iframe src="/js/ok.js" srcdoc="<p>hello</p>"></iframe>"#,
+        "<script>load('/js/ok.js')</script>",
+    ] {
+        assert_eq!(serve(&layer, Page::html(html)).await.body, html);
+    }
+}

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::url::{is_tab_or_newline, Path, Target};
+use super::url::{document_readings, is_tab_or_newline, Path, Target, TooDeep};
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 
@@ -338,34 +338,58 @@ impl ResourceMatcher {
         Ok(matcher)
     }
 
-    /// The entry a URL target matches, the app's rules first.
-    pub(crate) fn find(&self, target: &Target<'_>) -> Option<Hit> {
-        match target {
+    /// The entry a URL target matches, the app's rules first. A URL that holds a
+    /// document or a script (`data:`, `javascript:`) may load many: the first one
+    /// `wanted` of those it mentions ([`scan_document`](Self::scan_document)).
+    pub(crate) fn find(
+        &self,
+        target: &Target<'_>,
+        wanted: impl Fn(&Hit) -> bool,
+    ) -> Result<Option<Hit>, TooDeep> {
+        Ok(match target {
             Target::Remote { host, path } => {
                 self.remote(host.as_bytes(), |prefix| path_has_prefix(prefix, path))
             }
             Target::Local { path } => self.app.local(path),
             Target::Other => None,
-            Target::Inline { text } => self.scan(text),
-        }
+            Target::Inline { text } => self.scan_document(text, wanted)?,
+        })
     }
 
-    /// The first entry whose URL the text (script source, `srcdoc`, a `data:` URL)
-    /// mentions: every run of host characters is looked up like a host, and the app's
-    /// local paths are searched for as written.
-    pub(crate) fn scan(&self, text: &str) -> Option<Hit> {
+    /// The first entry `wanted` whose URL an embedded HTML document (an `srcdoc` as
+    /// written, a `data:` URL's text) mentions in any of its readings
+    /// ([`document_readings`]).
+    pub(crate) fn scan_document(
+        &self,
+        text: &str,
+        wanted: impl Fn(&Hit) -> bool,
+    ) -> Result<Option<Hit>, TooDeep> {
+        let readings = document_readings(text)?;
+        Ok(readings
+            .iter()
+            .find_map(|reading| self.scan(reading, &wanted)))
+    }
+
+    /// The first entry `wanted` whose URL the text (a script's source, a reading of a
+    /// document) mentions: every run of host characters is looked up like a host, and
+    /// the app's local paths are searched for as written. A text may load more than one
+    /// URL: one that names an entry not wanted (`necessary`, a granted category) does
+    /// not hide another.
+    pub(crate) fn scan(&self, text: &str, wanted: impl Fn(&Hit) -> bool) -> Option<Hit> {
         self.find_in_hosts(text.as_bytes(), |host, rest| {
             let path = std::cell::OnceCell::new();
             self.remote(host, |prefix| {
                 path_matches(prefix, path.get_or_init(|| following_path(rest)))
             })
+            .filter(&wanted)
         })
         .or_else(|| {
             self.app
                 .local
                 .iter()
-                .find(|e| !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path))
+                .filter(|e| !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path))
                 .map(|e| e.hit)
+                .find(&wanted)
         })
     }
 
@@ -733,7 +757,10 @@ mod tests {
     use crate::html::url::Url;
 
     fn category(m: &ResourceMatcher, url: &str) -> Option<CategoryIndex> {
-        m.find(&Url::new(url).target(None)).map(|h| h.category)
+        m.find(&Url::new(url).target(None), |_| true)
+            .ok()
+            .flatten()
+            .map(|h| h.category)
     }
 
     #[test]
@@ -784,14 +811,18 @@ mod tests {
     fn script_text_is_scanned_for_catalog_urls() {
         let m = matcher(&[("/js/tracker.js", Category::Marketing)]);
         let ga = "(function(i,s,o,g,r,a,m){})(window,document,'script','https://www.google-analytics.com/analytics.js','ga');";
-        assert_eq!(m.scan(ga).map(|h| h.vendor), Some("Google Analytics"));
+        assert_eq!(
+            m.scan(ga, |_| true).map(|h| h.vendor),
+            Some("Google Analytics")
+        );
         let json = r#"{"src":"https:\/\/connect.facebook.net\/en_US\/fbevents.js"}"#;
         let template = "s.src = `https://www.google-ana\nlytics.com/analytics.js`";
-        assert_eq!(m.scan(template).map(|h| h.category), Some(2));
-        assert_eq!(m.scan(json).map(|h| h.category), Some(3));
-        assert_eq!(m.scan("window.dataLayer.push({a: 1.5})"), None);
+        assert_eq!(m.scan(template, |_| true).map(|h| h.category), Some(2));
+        assert_eq!(m.scan(json, |_| true).map(|h| h.category), Some(3));
+        assert_eq!(m.scan("window.dataLayer.push({a: 1.5})", |_| true), None);
         assert_eq!(
-            m.scan("load('/JS/tracker.js')").map(|h| h.category),
+            m.scan("load('/JS/tracker.js')", |_| true)
+                .map(|h| h.category),
             Some(3)
         );
     }
@@ -847,7 +878,7 @@ mod tests {
             "s.src='//cdn.TRACKER.X/JS'",
             r#"load("tracker.x\/js")"#,
         ] {
-            assert!(m.scan(text).is_some(), "{text:?}");
+            assert!(m.scan(text, |_| true).is_some(), "{text:?}");
         }
         for text in [
             "s.src='//tracker.xy/js'",
@@ -855,7 +886,7 @@ mod tests {
             "tracker.x-y/js",
             "qq.io",
         ] {
-            assert!(m.scan(text).is_none(), "{text:?}");
+            assert!(m.scan(text, |_| true).is_none(), "{text:?}");
         }
     }
 
@@ -917,7 +948,7 @@ mod tests {
             };
             let m = matcher(rules);
             let text = parts.concat();
-            proptest::prop_assert_eq!(m.scan(&text).is_some(), scan_everything(&m, &text), "{:?}", text);
+            proptest::prop_assert_eq!(m.scan(&text, |_| true).is_some(), scan_everything(&m, &text), "{:?}", text);
         }
     }
 }

@@ -56,7 +56,10 @@
 //!    written the client-side way, `type="text/plain" data-category="<category>"`
 //!    (activated on the server when granted);
 //! 2. one of its URLs matches an app rule ([`HtmlGate::script_rule`]) or the built-in
-//!    catalog ([`known_tracker_resources`]); app rules win;
+//!    catalog ([`known_tracker_resources`]) of a refused category; app rules win for
+//!    a URL, and a URL of a `necessary` rule or a granted category leaves the element's
+//!    other URLs to be read (a browser may load `srcdoc` over `src`, any `srcset`
+//!    candidate);
 //! 3. it is an inline script whose text mentions such a URL (the GA, GTM, Meta Pixel
 //!    and Hotjar snippets do). Inline scripts are held back while their text is read,
 //!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised (its text
@@ -76,7 +79,10 @@
 //! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
 //! encoding, `<base href>`, unquoted attributes, `<script/src=…>`, `srcset` and
 //! `srcdoc` (its text is scanned), `data:` and `javascript:` URLs (their text too,
-//! base64-decoded where a `data:` URL says `;base64`).
+//! base64-decoded where a `data:` URL says `;base64`). An embedded document (`srcdoc`,
+//! a `data:` URL's text) is read at every level of character references a nested
+//! `srcdoc` decodes, and with its percent escapes decoded; one nested deeper than the
+//! gate reads is held back for good (`data-consent-blocked="nested-too-deep"`).
 //! Most elements of a page point nowhere a rule or the catalog names, and the gate
 //! sees that from the start tag as written before it reads a single attribute: a tag
 //! in plain ASCII (no character reference, no percent escape, no `data:` URL) in which

@@ -13,11 +13,12 @@ use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewrit
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
 use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
+use super::catalog::Hit;
 use super::csp::InlineScripts;
 use super::glance::must_read;
 use super::misread::is_misread;
 use super::output::{Edit, MisplacedTag, Output, Rename};
-use super::url::{decode_references, Base, Url};
+use super::url::{decode_references, Base, TooDeep, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
 
@@ -417,6 +418,8 @@ enum Verdict {
     Keep,
     /// Held back for category `key`.
     Neutralise(&'static str),
+    /// Held back for good ([`block`]).
+    Block(&'static str),
 }
 
 fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
@@ -499,6 +502,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
             let written = attrs.data_consent.as_deref();
             return neutralise(shared, state, output, input, el, tag, key, written);
         }
+        Some(Verdict::Block(why)) => return block(output, input, el, tag, why),
         Some(Verdict::Keep) => {}
         // A script with a URL runs that, never its text: only inline ones are read.
         None if tag == "script"
@@ -594,27 +598,38 @@ fn glance(
 }
 
 /// What the rules and the catalog say about an element's URLs; `None` if none matched.
+/// Every URL of the element is read: one that names `necessary` or a granted category
+/// does not exempt another that a browser may load instead (`src` and `srcdoc`, the
+/// candidates of a `srcset`).
 fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
-    let find = |url: &str| gate.matcher.find(&Url::new(url).target(base));
+    let refused = |hit: &Hit| hit.category != 0 && !shared.granted.contains(hit.category);
+    let find = |url: &str| gate.matcher.find(&Url::new(url).target(base), refused);
     let mut found = None;
     for &attribute in url_attributes(tag) {
         let Some(value) = urls.get(attribute) else {
             continue;
         };
         let hit = match attribute {
-            "srcset" | "imagesrcset" => decode_references(value)
-                .split_ascii_whitespace()
-                .map(|token| token.trim_end_matches(','))
-                .find_map(find),
-            "srcdoc" => gate.matcher.scan(&decode_references(value)),
+            "srcset" | "imagesrcset" => first_refused(
+                decode_references(value)
+                    .split_ascii_whitespace()
+                    .map(|token| find(token.trim_end_matches(','))),
+                refused,
+            ),
+            "srcdoc" => gate.matcher.scan_document(value, refused),
             _ => find(value),
         };
+        let Ok(hit) = hit else {
+            tracing::warn!(
+                tag,
+                attribute,
+                "a document nested too deep to read held back"
+            );
+            return Some(Verdict::Block("nested-too-deep"));
+        };
         if let Some(hit) = hit {
-            if hit.category == 0 {
-                return Some(Verdict::Keep);
-            }
-            if !shared.granted.contains(hit.category) {
+            if refused(&hit) {
                 tracing::debug!(vendor = hit.vendor, tag, "tracker held back");
                 return Some(Verdict::Neutralise(shared.key(hit.category)));
             }
@@ -622,6 +637,24 @@ fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) ->
         }
     }
     found
+}
+
+/// Of what the URLs of one attribute found, the first hit `refused`, else the first.
+fn first_refused(
+    found: impl IntoIterator<Item = Result<Option<Hit>, TooDeep>>,
+    refused: impl Fn(&Hit) -> bool,
+) -> Result<Option<Hit>, TooDeep> {
+    let mut first = None;
+    for hit in found {
+        let Some(hit) = hit? else {
+            continue;
+        };
+        if refused(&hit) {
+            return Ok(Some(hit));
+        }
+        first.get_or_insert(hit);
+    }
+    Ok(first)
 }
 
 /// The attributes of `tag` that load something.
@@ -770,21 +803,25 @@ fn is_executable(kind: Option<&str>) -> bool {
 
 pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
 
-/// Holds back a script the gate cannot decide on, naming why; it is never activated.
-fn neutralise_undecidable(
+/// Holds `el` back for good, `why` in its `data-consent-blocked`: what it would load
+/// or run cannot be decided, so no category's consent activates it.
+fn block(
     output: &mut Output,
     input: &Input,
     el: &El<'_, '_>,
+    tag: &'static str,
     why: &'static str,
 ) -> HandlerResult {
+    let script = tag == "script";
+    let moved: &'static [_] = if script { &SCRIPT_MOVED } else { &MOVED };
     let edit = Edit {
         at: written(output),
         len: el.source_location().bytes().len(),
-        name: "script",
-        plain: true,
+        name: tag,
+        plain: script,
         mark: Some(("data-consent-blocked", why)),
     };
-    Ok(output.edit(edit, renames(el, input, &[], true))?)
+    Ok(output.edit(edit, renames(el, input, moved, script))?)
 }
 
 /// An inline script that may run, read before it is written: what lol_html writes
@@ -802,7 +839,7 @@ fn inline_script(
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
         // back would reorder the page. It cannot be read first, so it is held back
         // whole.
-        return neutralise_undecidable(output, input, el, "svg-inline-script");
+        return block(output, input, el, "script", "svg-inline-script");
     }
     let tag = el.source_location().bytes();
     let empty = script_is_empty(input, tag.end);
@@ -918,8 +955,12 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
     let mark = if too_long {
         Some(("data-consent-blocked", "inline-script-limit"))
     } else {
-        match shared.gate().and_then(|gate| gate.matcher.scan(&hold.text)) {
-            Some(hit) if hit.category != 0 && !shared.granted.contains(hit.category) => {
+        let refused = |hit: &Hit| hit.category != 0 && !shared.granted.contains(hit.category);
+        match shared
+            .gate()
+            .and_then(|gate| gate.matcher.scan(&hold.text, refused))
+        {
+            Some(hit) => {
                 tracing::debug!(vendor = hit.vendor, "inline tracker snippet held back");
                 Some(("data-consent", shared.key(hit.category)))
             }

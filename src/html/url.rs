@@ -356,6 +356,39 @@ fn data_url_text(rest: &str) -> String {
     text
 }
 
+/// How many levels deep the gate reads an embedded HTML document (an `srcdoc`, a
+/// `data:` URL's text): each `<iframe srcdoc>` nested in it decodes its character
+/// references once more.
+const DOCUMENT_DEPTH: usize = 4;
+
+/// An embedded document nests more `srcdoc` levels than [`DOCUMENT_DEPTH`]: what it
+/// loads cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooDeep;
+
+/// The texts of an embedded HTML document (an `srcdoc` as written, a `data:` URL's
+/// text) in which a browser may find a URL to load: the text with its character
+/// references decoded once per level of nesting (a nested `srcdoc` decodes its own),
+/// and each of those with its percent escapes decoded and ideographic or full-width
+/// full stops read as `.`, as a URL parser reads a host.
+pub(crate) fn document_readings(text: &str) -> Result<Vec<String>, TooDeep> {
+    let mut readings = Vec::new();
+    let mut level = text.to_owned();
+    for _ in 0..=DOCUMENT_DEPTH {
+        let decoded = decode_references(&level).into_owned();
+        let as_host = percent_decode(&level).replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
+        if as_host != level {
+            readings.push(as_host);
+        }
+        let last = decoded == level;
+        readings.push(std::mem::replace(&mut level, decoded));
+        if last {
+            return Ok(readings);
+        }
+    }
+    Err(TooDeep)
+}
+
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 stay as they were.
 fn percent_decode(text: &str) -> Cow<'_, str> {
     if memchr::memchr(b'%', text.as_bytes()).is_none() {
