@@ -84,10 +84,37 @@ fn url_loads_tracker(value: &str) -> bool {
         .split(':')
         .next()
         .unwrap_or("");
+    // A URL parser decodes a host's percent escapes and reads ideographic and
+    // full-width full stops as dots.
+    let host = percent_decoded(host).replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
     let host = host.trim_end_matches('.');
     HOSTS
         .iter()
         .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+}
+
+/// `%XX` escapes decoded (invalid ones and invalid UTF-8 kept as written).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 fn executable(kind: Option<&str>) -> bool {
@@ -124,7 +151,9 @@ pub(crate) fn active_trackers(html: &str) -> Vec<String> {
                 continue;
             }
             let loads_tracker = match attribute.as_str() {
-                "srcdoc" => text_mentions_tracker(value),
+                // A document of its own, which decodes its character references
+                // (and its own `srcdoc`s theirs) as it is parsed.
+                "srcdoc" => text_mentions_tracker(value) || !active_trackers(value).is_empty(),
                 "srcset" | "imagesrcset" => value
                     .split(|c: char| c.is_whitespace() || c == ',')
                     .any(url_loads_tracker),
