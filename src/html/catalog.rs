@@ -607,16 +607,6 @@ impl LabelHeads {
     }
 }
 
-/// Whether `text` ends with `data` in any case, tabs and newlines left out.
-pub(crate) fn ends_with_data(text: &[u8]) -> bool {
-    let mut letters = text.iter().rev().filter(|&&b| !is_tab_or_newline(b));
-    b"atad".iter().all(|&letter| {
-        letters
-            .next()
-            .is_some_and(|b| b.eq_ignore_ascii_case(&letter))
-    })
-}
-
 /// Whether `b` belongs in a run of host characters ([`IN_HOST_RUN`]).
 fn in_host_run(b: u8) -> bool {
     IN_HOST_RUN[usize::from(b)]

@@ -7,7 +7,8 @@
 //! which kinds of bytes that may begin something the gate reads it holds; only those
 //! are then looked for (most tags hold a dot or two, and no other).
 
-use super::catalog::{ends_with_data, ResourceMatcher};
+use super::catalog::ResourceMatcher;
+use super::url::is_tab_or_newline;
 
 /// The kinds of bytes a start tag may hold that begin something the gate reads, one
 /// bit each.
@@ -77,6 +78,16 @@ pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&Resource
         || (holds(kind::DOT)
             && memchr::memchr_iter(b'.', tag).any(|dot| matcher.names_a_host_at(tag, dot)))
         || (local_rules && matcher.mentions_local_path(tag))
+}
+
+/// Whether `text` ends with `data` in any case, tabs and newlines left out.
+fn ends_with_data(text: &[u8]) -> bool {
+    let mut letters = text.iter().rev().filter(|&&b| !is_tab_or_newline(b));
+    b"atad".iter().all(|&letter| {
+        letters
+            .next()
+            .is_some_and(|b| b.eq_ignore_ascii_case(&letter))
+    })
 }
 
 /// Whether the dash at `dash` is that of `data-c` in any case (`data-consent`,

@@ -95,6 +95,11 @@ impl Shared {
         self.page.consent.config().html.as_ref()
     }
 
+    /// Whether `hit` names a category this visitor refused (never `necessary`).
+    fn refuses(&self, hit: &Hit) -> bool {
+        hit.category != 0 && !self.granted.contains(hit.category)
+    }
+
     fn key(&self, index: CategoryIndex) -> &'static str {
         self.page
             .consent
@@ -603,7 +608,7 @@ fn glance(
 /// candidates of a `srcset`).
 fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
-    let refused = |hit: &Hit| hit.category != 0 && !shared.granted.contains(hit.category);
+    let refused = |hit: &Hit| shared.refuses(hit);
     let find = |url: &str| gate.matcher.find(&Url::new(url).target(base), refused);
     let mut found = None;
     for &attribute in url_attributes(tag) {
@@ -713,16 +718,7 @@ fn neutralise(
         .map(|index| shared.key(index))
         .filter(|&key| written != Some(key))
         .map(|key| ("data-consent", key));
-    let script = tag == "script";
-    let moved: &'static [_] = if script { &SCRIPT_MOVED } else { &MOVED };
-    let edit = Edit {
-        at: self::written(output),
-        len: el.source_location().bytes().len(),
-        name: tag,
-        plain: script,
-        mark,
-    };
-    output.edit(edit, renames(el, input, moved, script))?;
+    hold_back_tag(output, input, el, tag, mark)?;
     match tag {
         // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
         // foreign content early: a browser would then read what follows (a CDATA
@@ -812,6 +808,18 @@ fn block(
     tag: &'static str,
     why: &'static str,
 ) -> HandlerResult {
+    hold_back_tag(output, input, el, tag, Some(("data-consent-blocked", why)))
+}
+
+/// Holds the start tag of `el` back in the output, `mark` inserted: what loads
+/// something moves to a data attribute, and a script gets `type="text/plain"`.
+fn hold_back_tag(
+    output: &mut Output,
+    input: &Input,
+    el: &El<'_, '_>,
+    tag: &'static str,
+    mark: Option<(&'static str, &'static str)>,
+) -> HandlerResult {
     let script = tag == "script";
     let moved: &'static [_] = if script { &SCRIPT_MOVED } else { &MOVED };
     let edit = Edit {
@@ -819,7 +827,7 @@ fn block(
         len: el.source_location().bytes().len(),
         name: tag,
         plain: script,
-        mark: Some(("data-consent-blocked", why)),
+        mark,
     };
     Ok(output.edit(edit, renames(el, input, moved, script))?)
 }
@@ -955,7 +963,7 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
     let mark = if too_long {
         Some(("data-consent-blocked", "inline-script-limit"))
     } else {
-        let refused = |hit: &Hit| hit.category != 0 && !shared.granted.contains(hit.category);
+        let refused = |hit: &Hit| shared.refuses(hit);
         match shared
             .gate()
             .and_then(|gate| gate.matcher.scan(&hold.text, refused))

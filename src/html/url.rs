@@ -274,7 +274,10 @@ static AUTHORITY: [Authority; 256] = {
     table
 };
 
-/// Lower case, ideographic and full-width full stops as `.`, no trailing dot.
+/// The ideographic and full-width full stops a URL parser reads in a host as `.`.
+const FULL_STOPS: [char; 3] = ['\u{3002}', '\u{FF0E}', '\u{FF61}'];
+
+/// Lower case, [`FULL_STOPS`] as `.`, no trailing dot.
 fn normalise_host(host: Cow<'_, str>) -> Cow<'_, str> {
     let mut host = if !host
         .bytes()
@@ -287,7 +290,7 @@ fn normalise_host(host: Cow<'_, str>) -> Cow<'_, str> {
         let mut out = String::with_capacity(host.len());
         for c in host.chars() {
             match c {
-                '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => out.push('.'),
+                c if FULL_STOPS.contains(&c) => out.push('.'),
                 _ => out.extend(c.to_lowercase()),
             }
         }
@@ -376,7 +379,7 @@ pub(crate) fn document_readings(text: &str) -> Result<Vec<String>, TooDeep> {
     let mut level = text.to_owned();
     for _ in 0..=DOCUMENT_DEPTH {
         let decoded = decode_references(&level).into_owned();
-        let as_host = percent_decode(&level).replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
+        let as_host = percent_decode(&level).replace(FULL_STOPS, ".");
         if as_host != level {
             readings.push(as_host);
         }
