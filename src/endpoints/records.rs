@@ -11,7 +11,7 @@ use http::request::Parts;
 use http::{Method, Response, StatusCode};
 
 use super::problem::Problem;
-use super::{forbidden, json_response};
+use super::{forbidden, json};
 use crate::consent::unix_now;
 use crate::ledger::respond::{unavailable, Respond};
 use crate::ledger::{Action, RecordSource, Who};
@@ -55,7 +55,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
                         "records": export.records,
                         "wordings": export.wordings,
                     });
-                    (json_response(StatusCode::OK, json.to_string()), None)
+                    (json::answer(StatusCode::OK, json.to_string()), None)
                 }
                 Err(error) => {
                     tracing::warn!(%error, %id, "reading a visitor's ledger records failed");
@@ -101,7 +101,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
                     "erased": erased,
                     "consent_id": withdrawal.id.to_string(),
                 });
-                let response: Response<Bytes> = json_response(StatusCode::OK, json.to_string());
+                let response: Response<Bytes> = json::answer(StatusCode::OK, json.to_string());
                 (response, Some(withdrawal))
             }
             Err(error) => {
