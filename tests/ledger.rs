@@ -15,8 +15,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 use tower_consent::ledger::{
-    Action, BoxFuture, ClientIp, Ledger, LedgerError, LedgerStore, MemoryStore, Record,
-    RecordSource, SqliteStore, Stats, Who, Wording,
+    Action, BoxFuture, ClientIp, HistoryPage, Ledger, LedgerError, LedgerStore, MemoryStore,
+    Record, RecordSource, SqliteStore, Stats, Who, Wording,
 };
 use tower_consent::{BuildError, Category, Choice, ConsentId, ConsentLayer, ConsentLayerBuilder};
 
@@ -65,6 +65,17 @@ impl<S: LedgerStore> LedgerStore for Switch<S> {
         Box::pin(async move {
             self.check()?;
             self.inner.history(who).await
+        })
+    }
+    fn history_page<'a>(
+        &'a self,
+        who: &'a Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.history_page(who, after, limit).await
         })
     }
     fn wordings<'a>(
@@ -642,4 +653,76 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Issue 21, finding 18: `GET /_consent/records` answered every record of an id at once
+/// (6,001 records made a 2 MB answer). It answers a page (100 records unless `limit`
+/// says fewer, at most 500) with a `next` link while more follow.
+#[tokio::test]
+async fn the_records_endpoint_answers_pages_with_a_next_link() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let cookie = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+    // 249 more records of that browser, written straight to the store.
+    let export = ledger.export(&Who::Consent(id)).await.unwrap();
+    let more = vec![export.records[0].clone(); 249];
+    ledger
+        .store()
+        .append(&more, &export.wordings)
+        .await
+        .unwrap();
+
+    let read = |uri: String| {
+        send(
+            &app,
+            Request::get(uri)
+                .header(COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let mut uri = "/_consent/records".to_owned();
+    let mut sizes = Vec::new();
+    loop {
+        let page = read(uri.clone()).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+        assert_eq!(page.headers["x-content-type-options"], "nosniff");
+        let json = page.json();
+        assert_eq!(json["consent_id"], id.to_string());
+        assert_eq!(json["wordings"].as_array().unwrap().len(), 1, "{uri}");
+        sizes.push(json["records"].as_array().unwrap().len());
+        match json["next"].as_str() {
+            Some(next) => uri = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [100, 100, 50]);
+
+    let seven = read("/_consent/records?limit=7".to_owned()).await.json();
+    assert_eq!(seven["records"].as_array().unwrap().len(), 7);
+    let next = seven["next"].as_str().unwrap();
+    assert!(
+        next.starts_with("/_consent/records?after=") && next.ends_with("&limit=7"),
+        "{next}"
+    );
+    let eighth = read(next.to_owned()).await.json();
+    assert_eq!(eighth["records"].as_array().unwrap().len(), 7);
+    let all = read("/_consent/records?limit=500".to_owned()).await.json();
+    assert_eq!(all["records"].as_array().unwrap().len(), 250);
+    assert_eq!(all["next"], Value::Null);
+
+    for query in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "after=-1",
+        "after=x",
+        "after=",
+    ] {
+        let answer = read(format!("/_consent/records?{query}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["error"]["code"], "bad_request", "{query}");
+    }
 }

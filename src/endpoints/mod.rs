@@ -137,7 +137,7 @@ impl Endpoints {
     }
 
     /// The endpoints' path prefix, e.g. `/_consent`.
-    #[cfg(feature = "html")]
+    #[cfg(any(feature = "html", feature = "ledger"))]
     pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }

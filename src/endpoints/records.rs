@@ -1,6 +1,9 @@
 //! `{prefix}/records`: the visitor's own ledger records (GDPR Art. 15, 17, 20).
 //!
-//! `GET` returns the history of the browser's verified consent id as JSON; `DELETE`
+//! `GET` returns the history of the browser's verified consent id as JSON, a page at a
+//! time: [`PAGE_SIZE`] records (or `?limit=`, at most [`MAX_PAGE_SIZE`]), oldest first,
+//! the wordings they name, and a `next` link while more follow (`?after=` a position
+//! the link gives); `DELETE`
 //! erases it and withdraws consent under a fresh consent id, so nothing links the new
 //! cookie to the erased records. Both need a verified consent cookie (`404` without
 //! one) and refuse cross-site requests (`403`): reading by `Sec-Fetch-Site`, deleting
@@ -17,6 +20,12 @@ use crate::ledger::respond::{unavailable, Respond};
 use crate::ledger::{Action, RecordSource, Who};
 use crate::request_state::RequestState;
 use crate::Choice;
+
+/// The records of one answer unless `?limit=` asks for fewer (or more).
+pub(crate) const PAGE_SIZE: usize = 100;
+/// The most records one answer holds, whatever `?limit=` says: about 300 KB with the
+/// longest page paths and user agents a record keeps.
+pub(crate) const MAX_PAGE_SIZE: usize = 500;
 
 /// Answers `GET`, `HEAD` and `DELETE` on `{prefix}/records`.
 pub(crate) fn answer(parts: &Parts, state: &RequestState) -> Respond {
@@ -47,13 +56,27 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     let id = consent.id().ok_or_else(no_consent)?;
     let store = ledger.ledger.clone();
     if reading {
+        let (after, limit) = page_query(parts)?;
+        let records_path = format!("{}/records", config.endpoints.prefix());
         return Ok(Respond::Later(Box::pin(async move {
-            match store.export(&Who::Consent(id)).await {
-                Ok(export) => {
+            let page = store.history_page(&Who::Consent(id), after, limit).await;
+            let read = match page {
+                Ok(page) => store
+                    .wordings_of(&page.records)
+                    .await
+                    .map(|wordings| (page, wordings)),
+                Err(error) => Err(error),
+            };
+            match read {
+                Ok((page, wordings)) => {
+                    let next = page
+                        .next
+                        .map(|after| format!("{records_path}?after={after}&limit={limit}"));
                     let json = serde_json::json!({
                         "consent_id": id.to_string(),
-                        "records": export.records,
-                        "wordings": export.wordings,
+                        "records": page.records,
+                        "wordings": wordings,
+                        "next": next,
                     });
                     (json::answer(StatusCode::OK, json.to_string()), None)
                 }
@@ -110,6 +133,39 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
             }
         }
     })))
+}
+
+/// The page a `GET` asks for: `?after=` (a position a `next` link gave) and `?limit=`
+/// (1 to [`MAX_PAGE_SIZE`], default [`PAGE_SIZE`]).
+fn page_query(parts: &Parts) -> Result<(Option<u64>, usize), Problem> {
+    let mut after = None;
+    let mut limit = None;
+    let pairs = parts
+        .uri
+        .query()
+        .map(|query| form_urlencoded::parse(query.as_bytes()));
+    for (name, value) in pairs.into_iter().flatten() {
+        match &*name {
+            "after" if after.is_none() => {
+                after = Some(value.parse::<u64>().map_err(|_| {
+                    Problem::bad_request("`after` is the position a `next` link gives")
+                })?);
+            }
+            "limit" if limit.is_none() => {
+                let parsed = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|limit| (1..=MAX_PAGE_SIZE).contains(limit));
+                limit = Some(parsed.ok_or_else(|| {
+                    Problem::bad_request(format!(
+                        "`limit` is a number of records from 1 to {MAX_PAGE_SIZE}"
+                    ))
+                })?);
+            }
+            _ => {}
+        }
+    }
+    Ok((after, limit.unwrap_or(PAGE_SIZE)))
 }
 
 fn no_consent() -> Problem {

@@ -80,7 +80,7 @@ pub use self::retention::DEFAULT_RETENTION;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use self::sqlite::SqliteStore;
-pub use self::store::{BoxFuture, LedgerStore, Stats};
+pub use self::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
 use self::writer::{Pending, Writer};
 use crate::ConsentId;
 
@@ -255,6 +255,28 @@ impl Ledger {
         self.store.history(who).await
     }
 
+    /// At most `limit` records of `who` (at least one), oldest first, after the position
+    /// `after` that the previous page's [`next`](HistoryPage::next) gave (`None`: from the
+    /// first record). Reads only the page, however long the history.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger, id: tower_consent::ConsentId) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// use tower_consent::ledger::Who;
+    /// let first = ledger.history_page(&Who::Consent(id), None, 100).await?;
+    /// if let Some(next) = first.next {
+    ///     let second = ledger.history_page(&Who::Consent(id), Some(next), 100).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn history_page(
+        &self,
+        who: &Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<HistoryPage, LedgerError> {
+        self.store.history_page(who, after, limit.max(1)).await
+    }
+
     /// The records of `who` and the wordings they were made on: the answer to an
     /// access or portability request (GDPR Art. 15, 20). Serialize it with serde.
     ///
@@ -267,15 +289,22 @@ impl Ledger {
     /// ```
     pub async fn export(&self, who: &Who) -> Result<Export, LedgerError> {
         let records = self.store.history(who).await?;
+        let wordings = self.wordings_of(&records).await?;
+        Ok(Export { records, wordings })
+    }
+
+    /// The wordings `records` name, each once.
+    pub(crate) async fn wordings_of(
+        &self,
+        records: &[Record],
+    ) -> Result<Vec<Wording>, LedgerError> {
         let mut hashes: Vec<String> = records.iter().map(|r| r.wording.clone()).collect();
         hashes.sort_unstable();
         hashes.dedup();
-        let wordings = if hashes.is_empty() {
-            Vec::new()
-        } else {
-            self.store.wordings(&hashes).await?
-        };
-        Ok(Export { records, wordings })
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store.wordings(&hashes).await
     }
 
     /// Deletes the records of `who` (GDPR Art. 17); returns how many went.

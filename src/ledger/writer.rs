@@ -120,7 +120,7 @@ async fn run(store: Arc<dyn LedgerStore>, mut queue: mpsc::Receiver<Job>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::store::{BoxFuture, Stats};
+    use crate::ledger::store::{BoxFuture, HistoryPage, Stats};
     use crate::ledger::{Action, MemoryStore, RecordSource, Who};
     use crate::ConsentId;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -148,6 +148,14 @@ mod tests {
         }
         fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
             self.inner.history(who)
+        }
+        fn history_page<'a>(
+            &'a self,
+            who: &'a Who,
+            after: Option<u64>,
+            limit: usize,
+        ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
+            self.inner.history_page(who, after, limit)
         }
         fn wordings<'a>(
             &'a self,
