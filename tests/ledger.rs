@@ -726,3 +726,88 @@ async fn the_records_endpoint_answers_pages_with_a_next_link() {
         assert_eq!(answer.json()["error"]["code"], "bad_request", "{query}");
     }
 }
+
+/// Issue 21, finding 19: after a policy revision the browser's consent id was dropped (a
+/// stale decision is not carried), so its new decision got a fresh id and its earlier
+/// records could no longer be read or erased through `/_consent/records`. The id of a
+/// consent cookie that verifies is kept across revisions; one that does not verify
+/// gives nothing.
+#[tokio::test]
+async fn a_policy_revision_keeps_the_browsers_id_for_access_and_erasure() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let first = app(builder().revision(1).ledger(ledger.clone()));
+    let accepted = send(&first, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let stale = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+
+    let second = app(builder().revision(2).ledger(ledger.clone()));
+    let with_cookie = |method: Method, uri: &str, cookie: &str| {
+        same_origin(method, uri)
+            .header(COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The old decision grants nothing now: the banner asks again...
+    let state = send(&second, with_cookie(Method::GET, "/_consent", &stale)).await;
+    assert_eq!(state.json()["decided"], false);
+    assert_eq!(state.json()["id"], Value::Null);
+    // ...but the visitor still reads their records, and is shown the link to them.
+    let records = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/records", &stale),
+    )
+    .await;
+    assert_eq!(records.status, StatusCode::OK, "{}", records.body);
+    assert_eq!(records.json()["consent_id"], id.to_string());
+    assert_eq!(records.json()["records"].as_array().unwrap().len(), 1);
+    let settings = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/settings", &stale),
+    )
+    .await;
+    assert!(settings.body.contains("href=\"/_consent/records\""));
+
+    // The new decision keeps the browser's id.
+    let refused = send(
+        &second,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &stale)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"reject_all"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(id_of(&refused), id);
+    let history = ledger.history(&Who::Consent(id)).await.unwrap();
+    let revisions: Vec<_> = history.iter().map(|r| (r.revision, r.action)).collect();
+    assert_eq!(revisions, [(1, Action::AcceptAll), (2, Action::RejectAll)]);
+
+    // Erasure reaches the records of both revisions, from the stale cookie too.
+    let erased = send(
+        &second,
+        with_cookie(Method::DELETE, "/_consent/records", &stale),
+    )
+    .await;
+    assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
+    assert_eq!(erased.json()["erased"], 2);
+    assert!(ledger.history(&Who::Consent(id)).await.unwrap().is_empty());
+
+    // A cookie that does not verify names nobody: no records, a fresh id.
+    let forged = format!("{stale}x");
+    let none = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/records", &forged),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    let fresh = send(
+        &second,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &forged)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"reject_all"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(id_of(&fresh), id);
+}

@@ -41,6 +41,10 @@ use crate::Category;
 #[derive(Clone)]
 pub struct Consent {
     decision: Option<Decision>,
+    /// The browser's consent id: the decision's, or that of a consent cookie this
+    /// server signed whose decision is no longer in force (an earlier policy revision,
+    /// expired). New decisions keep it; the visitor's records are found by it.
+    browser_id: Option<ConsentId>,
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
@@ -51,8 +55,11 @@ pub struct Consent {
 }
 
 impl Consent {
+    /// `browser_id` is the id of a verified consent cookie no longer in force; the
+    /// decision's own id wins over it.
     pub(crate) fn new(
         decision: Option<Decision>,
+        browser_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
         config: Arc<Config>,
@@ -60,6 +67,7 @@ impl Consent {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
             decision,
+            browser_id: decision.map(|d| d.id).or(browser_id),
             granted,
             gpc,
             page,
@@ -71,6 +79,7 @@ impl Consent {
     pub(crate) fn with_decision(&self, decision: Decision) -> Self {
         Self::new(
             Some(decision),
+            None,
             self.gpc,
             self.page.clone(),
             self.config.clone(),
@@ -164,6 +173,13 @@ impl Consent {
     /// ```
     pub fn id(&self) -> Option<ConsentId> {
         self.decision.map(|d| d.id)
+    }
+
+    /// The browser's consent id, even when its decision is no longer in force (an
+    /// earlier policy revision, expired): what a new decision keeps, and what the
+    /// visitor's records are found by. `None` without a consent cookie that verifies.
+    pub(crate) fn browser_id(&self) -> Option<ConsentId> {
+        self.browser_id
     }
 
     /// When the decision was made.

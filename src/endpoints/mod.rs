@@ -196,7 +196,7 @@ impl Endpoints {
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
-            records: self.shows_records() && consent.decided(),
+            records: self.shows_records() && consent.browser_id().is_some(),
         };
         if page {
             banner::render_page(&view)

@@ -5,7 +5,8 @@
 //! the wordings they name, and a `next` link while more follow (`?after=` a position
 //! the link gives); `DELETE`
 //! erases it and withdraws consent under a fresh consent id, so nothing links the new
-//! cookie to the erased records. Both need a verified consent cookie (`404` without
+//! cookie to the erased records. Both need a consent cookie that verifies, of any
+//! policy revision and even expired (its id names the browser; `404` without
 //! one) and refuse cross-site requests (`403`): reading by `Sec-Fetch-Site`, deleting
 //! by the same check as every changing endpoint.
 
@@ -53,7 +54,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     } else {
         return Err(Problem::method_not_allowed("GET, HEAD, DELETE"));
     }
-    let id = consent.id().ok_or_else(no_consent)?;
+    let id = consent.browser_id().ok_or_else(no_consent)?;
     let store = ledger.ledger.clone();
     if reading {
         let (after, limit) = page_query(parts)?;

@@ -9,8 +9,8 @@ use http::{HeaderMap, HeaderValue, Uri};
 use super::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
 use crate::classify::{Classifier, Seen};
-use crate::consent::cookie::ConsentCookie;
-use crate::consent::{unix_now, Decision};
+use crate::consent::cookie::{ConsentCookie, Verified};
+use crate::consent::{unix_now, ConsentId, Decision};
 use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
 
 /// What one pass over a request's `Cookie` headers found.
@@ -18,6 +18,9 @@ use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
 pub(crate) struct RequestScan {
     /// The most restrictive current decision among the consent cookies, if any.
     pub(crate) decision: Option<Decision>,
+    /// Without a current decision, the newest decision no longer in force (another
+    /// revision, expired) of a consent cookie that verified: its id names the browser.
+    stale: Option<Decision>,
     cookies: RequestCookies,
     /// The categories of the cookies present.
     present: CategorySet,
@@ -29,6 +32,13 @@ impl RequestScan {
     /// Whether filtering under `granted` would remove a cookie.
     pub(super) fn refuses_some(&self, granted: CategorySet) -> bool {
         self.blocked_present || !self.present.is_subset(granted)
+    }
+
+    /// The browser's consent id: that of the decision in force, else that of a verified
+    /// consent cookie no longer in force. New decisions keep it, so that access and
+    /// erasure reach every record of the browser across policy revisions.
+    pub(crate) fn browser_id(&self) -> Option<ConsentId> {
+        self.decision.or(self.stale).map(|decision| decision.id)
     }
 
     /// The request's `Cookie` headers, as they arrived.
@@ -44,7 +54,9 @@ impl RequestScan {
 ///
 /// Of several valid consent cookies (one the site set, another a sibling subdomain
 /// planted with a `Domain` attribute, say), the one granting the fewest categories
-/// counts, the newest of those: a planted cookie can refuse, never grant.
+/// counts, the newest of those: a planted cookie can refuse, never grant. A cookie
+/// that verifies but is no longer in force (another revision, expired) grants nothing;
+/// it still names the browser ([`RequestScan::browser_id`]).
 pub(crate) fn scan_request(
     headers: &HeaderMap,
     uri: &Uri,
@@ -55,6 +67,7 @@ pub(crate) fn scan_request(
 ) -> RequestScan {
     let mut scan = RequestScan {
         decision: None,
+        stale: None,
         cookies: RequestCookies::default(),
         present: CategorySet::default(),
         blocked_present: false,
@@ -66,13 +79,22 @@ pub(crate) fn scan_request(
                 // The consent cookie is a necessary cookie (an app rule made at build).
                 scan.present = scan.present.with(NECESSARY_INDEX);
                 let now = *now.get_or_insert_with(unix_now);
-                if let Some(decision) = consent.decode(pair.value, categories, now) {
+                if let Some(Verified { decision, current }) =
+                    consent.decode(pair.value, categories, now)
+                {
                     let rank = |d: &Decision| (Reverse(d.granted.count()), d.decided_at);
-                    if scan
-                        .decision
-                        .is_none_or(|kept| rank(&kept) <= rank(&decision))
+                    if current {
+                        if scan
+                            .decision
+                            .is_none_or(|kept| rank(&kept) <= rank(&decision))
+                        {
+                            scan.decision = Some(decision);
+                        }
+                    } else if scan
+                        .stale
+                        .is_none_or(|kept| kept.decided_at <= decision.decided_at)
                     {
-                        scan.decision = Some(decision);
+                        scan.stale = Some(decision);
                     }
                 }
                 continue;
