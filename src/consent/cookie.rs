@@ -43,6 +43,7 @@ pub(crate) struct Verified {
 
 impl Verified {
     /// The decision, if it is in force.
+    #[cfg(any(test, feature = "__fuzz"))]
     pub(crate) fn current(self) -> Option<Decision> {
         self.current.then_some(self.decision)
     }

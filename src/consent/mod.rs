@@ -175,6 +175,20 @@ impl Consent {
         self.decision.map(|d| d.id)
     }
 
+    /// Whether `decision`, made on this request, is a refusal: it grants no category
+    /// this consent (the one in force on the request, a GPC override included) does not
+    /// already grant. Rejecting all, withdrawing, a custom choice that only narrows, the
+    /// layer's own GPC decision and the withdrawal that comes with an erasure are
+    /// refusals; so is choosing again only what is granted already.
+    ///
+    /// The one rule for whether a decision may be applied before the ledger records it:
+    /// refusing must never be harder than consenting, so refusals are applied at once
+    /// whatever the store does, and grants only once committed.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
+        decision.granted.is_subset(self.granted)
+    }
+
     /// The browser's consent id, even when its decision is no longer in force (an
     /// earlier policy revision, expired): what a new decision keeps, and what the
     /// visitor's records are found by. `None` without a consent cookie that verifies.

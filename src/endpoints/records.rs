@@ -1,22 +1,24 @@
 //! `{prefix}/records`: the visitor's own ledger records (GDPR Art. 15, 17, 20).
 //!
-//! `GET` returns the history of the browser's verified consent id as JSON, a page at a
-//! time: [`PAGE_SIZE`] records (or `?limit=`, at most [`MAX_PAGE_SIZE`]), oldest first,
-//! the wordings they name, and a `next` link while more follow (`?after=` a position
-//! the link gives); `DELETE`
-//! erases it and withdraws consent under a fresh consent id, so nothing links the new
-//! cookie to the erased records. Both need a consent cookie that verifies, of any
-//! policy revision and even expired (its id names the browser; `404` without
-//! one) and refuse cross-site requests (`403`): reading by `Sec-Fetch-Site`, deleting
-//! by the same check as every changing endpoint.
+//! `GET` returns the history of the browser's consent id as JSON, a page at a time:
+//! [`PAGE_SIZE`] records (or `?limit=`, at most [`MAX_PAGE_SIZE`]), oldest first, the
+//! wordings they name, and a `next` link (`?after=` a position) while more follow.
+//! `DELETE` withdraws consent and erases the history: the withdrawal is a refusal, so it
+//! is applied whatever the store does; it is made under a fresh consent id once the
+//! records are erased (nothing links the new cookie to them), under the browser's id
+//! with a `503` if they cannot be erased now (the visitor can try again).
+//!
+//! Both need a consent cookie that verifies, of any policy revision and even expired
+//! (its id names the browser; `404` without one), and refuse cross-site requests
+//! (`403`): reading by `Sec-Fetch-Site`, deleting by the same check as every changing
+//! endpoint.
 
-use bytes::Bytes;
 use http::request::Parts;
-use http::{Method, Response, StatusCode};
+use http::{Method, StatusCode};
 
 use super::problem::Problem;
 use super::{forbidden, json};
-use crate::consent::unix_now;
+use crate::consent::{unix_now, Decision};
 use crate::ledger::respond::{unavailable, Respond};
 use crate::ledger::{Action, RecordSource, Who};
 use crate::request_state::RequestState;
@@ -88,52 +90,70 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
             }
         })));
     }
-    // The withdrawal is recorded first, under a fresh id: if erasing then fails, the
-    // visitor keeps their consent and their records, and can try again.
-    let withdrawal = Choice::withdraw()
-        .decide(
+    // The withdrawal is a refusal: applied whatever the store does. Once the records
+    // are erased it is made under a fresh id, so that nothing links the new cookie to
+    // them; if they cannot be erased now (or no fresh id can be drawn), under the
+    // browser's id, so that the visitor can try again with it.
+    let withdraw = |id| {
+        Choice::withdraw().decide(
             &config.categories,
             config.cookie.revision(),
-            None,
+            id,
             consent.gpc(),
             unix_now(),
         )
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no_randomness",
-                "the server could not draw a consent id; try again",
-            )
-        })?;
+    };
     let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
-    let write = ledger.submit(
-        config,
-        &withdrawal,
-        Action::Withdraw,
-        RecordSource::Api,
-        None,
-        (capture.language, capture.opted_in.as_deref()),
-    );
+    let capture = (capture.language, capture.opted_in.as_deref());
+    let entry = |decision: Decision| {
+        let entry = ledger.entry(
+            consent,
+            &decision,
+            Action::Withdraw,
+            RecordSource::Api,
+            None,
+            capture,
+        );
+        (decision, entry)
+    };
+    let (kept, kept_entry) = withdraw(Some(id)).map(entry).ok_or_else(no_randomness)?;
+    let fresh = withdraw(None).map(entry);
     Ok(Respond::Later(Box::pin(async move {
-        if let Err(error) = write.await {
-            tracing::warn!(%error, %id, "recording a withdrawal failed; nothing erased");
-            return (unavailable(), None);
-        }
+        let Some((fresh, fresh_entry)) = fresh else {
+            let recording = kept_entry.write(&store);
+            return recording
+                .answer(no_randomness().into_response(), kept)
+                .await;
+        };
         match store.erase(&Who::Consent(id)).await {
             Ok(erased) => {
                 let json = serde_json::json!({
                     "erased": erased,
-                    "consent_id": withdrawal.id.to_string(),
+                    "consent_id": fresh.id.to_string(),
                 });
-                let response: Response<Bytes> = json::answer(StatusCode::OK, json.to_string());
-                (response, Some(withdrawal))
+                let response = json::answer(StatusCode::OK, json.to_string());
+                fresh_entry.write(&store).answer(response, fresh).await
             }
             Err(error) => {
-                tracing::warn!(%error, %id, "erasing a visitor's ledger records failed");
-                (unavailable(), None)
+                tracing::warn!(%error, %id, "erasing a visitor's ledger records failed; consent withdrawn");
+                let response = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ledger_unavailable",
+                    "consent was withdrawn, but the records could not be erased now; try again",
+                )
+                .into_response();
+                kept_entry.write(&store).answer(response, kept).await
             }
         }
     })))
+}
+
+fn no_randomness() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no_randomness",
+        "the server could not draw a consent id; try again",
+    )
 }
 
 /// The page a `GET` asks for: `?after=` (a position a `next` link gave) and `?limit=`
