@@ -41,10 +41,10 @@ use crate::Category;
 #[derive(Clone)]
 pub struct Consent {
     decision: Option<Decision>,
-    /// The browser's consent id: the decision's, or that of a consent cookie this
-    /// server signed whose decision is no longer in force (an earlier policy revision,
-    /// expired). New decisions keep it; the visitor's records are found by it.
-    browser_id: Option<ConsentId>,
+    /// Without a decision, the id of a consent cookie this server signed whose decision
+    /// is no longer in force (an earlier policy revision, expired): see
+    /// [`browser_id`](Self::browser_id).
+    stale_id: Option<ConsentId>,
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
@@ -55,11 +55,11 @@ pub struct Consent {
 }
 
 impl Consent {
-    /// `browser_id` is the id of a verified consent cookie no longer in force; the
+    /// `stale_id` is the id of a verified consent cookie no longer in force; the
     /// decision's own id wins over it.
     pub(crate) fn new(
         decision: Option<Decision>,
-        browser_id: Option<ConsentId>,
+        stale_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
         config: Arc<Config>,
@@ -67,7 +67,7 @@ impl Consent {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
             decision,
-            browser_id: decision.map(|d| d.id).or(browser_id),
+            stale_id,
             granted,
             gpc,
             page,
@@ -193,7 +193,7 @@ impl Consent {
     /// earlier policy revision, expired): what a new decision keeps, and what the
     /// visitor's records are found by. `None` without a consent cookie that verifies.
     pub(crate) fn browser_id(&self) -> Option<ConsentId> {
-        self.browser_id
+        self.decision.map(|d| d.id).or(self.stale_id)
     }
 
     /// When the decision was made.
@@ -364,6 +364,11 @@ impl ConsentId {
         let mut bytes = [0; 12];
         getrandom::fill(&mut bytes).ok()?;
         Some(Self(bytes))
+    }
+
+    /// The identifier's random bytes.
+    pub(crate) fn bytes(&self) -> &[u8; 12] {
+        &self.0
     }
 }
 
