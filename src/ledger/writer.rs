@@ -237,14 +237,27 @@ mod tests {
     use crate::ledger::store::{BoxFuture, HistoryPage, Stats};
     use crate::ledger::{Action, MemoryStore, RecordSource, Who};
     use crate::ConsentId;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    /// Counts batches; blocks each one until released, so a queue can fill up.
+    /// Counts batches; blocks each one until released, so a queue can fill up; fails
+    /// every write while it is down.
     #[derive(Debug)]
     struct Gated {
         inner: MemoryStore,
         batches: AtomicUsize,
         gate: tokio::sync::Semaphore,
+        down: AtomicBool,
+    }
+
+    impl Gated {
+        fn new(permits: usize) -> Self {
+            Self {
+                inner: MemoryStore::new(),
+                batches: AtomicUsize::new(0),
+                gate: tokio::sync::Semaphore::new(permits),
+                down: AtomicBool::new(false),
+            }
+        }
     }
 
     impl LedgerStore for Gated {
@@ -256,6 +269,9 @@ mod tests {
             Box::pin(async move {
                 let permit = self.gate.acquire().await.map_err(LedgerError::store)?;
                 permit.forget();
+                if self.down.load(Ordering::SeqCst) {
+                    return Err(LedgerError::store(std::io::Error::other("down")));
+                }
                 self.batches.fetch_add(1, Ordering::SeqCst);
                 self.inner.append(records, wordings).await
             })
@@ -317,11 +333,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_decisions_share_a_transaction_and_a_full_queue_refuses() {
-        let store = Arc::new(Gated {
-            inner: MemoryStore::new(),
-            batches: AtomicUsize::new(0),
-            gate: tokio::sync::Semaphore::new(0),
-        });
+        let store = Arc::new(Gated::new(0));
         let writer = Writer::spawn(store.clone(), 4, Arc::new(Bound::new(16))).unwrap();
         let wording = Arc::new(Wording::new("en", "{}"));
         // The first batch takes one job and blocks in the store.
@@ -352,69 +364,12 @@ mod tests {
         assert_eq!(store.stats().await.unwrap().wordings, 1);
     }
 
-    /// A store whose writes fail while it is down.
-    #[derive(Debug, Default)]
-    struct Flaky {
-        inner: MemoryStore,
-        down: std::sync::atomic::AtomicBool,
-    }
-
-    impl LedgerStore for Flaky {
-        fn append<'a>(
-            &'a self,
-            records: &'a [Record],
-            wordings: &'a [Wording],
-        ) -> BoxFuture<'a, Result<(), LedgerError>> {
-            if self.down.load(Ordering::SeqCst) {
-                let error = LedgerError::store(std::io::Error::other("down"));
-                return Box::pin(std::future::ready(Err(error)));
-            }
-            self.inner.append(records, wordings)
-        }
-        fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
-            self.inner.history(who)
-        }
-        fn history_page<'a>(
-            &'a self,
-            who: &'a Who,
-            after: Option<u64>,
-            limit: usize,
-        ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
-            self.inner.history_page(who, after, limit)
-        }
-        fn wordings<'a>(
-            &'a self,
-            hashes: &'a [String],
-        ) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> {
-            self.inner.wordings(hashes)
-        }
-        fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> {
-            self.inner.erase(who)
-        }
-        fn link<'a>(
-            &'a self,
-            id: ConsentId,
-            subject: &'a str,
-        ) -> BoxFuture<'a, Result<(), LedgerError>> {
-            self.inner.link(id, subject)
-        }
-        fn delete_before(
-            &self,
-            before: time::OffsetDateTime,
-        ) -> BoxFuture<'_, Result<u64, LedgerError>> {
-            self.inner.delete_before(before)
-        }
-        fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
-            self.inner.stats()
-        }
-    }
-
     /// Issue 21, finding 12: refusals never wait; while the store fails they stay in the
     /// retry buffer, holding their places of the bound, and once it works they are
     /// written before the grants handed over after them.
     #[tokio::test]
     async fn refusals_wait_for_a_failing_store_and_go_before_later_grants() {
-        let store = Arc::new(Flaky::default());
+        let store = Arc::new(Gated::new(tokio::sync::Semaphore::MAX_PERMITS));
         let bound = Arc::new(Bound::new(3));
         let writer = Writer::spawn(store.clone(), 4, bound.clone()).unwrap();
         let wording = Arc::new(Wording::new("en", "{}"));
