@@ -12,7 +12,7 @@
 //!
 //! and open <http://127.0.0.1:3000>, or try it with curl. The page links to its cookie
 //! declaration, <http://127.0.0.1:3000/_consent/cookies>, which lists the demo's rules
-//! and every catalog tracker the layer has seen so far. Without a consent decision
+//! and the catalog trackers it has seen this site use. Without a consent decision
 //! only the necessary `session` cookie reaches the app, and the layer deletes the
 //! tracking cookies the browser claims to hold:
 //!
@@ -331,8 +331,8 @@ Download them as JSON: <a href="/_consent/records" id="export">/_consent/records
 
 <p>Change your choice at any time with the “Cookie settings” link below. Which cookies
 this site uses, and what for: the <a href="/_consent/cookies" id="declaration">cookie
-declaration</a> (it also lists the catalog trackers the layer has seen here; send
-<code>_hjSessionUser_1=x</code> or <code>__hstc=x</code> and look again).</p>
+declaration</a> (it also lists the catalog trackers this site is seen to use: those
+the app sets, and those the browsers of three visitors send).</p>
 <footer>{banner}</footer>
 </body>
 </html>

@@ -76,6 +76,7 @@ pub(crate) struct CookiePairs<'a> {
 impl<'a> Iterator for CookiePairs<'a> {
     type Item = CookiePair<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<CookiePair<'a>> {
         while !self.rest.is_empty() {
             let piece = match memchr::memchr(b';', self.rest) {

@@ -3,8 +3,9 @@
 //! [`ConsentLayer::declaration`](crate::ConsentLayer::declaration) returns it.
 //!
 //! It lists every rule the app declares (and the consent cookie itself), plus the
-//! [catalog](crate::known_trackers) entries this site has been *seen* to use: those the
-//! layer has classified a request cookie or a `Set-Cookie` by since it was built. So the
+//! [catalog](crate::known_trackers) entries this site has been *seen* to use since the
+//! layer was built: those of the cookies the app sets, and of the cookies enough
+//! browsers send, within bounds no visitor can push (see `classify::seen`). So the
 //! declaration grows with what the site really sets, and never lists the hundreds of
 //! catalog entries the site does not use.
 
@@ -200,7 +201,7 @@ impl Declaration {
             );
         }
         for (index, known) in known_trackers().iter().enumerate() {
-            if config.classifier.has_seen(index) {
+            if config.classifier.sightings().is_listed(index) {
                 add(
                     known.category,
                     DeclaredCookie {

@@ -41,7 +41,7 @@ pin_project! {
         },
         /// An endpoint answered at once.
         Answered { response: Option<Box<Response<Bytes>>> },
-        /// The app answered with a decision; its ledger record is being committed.
+        /// The app answered with a grant; its ledger record is being committed.
         #[cfg_attr(not(feature = "ledger"), allow(dead_code))]
         Recording { recording: Box<Recording<F::Output>> },
         /// An endpoint's answer waits for the ledger.
@@ -149,8 +149,8 @@ fn answer<F: Future, ReqBody>(
     }
 }
 
-/// With a ledger: the app's response waits for the commit of the decision it records
-/// or is to be finished now when it records none. Kept out of `poll`, so that the path
+/// With a ledger: the app's response waits for the commit of the grant it records, or
+/// is to be finished now when it records a refusal or nothing. Kept out of `poll`, so that the path
 /// of layers without a ledger stays as it was.
 #[cfg(feature = "ledger")]
 #[inline(never)]
@@ -161,8 +161,9 @@ fn record<F, ReqBody, B, E>(
 where
     F: Future<Output = Result<Response<B>, E>>,
 {
+    use crate::ledger::respond::Handled;
     match crate::ledger::respond::response(&mut state, &mut response) {
-        Some((decision, committed)) => Recorded::Waiting(Kind::Recording {
+        Some(Handled::Waiting(decision, committed)) => Recorded::Waiting(Kind::Recording {
             recording: Box::new(Recording {
                 output: Some(Ok(response)),
                 decision,
@@ -170,7 +171,9 @@ where
                 state: Some(state),
             }),
         }),
-        None => Recorded::Now(state, response),
+        // A refusal is applied at once; its record follows.
+        Some(Handled::Applied(decision)) => Recorded::Now(state, response, Some(decision)),
+        None => Recorded::Now(state, response, None),
     }
 }
 
@@ -181,8 +184,8 @@ where
 enum Recorded<K, B> {
     /// The response waits for its decision's commit in this state of the future.
     Waiting(K),
-    /// Nothing to record: the response is finished now.
-    Now(RequestState, Response<B>),
+    /// Nothing to wait for: the response is finished now, with the decision it applies.
+    Now(RequestState, Response<B>, Option<Decision>),
 }
 
 /// Finishes the app's response: consent enforced on its headers, then, for a page the
@@ -228,8 +231,8 @@ where
                                     this.kind.set(recording);
                                     continue;
                                 }
-                                Recorded::Now(state, response) => {
-                                    return Poll::Ready(Ok(finish_app(state, response, None)))
+                                Recorded::Now(state, response, decided) => {
+                                    return Poll::Ready(Ok(finish_app(state, response, decided)))
                                 }
                             }
                         }

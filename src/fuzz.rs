@@ -160,7 +160,8 @@ pub fn consent_cookie(data: &[u8]) {
         return;
     };
     let signed = cookie.sign(payload.to_owned());
-    if let Some(decision) = cookie.decode(signed.as_bytes(), &categories, NOW) {
+    let verified = cookie.decode(signed.as_bytes(), &categories, NOW);
+    if let Some(decision) = verified.and_then(crate::consent::cookie::Verified::current) {
         let named = payload.rsplit(':').next().unwrap_or("");
         let allowed = named
             .split('+')
@@ -308,7 +309,7 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         .build()
         .ok()?;
     let rewrite = |chunks: &[&[u8]]| -> Option<Vec<u8>> {
-        let consent = Consent::new(None, false, None, layer.config().clone());
+        let consent = Consent::new(None, None, false, None, layer.config().clone());
         let mut response = http::Response::new(());
         response
             .headers_mut()

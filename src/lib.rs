@@ -66,7 +66,8 @@
 //!   part.
 //! - `metrics`: counters through the [`metrics`](https://docs.rs/metrics) facade
 //!   (cookies filtered, `Set-Cookie` stripped, purges, decisions, GPC overrides,
-//!   endpoint errors); see the README for their names.
+//!   endpoint errors, refusals left unrecorded by the ledger); see the README for their
+//!   names.
 //! - `html` (default): the [HTML gate](html): tracker scripts, iframes and pixels in
 //!   `text/html` responses held back until consent, banner and Google Consent Mode
 //!   injection. Turned on per layer with

@@ -14,6 +14,7 @@
 //! | `tower_consent_decisions_total` | `action`, `source` | choices recorded (`accept_all`, `reject_all`, `custom`, `withdraw`; `banner`, `api`, `gpc`) |
 //! | `tower_consent_gpc_overrides_total` | | requests on which `Sec-GPC: 1` overrode a marketing opt-in |
 //! | `tower_consent_endpoint_errors_total` | `code` | error answers of the consent endpoints, by their JSON `code` |
+//! | `tower_consent_ledger_refusals_unrecorded_total` | | refusals applied without a ledger record: the retry buffer was full, or the writer task was not running |
 
 use crate::Source;
 
@@ -64,6 +65,14 @@ pub(crate) fn gpc_override() {
     counters::gpc_override();
 }
 
+/// Counts one refusal applied without a ledger record.
+#[cfg(feature = "ledger")]
+#[inline]
+pub(crate) fn refusal_unrecorded() {
+    #[cfg(feature = "metrics")]
+    counters::refusal_unrecorded();
+}
+
 /// Counts one error answer of the consent endpoints.
 #[inline]
 pub(crate) fn endpoint_error(code: &'static str) {
@@ -91,6 +100,8 @@ mod counters {
     const DECISIONS: &str = "tower_consent_decisions_total";
     const GPC_OVERRIDES: &str = "tower_consent_gpc_overrides_total";
     const ENDPOINT_ERRORS: &str = "tower_consent_endpoint_errors_total";
+    #[cfg(feature = "ledger")]
+    const REFUSALS_UNRECORDED: &str = "tower_consent_ledger_refusals_unrecorded_total";
 
     /// A constant key: the counter's name and its labels.
     macro_rules! key {
@@ -172,6 +183,13 @@ mod counters {
     #[inline(never)]
     pub(super) fn gpc_override() {
         increment(key!(GPC_OVERRIDES));
+    }
+
+    #[cfg(feature = "ledger")]
+    #[cold]
+    #[inline(never)]
+    pub(super) fn refusal_unrecorded() {
+        increment(key!(REFUSALS_UNRECORDED));
     }
 
     #[cold]

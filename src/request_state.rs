@@ -132,7 +132,7 @@ impl RequestState {
         let decision = choice.decide(
             &config.categories,
             config.cookie.revision(),
-            self.consent.decision(),
+            self.consent.browser_id(),
             self.consent.gpc(),
             unix_now(),
         );

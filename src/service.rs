@@ -102,6 +102,7 @@ where
             &config.categories,
         );
         let read = scan.decision;
+        let stale_id = scan.stale_id();
         let pending = if gpc && config.honour_gpc {
             gpc::override_decision(read.as_ref(), unix_now)
         } else {
@@ -111,7 +112,7 @@ where
             crate::metrics::gpc_override();
         }
         let page = request.uri().path_and_query().cloned();
-        let consent = Consent::new(pending.or(read), gpc, page, config.clone());
+        let consent = Consent::new(pending.or(read), stale_id, gpc, page, config.clone());
         let (cookies, filtered) = match &config.report_only {
             Some(report) => report.request(
                 scan,

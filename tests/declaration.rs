@@ -112,14 +112,10 @@ async fn lists_app_rules_and_only_the_catalog_entries_seen() {
     assert_eq!(names(&before.categories[4].cookies), ["exp_*"]);
     assert_eq!(before.categories[4].label, "A/B tests");
 
-    // A request carrying _ga and _fbp, and a response setting a Hotjar cookie: the
-    // catalog entries that classified them are now listed, and nothing else.
-    let answer = get_with(
-        &app,
-        "/",
-        &[(COOKIE, "_ga=GA1.2.3.4; _fbp=fb.1.2.3; other=1")],
-    )
-    .await;
+    // Requests of three browsers carrying _ga and _fbp, and a response setting a
+    // Hotjar cookie: the catalog entries that classified them are now listed, and
+    // nothing else.
+    let answer = sent_by_three_browsers(&app, "_ga=GA1.2.3.4; _fbp=fb.1.2.3; other=1").await;
     assert_eq!(answer.status, StatusCode::OK);
     let after = layer.declaration();
     assert_eq!(
@@ -161,7 +157,7 @@ async fn lists_app_rules_and_only_the_catalog_entries_seen() {
 async fn the_endpoint_answers_html_or_json() {
     let layer = layer();
     let app = app(layer.clone());
-    get_with(&app, "/", &[(COOKIE, "_ga=1")]).await;
+    sent_by_three_browsers(&app, "_ga=1").await;
 
     let page = get_with(&app, "/_consent/cookies", &[]).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -252,7 +248,7 @@ async fn every_text_is_escaped() {
 async fn the_banner_links_to_the_declaration_and_lists_each_categorys_cookies() {
     let layer = layer();
     let app = app(layer);
-    get_with(&app, "/", &[(COOKIE, "_ga=1")]).await;
+    sent_by_three_browsers(&app, "_ga=1").await;
     let banner = get_with(&app, "/_consent/banner", &[]).await.body;
     assert!(banner.contains(
         "<a href=\"/_consent/cookies\" id=\"tc-declaration-link\">Cookie declaration</a>"
@@ -294,4 +290,109 @@ fn declaration_in_follows_the_language() {
     assert_eq!(spanish.language, "es");
     assert_eq!(spanish.title, "Declaración de cookies");
     assert_eq!(layer.declaration_in("\n").language, "en");
+}
+
+/// A consent cookie of a browser that just refused (a new consent id each time).
+async fn new_browser(app: &Router) -> String {
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/_consent")
+                .header("sec-fetch-site", "same-origin")
+                .header(CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"action":"reject_all"}"#))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .find_map(|v| v.to_str().ok()?.strip_prefix("consent="))
+        .expect("a consent cookie");
+    format!("consent={}", cookie.split(';').next().unwrap())
+}
+
+/// Sends `cookies` to `/` from three browsers (three consent ids): what lists a catalog
+/// entry seen only in requests.
+async fn sent_by_three_browsers(app: &Router, cookies: &str) -> Answer {
+    let mut last = None;
+    for _ in 0..3 {
+        let browser = new_browser(app).await;
+        let cookie = format!("{browser}; {cookies}");
+        last = Some(get_with(app, "/", &[(COOKIE, &cookie)]).await);
+    }
+    last.expect("three requests")
+}
+
+/// The catalog entries the declaration lists.
+fn listed(layer: &ConsentLayer) -> Vec<String> {
+    layer
+        .declaration()
+        .categories
+        .iter()
+        .flat_map(|category| &category.cookies)
+        .filter(|cookie| cookie.catalog)
+        .map(|cookie| cookie.name.clone())
+        .collect()
+}
+
+/// Issue 21, finding 23: one request whose `Cookie` header named many catalog cookies
+/// made the public declaration list hundreds of vendors (6 → 473 cookies, 1 → 110
+/// providers). A name seen only in requests is listed once browsers of three consent ids
+/// sent it, each request brings at most two entries a new witness, and at most 64
+/// entries are listed from requests; what the app itself sets is listed at once.
+#[tokio::test]
+async fn one_visitor_cannot_fill_the_declaration() {
+    let layer = layer();
+    let app = app(layer.clone());
+    // A cookie for every catalog entry.
+    let every: Vec<String> = tower_consent::known_trackers()
+        .iter()
+        .map(|known| format!("{}=1", known.pattern.replace('*', "x")))
+        .collect();
+    let every = every.join("; ");
+    let request = |cookie: String| {
+        Request::get("/elsewhere")
+            .header(COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+
+    // Without a consent cookie, or from one browser however often: nothing.
+    app.clone().oneshot(request(every.clone())).await.unwrap();
+    let one = new_browser(&app).await;
+    for _ in 0..10 {
+        app.clone()
+            .oneshot(request(format!("{one}; {every}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(listed(&layer), Vec::<String>::new());
+
+    // Three browsers: at most two entries per request get a new witness.
+    let browsers = [one, new_browser(&app).await, new_browser(&app).await];
+    for browser in &browsers[1..] {
+        app.clone()
+            .oneshot(request(format!("{browser}; {every}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(listed(&layer).len(), 2, "{:?}", listed(&layer));
+
+    // However many requests they send, at most 64 entries are listed from requests.
+    for round in 0..150 {
+        let browser = &browsers[round % 3];
+        app.clone()
+            .oneshot(request(format!("{browser}; {every}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(listed(&layer).len(), 64);
+    // The app's own Set-Cookie is listed at once, past the bound.
+    get_with(&app, "/", &[]).await;
+    let listed = listed(&layer);
+    assert_eq!(listed.len(), 65);
+    assert!(listed.contains(&"_hjSessionUser_*".to_owned()));
 }

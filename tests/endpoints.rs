@@ -636,3 +636,59 @@ fn endpoint_settings_are_validated() {
         .default_language("it");
     assert!(italian.build().is_ok());
 }
+
+/// Issue 21, finding 22: JSON answers (the state, errors, the declaration's JSON, the
+/// report, the GPC document) lacked `X-Content-Type-Options: nosniff`.
+#[tokio::test]
+async fn json_answers_carry_nosniff() {
+    let app = app_with(builder().report_endpoint(|_: &http::request::Parts| true));
+    let answers = [
+        ("state", send(&app, get_with("/_consent", &[])).await),
+        (
+            "choice",
+            send(&app, json_choice(r#"{"action":"accept_all"}"#)).await,
+        ),
+        ("bad request", send(&app, json_choice("{")).await),
+        (
+            "not found",
+            send(&app, get_with("/_consent/nope", &[])).await,
+        ),
+        (
+            "method",
+            send(
+                &app,
+                same_origin(Method::PUT, "/_consent")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await,
+        ),
+        (
+            "declaration",
+            send(
+                &app,
+                get_with("/_consent/cookies", &[("accept", "application/json")]),
+            )
+            .await,
+        ),
+        (
+            "report",
+            send(&app, get_with("/_consent/report", &[])).await,
+        ),
+        (
+            "gpc.json",
+            send(&app, get_with("/.well-known/gpc.json", &[])).await,
+        ),
+    ];
+    for (what, answer) in answers {
+        assert_eq!(answer.headers[CONTENT_TYPE], "application/json", "{what}");
+        assert_eq!(
+            answer
+                .headers
+                .get("x-content-type-options")
+                .map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..]),
+            "{what}"
+        );
+    }
+}

@@ -15,8 +15,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 use tower_consent::ledger::{
-    Action, BoxFuture, ClientIp, Ledger, LedgerError, LedgerStore, MemoryStore, Record,
-    RecordSource, SqliteStore, Stats, Who, Wording,
+    Action, BoxFuture, ClientIp, HistoryPage, Ledger, LedgerError, LedgerStore, MemoryStore,
+    Record, RecordSource, SqliteStore, Stats, Who, Wording,
 };
 use tower_consent::{BuildError, Category, Choice, ConsentId, ConsentLayer, ConsentLayerBuilder};
 
@@ -65,6 +65,17 @@ impl<S: LedgerStore> LedgerStore for Switch<S> {
         Box::pin(async move {
             self.check()?;
             self.inner.history(who).await
+        })
+    }
+    fn history_page<'a>(
+        &'a self,
+        who: &'a Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.history_page(who, after, limit).await
         })
     }
     fn wordings<'a>(
@@ -642,4 +653,437 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Issue 21, finding 18: `GET /_consent/records` answered every record of an id at once
+/// (6,001 records made a 2 MB answer). It answers a page (100 records unless `limit`
+/// says fewer, at most 500) with a `next` link while more follow.
+#[tokio::test]
+async fn the_records_endpoint_answers_pages_with_a_next_link() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let app = app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let cookie = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+    // 249 more records of that browser, written straight to the store.
+    let export = ledger.export(&Who::Consent(id)).await.unwrap();
+    let more = vec![export.records[0].clone(); 249];
+    ledger
+        .store()
+        .append(&more, &export.wordings)
+        .await
+        .unwrap();
+
+    let read = |uri: String| {
+        send(
+            &app,
+            Request::get(uri)
+                .header(COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let mut uri = "/_consent/records".to_owned();
+    let mut sizes = Vec::new();
+    loop {
+        let page = read(uri.clone()).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+        assert_eq!(page.headers["x-content-type-options"], "nosniff");
+        let json = page.json();
+        assert_eq!(json["consent_id"], id.to_string());
+        assert_eq!(json["wordings"].as_array().unwrap().len(), 1, "{uri}");
+        sizes.push(json["records"].as_array().unwrap().len());
+        match json["next"].as_str() {
+            Some(next) => uri = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [100, 100, 50]);
+
+    let seven = read("/_consent/records?limit=7".to_owned()).await.json();
+    assert_eq!(seven["records"].as_array().unwrap().len(), 7);
+    let next = seven["next"].as_str().unwrap();
+    assert!(
+        next.starts_with("/_consent/records?after=") && next.ends_with("&limit=7"),
+        "{next}"
+    );
+    let eighth = read(next.to_owned()).await.json();
+    assert_eq!(eighth["records"].as_array().unwrap().len(), 7);
+    let all = read("/_consent/records?limit=500".to_owned()).await.json();
+    assert_eq!(all["records"].as_array().unwrap().len(), 250);
+    assert_eq!(all["next"], Value::Null);
+
+    for query in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "after=-1",
+        "after=x",
+        "after=",
+    ] {
+        let answer = read(format!("/_consent/records?{query}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["error"]["code"], "bad_request", "{query}");
+    }
+}
+
+/// Issue 21, finding 19: after a policy revision the browser's consent id was dropped (a
+/// stale decision is not carried), so its new decision got a fresh id and its earlier
+/// records could no longer be read or erased through `/_consent/records`. The id of a
+/// consent cookie that verifies is kept across revisions; one that does not verify
+/// gives nothing.
+#[tokio::test]
+async fn a_policy_revision_keeps_the_browsers_id_for_access_and_erasure() {
+    let ledger = Ledger::new(MemoryStore::new());
+    let first = app(builder().revision(1).ledger(ledger.clone()));
+    let accepted = send(&first, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let stale = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+
+    let second = app(builder().revision(2).ledger(ledger.clone()));
+    let with_cookie = |method: Method, uri: &str, cookie: &str| {
+        same_origin(method, uri)
+            .header(COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The old decision grants nothing now: the banner asks again...
+    let state = send(&second, with_cookie(Method::GET, "/_consent", &stale)).await;
+    assert_eq!(state.json()["decided"], false);
+    assert_eq!(state.json()["id"], Value::Null);
+    // ...but the visitor still reads their records, and is shown the link to them.
+    let records = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/records", &stale),
+    )
+    .await;
+    assert_eq!(records.status, StatusCode::OK, "{}", records.body);
+    assert_eq!(records.json()["consent_id"], id.to_string());
+    assert_eq!(records.json()["records"].as_array().unwrap().len(), 1);
+    let settings = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/settings", &stale),
+    )
+    .await;
+    assert!(settings.body.contains("href=\"/_consent/records\""));
+
+    // The new decision keeps the browser's id.
+    let refused = send(
+        &second,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &stale)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"reject_all"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(id_of(&refused), id);
+    let history = ledger.history(&Who::Consent(id)).await.unwrap();
+    let revisions: Vec<_> = history.iter().map(|r| (r.revision, r.action)).collect();
+    assert_eq!(revisions, [(1, Action::AcceptAll), (2, Action::RejectAll)]);
+
+    // Erasure reaches the records of both revisions, from the stale cookie too.
+    let erased = send(
+        &second,
+        with_cookie(Method::DELETE, "/_consent/records", &stale),
+    )
+    .await;
+    assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
+    assert_eq!(erased.json()["erased"], 2);
+    assert!(ledger.history(&Who::Consent(id)).await.unwrap().is_empty());
+
+    // A cookie that does not verify names nobody: no records, a fresh id.
+    let forged = format!("{stale}x");
+    let none = send(
+        &second,
+        with_cookie(Method::GET, "/_consent/records", &forged),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    let fresh = send(
+        &second,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &forged)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"reject_all"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(id_of(&fresh), id);
+}
+
+/// The app of the refusal tests: a page, a handler that grants analytics, one that
+/// refuses everything.
+fn refusing_app(builder: ConsentLayerBuilder) -> Router {
+    Router::new()
+        .route("/", get(|| async { "page" }))
+        .route(
+            "/accept",
+            post(|| async { (Choice::only([Category::Analytics]), "saved") }),
+        )
+        .route(
+            "/refuse",
+            post(|| async { (Choice::reject_all(), "refused") }),
+        )
+        .layer(builder.build().expect("valid configuration"))
+}
+
+/// Whether `answer` deletes the cookie `name` from the browser.
+fn deletes(answer: &Answer, name: &str) -> bool {
+    answer
+        .headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with(&format!("{name}=;")) && c.contains("Max-Age=0"))
+}
+
+/// Waits (at most 10 s, making no request) until `store` holds `count` records of `id`.
+async fn until_recorded(store: &MemoryStore, id: ConsentId, count: usize) -> Vec<Record> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let records = store.history(&Who::Consent(id)).await.unwrap();
+        if records.len() >= count || tokio::time::Instant::now() > deadline {
+            return records;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Issue 21, finding 12: while the store could not write, "Reject all" and "withdraw"
+/// answered `503` and set nothing, so trackers stayed active for a visitor who refused.
+/// Every refusal (reject all, withdraw, the banner form, a custom choice that only
+/// narrows, a handler's `Choice`, the layer's GPC decision) is applied at once, and
+/// recorded when the store is back, in order, without another request; grants still
+/// wait for the store and answer `503`.
+#[tokio::test]
+async fn a_refusal_is_applied_at_once_while_the_store_is_down_and_recorded_when_it_is_back() {
+    let store = Switch::new(MemoryStore::new());
+    let ledger = Ledger::from_arc(store.clone());
+    let app = refusing_app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let all = accepted.consent_cookie().unwrap();
+    let id = id_of(&accepted);
+    store.set_down(true);
+
+    let trackers = format!("{all}; _ga=GA1.2.3; _fbp=fb.1.2");
+    let json = |body: &'static str| {
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &trackers)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let refusals = [
+        (
+            "reject all",
+            json(r#"{"action":"reject_all"}"#),
+            StatusCode::OK,
+        ),
+        (
+            "withdraw",
+            same_origin(Method::DELETE, "/_consent")
+                .header(COOKIE, &trackers)
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::OK,
+        ),
+        (
+            "the banner form",
+            same_origin(Method::POST, "/_consent")
+                .header(COOKIE, &trackers)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("action=reject_all&return_to=%2F"))
+                .unwrap(),
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            "a custom choice that only narrows",
+            json(r#"{"action":"custom","granted":["analytics"]}"#),
+            StatusCode::OK,
+        ),
+        (
+            "a handler's Choice",
+            same_origin(Method::POST, "/refuse")
+                .header(COOKIE, &trackers)
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::OK,
+        ),
+        (
+            "the layer's GPC decision",
+            same_origin(Method::GET, "/")
+                .header(COOKIE, &trackers)
+                .header("sec-gpc", "1")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::OK,
+        ),
+    ];
+    for (what, request, status) in refusals {
+        let answer = send(&app, request).await;
+        assert_eq!(answer.status, status, "{what}: {}", answer.body);
+        let cookie = answer
+            .consent_cookie()
+            .unwrap_or_else(|| panic!("{what}: applied, with its consent cookie"));
+        assert!(deletes(&answer, "_fbp"), "{what}: marketing purged");
+        let state = send(
+            &app,
+            Request::get("/_consent")
+                .header(COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+        assert_eq!(state["id"], id.to_string(), "{what}: the browser's id");
+        let marketing = &state["categories"][3];
+        assert_eq!(marketing["key"], "marketing");
+        assert_eq!(marketing["granted"], false, "{what}");
+    }
+
+    // Grants still wait for the store: 503, nothing set.
+    let granted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    assert_eq!(granted.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(granted.json()["error"]["code"], "ledger_unavailable");
+    assert_eq!(granted.consent_cookie(), None);
+    let refused = send(
+        &app,
+        same_origin(Method::POST, "/refuse")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .consent_cookie()
+    .unwrap();
+    let widening = send(
+        &app,
+        same_origin(Method::POST, "/_consent")
+            .header(COOKIE, &refused)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"action":"custom","granted":["analytics"]}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(widening.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(widening.consent_cookie(), None);
+    let handler = send(
+        &app,
+        same_origin(Method::POST, "/accept")
+            .header(COOKIE, &refused)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (handler.status, handler.body.as_str()),
+        (StatusCode::OK, "saved")
+    );
+    assert_eq!(handler.consent_cookie(), None);
+
+    // Nothing of the refusals is in the store yet...
+    assert_eq!(
+        store.inner.history(&Who::Consent(id)).await.unwrap().len(),
+        1
+    );
+    // ...and once it is back, they are written without another request, in order.
+    store.set_down(false);
+    let history = until_recorded(&store.inner, id, 7).await;
+    let written: Vec<_> = history.iter().map(|r| (r.action, r.source)).collect();
+    assert_eq!(
+        written,
+        [
+            (Action::AcceptAll, RecordSource::Api),
+            (Action::RejectAll, RecordSource::Api),
+            (Action::Withdraw, RecordSource::Api),
+            (Action::RejectAll, RecordSource::BannerForm),
+            (Action::Custom, RecordSource::Api),
+            (Action::RejectAll, RecordSource::Handler),
+            (Action::Gpc, RecordSource::Gpc),
+        ]
+    );
+    assert_eq!(history[4].granted, ["necessary", "analytics"]);
+}
+
+/// Issue 21, finding 12: refusals wait for the store in a bounded buffer; past it they
+/// are still applied, but not recorded.
+#[tokio::test]
+async fn refusals_waiting_for_the_store_are_bounded() {
+    let store = Switch::new(MemoryStore::new());
+    let ledger = Ledger::from_arc(store.clone()).retry_capacity(2);
+    let app = refusing_app(builder().ledger(ledger.clone()));
+    store.set_down(true);
+    for _ in 0..4 {
+        let refused = send(&app, json_choice(r#"{"action":"reject_all"}"#)).await;
+        assert_eq!(refused.status, StatusCode::OK);
+        assert!(refused.consent_cookie().is_some(), "applied, bound or not");
+    }
+    assert!(ledger.flush().await.is_err(), "the store is down");
+    store.set_down(false);
+    ledger
+        .flush()
+        .await
+        .expect("written once the store is back");
+    assert_eq!(
+        store.inner.stats().await.unwrap().records,
+        2,
+        "the bound held"
+    );
+    // Written records give their places back.
+    for _ in 0..2 {
+        send(&app, json_choice(r#"{"action":"reject_all"}"#)).await;
+    }
+    ledger.flush().await.unwrap();
+    assert_eq!(store.inner.stats().await.unwrap().records, 4);
+}
+
+/// Issue 21, finding 12: `DELETE /_consent/records` withdraws consent whatever the store
+/// does; when the records cannot be erased, the withdrawal keeps the browser's id, so
+/// the visitor can ask again.
+#[tokio::test]
+async fn an_erasure_while_the_store_is_down_still_withdraws_and_can_be_repeated() {
+    let store = Switch::new(MemoryStore::new());
+    let ledger = Ledger::from_arc(store.clone());
+    let app = refusing_app(builder().ledger(ledger.clone()));
+    let accepted = send(&app, json_choice(r#"{"action":"accept_all"}"#)).await;
+    let id = id_of(&accepted);
+    let erase = |cookie: String| {
+        same_origin(Method::DELETE, "/_consent/records")
+            .header(COOKIE, format!("{cookie}; _ga=GA1.2.3"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    store.set_down(true);
+    let failed = send(&app, erase(accepted.consent_cookie().unwrap())).await;
+    assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(failed.json()["error"]["code"], "ledger_unavailable");
+    assert!(deletes(&failed, "_ga"), "the withdrawal is applied");
+    let withdrawn = failed.consent_cookie().expect("a withdrawal cookie");
+    let state = send(
+        &app,
+        Request::get("/_consent")
+            .header(COOKIE, &withdrawn)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(state["id"], id.to_string(), "still the browser's id");
+
+    store.set_down(false);
+    let erased = send(&app, erase(withdrawn)).await;
+    assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
+    assert_eq!(
+        erased.json()["erased"],
+        2,
+        "the grant and the first withdrawal"
+    );
+    assert!(ledger.history(&Who::Consent(id)).await.unwrap().is_empty());
+    let fresh: ConsentId = erased.json()["consent_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_ne!(fresh, id);
+    assert_eq!(ledger.history(&Who::Consent(fresh)).await.unwrap().len(), 1);
 }

@@ -75,15 +75,25 @@ fn client() -> HttpClient {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
-/// Posts a choice as a new visitor; the consent id if it was acknowledged (`200` with
+/// Posts a grant as a new visitor; the consent id if it was acknowledged (`200` with
 /// a consent cookie), else the status.
 async fn choose(client: &HttpClient, addr: SocketAddr) -> Result<ConsentId, String> {
+    post_choice(client, addr, br#"{"action":"accept_all"}"#).await
+}
+
+/// Posts the choice `body` as a new visitor; the consent id if it was acknowledged
+/// (`200` with a consent cookie), else the status.
+async fn post_choice(
+    client: &HttpClient,
+    addr: SocketAddr,
+    body: &'static [u8],
+) -> Result<ConsentId, String> {
     let request = Request::builder()
         .method(Method::POST)
         .uri(format!("http://{addr}/_consent"))
         .header("sec-fetch-site", "same-origin")
         .header(CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from_static(br#"{"action":"accept_all"}"#)))
+        .body(Full::new(Bytes::from_static(body)))
         .unwrap();
     let response = client.request(request).await.map_err(|e| e.to_string())?;
     let status = response.status();
@@ -301,8 +311,9 @@ async fn proxy(upstream: SocketAddr) -> (SocketAddr, watch::Sender<bool>) {
     (addr, up)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_unreachable_means_503_then_recovers() {
+/// A store in a new schema of the test database, reached through a [`proxy`] that can
+/// be cut (send `false`), with a pool that gives up after 2 s.
+async fn proxied_store(schema: &str) -> (PgStore, watch::Sender<bool>) {
     let url = database_url();
     let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
     let upstream: SocketAddr = tokio::net::lookup_host((options.get_host(), options.get_port()))
@@ -312,12 +323,11 @@ async fn postgres_unreachable_means_503_then_recovers() {
         .unwrap();
     let (proxied, up) = proxy(upstream).await;
     let proxied_url = options.port(proxied.port()).host("127.0.0.1");
-    let schema = unique("down");
     // Through the proxy: the same server, reached on another port.
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(2))
-        .connect_with(proxied_url.options([("search_path", schema.as_str())]))
+        .connect_with(proxied_url.options([("search_path", schema)]))
         .await
         .unwrap();
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
@@ -326,6 +336,13 @@ async fn postgres_unreachable_means_503_then_recovers() {
         .unwrap();
     let store = PgStore::from_pool(pool);
     store.migrate().await.unwrap();
+    (store, up)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_unreachable_means_503_then_recovers() {
+    let schema = unique("down");
+    let (store, up) = proxied_store(&schema).await;
     let ledger = Ledger::new(store);
     let addr = serve(app(ledger.clone())).await;
     let client = client();
@@ -361,6 +378,57 @@ async fn postgres_unreachable_means_503_then_recovers() {
         1
     );
     assert_eq!(ledger.stats().await.unwrap().records, 2);
+    drop_schema(&schema).await;
+}
+
+/// Issue 21, finding 12, on a real server: while PostgreSQL is unreachable a refusal is
+/// answered at once with its consent cookie (not after the pool's 2 s timeout), and it
+/// is recorded once the database is back, without another request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_while_postgres_is_unreachable_is_applied_at_once_and_recorded_later() {
+    let schema = unique("refuse");
+    let (store, up) = proxied_store(&schema).await;
+    let ledger = Ledger::new(store);
+    let addr = serve(app(ledger.clone())).await;
+    let client = client();
+    choose(&client, addr).await.expect("recorded while up");
+
+    up.send_replace(false);
+    let mut refused = Vec::new();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let id = post_choice(&client, addr, br#"{"action":"reject_all"}"#)
+            .await
+            .expect("a refusal is applied while the database is unreachable");
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "answered at once: {:?}",
+            started.elapsed()
+        );
+        refused.push(id);
+    }
+    let granted = choose(&client, addr).await.unwrap_err();
+    assert!(granted.starts_with("503"), "{granted}");
+
+    up.send_replace(true);
+    let direct = PgStore::connect_in(&database_url(), &schema).await.unwrap();
+    let recorded = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let stats = direct.stats().await.unwrap();
+            if stats.records == 4 {
+                return stats.records;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("the refusals are written once PostgreSQL is back");
+    assert_eq!(recorded, 4);
+    for id in refused {
+        let history = direct.history(&Who::Consent(id)).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].action, tower_consent::ledger::Action::RejectAll);
+    }
     drop_schema(&schema).await;
 }
 

@@ -365,6 +365,91 @@ async fn empty_store_answers_empty<B: Backend>(tag: &str) -> B {
     db
 }
 
+/// Issue 21, finding 18: a history is read a page at a time, by id and by subject.
+async fn history_pages<B: Backend>(tag: &str) -> B {
+    let db = B::new(tag).await;
+    let ledger = Ledger::from_arc(db.store());
+    let wording = Wording::new("en", "{}");
+    let (a, b) = (id(), id());
+    // Five records of `a` with two of `b` between them, written in three batches.
+    let at = |seconds: u64| now() - Duration::from_secs(600 - seconds);
+    let of_a: Vec<Record> = (0..5)
+        .map(|i| record(a, at(i), Action::Custom, &wording))
+        .collect();
+    let of_b: Vec<Record> = (0..2)
+        .map(|i| record(b, at(10 + i), Action::RejectAll, &wording))
+        .collect();
+    let store = ledger.store();
+    for batch in [
+        vec![of_a[0].clone(), of_b[0].clone(), of_a[1].clone()],
+        vec![of_a[2].clone()],
+        vec![of_b[1].clone(), of_a[3].clone(), of_a[4].clone()],
+    ] {
+        store
+            .append(&batch, std::slice::from_ref(&wording))
+            .await
+            .expect("append");
+    }
+
+    let who = Who::Consent(a);
+    let first = ledger.history_page(&who, None, 2).await.unwrap();
+    assert_eq!(first.records, of_a[..2]);
+    let second = ledger.history_page(&who, first.next, 2).await.unwrap();
+    assert_eq!(second.records, of_a[2..4]);
+    let last = ledger.history_page(&who, second.next, 2).await.unwrap();
+    assert_eq!(last.records, of_a[4..]);
+    assert_eq!(last.next, None, "nothing follows the last page");
+    assert!(first.next < second.next, "positions grow");
+
+    // A page exactly as long as what is left is the last one.
+    let whole = ledger.history_page(&who, None, 5).await.unwrap();
+    assert_eq!((whole.records, whole.next), (of_a.clone(), None));
+    let rest = ledger.history_page(&who, first.next, 100).await.unwrap();
+    assert_eq!((rest.records, rest.next), (of_a[2..].to_vec(), None));
+    // A limit of zero reads one record; past the end, nothing.
+    assert_eq!(
+        ledger.history_page(&who, None, 0).await.unwrap().records,
+        of_a[..1]
+    );
+    let past = ledger.history_page(&who, Some(u64::MAX), 10).await.unwrap();
+    assert_eq!((past.records.len(), past.next), (0, None));
+    let nobody = ledger
+        .history_page(&Who::Consent(id()), None, 10)
+        .await
+        .unwrap();
+    assert_eq!((nobody.records.len(), nobody.next), (0, None));
+
+    // By subject: every linked id's records, in the order written.
+    ledger.link(a, "account-9").await.unwrap();
+    ledger.link(b, "account-9").await.unwrap();
+    let subject = Who::Subject("account-9".into());
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = ledger.history_page(&subject, after, 3).await.unwrap();
+        assert!(page.records.len() <= 3);
+        all.extend(page.records);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(all, ledger.history(&subject).await.unwrap());
+    assert_eq!(
+        all,
+        [
+            of_a[0].clone(),
+            of_b[0].clone(),
+            of_a[1].clone(),
+            of_a[2].clone(),
+            of_b[1].clone(),
+            of_a[3].clone(),
+            of_a[4].clone()
+        ]
+    );
+    db
+}
+
 macro_rules! store_suite {
     ($module:ident, $backend:ty) => {
         mod $module {
@@ -391,6 +476,12 @@ macro_rules! store_suite {
             #[tokio::test]
             async fn migrations_on_an_existing_database() {
                 let db = super::migrations_on_an_existing_database::<$backend>("mig").await;
+                db.cleanup().await;
+            }
+
+            #[tokio::test]
+            async fn history_pages() {
+                let db = super::history_pages::<$backend>("page").await;
                 db.cleanup().await;
             }
 

@@ -219,3 +219,44 @@ fn counters_move_with_what_the_layer_does() {
         );
     });
 }
+
+/// Issue 21, finding 12: a refusal applied without a ledger record (the retry buffer
+/// full, or no writer task) is counted.
+#[cfg(feature = "ledger")]
+#[test]
+fn refusals_applied_without_a_record_are_counted() {
+    use tower_consent::ledger::{Ledger, MemoryStore};
+
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters {
+        snapshotter: recorder.snapshotter(),
+        totals: RefCell::default(),
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let count = || counters.get("tower_consent_ledger_refusals_unrecorded_total", &[]);
+        let refuse = |ledger: Ledger| {
+            let layer = ConsentLayer::builder()
+                .secret(SECRET)
+                .secure(false)
+                .analytics(["_ga"])
+                .ledger(ledger)
+                .build()
+                .unwrap();
+            let request = Request::post("/_consent")
+                .header("sec-fetch-site", "same-origin")
+                .header(CONTENT_TYPE, "application/json")
+                .body(r#"{"action":"reject_all"}"#.to_owned())
+                .unwrap();
+            let response = send(&layer, request, &[], None);
+            assert_eq!(response.status(), StatusCode::OK, "applied all the same");
+            assert!(response.headers().contains_key(SET_COOKIE));
+        };
+        assert_eq!(count(), 0);
+        // No place in the retry buffer.
+        refuse(Ledger::new(MemoryStore::new()).retry_capacity(0));
+        assert_eq!(count(), 1);
+        // No tokio runtime here, so no writer task.
+        refuse(Ledger::new(MemoryStore::new()));
+        assert_eq!(count(), 2);
+    });
+}

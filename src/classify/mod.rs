@@ -25,7 +25,7 @@ use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
 use self::report::UndeclaredNames;
 pub use self::rule::{CookieScope, Rule};
-use self::seen::SeenEntries;
+pub(crate) use self::seen::{Sightings, Unlisted, Witness};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
@@ -69,6 +69,14 @@ pub(crate) struct Class {
     entry: u16,
 }
 
+impl Class {
+    /// The index in [`known_trackers`] of the catalog entry that decided, if one did.
+    #[inline]
+    pub(crate) fn catalog_entry(self) -> Option<u16> {
+        (self.entry != NO_ENTRY).then_some(self.entry)
+    }
+}
+
 /// [`Class::entry`] when no catalog entry decided.
 const NO_ENTRY: u16 = u16::MAX;
 
@@ -88,8 +96,8 @@ pub(crate) struct Classifier {
     category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
     undeclared: UndeclaredNames,
-    /// The catalog entries classification has resolved to, for the cookie declaration.
-    seen: SeenEntries,
+    /// The catalog entries the cookie declaration lists, and the evidence for others.
+    sightings: Sightings,
 }
 
 /// A rule ready for compilation.
@@ -207,12 +215,11 @@ impl Classifier {
             scopes,
             category_keys: categories.each().map(Category::key).collect(),
             undeclared: UndeclaredNames::new(),
-            seen: SeenEntries::new(catalog_len),
+            sightings: Sightings::new(catalog_len),
         })
     }
 
-    /// Classifies a cookie by the name the browser stores it under, and records the
-    /// catalog entry that decided, if any.
+    /// Classifies a cookie by the name the browser stores it under.
     pub(crate) fn classify(&self, name: &[u8]) -> Class {
         self.lookup(name).unwrap_or(self.unknown)
     }
@@ -232,14 +239,9 @@ impl Classifier {
     /// The class of the rule matching `name`, if any.
     fn lookup(&self, name: &[u8]) -> Option<Class> {
         if let Some(&class) = self.exact.get(name) {
-            self.note(class);
             return Some(class);
         }
-        let class = self.app.lookup(name).or_else(|| self.catalog.lookup(name));
-        if let Some(class) = class {
-            self.note(class);
-        }
-        class
+        self.app.lookup(name).or_else(|| self.catalog.lookup(name))
     }
 
     #[cold]
@@ -263,17 +265,10 @@ impl Classifier {
         self.undeclared.snapshot()
     }
 
-    #[inline]
-    fn note(&self, class: Class) {
-        if class.entry != NO_ENTRY {
-            self.seen.mark(usize::from(class.entry));
-        }
-    }
-
-    /// Whether classification has resolved to catalog entry `index` (an index in
-    /// [`known_trackers`]) since the layer was built.
-    pub(crate) fn has_seen(&self, index: usize) -> bool {
-        self.seen.contains(index)
+    /// Which catalog entries the cookie declaration lists: the request and response
+    /// sides report their sightings here.
+    pub(crate) fn sightings(&self) -> &Sightings {
+        &self.sightings
     }
 
     /// Every exact cookie name a rule names, with its class.

@@ -168,20 +168,22 @@ impl Choice {
         }
     }
 
-    /// Turns the choice into a decision. The browser keeps its consent id across
-    /// decisions so its history can be followed; a first decision gets a fresh one.
-    /// `gpc` says whether the request carrying the choice sent Global Privacy Control.
-    /// `None` only if the operating system gives no randomness for a new id.
+    /// Turns the choice into a decision. The browser keeps its consent id (`browser_id`,
+    /// also that of a decision no longer in force) across decisions and policy
+    /// revisions, so its whole history can be followed, read and erased; a browser
+    /// without one gets a fresh id. `gpc` says whether the request carrying the choice
+    /// sent Global Privacy Control. `None` only if the operating system gives no
+    /// randomness for a new id.
     pub(crate) fn decide(
         &self,
         categories: &Categories,
         revision: u32,
-        previous: Option<&Decision>,
+        browser_id: Option<ConsentId>,
         gpc: bool,
         now: u64,
     ) -> Option<Decision> {
-        let id = match previous {
-            Some(previous) => previous.id,
+        let id = match browser_id {
+            Some(id) => id,
             None => ConsentId::random()?,
         };
         Some(Decision {
@@ -234,7 +236,7 @@ mod tests {
             .unwrap();
         let second = Choice::withdraw()
             .source(crate::Source::Banner)
-            .decide(&categories, 1, Some(&first), true, 20)
+            .decide(&categories, 2, Some(first.id), true, 20)
             .unwrap();
         assert_eq!(first.id, second.id);
         assert_eq!(second.granted, CategorySet::NECESSARY);

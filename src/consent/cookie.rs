@@ -31,6 +31,24 @@ const MAC_LEN: usize = 32;
 /// Keeps the consent key apart from keys the app derives from the same secret.
 const KEY_CONTEXT: &[u8] = b"tower-consent consent cookie v1\0";
 
+/// A consent cookie value whose signature verified with one of the layer's keys: the
+/// decision it carries, and whether that decision is in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Verified {
+    pub(crate) decision: Decision,
+    /// Of the current revision, neither expired nor from the future. A decision that is
+    /// not grants nothing, but its id still names the browser.
+    pub(crate) current: bool,
+}
+
+impl Verified {
+    /// The decision, if it is in force.
+    #[cfg(any(test, feature = "__fuzz"))]
+    pub(crate) fn current(self) -> Option<Decision> {
+        self.current.then_some(self.decision)
+    }
+}
+
 /// Settings and keys of the consent cookie.
 pub(crate) struct ConsentCookie {
     name: String,
@@ -94,7 +112,8 @@ impl ConsentCookie {
         self.name.as_bytes()
     }
 
-    /// Verifies and parses one consent cookie value, and checks that it is current.
+    /// Verifies and parses one consent cookie value, and checks whether it is current.
+    /// `None` for a value that does not verify: it says nothing, not even an id.
     ///
     /// `categories` are those of the layer this cookie belongs to, the same on every call:
     /// a value that verified is remembered with its parsed decision.
@@ -103,7 +122,7 @@ impl ConsentCookie {
         value: &[u8],
         categories: &Categories,
         now: u64,
-    ) -> Option<Decision> {
+    ) -> Option<Verified> {
         let decision = self.verified.get_or_verify(value, || {
             let payload = self.verify(std::str::from_utf8(value).ok()?)?;
             parse_payload(payload, categories)
@@ -112,7 +131,7 @@ impl ConsentCookie {
         let current = decision.revision == self.revision
             && decision.decided_at <= now.saturating_add(CLOCK_SKEW)
             && now < expires;
-        current.then_some(decision)
+        Some(Verified { decision, current })
     }
 
     /// The payload of a signed value, if its MAC verifies with one of the keys.
@@ -281,7 +300,9 @@ mod tests {
         let value = signed_value(&header);
         assert!(value.ends_with(":b:1:analytics+ab"), "{value}");
         assert_eq!(
-            cookie.decode(value.as_bytes(), &categories(), NOW),
+            cookie
+                .decode(value.as_bytes(), &categories(), NOW)
+                .and_then(Verified::current),
             Some(original)
         );
     }
@@ -292,7 +313,10 @@ mod tests {
         let value = signed_value(
             &cookie(1, 3).encode(&decision(CategorySet::NECESSARY.with(3)), &categories),
         );
-        let decode = |c: &ConsentCookie, v: &str, now| c.decode(v.as_bytes(), &categories, now);
+        let decode = |c: &ConsentCookie, v: &str, now| {
+            c.decode(v.as_bytes(), &categories, now)
+                .and_then(Verified::current)
+        };
         assert!(decode(&cookie(1, 3), &value, NOW).is_some());
         assert!(decode(&cookie(2, 3), &value, NOW).is_none(), "other key");
         assert!(
@@ -357,7 +381,36 @@ mod tests {
         );
         assert!(rotated
             .decode(value.as_bytes(), &categories(), NOW)
+            .and_then(Verified::current)
             .is_some());
+    }
+
+    /// Issue 21, finding 19: a decision no longer in force (another revision, expired,
+    /// from the future) still names the browser by its id; a value that does not verify
+    /// names nobody.
+    #[test]
+    fn a_stale_cookie_keeps_its_id_a_forged_one_gives_nothing() {
+        let categories = categories();
+        let original = decision(CategorySet::NECESSARY.with(3));
+        let value = signed_value(&cookie(1, 3).encode(&original, &categories));
+        let read = |c: &ConsentCookie, v: &str, now| c.decode(v.as_bytes(), &categories, now);
+        for (why, layer, now) in [
+            ("revision bumped", cookie(1, 4), NOW),
+            ("expired", cookie(1, 3), NOW + 3600),
+            ("from the future", cookie(1, 3), NOW - 3600),
+        ] {
+            assert_eq!(
+                read(&layer, &value, now),
+                Some(Verified {
+                    decision: original,
+                    current: false
+                }),
+                "{why}"
+            );
+        }
+        assert_eq!(read(&cookie(2, 4), &value, NOW), None, "another key");
+        let tampered = value.replace(":b:1:", ":a:1:");
+        assert_eq!(read(&cookie(1, 4), &tampered, NOW), None, "tampered");
     }
 
     #[test]

@@ -41,6 +41,10 @@ use crate::Category;
 #[derive(Clone)]
 pub struct Consent {
     decision: Option<Decision>,
+    /// Without a decision, the id of a consent cookie this server signed whose decision
+    /// is no longer in force (an earlier policy revision, expired): see
+    /// [`browser_id`](Self::browser_id).
+    stale_id: Option<ConsentId>,
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
@@ -51,8 +55,11 @@ pub struct Consent {
 }
 
 impl Consent {
+    /// `stale_id` is the id of a verified consent cookie no longer in force; the
+    /// decision's own id wins over it.
     pub(crate) fn new(
         decision: Option<Decision>,
+        stale_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
         config: Arc<Config>,
@@ -60,6 +67,7 @@ impl Consent {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
             decision,
+            stale_id,
             granted,
             gpc,
             page,
@@ -71,6 +79,7 @@ impl Consent {
     pub(crate) fn with_decision(&self, decision: Decision) -> Self {
         Self::new(
             Some(decision),
+            None,
             self.gpc,
             self.page.clone(),
             self.config.clone(),
@@ -164,6 +173,27 @@ impl Consent {
     /// ```
     pub fn id(&self) -> Option<ConsentId> {
         self.decision.map(|d| d.id)
+    }
+
+    /// Whether `decision`, made on this request, is a refusal: it grants no category
+    /// this consent (the one in force on the request, a GPC override included) does not
+    /// already grant. Rejecting all, withdrawing, a custom choice that only narrows, the
+    /// layer's own GPC decision and the withdrawal that comes with an erasure are
+    /// refusals; so is choosing again only what is granted already.
+    ///
+    /// The one rule for whether a decision may be applied before the ledger records it:
+    /// refusing must never be harder than consenting, so refusals are applied at once
+    /// whatever the store does, and grants only once committed.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
+        decision.granted.is_subset(self.granted)
+    }
+
+    /// The browser's consent id, even when its decision is no longer in force (an
+    /// earlier policy revision, expired): what a new decision keeps, and what the
+    /// visitor's records are found by. `None` without a consent cookie that verifies.
+    pub(crate) fn browser_id(&self) -> Option<ConsentId> {
+        self.decision.map(|d| d.id).or(self.stale_id)
     }
 
     /// When the decision was made.
@@ -334,6 +364,11 @@ impl ConsentId {
         let mut bytes = [0; 12];
         getrandom::fill(&mut bytes).ok()?;
         Some(Self(bytes))
+    }
+
+    /// The identifier's random bytes.
+    pub(crate) fn bytes(&self) -> &[u8; 12] {
+        &self.0
     }
 }
 

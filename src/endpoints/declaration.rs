@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use http::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, VARY};
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Response};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
 use crate::config::Config;
 
@@ -13,17 +13,17 @@ pub(super) fn respond(parts: &Parts, config: &Config) -> Response<Bytes> {
     let endpoints = &config.endpoints;
     let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
     let declaration = endpoints.declaration(config, language);
-    let (body, content_type) = if wants_json(&parts.headers) {
-        (declaration.to_json(), "application/json")
+    let mut response = if wants_json(&parts.headers) {
+        super::json::answer(StatusCode::OK, declaration.to_json())
     } else {
-        (
-            declaration.to_page(&endpoints.stylesheet()),
-            "text/html; charset=utf-8",
-        )
+        let mut page = Response::new(Bytes::from(declaration.to_page(&endpoints.stylesheet())));
+        page.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        page
     };
-    let mut response = Response::new(Bytes::from(body));
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The list grows as the site is seen to use catalog cookies.
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.append(VARY, HeaderValue::from_static("accept, accept-language"));

@@ -21,6 +21,7 @@
 mod assets;
 pub(crate) mod choice_request;
 mod declaration;
+pub(crate) mod json;
 mod problem;
 #[cfg(feature = "ledger")]
 pub(crate) mod records;
@@ -136,7 +137,7 @@ impl Endpoints {
     }
 
     /// The endpoints' path prefix, e.g. `/_consent`.
-    #[cfg(feature = "html")]
+    #[cfg(any(feature = "html", feature = "ledger"))]
     pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }
@@ -195,7 +196,7 @@ impl Endpoints {
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
-            records: self.shows_records() && consent.decided(),
+            records: self.shows_records() && consent.browser_id().is_some(),
         };
         if page {
             banner::render_page(&view)
@@ -286,7 +287,7 @@ fn respond(
         Endpoint::Consent if reading => {
             let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
             let json = state_json(consent, endpoints, language);
-            (json_response(StatusCode::OK, json), None)
+            (json::answer(StatusCode::OK, json), None)
         }
         Endpoint::Consent if parts.method == Method::POST => {
             state.same_origin().map_err(forbidden)?;
@@ -353,11 +354,11 @@ fn respond(
                 ));
             }
             let json = consent.config().classifier.report().to_json();
-            (json_response(StatusCode::OK, json), None)
+            (json::answer(StatusCode::OK, json), None)
         }
         Endpoint::GpcJson => {
             let json = crate::gpc::well_known_json(endpoints.gpc_last_update.as_deref());
-            let mut response = json_response(StatusCode::OK, json);
+            let mut response = json::answer(StatusCode::OK, json);
             response.headers_mut().insert(
                 CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=86400"),
@@ -401,7 +402,7 @@ fn record(
                 endpoints,
                 endpoints.language(parts.headers.get(ACCEPT_LANGUAGE)),
             );
-            json_response(StatusCode::OK, json)
+            json::answer(StatusCode::OK, json)
         }
     };
     Ok((response, Some((decision, request))))
@@ -410,15 +411,6 @@ fn record(
 fn state_json(consent: &Consent, endpoints: &Endpoints, language: usize) -> String {
     let (tag, texts) = &endpoints.texts[language];
     state::to_json(consent, tag, texts)
-}
-
-fn json_response(status: StatusCode, json: String) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(json));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 fn forbidden(reason: Refusal) -> Problem {

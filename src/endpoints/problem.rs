@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::ALLOW;
 use http::{HeaderValue, Response, StatusCode};
 
 /// Why an endpoint refused a request. Nothing was recorded.
@@ -66,13 +66,11 @@ impl Problem {
         let body = serde_json::json!({
             "error": { "code": self.code, "message": self.message }
         });
-        let mut response = Response::new(Bytes::from(body.to_string()));
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let mut response = super::json::answer(self.status, body.to_string());
         if let Some(allow) = self.allow {
-            headers.insert(ALLOW, HeaderValue::from_static(allow));
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static(allow));
         }
         response
     }

@@ -1,22 +1,34 @@
 //! `{prefix}/records`: the visitor's own ledger records (GDPR Art. 15, 17, 20).
 //!
-//! `GET` returns the history of the browser's verified consent id as JSON; `DELETE`
-//! erases it and withdraws consent under a fresh consent id, so nothing links the new
-//! cookie to the erased records. Both need a verified consent cookie (`404` without
-//! one) and refuse cross-site requests (`403`): reading by `Sec-Fetch-Site`, deleting
-//! by the same check as every changing endpoint.
+//! `GET` returns the history of the browser's consent id as JSON, a page at a time:
+//! [`PAGE_SIZE`] records (or `?limit=`, at most [`MAX_PAGE_SIZE`]), oldest first, the
+//! wordings they name, and a `next` link (`?after=` a position) while more follow.
+//! `DELETE` withdraws consent and erases the history: the withdrawal is a refusal, so it
+//! is applied whatever the store does; it is made under a fresh consent id once the
+//! records are erased (nothing links the new cookie to them), under the browser's id
+//! with a `503` if they cannot be erased now (the visitor can try again).
+//!
+//! Both need a consent cookie that verifies, of any policy revision and even expired
+//! (its id names the browser; `404` without one), and refuse cross-site requests
+//! (`403`): reading by `Sec-Fetch-Site`, deleting by the same check as every changing
+//! endpoint.
 
-use bytes::Bytes;
 use http::request::Parts;
-use http::{Method, Response, StatusCode};
+use http::{Method, StatusCode};
 
 use super::problem::Problem;
-use super::{forbidden, json_response};
-use crate::consent::unix_now;
+use super::{forbidden, json};
+use crate::consent::{unix_now, Decision};
 use crate::ledger::respond::{unavailable, Respond};
 use crate::ledger::{Action, RecordSource, Who};
 use crate::request_state::RequestState;
 use crate::Choice;
+
+/// The records of one answer unless `?limit=` asks for fewer (or more).
+pub(crate) const PAGE_SIZE: usize = 100;
+/// The most records one answer holds, whatever `?limit=` says: about 300 KB with the
+/// longest page paths and user agents a record keeps.
+pub(crate) const MAX_PAGE_SIZE: usize = 500;
 
 /// Answers `GET`, `HEAD` and `DELETE` on `{prefix}/records`.
 pub(crate) fn answer(parts: &Parts, state: &RequestState) -> Respond {
@@ -44,18 +56,32 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     } else {
         return Err(Problem::method_not_allowed("GET, HEAD, DELETE"));
     }
-    let id = consent.id().ok_or_else(no_consent)?;
+    let id = consent.browser_id().ok_or_else(no_consent)?;
     let store = ledger.ledger.clone();
     if reading {
+        let (after, limit) = page_query(parts)?;
+        let records_path = format!("{}/records", config.endpoints.prefix());
         return Ok(Respond::Later(Box::pin(async move {
-            match store.export(&Who::Consent(id)).await {
-                Ok(export) => {
+            let page = store.history_page(&Who::Consent(id), after, limit).await;
+            let read = match page {
+                Ok(page) => store
+                    .wordings_of(&page.records)
+                    .await
+                    .map(|wordings| (page, wordings)),
+                Err(error) => Err(error),
+            };
+            match read {
+                Ok((page, wordings)) => {
+                    let next = page
+                        .next
+                        .map(|after| format!("{records_path}?after={after}&limit={limit}"));
                     let json = serde_json::json!({
                         "consent_id": id.to_string(),
-                        "records": export.records,
-                        "wordings": export.wordings,
+                        "records": page.records,
+                        "wordings": wordings,
+                        "next": next,
                     });
-                    (json_response(StatusCode::OK, json.to_string()), None)
+                    (json::answer(StatusCode::OK, json.to_string()), None)
                 }
                 Err(error) => {
                     tracing::warn!(%error, %id, "reading a visitor's ledger records failed");
@@ -64,52 +90,103 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
             }
         })));
     }
-    // The withdrawal is recorded first, under a fresh id: if erasing then fails, the
-    // visitor keeps their consent and their records, and can try again.
-    let withdrawal = Choice::withdraw()
-        .decide(
+    // The withdrawal is a refusal: applied whatever the store does. Once the records
+    // are erased it is made under a fresh id, so that nothing links the new cookie to
+    // them; if they cannot be erased now (or no fresh id can be drawn), under the
+    // browser's id, so that the visitor can try again with it.
+    let withdraw = |id| {
+        Choice::withdraw().decide(
             &config.categories,
             config.cookie.revision(),
-            None,
+            id,
             consent.gpc(),
             unix_now(),
         )
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no_randomness",
-                "the server could not draw a consent id; try again",
-            )
-        })?;
+    };
     let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
-    let write = ledger.submit(
-        config,
-        &withdrawal,
-        Action::Withdraw,
-        RecordSource::Api,
-        None,
-        (capture.language, capture.opted_in.as_deref()),
-    );
+    let capture = (capture.language, capture.opted_in.as_deref());
+    let entry = |decision: Decision| {
+        let entry = ledger.entry(
+            consent,
+            &decision,
+            Action::Withdraw,
+            RecordSource::Api,
+            None,
+            capture,
+        );
+        (decision, entry)
+    };
+    let (kept, kept_entry) = withdraw(Some(id)).map(entry).ok_or_else(no_randomness)?;
+    let fresh = withdraw(None).map(entry);
     Ok(Respond::Later(Box::pin(async move {
-        if let Err(error) = write.await {
-            tracing::warn!(%error, %id, "recording a withdrawal failed; nothing erased");
-            return (unavailable(), None);
-        }
+        let Some((fresh, fresh_entry)) = fresh else {
+            let recording = kept_entry.write(&store);
+            return recording
+                .answer(no_randomness().into_response(), kept)
+                .await;
+        };
         match store.erase(&Who::Consent(id)).await {
             Ok(erased) => {
                 let json = serde_json::json!({
                     "erased": erased,
-                    "consent_id": withdrawal.id.to_string(),
+                    "consent_id": fresh.id.to_string(),
                 });
-                let response: Response<Bytes> = json_response(StatusCode::OK, json.to_string());
-                (response, Some(withdrawal))
+                let response = json::answer(StatusCode::OK, json.to_string());
+                fresh_entry.write(&store).answer(response, fresh).await
             }
             Err(error) => {
-                tracing::warn!(%error, %id, "erasing a visitor's ledger records failed");
-                (unavailable(), None)
+                tracing::warn!(%error, %id, "erasing a visitor's ledger records failed; consent withdrawn");
+                let response = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ledger_unavailable",
+                    "consent was withdrawn, but the records could not be erased now; try again",
+                )
+                .into_response();
+                kept_entry.write(&store).answer(response, kept).await
             }
         }
     })))
+}
+
+fn no_randomness() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no_randomness",
+        "the server could not draw a consent id; try again",
+    )
+}
+
+/// The page a `GET` asks for: `?after=` (a position a `next` link gave) and `?limit=`
+/// (1 to [`MAX_PAGE_SIZE`], default [`PAGE_SIZE`]).
+fn page_query(parts: &Parts) -> Result<(Option<u64>, usize), Problem> {
+    let mut after = None;
+    let mut limit = None;
+    let pairs = parts
+        .uri
+        .query()
+        .map(|query| form_urlencoded::parse(query.as_bytes()));
+    for (name, value) in pairs.into_iter().flatten() {
+        match &*name {
+            "after" if after.is_none() => {
+                after = Some(value.parse::<u64>().map_err(|_| {
+                    Problem::bad_request("`after` is the position a `next` link gives")
+                })?);
+            }
+            "limit" if limit.is_none() => {
+                let parsed = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|limit| (1..=MAX_PAGE_SIZE).contains(limit));
+                limit = Some(parsed.ok_or_else(|| {
+                    Problem::bad_request(format!(
+                        "`limit` is a number of records from 1 to {MAX_PAGE_SIZE}"
+                    ))
+                })?);
+            }
+            _ => {}
+        }
+    }
+    Ok((after, limit.unwrap_or(PAGE_SIZE)))
 }
 
 fn no_consent() -> Problem {

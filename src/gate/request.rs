@@ -8,9 +8,9 @@ use http::{HeaderMap, HeaderValue, Uri};
 
 use super::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
-use crate::classify::{Classifier, Seen};
-use crate::consent::cookie::ConsentCookie;
-use crate::consent::{unix_now, Decision};
+use crate::classify::{Classifier, Seen, Unlisted, Witness};
+use crate::consent::cookie::{ConsentCookie, Verified};
+use crate::consent::{unix_now, ConsentId, Decision};
 use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
 
 /// What one pass over a request's `Cookie` headers found.
@@ -18,6 +18,9 @@ use crate::cookie_header::{cookie_pairs, filter_cookie_header, Filtered};
 pub(crate) struct RequestScan {
     /// The most restrictive current decision among the consent cookies, if any.
     pub(crate) decision: Option<Decision>,
+    /// Without a current decision, the newest decision no longer in force (another
+    /// revision, expired) of a consent cookie that verified: its id names the browser.
+    stale: Option<Decision>,
     cookies: RequestCookies,
     /// The categories of the cookies present.
     present: CategorySet,
@@ -31,6 +34,40 @@ impl RequestScan {
         self.blocked_present || !self.present.is_subset(granted)
     }
 
+    /// The browser's consent id: that of the decision in force, else that of a verified
+    /// consent cookie no longer in force. New decisions keep it, so that access and
+    /// erasure reach every record of the browser across policy revisions.
+    pub(crate) fn browser_id(&self) -> Option<ConsentId> {
+        self.decision.or(self.stale).map(|decision| decision.id)
+    }
+
+    /// The id of the newest verified consent cookie no longer in force, if any.
+    pub(crate) fn stale_id(&self) -> Option<ConsentId> {
+        self.stale.map(|decision| decision.id)
+    }
+
+    /// Keeps a verified consent cookie's decision: the most restrictive of those in
+    /// force (the newest of those), else the newest of those that are not.
+    fn read_consent_cookie(&mut self, verified: Option<Verified>) {
+        let Some(Verified { decision, current }) = verified else {
+            return;
+        };
+        let rank = |d: &Decision| (Reverse(d.granted.count()), d.decided_at);
+        if current {
+            if self
+                .decision
+                .is_none_or(|kept| rank(&kept) <= rank(&decision))
+            {
+                self.decision = Some(decision);
+            }
+        } else if self
+            .stale
+            .is_none_or(|kept| kept.decided_at <= decision.decided_at)
+        {
+            self.stale = Some(decision);
+        }
+    }
+
     /// The request's `Cookie` headers, as they arrived.
     pub(super) fn into_cookies(self) -> RequestCookies {
         self.cookies
@@ -40,11 +77,15 @@ impl RequestScan {
 /// Reads the request's `Cookie` headers once: verifies the consent cookies and notes
 /// which categories the other cookies belong to, so that filtering has nothing more to
 /// do when every cookie present is granted. The clock is read only if there is a
-/// consent cookie. Names no rule matches are counted for the report as seen on `path`.
+/// consent cookie. Names no rule matches are counted for the report as seen on `path`;
+/// catalog entries not listed in the declaration yet are reported as sent by the
+/// browser of the consent id found (see [`crate::classify::Sightings`]).
 ///
 /// Of several valid consent cookies (one the site set, another a sibling subdomain
 /// planted with a `Domain` attribute, say), the one granting the fewest categories
-/// counts, the newest of those: a planted cookie can refuse, never grant.
+/// counts, the newest of those: a planted cookie can refuse, never grant. A cookie
+/// that verifies but is no longer in force (another revision, expired) grants nothing;
+/// it still names the browser ([`RequestScan::browser_id`]).
 pub(crate) fn scan_request(
     headers: &HeaderMap,
     uri: &Uri,
@@ -55,37 +96,37 @@ pub(crate) fn scan_request(
 ) -> RequestScan {
     let mut scan = RequestScan {
         decision: None,
+        stale: None,
         cookies: RequestCookies::default(),
         present: CategorySet::default(),
         blocked_present: false,
     };
     let mut now = None;
+    let mut unlisted = Unlisted::default();
     for value in headers.get_all(COOKIE) {
         for pair in cookie_pairs(value.as_bytes()) {
             if pair.name == consent.name() && !pair.bare {
                 // The consent cookie is a necessary cookie (an app rule made at build).
                 scan.present = scan.present.with(NECESSARY_INDEX);
                 let now = *now.get_or_insert_with(unix_now);
-                if let Some(decision) = consent.decode(pair.value, categories, now) {
-                    let rank = |d: &Decision| (Reverse(d.granted.count()), d.decided_at);
-                    if scan
-                        .decision
-                        .is_none_or(|kept| rank(&kept) <= rank(&decision))
-                    {
-                        scan.decision = Some(decision);
-                    }
-                }
+                scan.read_consent_cookie(consent.decode(pair.value, categories, now));
                 continue;
             }
-            match classifier
-                .classify_seen(pair.name, Seen::request(path, pair.bare))
-                .category
-            {
+            let class = classifier.classify_seen(pair.name, Seen::request(path, pair.bare));
+            if let Some(entry) = class.catalog_entry() {
+                unlisted.note(classifier.sightings(), entry);
+            }
+            match class.category {
                 Some(index) => scan.present = scan.present.with(index),
                 None => scan.blocked_present = true,
             }
         }
         scan.cookies.push(value.clone());
+    }
+    // The catalog cookies a browser sends count for the declaration by its consent id.
+    if !unlisted.is_empty() {
+        let witness = scan.browser_id().map(|id| Witness::of(id.bytes()));
+        classifier.sightings().sent_by_browser(&unlisted, witness);
     }
     if scan.cookies.first.is_some() {
         scan.cookies.host = match headers.get(HOST) {

@@ -50,10 +50,25 @@ pub(super) fn refused<'a>(
     match header_set_cookie_name(value) {
         SetCookieName::Stored(name) => {
             let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
+            if let Some(entry) = class.catalog_entry() {
+                if !classifier.sightings().is_listed(usize::from(entry)) {
+                    set_by_app(classifier, entry, value);
+                }
+            }
             let allowed = is_granted(class, granted) || is_deletion(value.as_bytes());
             (!allowed).then_some(Some((name, class)))
         }
         SetCookieName::Ignored => Some(None),
+    }
+}
+
+/// The app's response sets a cookie of catalog entry `entry` the declaration does not
+/// list yet: listed, unless the header is a deletion (which sets nothing).
+#[cold]
+#[inline(never)]
+fn set_by_app(classifier: &Classifier, entry: u16, value: &HeaderValue) {
+    if !is_deletion(value.as_bytes()) {
+        classifier.sightings().set_by_app(usize::from(entry));
     }
 }
 

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 /// Why the ledger could not write or read.
 ///
-/// A choice whose record could not be written is not applied: the consent endpoint
-/// answers `503 Service Unavailable` and sets no cookie.
+/// A grant whose record could not be written is not applied: the consent endpoint
+/// answers `503 Service Unavailable` and sets no cookie. A refusal is applied whatever
+/// the store does; its record is retried.
 ///
 /// # Example
 ///

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use time::OffsetDateTime;
 
-use super::store::{BoxFuture, LedgerStore, Stats};
+use super::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
 use super::{LedgerError, Record, Who, Wording};
 use crate::ConsentId;
 
@@ -29,7 +29,10 @@ pub struct MemoryStore {
 
 #[derive(Debug, Default)]
 struct State {
-    records: Vec<Record>,
+    /// Each record with its position, in the order written.
+    records: Vec<(u64, Record)>,
+    /// The position of the last record written.
+    last: u64,
     wordings: BTreeMap<String, Wording>,
     /// (consent id, subject)
     links: HashSet<(ConsentId, String)>,
@@ -85,7 +88,11 @@ impl LedgerStore for MemoryStore {
                 .entry(wording.hash.clone())
                 .or_insert_with(|| wording.clone());
         }
-        state.records.extend_from_slice(records);
+        for record in records {
+            state.last += 1;
+            let position = state.last;
+            state.records.push((position, record.clone()));
+        }
         ready(Ok(()))
     }
 
@@ -95,10 +102,39 @@ impl LedgerStore for MemoryStore {
         let records = state
             .records
             .iter()
-            .filter(|record| ids.contains(&record.consent_id))
-            .cloned()
+            .filter(|(_, record)| ids.contains(&record.consent_id))
+            .map(|(_, record)| record.clone())
             .collect();
         ready(Ok(records))
+    }
+
+    fn history_page<'a>(
+        &'a self,
+        who: &'a Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
+        let state = self.state();
+        let ids = state.ids_of(who);
+        let limit = limit.max(1);
+        // Positions grow with the vector: the page starts past `after`.
+        let start = after.map_or(0, |after| {
+            state
+                .records
+                .partition_point(|(position, _)| *position <= after)
+        });
+        let mut matching = state.records[start..]
+            .iter()
+            .filter(|(_, record)| ids.contains(&record.consent_id));
+        let page: Vec<&(u64, Record)> = matching.by_ref().take(limit).collect();
+        let next = match (page.last(), matching.next()) {
+            (Some((position, _)), Some(_)) => Some(*position),
+            _ => None,
+        };
+        ready(Ok(HistoryPage {
+            records: page.into_iter().map(|(_, record)| record.clone()).collect(),
+            next,
+        }))
     }
 
     fn wordings<'a>(
@@ -119,7 +155,7 @@ impl LedgerStore for MemoryStore {
         let before = state.records.len();
         state
             .records
-            .retain(|record| !ids.contains(&record.consent_id));
+            .retain(|(_, record)| !ids.contains(&record.consent_id));
         let erased = before - state.records.len();
         state.links.retain(|(id, _)| !ids.contains(id));
         ready(Ok(erased as u64))
@@ -137,22 +173,24 @@ impl LedgerStore for MemoryStore {
     fn delete_before(&self, before: OffsetDateTime) -> BoxFuture<'_, Result<u64, LedgerError>> {
         let mut state = self.state();
         let count = state.records.len();
-        state.records.retain(|record| record.recorded_at >= before);
+        state
+            .records
+            .retain(|(_, record)| record.recorded_at >= before);
         let deleted = count - state.records.len();
-        let kept: HashSet<ConsentId> = state.records.iter().map(|r| r.consent_id).collect();
+        let kept: HashSet<ConsentId> = state.records.iter().map(|(_, r)| r.consent_id).collect();
         state.links.retain(|(id, _)| kept.contains(id));
         ready(Ok(deleted as u64))
     }
 
     fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
         let state = self.state();
-        let ids: HashSet<ConsentId> = state.records.iter().map(|r| r.consent_id).collect();
+        let ids: HashSet<ConsentId> = state.records.iter().map(|(_, r)| r.consent_id).collect();
         ready(Ok(Stats {
             records: state.records.len() as u64,
             consent_ids: ids.len() as u64,
             wordings: state.wordings.len() as u64,
             links: state.links.len() as u64,
-            oldest: state.records.iter().map(|r| r.recorded_at).min(),
+            oldest: state.records.iter().map(|(_, r)| r.recorded_at).min(),
         }))
     }
 }

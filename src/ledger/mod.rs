@@ -11,13 +11,17 @@
 //! - **Stores**: [`MemoryStore`] (tests), `SqliteStore` (feature `sqlite`: one file,
 //!   WAL), `PgStore` (feature `postgres`: a pool, for many instances), or your own
 //!   [`LedgerStore`].
-//! - **Write before answering**: a choice made at the consent endpoint, or a
+//! - **Grants wait, refusals do not**: a decision that grants a category the consent in
+//!   force does not (a grant), made at the consent endpoint or by a
 //!   [`Choice`](crate::Choice) a handler returns, is queued to one writer task per
-//!   ledger, which writes every queued decision in one transaction (group commit); the
+//!   ledger, which writes every queued grant in one transaction (group commit); the
 //!   request waits for that commit. If the store fails or the queue is full, the
 //!   endpoint answers `503` and sets nothing, and a handler's `Choice` is not applied
-//!   (its response goes out without a consent cookie; the failure is logged). Requests
-//!   that record nothing never touch the ledger.
+//!   (its response goes out without a consent cookie; the failure is logged). Any
+//!   other decision is a refusal: it is applied at once, whatever the store does, and
+//!   its record waits in a bounded retry buffer until the store takes it
+//!   ([`Ledger::retry_capacity`], [`Ledger::flush`]). Requests that record nothing
+//!   never touch the ledger.
 //! - **Visitors** (under the endpoint prefix): `GET /_consent/records` returns the
 //!   history of the browser's verified consent id as JSON (GDPR Art. 15, 20);
 //!   `DELETE /_consent/records` erases it and withdraws consent (Art. 17).
@@ -49,6 +53,7 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
 mod client_ip;
 mod error;
 mod memory;
@@ -57,6 +62,7 @@ mod postgres;
 mod record;
 pub(crate) mod respond;
 mod retention;
+mod retry;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(feature = "sqlite")]
@@ -77,16 +83,19 @@ pub use self::memory::MemoryStore;
 pub use self::postgres::PgStore;
 pub use self::record::{Action, Record, RecordSource, UnknownName, Wording};
 pub use self::retention::DEFAULT_RETENTION;
+use self::retry::Bound;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use self::sqlite::SqliteStore;
-pub use self::store::{BoxFuture, LedgerStore, Stats};
+pub use self::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
 use self::writer::{Pending, Writer};
 use crate::ConsentId;
 
-/// The default number of decisions waiting for the writer before choices are refused
-/// with `503`.
+/// The default number of grants waiting for the writer before grants are refused with
+/// `503`.
 const DEFAULT_QUEUE: usize = 4096;
+/// The default number of refusals that may wait in memory to be recorded.
+const DEFAULT_RETRY: usize = 4096;
 
 /// Whose records: a browser's consent id, or every consent id linked to a subject.
 ///
@@ -137,8 +146,8 @@ pub struct Export {
 ///
 /// The writer task starts on the tokio runtime of the first request that records a
 /// decision, and ends when the last clone is dropped. Serve every request from that
-/// runtime: if it shuts down, the writer is gone and choices are refused with `503`
-/// until a new `Ledger` is built.
+/// runtime: if it shuts down, the writer is gone and grants are refused with `503`
+/// (refusals applied but not recorded) until a new `Ledger` is built.
 ///
 /// See the [module documentation](self) for an example.
 #[derive(Clone)]
@@ -146,6 +155,8 @@ pub struct Ledger {
     store: Arc<dyn LedgerStore>,
     writer: Arc<OnceLock<Writer>>,
     queue: usize,
+    /// The places of refusals waiting to be recorded.
+    retry: Arc<Bound>,
     retention: Duration,
 }
 
@@ -154,6 +165,7 @@ impl std::fmt::Debug for Ledger {
         f.debug_struct("Ledger")
             .field("store", &self.store)
             .field("queue", &self.queue)
+            .field("retry", &self.retry)
             .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
@@ -183,13 +195,13 @@ impl Ledger {
             store,
             writer: Arc::new(OnceLock::new()),
             queue: DEFAULT_QUEUE,
+            retry: Arc::new(Bound::new(DEFAULT_RETRY)),
             retention: DEFAULT_RETENTION,
         }
     }
 
-    /// How many decisions may wait for the writer (default 4096); past that, choices
-    /// are refused with `503` until the store catches up. Set it before the first
-    /// request.
+    /// How many grants may wait for the writer (default 4096); past that, grants are
+    /// refused with `503` until the store catches up. Set it before the first request.
     ///
     /// ```
     /// use tower_consent::ledger::{Ledger, MemoryStore};
@@ -197,6 +209,22 @@ impl Ledger {
     /// ```
     pub fn queue_capacity(mut self, capacity: usize) -> Self {
         self.queue = capacity;
+        self
+    }
+
+    /// How many refusals may wait in memory to be recorded (default 4096, at most about
+    /// 3 KB each): a refusal is applied at once whatever the store does, and its record
+    /// waits in the retry buffer while the store fails. Past the bound a refusal is
+    /// still applied but not recorded; it is counted (`metrics` feature:
+    /// `tower_consent_ledger_refusals_unrecorded_total`) and logged at most once a
+    /// minute. Set it before the first request.
+    ///
+    /// ```
+    /// use tower_consent::ledger::{Ledger, MemoryStore};
+    /// let ledger = Ledger::new(MemoryStore::new()).retry_capacity(50_000);
+    /// ```
+    pub fn retry_capacity(mut self, capacity: usize) -> Self {
+        self.retry = Arc::new(Bound::new(capacity));
         self
     }
 
@@ -230,17 +258,76 @@ impl Ledger {
         &self.store
     }
 
-    /// Queues a decision for the writer; the future resolves when it is committed.
+    /// The writer task, started on the current runtime if it is not running yet.
+    fn writer(&self) -> Result<&Writer, LedgerError> {
+        if let Some(writer) = self.writer.get() {
+            return Ok(writer);
+        }
+        let writer = Writer::spawn(self.store.clone(), self.queue, self.retry.clone())?;
+        // If another request started a writer first, this one's ends at once.
+        Ok(self.writer.get_or_init(|| writer))
+    }
+
+    /// Queues a grant for the writer; the future resolves when it is committed.
     pub(crate) fn submit(&self, record: Record, wording: Arc<Wording>) -> Pending {
-        let writer = match self.writer.get() {
-            Some(writer) => writer,
-            None => match Writer::spawn(self.store.clone(), self.queue) {
-                // If another request started a writer first, this one's ends at once.
-                Ok(writer) => self.writer.get_or_init(|| writer),
-                Err(error) => return Pending::failed(error),
-            },
+        match self.writer() {
+            Ok(writer) => writer.submit(record, wording),
+            Err(error) => Pending::failed(error),
+        }
+    }
+
+    /// Hands a refusal's record to the writer, which writes it as soon as the store
+    /// can; never waits. Past the retry bound, or without a writer, the record is
+    /// counted as unrecorded.
+    pub(crate) fn defer(&self, record: Record, wording: Arc<Wording>) {
+        if !self.retry.reserve() {
+            self.retry.unrecorded("the retry buffer is full");
+            return;
+        }
+        let handed = match self.writer() {
+            Ok(writer) => writer.defer(record, wording).is_ok(),
+            Err(error) => {
+                tracing::debug!(%error, "no ledger writer for a refusal");
+                false
+            }
         };
-        writer.submit(record, wording)
+        if !handed {
+            self.retry.release(1);
+            self.retry
+                .unrecorded("the ledger's writer task is not running");
+        }
+    }
+
+    /// Waits until every refusal answered before the call is written to the store.
+    /// Refusals are applied at once and recorded just after (or, while the store
+    /// fails, as soon as it works again): call this on a graceful shutdown, after the
+    /// server stopped taking requests, so that none is lost. Fails with the store's
+    /// error if it cannot write them now; they stay waiting and are retried.
+    ///
+    /// Every read of the ledger ([`history`](Self::history), [`export`](Self::export),
+    /// [`stats`](Self::stats), …) first gives the writer that chance, so that it sees
+    /// every decision answered before it.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// // axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+    /// ledger.flush().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn flush(&self) -> Result<(), LedgerError> {
+        match self.writer.get() {
+            Some(writer) => writer.flush().await,
+            // No decision was ever handed over.
+            None => Ok(()),
+        }
+    }
+
+    /// Lets the writer write the refusals handed over so far before a read; if the
+    /// store cannot take them, the read says what it holds.
+    async fn settle(&self) {
+        if let Err(error) = self.flush().await {
+            tracing::debug!(%error, "reading the ledger with refusals not written yet");
+        }
     }
 
     /// The records of `who`, oldest first.
@@ -252,7 +339,31 @@ impl Ledger {
     /// # Ok(()) }
     /// ```
     pub async fn history(&self, who: &Who) -> Result<Vec<Record>, LedgerError> {
+        self.settle().await;
         self.store.history(who).await
+    }
+
+    /// At most `limit` records of `who` (at least one), oldest first, after the position
+    /// `after` that the previous page's [`next`](HistoryPage::next) gave (`None`: from the
+    /// first record). Reads only the page, however long the history.
+    ///
+    /// ```
+    /// # async fn f(ledger: tower_consent::ledger::Ledger, id: tower_consent::ConsentId) -> Result<(), tower_consent::ledger::LedgerError> {
+    /// use tower_consent::ledger::Who;
+    /// let first = ledger.history_page(&Who::Consent(id), None, 100).await?;
+    /// if let Some(next) = first.next {
+    ///     let second = ledger.history_page(&Who::Consent(id), Some(next), 100).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn history_page(
+        &self,
+        who: &Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<HistoryPage, LedgerError> {
+        self.settle().await;
+        self.store.history_page(who, after, limit.max(1)).await
     }
 
     /// The records of `who` and the wordings they were made on: the answer to an
@@ -266,19 +377,28 @@ impl Ledger {
     /// # Ok(()) }
     /// ```
     pub async fn export(&self, who: &Who) -> Result<Export, LedgerError> {
-        let records = self.store.history(who).await?;
-        let mut hashes: Vec<String> = records.iter().map(|r| r.wording.clone()).collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        let wordings = if hashes.is_empty() {
-            Vec::new()
-        } else {
-            self.store.wordings(&hashes).await?
-        };
+        let records = self.history(who).await?;
+        let wordings = self.wordings_of(&records).await?;
         Ok(Export { records, wordings })
     }
 
-    /// Deletes the records of `who` (GDPR Art. 17); returns how many went.
+    /// The wordings `records` name, each once.
+    pub(crate) async fn wordings_of(
+        &self,
+        records: &[Record],
+    ) -> Result<Vec<Wording>, LedgerError> {
+        let mut hashes: Vec<String> = records.iter().map(|r| r.wording.clone()).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store.wordings(&hashes).await
+    }
+
+    /// Deletes the records of `who` (GDPR Art. 17); returns how many went. The refusals
+    /// waiting to be written are written first, so that none of `who`'s is written
+    /// after the erasure; if the store cannot take them, nothing is erased.
     ///
     /// ```
     /// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
@@ -287,7 +407,11 @@ impl Ledger {
     /// # Ok(()) }
     /// ```
     pub async fn erase(&self, who: &Who) -> Result<u64, LedgerError> {
-        self.store.erase(who).await
+        match self.flush().await {
+            // Without a writer task, nothing waits any more.
+            Ok(()) | Err(LedgerError::WriterGone) => self.store.erase(who).await,
+            Err(error) => Err(error),
+        }
     }
 
     /// Links a browser's consent id to a subject (an account id), so the subject's
@@ -313,6 +437,7 @@ impl Ledger {
     /// # Ok(()) }
     /// ```
     pub async fn stats(&self) -> Result<Stats, LedgerError> {
+        self.settle().await;
         self.store.stats().await
     }
 }

@@ -8,10 +8,10 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 use super::sql::{
-    failed, migration_failed, push_records, StoredRecord, StoredStats, StoredWording, INSERT_CHUNK,
-    RECORD_COLUMNS, STATS,
+    failed, migration_failed, page, page_rows, page_start, push_records, PositionedRecord,
+    StoredRecord, StoredStats, StoredWording, INSERT_CHUNK, RECORD_COLUMNS, STATS,
 };
-use super::store::{BoxFuture, LedgerStore, Stats};
+use super::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
 use super::{LedgerError, Record, Who, Wording};
 use crate::ConsentId;
 
@@ -177,6 +177,42 @@ impl PgStore {
         }
         .map_err(failed)?;
         rows.into_iter().map(Record::try_from).collect()
+    }
+
+    async fn history_page_now(
+        &self,
+        who: &Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<HistoryPage, LedgerError> {
+        // The index on (consent_id, seq) serves both: only the page's rows are read.
+        let rows: Vec<PositionedRecord> = match who {
+            Who::Consent(id) => {
+                sqlx::query_as(&format!(
+                    "SELECT seq, {RECORD_COLUMNS} FROM consent_records \
+                     WHERE consent_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                ))
+                .bind(id.to_string())
+                .bind(page_start(after))
+                .bind(page_rows(limit))
+                .fetch_all(&self.pool)
+                .await
+            }
+            Who::Subject(subject) => {
+                sqlx::query_as(&format!(
+                    "SELECT seq, {RECORD_COLUMNS} FROM consent_records WHERE consent_id IN \
+                     (SELECT consent_id FROM consent_subjects WHERE subject = $1) \
+                     AND seq > $2 ORDER BY seq LIMIT $3"
+                ))
+                .bind(subject)
+                .bind(page_start(after))
+                .bind(page_rows(limit))
+                .fetch_all(&self.pool)
+                .await
+            }
+        }
+        .map_err(failed)?;
+        page(rows, limit)
     }
 
     async fn wordings_now(&self, hashes: &[String]) -> Result<Vec<Wording>, LedgerError> {

@@ -1,5 +1,12 @@
 //! Where the data path meets the ledger: what a decision's record holds from the
-//! request, and the asynchronous answers of requests that record one.
+//! request, whether the decision waits for it, and the asynchronous answers of requests
+//! that record one.
+//!
+//! Every decision the layer records (an endpoint's choice, a handler's
+//! [`Choice`](crate::Choice), the layer's GPC decision, the withdrawal of an erasure)
+//! becomes an [`Entry`] here, and [`Entry::write`] treats it by the one rule of
+//! [`Consent::is_refusal`]: a refusal is applied at once and recorded as soon as the
+//! store can take it; a grant is applied only once its record is committed.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -14,17 +21,80 @@ use time::OffsetDateTime;
 
 use super::record::{truncate, truncate_ip, MAX_PAGE, MAX_USER_AGENT};
 use super::writer::Pending;
-use super::{Action, ClientIp, Ledger, Record, RecordSource, Wording};
-use crate::config::Config;
+use super::{Action, ClientIp, Ledger, LedgerError, Record, RecordSource, Wording};
 use crate::consent::Decision;
 use crate::endpoints::{self, BodyRead, Endpoint, Endpoints, Problem};
 use crate::request_state::RequestState;
+use crate::Consent;
 
 /// An endpoint's answer that waits for the ledger, and the decision to record with it.
 pub(crate) type Work = Pin<Box<dyn Future<Output = (Response<Bytes>, Option<Decision>)> + Send>>;
 
 /// A handler response's ledger write: `true` once committed, `false` if it failed.
 pub(crate) type Committed = Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// A decision's record, and whether the decision is a refusal.
+pub(crate) struct Entry {
+    record: Result<(Record, Arc<Wording>), LedgerError>,
+    refusal: bool,
+}
+
+/// How a decision reaches the ledger.
+pub(crate) enum Recording {
+    /// A refusal: applied now; its record is written as soon as the store can.
+    Applied,
+    /// A grant: applied only once this resolves `Ok` (committed).
+    Waiting(Pending),
+}
+
+impl Entry {
+    /// Hands the record to `ledger`: a refusal's to the retry buffer, never waiting; a
+    /// grant's to the writer's queue, to wait for its commit.
+    pub(crate) fn write(self, ledger: &Ledger) -> Recording {
+        match (self.record, self.refusal) {
+            (Ok((record, wording)), true) => {
+                ledger.defer(record, wording);
+                Recording::Applied
+            }
+            (Ok((record, wording)), false) => Recording::Waiting(ledger.submit(record, wording)),
+            (Err(error), true) => {
+                tracing::error!(%error, "a refusal could not be recorded; it is applied");
+                Recording::Applied
+            }
+            (Err(error), false) => Recording::Waiting(Pending::failed(error)),
+        }
+    }
+}
+
+impl Recording {
+    /// The endpoint's answer carrying `decision`: as it is for a refusal; for a grant
+    /// once committed, else `503` without the decision.
+    pub(crate) async fn answer(
+        self,
+        response: Response<Bytes>,
+        decision: Decision,
+    ) -> (Response<Bytes>, Option<Decision>) {
+        match self {
+            Recording::Applied => (response, Some(decision)),
+            Recording::Waiting(write) => match write.await {
+                Ok(()) => (response, Some(decision)),
+                Err(error) => {
+                    tracing::warn!(%error, id = %decision.id, "a grant not recorded in the ledger, so not applied");
+                    (unavailable(), None)
+                }
+            },
+        }
+    }
+}
+
+/// What a handler's response records.
+pub(crate) enum Handled {
+    /// A refusal: finish the response with the decision now.
+    Applied(Decision),
+    /// A grant: finish the response with the decision once `Committed` says `true`,
+    /// without it otherwise.
+    Waiting(Decision, Committed),
+}
 
 /// An endpoint's answer: now, or once the ledger answered.
 pub(crate) enum Respond {
@@ -103,23 +173,39 @@ impl LedgerConfig {
         }
     }
 
-    /// Queues the record of `decision`.
-    pub(crate) fn submit(
+    /// The entry of `decision`, made on a request whose consent in force is `consent`.
+    pub(crate) fn entry(
         &self,
-        config: &Config,
+        consent: &Consent,
+        decision: &Decision,
+        action: Action,
+        source: RecordSource,
+        page: Option<&str>,
+        capture: (u16, Option<&OptedIn>),
+    ) -> Entry {
+        Entry {
+            record: self.record(consent, decision, action, source, page, capture),
+            refusal: consent.is_refusal(decision),
+        }
+    }
+
+    /// The record of `decision` and the wording it was made on.
+    fn record(
+        &self,
+        consent: &Consent,
         decision: &Decision,
         action: Action,
         source: RecordSource,
         page: Option<&str>,
         (language, opted_in): (u16, Option<&OptedIn>),
-    ) -> Pending {
+    ) -> Result<(Record, Arc<Wording>), LedgerError> {
         let language = usize::from(language);
         let Some(wording) = self
             .wordings
             .get(language)
             .or_else(|| self.wordings.first())
         else {
-            return Pending::failed(super::LedgerError::Corrupt(format!(
+            return Err(LedgerError::Corrupt(format!(
                 "no wording for banner language {language}"
             )));
         };
@@ -127,7 +213,7 @@ impl LedgerConfig {
             .ok()
             .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
             .unwrap_or_else(OffsetDateTime::now_utc);
-        let categories = &config.categories;
+        let categories = &consent.config().categories;
         let record = Record {
             consent_id: decision.id,
             recorded_at,
@@ -152,7 +238,7 @@ impl LedgerConfig {
             }),
             ip: opted_in.and_then(|o| o.ip).map(truncate_ip),
         };
-        self.ledger.submit(record, wording.clone())
+        Ok((record, wording.clone()))
     }
 }
 
@@ -163,7 +249,7 @@ fn referer_path(parts: &Parts) -> Option<&str> {
     rest.find('/').map(|slash| &rest[slash..])
 }
 
-/// `503`: the ledger could not record the choice, so it was not applied.
+/// `503`: the ledger could not record a grant, so it was not applied.
 pub(crate) fn unavailable() -> Response<Bytes> {
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -173,7 +259,8 @@ pub(crate) fn unavailable() -> Response<Bytes> {
     .into_response()
 }
 
-/// Answers an endpoint request; a decision it makes is recorded before the answer.
+/// Answers an endpoint request; a grant it makes is recorded before the answer, a
+/// refusal applied at once.
 pub(crate) fn endpoint(
     endpoint: Endpoint,
     parts: &Parts,
@@ -194,7 +281,7 @@ pub(crate) fn endpoint(
     // A GPC decision the layer made is superseded by a choice, or recorded with the
     // answer.
     let pending = state.take_pending();
-    let (decision, action, source, page, choice) = match (recorded, pending) {
+    let (decision, action, source, page) = match (recorded, pending) {
         (Some((decision, request)), _) => {
             let source = match (&request.return_to, decision.source) {
                 (Some(_), _) => RecordSource::BannerForm,
@@ -205,49 +292,34 @@ pub(crate) fn endpoint(
                 .return_to
                 .clone()
                 .or_else(|| referer_path(parts).map(str::to_owned));
-            (decision, request.choice.ledger_action(), source, page, true)
+            (decision, request.choice.ledger_action(), source, page)
         }
-        (None, Some(decision)) => (decision, Action::Gpc, RecordSource::Gpc, None, false),
+        (None, Some(decision)) => (decision, Action::Gpc, RecordSource::Gpc, None),
         (None, None) => return Respond::Now(response, None),
     };
-    let config = state.consent().config();
+    let consent = state.consent();
+    let config = consent.config();
     let Some(ledger) = config.ledger.as_ref() else {
         return Respond::Now(response, Some(decision));
     };
     let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
-    let write = ledger.submit(
-        config,
+    let entry = ledger.entry(
+        consent,
         &decision,
         action,
         source,
         page.as_deref(),
         (capture.language, capture.opted_in.as_deref()),
     );
-    Respond::Later(Box::pin(async move {
-        match write.await {
-            Ok(()) => (response, Some(decision)),
-            Err(error) => {
-                tracing::warn!(%error, id = %decision.id, "decision not recorded in the ledger, so not applied");
-                if choice {
-                    (unavailable(), None)
-                } else {
-                    // The layer's own GPC decision: the page is served, the decision
-                    // is made again on the next request.
-                    (response, None)
-                }
-            }
-        }
-    }))
+    match entry.write(&ledger.ledger) {
+        Recording::Applied => Respond::Now(response, Some(decision)),
+        waiting => Respond::Later(Box::pin(waiting.answer(response, decision))),
+    }
 }
 
 /// Takes the decision a handler's response records (its `Choice`, or the layer's GPC
-/// decision) and queues its record; `None` without a ledger or a decision. The caller
-/// finishes the response with the decision once `Committed` says `true`, without it
-/// otherwise.
-pub(crate) fn response<B>(
-    state: &mut RequestState,
-    response: &mut Response<B>,
-) -> Option<(Decision, Committed)> {
+/// decision) and hands its record to the ledger; `None` without a ledger or a decision.
+pub(crate) fn response<B>(state: &mut RequestState, response: &mut Response<B>) -> Option<Handled> {
     state.consent().config().ledger.as_ref()?;
     let chosen = response.extensions_mut().remove::<crate::Choice>();
     let pending = state.take_pending();
@@ -257,18 +329,22 @@ pub(crate) fn response<B>(
     });
     let (decision, action, source) =
         decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
-    let config = state.consent().config();
-    let ledger = config.ledger.as_ref()?;
+    let consent = state.consent();
+    let ledger = consent.config().ledger.as_ref()?;
     let page = Some(state.path());
-    let write = ledger.submit(config, &decision, action, source, page, state.capture());
+    let entry = ledger.entry(consent, &decision, action, source, page, state.capture());
+    let write = match entry.write(&ledger.ledger) {
+        Recording::Applied => return Some(Handled::Applied(decision)),
+        Recording::Waiting(write) => write,
+    };
     let id = decision.id;
-    Some((
+    Some(Handled::Waiting(
         decision,
         Box::pin(async move {
             match write.await {
                 Ok(()) => true,
                 Err(error) => {
-                    tracing::warn!(%error, %id, "decision not recorded in the ledger, so not applied");
+                    tracing::warn!(%error, %id, "a grant not recorded in the ledger, so not applied");
                     false
                 }
             }

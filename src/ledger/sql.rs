@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{LedgerError, Record, Stats, Wording};
+use super::{HistoryPage, LedgerError, Record, Stats, Wording};
 
 /// The columns of `consent_records` a [`Record`] is made of, in [`StoredRecord`] order.
 pub(crate) const RECORD_COLUMNS: &str = "consent_id, recorded_at, revision, granted, action, \
@@ -46,6 +46,46 @@ impl TryFrom<StoredRecord> for Record {
             ip: row.ip,
         })
     }
+}
+
+/// A `consent_records` row with its position, for a page of a history.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PositionedRecord {
+    seq: i64,
+    #[sqlx(flatten)]
+    record: StoredRecord,
+}
+
+/// The `seq` after which a page starts: every position is at least 1.
+pub(crate) fn page_start(after: Option<u64>) -> i64 {
+    after.map_or(0, |after| i64::try_from(after).unwrap_or(i64::MAX))
+}
+
+/// How many rows a page reads: one more than it returns, to tell whether more follow.
+pub(crate) fn page_rows(limit: usize) -> i64 {
+    i64::try_from(limit.max(1)).unwrap_or(i64::MAX - 1) + 1
+}
+
+/// The page made of `rows` (read with [`page_rows`]`(limit)`, in `seq` order).
+pub(crate) fn page(
+    mut rows: Vec<PositionedRecord>,
+    limit: usize,
+) -> Result<HistoryPage, LedgerError> {
+    let limit = limit.max(1);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = match rows.last() {
+        Some(last) if more => Some(
+            u64::try_from(last.seq)
+                .map_err(|_| LedgerError::Corrupt("position of a consent record".into()))?,
+        ),
+        _ => None,
+    };
+    let records = rows
+        .into_iter()
+        .map(|row| Record::try_from(row.record))
+        .collect::<Result<_, _>>()?;
+    Ok(HistoryPage { records, next })
 }
 
 /// A `consent_wordings` row.
@@ -161,6 +201,15 @@ macro_rules! forward_ledger_store {
                 who: &'a Who,
             ) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> {
                 Box::pin(self.history_now(who))
+            }
+
+            fn history_page<'a>(
+                &'a self,
+                who: &'a Who,
+                after: Option<u64>,
+                limit: usize,
+            ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> {
+                Box::pin(self.history_page_now(who, after, limit))
             }
 
             fn wordings<'a>(

@@ -37,6 +37,38 @@ pub struct Stats {
     pub oldest: Option<OffsetDateTime>,
 }
 
+/// One page of a history: at most the records asked for, oldest first, and where the
+/// next page starts.
+///
+/// # Example
+///
+/// ```
+/// # async fn f(ledger: tower_consent::ledger::Ledger) -> Result<(), tower_consent::ledger::LedgerError> {
+/// use tower_consent::ledger::Who;
+///
+/// let who = Who::Subject("account-7".into());
+/// let mut after = None;
+/// loop {
+///     let page = ledger.history_page(&who, after, 100).await?;
+///     for record in &page.records {
+///         println!("{} {}", record.recorded_at, record.action);
+///     }
+///     match page.next {
+///         Some(next) => after = Some(next),
+///         None => break,
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryPage {
+    /// The records, oldest first.
+    pub records: Vec<Record>,
+    /// The position of the page's last record when more records follow it: pass it as
+    /// `after` for the next page. `None` on the last page.
+    pub next: Option<u64>,
+}
+
 /// Where the ledger keeps records: the in-memory [`MemoryStore`](super::MemoryStore),
 /// SQLite and PostgreSQL (features `sqlite`, `postgres`), or your own.
 ///
@@ -52,7 +84,7 @@ pub struct Stats {
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
-/// use tower_consent::ledger::{BoxFuture, LedgerError, LedgerStore, MemoryStore, Record, Stats, Who, Wording};
+/// use tower_consent::ledger::{BoxFuture, HistoryPage, LedgerError, LedgerStore, MemoryStore, Record, Stats, Who, Wording};
 /// use tower_consent::ConsentId;
 ///
 /// #[derive(Debug, Default)]
@@ -64,6 +96,7 @@ pub struct Stats {
 ///         self.inner.append(records, wordings)
 ///     }
 ///     fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>> { self.inner.history(who) }
+///     fn history_page<'a>(&'a self, who: &'a Who, after: Option<u64>, limit: usize) -> BoxFuture<'a, Result<HistoryPage, LedgerError>> { self.inner.history_page(who, after, limit) }
 ///     fn wordings<'a>(&'a self, hashes: &'a [String]) -> BoxFuture<'a, Result<Vec<Wording>, LedgerError>> { self.inner.wordings(hashes) }
 ///     fn erase<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<u64, LedgerError>> { self.inner.erase(who) }
 ///     fn link<'a>(&'a self, id: ConsentId, subject: &'a str) -> BoxFuture<'a, Result<(), LedgerError>> { self.inner.link(id, subject) }
@@ -84,6 +117,19 @@ pub trait LedgerStore: fmt::Debug + Send + Sync + 'static {
     /// The records of a consent id, or of every consent id linked to a subject, oldest
     /// first.
     fn history<'a>(&'a self, who: &'a Who) -> BoxFuture<'a, Result<Vec<Record>, LedgerError>>;
+
+    /// At most `limit` (≥ 1) records of `who`, oldest first, starting after the record
+    /// at position `after` (from the first record when `None`); [`HistoryPage::next`]
+    /// is the position of the page's last record if more records of `who` follow it.
+    /// Positions are numbers the store gives records in the order it writes them (the
+    /// SQL stores' `seq` column): paging reads only the page, whatever the history's
+    /// length.
+    fn history_page<'a>(
+        &'a self,
+        who: &'a Who,
+        after: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<HistoryPage, LedgerError>>;
 
     /// The stored wordings among `hashes`.
     fn wordings<'a>(
