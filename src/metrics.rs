@@ -14,6 +14,7 @@
 //! | `tower_consent_decisions_total` | `action`, `source` | choices recorded (`accept_all`, `reject_all`, `custom`, `withdraw`; `banner`, `api`, `gpc`) |
 //! | `tower_consent_gpc_overrides_total` | | requests on which `Sec-GPC: 1` overrode a marketing opt-in |
 //! | `tower_consent_endpoint_errors_total` | `code` | error answers of the consent endpoints, by their JSON `code` |
+//! | `tower_consent_html_unreadable_total` | `reason` | pages the HTML gate could not read and did not send (`coding`, `xhtml`) |
 
 use crate::Source;
 
@@ -44,6 +45,16 @@ pub(crate) fn purge_sent(category: &'static str) {
     counters::purge_sent(category);
     #[cfg(not(feature = "metrics"))]
     let _ = category;
+}
+
+/// Counts one page the HTML gate could not read (and did not send).
+#[cfg(feature = "html")]
+#[inline]
+pub(crate) fn html_unreadable(reason: &'static str) {
+    #[cfg(feature = "metrics")]
+    counters::html_unreadable(reason);
+    #[cfg(not(feature = "metrics"))]
+    let _ = reason;
 }
 
 /// Counts one recorded choice; `source` is `None` when the choice could not be recorded.
@@ -91,6 +102,8 @@ mod counters {
     const DECISIONS: &str = "tower_consent_decisions_total";
     const GPC_OVERRIDES: &str = "tower_consent_gpc_overrides_total";
     const ENDPOINT_ERRORS: &str = "tower_consent_endpoint_errors_total";
+    #[cfg(feature = "html")]
+    const HTML_UNREADABLE: &str = "tower_consent_html_unreadable_total";
 
     /// A constant key: the counter's name and its labels.
     macro_rules! key {
@@ -112,6 +125,16 @@ mod counters {
     #[inline(never)]
     pub(super) fn request_cookie_filtered() {
         increment(key!(FILTERED));
+    }
+
+    #[cfg(feature = "html")]
+    #[cold]
+    #[inline(never)]
+    pub(super) fn html_unreadable(reason: &'static str) {
+        increment(&Key::from_parts(
+            HTML_UNREADABLE,
+            vec![Label::from_static_parts("reason", reason)],
+        ));
     }
 
     #[cold]
