@@ -533,3 +533,43 @@ async fn finding_16_a_consented_cookie_makes_the_response_private() {
     assert!(response.headers().contains_key(SET_COOKIE));
     assert_eq!(response.headers()[CACHE_CONTROL], "private, max-age=60");
 }
+
+/// Issue 22, 4: on a plain-HTTP development host that is not loopback (no Fetch
+/// Metadata there, and no `Secure` cookie), the banner's form under the default
+/// `secure(true)` gets a page in the visitor's language naming `secure(false)`.
+#[tokio::test]
+async fn a_plain_http_development_host_is_told_to_build_with_secure_false() {
+    let layer = ConsentLayer::builder()
+        .secret(common::SECRET)
+        .build()
+        .expect("valid configuration");
+    let app = Router::new()
+        .route("/", get(|| async { "page" }))
+        .layer(layer);
+    let request = Request::post("/_consent")
+        .header("host", "192.168.1.20:3000")
+        .header("origin", "http://192.168.1.20:3000")
+        .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("accept-language", "de-DE,de;q=0.9")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("action=accept_all&return_to=%2Fshop"))
+        .expect("request");
+    let response = app.oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(!response.headers().contains_key(SET_COOKIE));
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let page = String::from_utf8(body.to_vec()).expect("UTF-8");
+    assert!(page.contains("<html lang=\"de\">"), "{page}");
+    assert!(
+        page.contains("<h1>Ihre Auswahl konnte nicht gespeichert werden.</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("`.secure(false)`"), "{page}");
+    assert!(page.contains("href=\"/shop\""), "{page}");
+}

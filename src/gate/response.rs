@@ -24,9 +24,17 @@ pub(crate) fn strip_set_cookies(
         let leaves = match header_set_cookie_name(value) {
             SetCookieName::Stored(name) => {
                 let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
-                let deletion = is_deletion(value.as_bytes());
-                consented |= !deletion && !is_granted(class, CategorySet::NECESSARY);
-                deletion || is_granted(class, granted)
+                if is_granted(class, CategorySet::NECESSARY) {
+                    true
+                } else if is_granted(class, granted) {
+                    consented = true;
+                    true
+                } else {
+                    // A deletion leaves in every consent state.
+                    let deletion = is_deletion(value.as_bytes());
+                    consented |= !deletion;
+                    deletion
+                }
             }
             SetCookieName::Ignored => false,
         };
