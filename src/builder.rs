@@ -708,15 +708,7 @@ impl ConsentLayerBuilder {
         let declared = std::iter::once(&consent_rule)
             .chain(&self.rules)
             .enumerate()
-            .map(|(index, rule)| DeclaredRule {
-                pattern: rule.pattern.clone(),
-                category: rule.category,
-                provider: rule.provider.clone(),
-                purpose: rule.purpose.clone(),
-                lifetime: rule.lifetime,
-                third_party: rule.third_party,
-                consent_cookie: index == 0,
-            })
+            .map(|(index, rule)| DeclaredRule::new(rule, index == 0))
             .collect();
         let app_rules = std::iter::once(consent_rule)
             .chain(self.rules)
