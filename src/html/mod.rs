@@ -98,18 +98,29 @@
 //!   `Content-Security-Policy` `script-src 'nonce-…'`; under a policy that allows no
 //!   inline script, nothing is inserted.
 //!
+//! # How a response is read
+//!
+//! As a browser reads it: the last valid `Content-Type`; a response without one only
+//! if it starts like HTML; a byte order mark over the charset, and an encoding lol_html
+//! cannot parse transcoded to UTF-8; `gzip`, `deflate`, `br` (and `zstd` with
+//! `html-zstd`) decoded in bounded steps and served plain. Its `ETag` names the
+//! consent state it was gated for, conditional requests reach the app only while they
+//! can be true for the visitor's state, and it is kept out of shared caches
+//! (`private`).
+//!
 //! # Untouched
 //!
-//! Non-HTML responses, `HEAD`, `1xx`, `204`, `206`, `304`, responses with
-//! `Content-Range`, any `Content-Encoding` (put the consent layer *inside*
-//! `CompressionLayer`), `Content-Disposition: attachment`, and the layer's own
-//! endpoints.
+//! Non-HTML responses, `1xx`, `204`, `206`, `304` (re-tagged when the gate handed the
+//! app its own tag), responses with `Content-Range`, `Content-Disposition: attachment`,
+//! and the layer's own endpoints. A `HEAD` response gets the headers of the `GET`.
 //!
 //! # Failure
 //!
-//! If the rewriter fails mid-stream (its memory limit, markup it cannot parse
-//! unambiguously, a charset it cannot read), the body ends with an error: the client
-//! sees a broken response, never an unchecked one.
+//! A page the gate cannot read (a content coding it does not decode, an XHTML document
+//! while something is to be held back) is not sent: a `500` says so, logged once per
+//! path and counted. If the rewriter or a decoder fails mid-stream (its memory limit,
+//! markup it cannot parse unambiguously, a corrupt stream), the body ends with an
+//! error: the client sees a broken response, never an unchecked one.
 //!
 //! [lol_html]: https://docs.rs/lol_html
 
@@ -187,7 +198,10 @@ impl HtmlRequest {
 /// read would answer the page with an error.
 fn trim_accept_encoding(headers: &mut HeaderMap) {
     let for_a_page = headers.get_all(ACCEPT).iter().any(|value| {
-        memchr::memmem::find(&value.as_bytes().to_ascii_lowercase(), b"text/html").is_some()
+        value
+            .as_bytes()
+            .windows(9)
+            .any(|window| window.eq_ignore_ascii_case(b"text/html"))
     });
     if !for_a_page {
         return;
