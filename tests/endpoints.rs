@@ -643,3 +643,44 @@ fn endpoint_settings_are_validated() {
         .default_language("it");
     assert!(italian.build().is_ok());
 }
+
+/// Issue 22: categories nothing of the configuration uses can be left out of the banner.
+#[tokio::test]
+async fn unused_categories_can_be_left_out_of_the_banner() {
+    let offered = |hide: bool| async move {
+        let app = app_with(
+            ConsentLayer::builder()
+                .secret(SECRET)
+                .secure(false)
+                .analytics(["_ga"])
+                .custom_category(tower_consent::CustomCategory::new(
+                    "ab_testing",
+                    "A/B testing",
+                    "Compares two versions of a page.",
+                ))
+                .hide_unused_categories(hide),
+        );
+        let banner = send(&app, get_with("/_consent/banner", &[])).await.body;
+        [
+            "necessary",
+            "preferences",
+            "analytics",
+            "marketing",
+            "ab_testing",
+        ]
+        .into_iter()
+        .filter(|key| banner.contains(&format!("name=\"granted\" value=\"{key}\"")))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        offered(false).await,
+        [
+            "necessary",
+            "preferences",
+            "analytics",
+            "marketing",
+            "ab_testing"
+        ]
+    );
+    assert_eq!(offered(true).await, ["necessary", "analytics"]);
+}

@@ -35,6 +35,7 @@ use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 pub(crate) use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::category::{CategorySet, MAX_CATEGORIES};
 use crate::config::Config;
 use crate::consent::Decision;
 use crate::declaration::Declaration;
@@ -43,7 +44,7 @@ use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::request_state::{NotRecorded, RequestState};
 use crate::same_origin::Refusal;
-use crate::{BuildError, Consent};
+use crate::{BuildError, Category, Consent};
 
 /// The path of the GPC support document.
 const GPC_JSON: &str = "/.well-known/gpc.json";
@@ -64,6 +65,8 @@ pub(crate) struct Endpoints {
     records: bool,
     /// The causes of refused choices from pages that were logged.
     refusals: ReportOnce,
+    /// The categories the banner offers.
+    offered: CategorySet,
 }
 
 impl Endpoints {
@@ -83,6 +86,7 @@ impl Endpoints {
             #[cfg(feature = "ledger")]
             records: false,
             refusals: ReportOnce::new(),
+            offered: CategorySet::first(MAX_CATEGORIES),
         }
     }
 
@@ -152,6 +156,12 @@ impl Endpoints {
         &self.texts[language]
     }
 
+    /// Offers only the categories of `offered` in the banner.
+    pub(crate) fn offering(mut self, offered: CategorySet) -> Self {
+        self.offered = offered;
+        self
+    }
+
     /// The banner language for a request's `Accept-Language`: an index of the texts.
     pub(crate) fn language(&self, accept_language: Option<&HeaderValue>) -> usize {
         negotiate(
@@ -174,9 +184,15 @@ impl Endpoints {
         let config = consent.config();
         let categories = &config.categories;
         let declaration = Declaration::new(config, tag, texts);
+        let offered = |category: &Category| {
+            categories
+                .index_of(*category)
+                .is_some_and(|index| self.offered.contains(index))
+        };
         let views: Vec<CategoryView<'_>> = categories
             .each()
             .zip(&declaration.categories)
+            .filter(|(category, _)| offered(category))
             .map(|(category, declared)| {
                 let (label, description) = categories.text(category, tag, texts);
                 CategoryView {
