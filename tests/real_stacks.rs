@@ -16,8 +16,8 @@ use axum::body::Body;
 use axum::routing::get;
 use axum::Router;
 use http::header::{
-    ACCEPT, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, ETAG,
-    IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED, RANGE, SET_COOKIE,
+    ACCEPT, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+    ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED, RANGE, SET_COOKIE,
 };
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -440,6 +440,10 @@ async fn finding_15_a_page_without_a_content_type_is_sniffed() {
     let json = br#"{"html": "<script src=https://www.googletagmanager.com/gtag/js></script>"}"#;
     let page = serve(&[], json.to_vec(), None).await;
     assert_eq!(page.body, json);
+    // An empty answer without a type holds nothing to read: its headers stay.
+    let empty = serve(&[(CONTENT_LENGTH, "0")], Vec::new(), None).await;
+    assert_eq!(empty.header(CACHE_CONTROL), None);
+    assert_eq!(empty.header(CONTENT_LENGTH), Some("0"));
 }
 
 /// Issue 21, finding 15: with several `Content-Type` headers browsers take the last

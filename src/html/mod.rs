@@ -274,8 +274,11 @@ pub(crate) fn prepare<B>(
     let (declared, sniff_type) = match &kind {
         Kind::Html(charset) => (charset.as_deref(), false),
         Kind::Xhtml => (None, false),
-        // A browser sniffs a response without a type; a redirect's body is not shown.
-        Kind::Missing if !status.is_redirection() => (None, true),
+        // A browser sniffs a response without a type; a redirect's body is not shown,
+        // and an empty body holds nothing.
+        Kind::Missing if !status.is_redirection() && !declares_empty(response.headers()) => {
+            (None, true)
+        }
         Kind::Missing | Kind::Other => return None,
     };
     let config = consent.config();
@@ -418,6 +421,13 @@ fn refuse<B>(
         Unreadable::Coding => "it is in a content coding the consent layer cannot read",
         Unreadable::Xhtml => "it is an XHTML document, which the consent layer cannot read",
     })
+}
+
+/// Whether the response says its body is empty (`Content-Length: 0`).
+fn declares_empty(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_LENGTH)
+        .is_some_and(|length| length.as_bytes().trim_ascii() == b"0")
 }
 
 fn varies_on_language(headers: &HeaderMap) -> bool {
