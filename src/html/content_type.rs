@@ -19,14 +19,39 @@ pub(crate) enum Kind {
     Other,
 }
 
-/// Reads the response's MIME type the way Fetch's "extract a MIME type" does.
+/// Reads the response's MIME type the way Fetch's "extract a MIME type" does. Nothing is
+/// allocated unless the page is HTML with a charset.
 pub(crate) fn kind(headers: &HeaderMap) -> Kind {
-    let mut essence: Option<String> = None;
-    // Fetch's `charset`: set when the essence changes.
-    let mut charset: Option<String> = None;
+    // The common case first: one header naming one valid type that is neither HTML
+    // nor XHTML (what the full reading below would also conclude).
+    let mut values = headers.get_all(CONTENT_TYPE).iter();
+    if let (Some(only), None) = (values.next(), values.next()) {
+        let bytes = only.as_bytes();
+        // Header values are short: a plain scan beats a vectorised search here.
+        if !bytes.iter().any(|&b| b == b',' || b == b'"') {
+            let end = bytes.iter().position(|&b| b == b';').unwrap_or(bytes.len());
+            let essence = trim(&bytes[..end]);
+            if let Some(slash) = essence.iter().position(|&b| b == b'/') {
+                let (kind, subtype) = (&essence[..slash], &essence[slash + 1..]);
+                let valid = !kind.is_empty()
+                    && !subtype.is_empty()
+                    && kind.iter().copied().all(is_token)
+                    && subtype.iter().copied().all(is_token);
+                // `*/*` is skipped as if absent: the full reading decides.
+                let undecided = subtype.eq_ignore_ascii_case(b"html")
+                    || subtype.eq_ignore_ascii_case(b"xhtml+xml")
+                    || essence == b"*/*";
+                if valid && !undecided {
+                    return Kind::Other;
+                }
+            }
+        }
+    }
+    // The essence found last, and Fetch's `charset` (set when the essence changes).
+    let mut essence: Option<(&[u8], &[u8])> = None;
+    let mut charset: Option<Value<'_>> = None;
     // The charset of the MIME type found last, `charset` filled in when it has none.
-    let mut result_charset: Option<String> = None;
-    let mut found = false;
+    let mut result_charset: Option<Value<'_>> = None;
     for header in headers.get_all(CONTENT_TYPE) {
         // "Getting, decoding, and splitting": header values are isomorphic-decoded and
         // split on commas outside quoted strings.
@@ -34,33 +59,57 @@ pub(crate) fn kind(headers: &HeaderMap) -> Kind {
             let Some(parsed) = parse(value) else {
                 continue;
             };
-            if parsed.essence == "*/*" {
+            if parsed.essence == (&b"*"[..], &b"*"[..]) {
                 continue;
             }
-            found = true;
-            if essence.as_deref() != Some(parsed.essence.as_str()) {
-                charset.clone_from(&parsed.charset);
+            let same = essence.is_some_and(|(kind, subtype)| {
+                kind.eq_ignore_ascii_case(parsed.essence.0)
+                    && subtype.eq_ignore_ascii_case(parsed.essence.1)
+            });
+            if same {
+                result_charset = parsed.charset.or(charset);
+            } else {
+                charset = parsed.charset;
                 result_charset = parsed.charset;
                 essence = Some(parsed.essence);
-            } else {
-                result_charset = parsed.charset.or_else(|| charset.clone());
             }
         }
     }
-    if !found {
+    let Some((kind, subtype)) = essence else {
         return Kind::Missing;
-    }
-    match essence.as_deref() {
-        Some("text/html") => Kind::Html(result_charset),
-        Some("application/xhtml+xml") => Kind::Xhtml,
-        _ => Kind::Other,
+    };
+    if kind.eq_ignore_ascii_case(b"text") && subtype.eq_ignore_ascii_case(b"html") {
+        Kind::Html(result_charset.map(Value::decode))
+    } else if kind.eq_ignore_ascii_case(b"application")
+        && subtype.eq_ignore_ascii_case(b"xhtml+xml")
+    {
+        Kind::Xhtml
+    } else {
+        Kind::Other
     }
 }
 
-/// A parsed MIME type: its lowercased essence and its charset parameter.
-struct Parsed {
-    essence: String,
-    charset: Option<String>,
+/// A parameter value as written: a token, or a quoted string (without its quotes).
+#[derive(Clone, Copy)]
+struct Value<'a> {
+    text: &'a [u8],
+    quoted: bool,
+}
+
+impl Value<'_> {
+    fn decode(self) -> String {
+        if self.quoted {
+            String::from_utf8_lossy(&unescape(self.text)).into_owned()
+        } else {
+            String::from_utf8_lossy(self.text).into_owned()
+        }
+    }
+}
+
+/// A parsed MIME type: its type and subtype as written, and its charset parameter.
+struct Parsed<'a> {
+    essence: (&'a [u8], &'a [u8]),
+    charset: Option<Value<'a>>,
 }
 
 /// HTTP whitespace.
@@ -68,9 +117,38 @@ fn is_http_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\r' | b' ')
 }
 
+/// The HTTP token code points, by byte.
+const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
 /// An HTTP token code point.
 fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TOKEN[usize::from(b)]
 }
 
 /// Splits a header value on commas that are not inside a quoted string.
@@ -99,7 +177,7 @@ fn split_values(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// The MIME Sniffing Standard's "parse a MIME type", keeping only the charset
 /// parameter (the first one, as the standard keeps the first of each name).
-fn parse(input: &[u8]) -> Option<Parsed> {
+fn parse(input: &[u8]) -> Option<Parsed<'_>> {
     let input = trim(input);
     let slash = input.iter().position(|&b| b == b'/')?;
     let kind = &input[..slash];
@@ -112,11 +190,6 @@ fn parse(input: &[u8]) -> Option<Parsed> {
     if subtype.is_empty() || !subtype.iter().copied().all(is_token) {
         return None;
     }
-    let essence = format!(
-        "{}/{}",
-        String::from_utf8_lossy(kind).to_ascii_lowercase(),
-        String::from_utf8_lossy(subtype).to_ascii_lowercase()
-    );
     let mut charset = None;
     let mut rest = &after[end..];
     while let Some((b';', tail)) = rest.split_first() {
@@ -130,49 +203,64 @@ fn parse(input: &[u8]) -> Option<Parsed> {
         let value = match rest.split_first() {
             Some((b'=', tail)) => {
                 if let Some((b'"', quoted)) = tail.split_first() {
-                    let (value, after_quote) = collect_quoted(quoted);
+                    let end = closing_quote(quoted);
+                    let text = &quoted[..end];
+                    let after_quote = quoted.get(end + 1..).unwrap_or_default();
                     let skip = after_quote
                         .iter()
                         .position(|&b| b == b';')
                         .unwrap_or(after_quote.len());
                     rest = &after_quote[skip..];
-                    Some(value)
+                    Some(Value { text, quoted: true })
                 } else {
                     let value_end = tail.iter().position(|&b| b == b';').unwrap_or(tail.len());
                     rest = &tail[value_end..];
-                    let value = trim_end(&tail[..value_end]);
-                    (!value.is_empty()).then(|| value.to_vec())
+                    let text = trim_end(&tail[..value_end]);
+                    (!text.is_empty()).then_some(Value {
+                        text,
+                        quoted: false,
+                    })
                 }
             }
             _ => None,
         };
         if charset.is_none() && name.eq_ignore_ascii_case(b"charset") {
-            if let Some(value) = value {
-                charset = Some(String::from_utf8_lossy(&value).into_owned());
-            }
+            charset = value;
         }
     }
-    Some(Parsed { essence, charset })
+    Some(Parsed {
+        essence: (kind, subtype),
+        charset,
+    })
 }
 
-/// A quoted string's value (escapes resolved) and what follows its closing quote.
-fn collect_quoted(input: &[u8]) -> (Vec<u8>, &[u8]) {
-    let mut value = Vec::new();
+/// Where the quoted string starting after its opening quote ends: the index of its
+/// closing quote, or the input's length when it has none.
+fn closing_quote(input: &[u8]) -> usize {
     let mut i = 0;
     while i < input.len() {
         match input[i] {
-            b'"' => return (value, &input[i + 1..]),
-            b'\\' if i + 1 < input.len() => {
-                value.push(input[i + 1]);
-                i += 2;
-            }
-            b => {
-                value.push(b);
-                i += 1;
-            }
+            b'"' => return i,
+            b'\\' => i += 2,
+            _ => i += 1,
         }
     }
-    (value, &[])
+    input.len()
+}
+
+/// A quoted string's value, its escapes resolved.
+fn unescape(input: &[u8]) -> Vec<u8> {
+    let mut value = Vec::with_capacity(input.len());
+    let mut escaped = false;
+    for &b in input {
+        if escaped || b != b'\\' {
+            value.push(b);
+            escaped = false;
+        } else {
+            escaped = true;
+        }
+    }
+    value
 }
 
 fn trim(input: &[u8]) -> &[u8] {
@@ -224,6 +312,13 @@ mod tests {
         assert_eq!(kind_of(&[]), Kind::Missing);
         assert_eq!(kind_of(&["html"]), Kind::Missing);
         assert_eq!(kind_of(&["*/*"]), Kind::Missing);
+        assert_eq!(kind_of(&["text/"]), Kind::Missing);
+        assert_eq!(kind_of(&["text/css; charset=utf-8"]), Kind::Other);
+        assert_eq!(
+            kind_of(&["Application/XHTML+XML; charset=utf-8"]),
+            Kind::Xhtml
+        );
+        assert_eq!(kind_of(&["text/html;"]), Kind::Html(None));
     }
 
     /// Issue 21, finding 15: browsers take the last valid `Content-Type`.

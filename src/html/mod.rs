@@ -197,12 +197,10 @@ impl HtmlRequest {
 /// file inside the consent layer picks one of them (or none): a coding the gate cannot
 /// read would answer the page with an error.
 fn trim_accept_encoding(headers: &mut HeaderMap) {
-    let for_a_page = headers.get_all(ACCEPT).iter().any(|value| {
-        value
-            .as_bytes()
-            .windows(9)
-            .any(|window| window.eq_ignore_ascii_case(b"text/html"))
-    });
+    let for_a_page = headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|value| names_text_html(value.as_bytes()));
     if !for_a_page {
         return;
     }
@@ -242,6 +240,18 @@ fn trim_accept_encoding(headers: &mut HeaderMap) {
     if let Ok(value) = HeaderValue::from_str(&value) {
         headers.insert(ACCEPT_ENCODING, value);
     }
+}
+
+/// Whether an `Accept` value names `text/html` (in any case).
+fn names_text_html(accept: &[u8]) -> bool {
+    // Header values are short: a plain scan beats a vectorised search here.
+    (4..accept.len()).any(|slash| {
+        accept[slash] == b'/'
+            && accept[slash - 4..slash].eq_ignore_ascii_case(b"text")
+            && accept
+                .get(slash + 1..slash + 5)
+                .is_some_and(|subtype| subtype.eq_ignore_ascii_case(b"html"))
+    })
 }
 
 /// Decides whether `response` is gated; if so, makes its headers fit what the gate
