@@ -161,13 +161,6 @@ impl Decoder {
         }
     }
 
-    fn error(&self, reason: impl std::fmt::Display) -> DecodeError {
-        DecodeError {
-            coding: self.name(),
-            reason: reason.to_string(),
-        }
-    }
-
     /// Decodes from `input`, appending about [`STEP`] bytes at most to `out`; returns
     /// how many bytes of `input` it took. Call it again with the rest (or an empty
     /// slice at the end) until it takes nothing and writes nothing.
@@ -210,7 +203,10 @@ impl Decoder {
                             .decompress_vec(start, &mut head, flate2::FlushDecompress::None)
                             .map_err(deflate_error)?;
                         if fresh.total_in() < start.len() as u64 {
-                            return Err(self.error("the stream's first bytes were not read"));
+                            return Err(DecodeError {
+                                coding: "deflate",
+                                reason: "the stream's first bytes were not read".into(),
+                            });
                         }
                         out.extend_from_slice(&head);
                         inflate.insert(fresh)
