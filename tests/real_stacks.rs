@@ -577,3 +577,174 @@ async fn a_plain_http_development_host_is_told_to_build_with_secure_false() {
     assert!(page.contains("`.secure(false)`"), "{page}");
     assert!(page.contains("href=\"/shop\""), "{page}");
 }
+
+/// Pieces of pages: trackers in several forms, text in and out of ASCII, markup that
+/// changes how what follows parses.
+const PIECES: &[&str] = &[
+    "<!doctype html><html><head><title>Ünïcödé ✓</title>",
+    "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>",
+    "<script>(function(){var s=document.createElement('script');s.src='https://static.hotjar.com/c/hotjar-1.js';})();</script>",
+    "<img src=\"https://www.facebook.com/tr?id=1&ev=PageView\" alt=\"pixel\">",
+    "<p>Grüße aus Köln — 東京 — 🍪</p>",
+    "<iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
+    "<!-- a comment with <script> inside -->",
+    "<p>plain text</p>",
+    "</head><body>",
+    "<div data-consent=\"analytics\"><script data-consent=\"analytics\">window.ab = 1;</script></div>",
+    "</body></html>",
+];
+
+fn generated_page() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(proptest::sample::select(PIECES), 1..10)
+        .prop_map(|pieces| pieces.concat())
+}
+
+/// How a generated page is sent.
+#[derive(Clone, Copy, Debug)]
+enum Sent {
+    Gzip,
+    Zlib,
+    RawDeflate,
+    Utf16Le,
+    Utf16Be,
+    Utf8Bom,
+}
+
+impl Sent {
+    const ALL: [Sent; 6] = [
+        Sent::Gzip,
+        Sent::Zlib,
+        Sent::RawDeflate,
+        Sent::Utf16Le,
+        Sent::Utf16Be,
+        Sent::Utf8Bom,
+    ];
+
+    fn encode(self, page: &str) -> (Vec<u8>, Option<&'static str>) {
+        use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
+        use flate2::Compression;
+        fn finish<W: Write>(
+            mut encoder: W,
+            page: &str,
+            done: impl FnOnce(W) -> Vec<u8>,
+        ) -> Vec<u8> {
+            encoder.write_all(page.as_bytes()).expect("encode");
+            done(encoder)
+        }
+        match self {
+            Sent::Gzip => (
+                finish(GzEncoder::new(Vec::new(), Compression::fast()), page, |e| {
+                    e.finish().expect("gzip")
+                }),
+                Some("gzip"),
+            ),
+            Sent::Zlib => (
+                finish(
+                    ZlibEncoder::new(Vec::new(), Compression::fast()),
+                    page,
+                    |e| e.finish().expect("zlib"),
+                ),
+                Some("deflate"),
+            ),
+            Sent::RawDeflate => (
+                finish(
+                    DeflateEncoder::new(Vec::new(), Compression::fast()),
+                    page,
+                    |e| e.finish().expect("deflate"),
+                ),
+                Some("deflate"),
+            ),
+            Sent::Utf16Le => (utf16(page, false), None),
+            Sent::Utf16Be => (utf16(page, true), None),
+            Sent::Utf8Bom => ([b"\xEF\xBB\xBF".as_slice(), page.as_bytes()].concat(), None),
+        }
+    }
+
+    /// What the gate sends for this page: the plain page's output, behind the UTF-8
+    /// byte order mark where one decided the encoding.
+    fn expected(self, plain: &[u8]) -> Vec<u8> {
+        match self {
+            Sent::Utf16Le | Sent::Utf16Be | Sent::Utf8Bom => {
+                [b"\xEF\xBB\xBF".as_slice(), plain].concat()
+            }
+            Sent::Gzip | Sent::Zlib | Sent::RawDeflate => plain.to_vec(),
+        }
+    }
+}
+
+/// The gate's output for `chunks` sent with `coding`, through the layer.
+fn gated(chunks: Vec<Vec<u8>>, coding: Option<&'static str>) -> Vec<u8> {
+    let layer = layer();
+    let body = std::sync::Mutex::new(Some(chunks));
+    let service = tower::Layer::layer(
+        &layer,
+        service_fn(move |_: Request<Body>| {
+            let chunks = body.lock().expect("lock").take().unwrap_or_default();
+            async move {
+                let frames: Vec<Result<http_body::Frame<bytes::Bytes>, Infallible>> = chunks
+                    .into_iter()
+                    .map(|chunk| Ok(http_body::Frame::data(bytes::Bytes::from(chunk))))
+                    .collect();
+                let mut response = Response::new(http_body_util::StreamBody::new(
+                    futures::stream::iter(frames),
+                ));
+                let headers = response.headers_mut();
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                if let Some(coding) = coding {
+                    headers.insert(CONTENT_ENCODING, HeaderValue::from_static(coding));
+                }
+                Ok::<_, Infallible>(response)
+            }
+        }),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let response = service
+            .oneshot(Request::new(Body::empty()))
+            .await
+            .expect("infallible");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("the page is read")
+            .to_bytes()
+            .to_vec()
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..Default::default() })]
+
+    /// A page sent compressed or in UTF-16, cut anywhere (inside a byte order mark, a
+    /// UTF-16 code unit, a compressed block), comes out as the plain page does.
+    #[test]
+    fn encoded_pages_cut_anywhere_come_out_as_the_plain_page(
+        page in generated_page(),
+        sent in proptest::sample::select(Sent::ALL.to_vec()),
+        cuts in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..6),
+    ) {
+        let plain = gated(vec![page.clone().into_bytes()], None);
+        let (encoded, coding) = sent.encode(&page);
+        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(encoded.len() + 1)).collect();
+        points.push(1);
+        points.sort_unstable();
+        points.dedup();
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for point in points.into_iter().filter(|&p| p <= encoded.len()) {
+            chunks.push(encoded[start..point].to_vec());
+            start = point;
+        }
+        chunks.push(encoded[start..].to_vec());
+        let out = gated(chunks, coding);
+        let expected = sent.expected(&plain);
+        proptest::prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+    }
+}
