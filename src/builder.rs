@@ -407,7 +407,11 @@ impl ConsentLayerBuilder {
     }
 
     /// Whether the consent cookie is marked `Secure` (default `true`). Turn it off only
-    /// for development over plain HTTP.
+    /// for development over plain HTTP. Browsers store `Secure` cookies over plain HTTP
+    /// only on loopback and send Fetch Metadata only to secure origins, so on a
+    /// plain-HTTP host that is not loopback (a LAN address, a container name, `*.test`)
+    /// the banner's form under `secure(true)` gets a page naming `secure(false)` and
+    /// nothing is saved.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;
