@@ -161,9 +161,9 @@ use crate::consent::Consent;
 pub(crate) struct HtmlRequest {
     head: bool,
     accept_language: Option<HeaderValue>,
-    /// A validator of the gate's for this visitor's state went to the app as the
-    /// app's own: its `304` is tagged again.
-    revalidating: bool,
+    /// The state whose copy the browser revalidates, when a validator of the gate's
+    /// for it went to the app as the app's own: the app's `304` is tagged with it again.
+    revalidating: Option<StateKey>,
 }
 
 impl HtmlRequest {
@@ -172,14 +172,16 @@ impl HtmlRequest {
     /// page, its `Accept-Encoding` to the codings the gate reads.
     pub(crate) fn new<B>(request: &mut Request<B>, consent: &Consent) -> Self {
         let accept_language = request.headers().get(ACCEPT_LANGUAGE).cloned();
-        let mut revalidating = false;
+        let mut revalidating = None;
         if validators::names_gated_validator(request.headers()) {
             let language = consent
                 .config()
                 .endpoints
                 .language(accept_language.as_ref());
             let state = StateKey::new(consent, language);
-            revalidating = validators::translate_request(request.headers_mut(), &state);
+            if validators::translate_request(request.headers_mut(), &state) {
+                revalidating = Some(state);
+            }
         }
         if request.headers().contains_key(ACCEPT_ENCODING) {
             trim_accept_encoding(request.headers_mut());
@@ -265,14 +267,11 @@ pub(crate) fn prepare<B>(
     let gate = consent.config().html.as_ref()?;
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
-        if request.revalidating {
-            // The app confirmed its own tag: the browser's copy is of this state.
-            let language = consent
-                .config()
-                .endpoints
-                .language(request.accept_language.as_ref());
+        if let Some(state) = &request.revalidating {
+            // The app confirmed its own tag: the browser keeps its copy, which was
+            // gated for the request's state (even if this response records a choice).
             let headers = response.headers_mut();
-            validators::follow_state(headers, &StateKey::new(&consent, language));
+            validators::follow_state(headers, state);
             crate::gate::keep_out_of_shared_caches(headers, "private");
         }
         return None;
