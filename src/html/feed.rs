@@ -375,11 +375,21 @@ fn starts_like_html(head: &[u8]) -> Option<bool> {
 
 /// Decodes `input` to UTF-8; malformed sequences become U+FFFD, as browsers decode.
 fn transcode(decoder: &mut encoding_rs::Decoder, input: &[u8], last: bool) -> Bytes {
-    let capacity = decoder
-        .max_utf8_buffer_length(input.len())
-        .unwrap_or(input.len().saturating_mul(3).saturating_add(16));
-    let mut out = String::with_capacity(capacity);
-    let _ = decoder.decode_to_string(input, &mut out, last);
+    let room = |decoder: &encoding_rs::Decoder, len: usize| {
+        decoder
+            .max_utf8_buffer_length(len)
+            .unwrap_or(len.saturating_mul(3).saturating_add(16))
+    };
+    let mut out = String::with_capacity(room(decoder, input.len()));
+    let mut rest = input;
+    loop {
+        let (result, read, _) = decoder.decode_to_string(rest, &mut out, last);
+        rest = rest.get(read..).unwrap_or_default();
+        match result {
+            encoding_rs::CoderResult::InputEmpty => break,
+            encoding_rs::CoderResult::OutputFull => out.reserve(room(decoder, rest.len())),
+        }
+    }
     Bytes::from(out)
 }
 
