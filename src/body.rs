@@ -45,11 +45,11 @@ pin_project! {
     }
 }
 
-/// The rewriter an HTML body carries; without the `html` feature there is none.
+/// What an HTML body goes through; without the `html` feature there is none.
 #[cfg(feature = "html")]
-type HtmlRewriter = Box<crate::html::Rewriter>;
+type HtmlFeed = Box<crate::html::Feed>;
 #[cfg(not(feature = "html"))]
-type HtmlRewriter = std::convert::Infallible;
+type HtmlFeed = std::convert::Infallible;
 
 pin_project! {
     #[project = KindProj]
@@ -59,8 +59,8 @@ pin_project! {
         Html {
             #[pin]
             body: B,
-            // Boxed: the rewriter is large, and only HTML responses carry it.
-            rewriter: HtmlRewriter,
+            // Boxed: the feed is large, and only HTML responses carry it.
+            feed: HtmlFeed,
             trailers: Option<http::HeaderMap>,
             done: bool,
         },
@@ -75,11 +75,11 @@ impl<B> ConsentBody<B> {
     }
 
     #[cfg(feature = "html")]
-    pub(crate) fn html(body: B, rewriter: crate::html::Rewriter) -> Self {
+    pub(crate) fn html(body: B, feed: crate::html::Feed) -> Self {
         Self {
             kind: Kind::Html {
                 body,
-                rewriter: Box::new(rewriter),
+                feed: Box::new(feed),
                 trailers: None,
                 done: false,
             },
@@ -128,12 +128,12 @@ where
             #[cfg(feature = "html")]
             KindProj::Html {
                 body,
-                rewriter,
+                feed,
                 trailers,
                 done,
-            } => poll_html(body, rewriter, trailers, done, cx),
+            } => poll_html(body, feed, trailers, done, cx),
             #[cfg(not(feature = "html"))]
-            KindProj::Html { rewriter, .. } => match *rewriter {},
+            KindProj::Html { feed, .. } => match *feed {},
         }
     }
 
@@ -159,12 +159,13 @@ where
     }
 }
 
-/// Feeds the inner body's data through the rewriter and yields what it writes. A
-/// rewriter failure ends the body with an error; nothing unrewritten is ever sent.
+/// Feeds the inner body's data through the gate ([`Feed`](crate::html::Feed): decoded,
+/// sniffed, rewritten) and yields what it writes, a decoded page in bounded steps. A
+/// failure ends the body with an error; nothing unread is ever sent.
 #[cfg(feature = "html")]
 fn poll_html<B>(
     mut body: Pin<&mut B>,
-    rewriter: &mut crate::html::Rewriter,
+    feed: &mut crate::html::Feed,
     trailers: &mut Option<http::HeaderMap>,
     done: &mut bool,
     cx: &mut Context<'_>,
@@ -176,39 +177,33 @@ where
 {
     use bytes::Buf;
 
-    let failed = |done: &mut bool, error: crate::html::RewriteError| {
-        *done = true;
-        tracing::error!(%error, "HTML gate failed; the response body ends with an error");
-        Poll::Ready(Some(Err(BoxError::from(error))))
-    };
     loop {
         if *done {
             return Poll::Ready(trailers.take().map(|t| Ok(Frame::trailers(t))));
         }
+        match feed.next() {
+            Ok(Some(out)) if !out.is_empty() => {
+                return Poll::Ready(Some(Ok(Frame::data(out.into()))));
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => {}
+            Err(error) => {
+                *done = true;
+                tracing::error!(%error, "HTML gate failed; the response body ends with an error");
+                return Poll::Ready(Some(Err(BoxError::from(error))));
+            }
+        }
+        if feed.is_finished() {
+            *done = true;
+            continue;
+        }
         match std::task::ready!(body.as_mut().poll_frame(cx)) {
             Some(Ok(frame)) => match frame.into_data() {
-                Ok(mut data) => {
-                    // Usually one contiguous chunk: its output is sent as it is.
-                    let mut out: Option<Bytes> = None;
-                    while data.has_remaining() {
-                        // A `Bytes` body's chunk is shared, not copied: the rewriter
-                        // keeps it while lol_html reads it.
-                        let chunk = data.copy_to_bytes(data.chunk().len());
-                        let written = match rewriter.write(&chunk) {
-                            Ok(written) => written,
-                            Err(error) => return failed(done, error),
-                        };
-                        out = Some(match out.take() {
-                            None => written,
-                            Some(before) => [before, written].concat().into(),
-                        });
-                    }
-                    if let Some(out) = out.filter(|out| !out.is_empty()) {
-                        return Poll::Ready(Some(Ok(Frame::data(out.into()))));
-                    }
-                }
+                // A `Bytes` body's chunk is shared, not copied: the gate keeps it
+                // while lol_html reads it.
+                Ok(mut data) => feed.write(data.copy_to_bytes(data.remaining())),
                 Err(frame) => {
-                    // Trailers come last: sent after the rewriter's last bytes.
+                    // Trailers come last: sent after the gate's last bytes.
                     if let Ok(map) = frame.into_trailers() {
                         *trailers = Some(map);
                     }
@@ -218,16 +213,7 @@ where
                 *done = true;
                 return Poll::Ready(Some(Err(error.into())));
             }
-            None => {
-                let rest = match rewriter.end() {
-                    Ok(rest) => rest,
-                    Err(error) => return failed(done, error),
-                };
-                *done = true;
-                if !rest.is_empty() {
-                    return Poll::Ready(Some(Ok(Frame::data(rest.into()))));
-                }
-            }
+            None => feed.end(),
         }
     }
 }

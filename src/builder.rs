@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::category::{Categories, MAX_CATEGORIES};
+use crate::category::{Categories, CategorySet, MAX_CATEGORIES};
 use crate::classify::{Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
@@ -56,6 +56,7 @@ pub struct ConsentLayerBuilder {
     known_trackers: bool,
     unknown: Unknown,
     custom_categories: Vec<CustomCategory>,
+    hide_unused_categories: bool,
     cookie_name: Option<String>,
     allow_unprefixed_cookie_name: bool,
     secure: bool,
@@ -98,6 +99,7 @@ impl Default for ConsentLayerBuilder {
             known_trackers: false,
             unknown: Unknown::default(),
             custom_categories: Vec::new(),
+            hide_unused_categories: false,
             cookie_name: None,
             allow_unprefixed_cookie_name: false,
             secure: true,
@@ -346,6 +348,27 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Leaves out of the banner every category that nothing of the configuration uses:
+    /// no cookie rule, no catalog entry (with [`known_trackers`](Self::known_trackers)),
+    /// no HTML gate rule or catalog resource, not the category of
+    /// [`Unknown::As`]. Default `false`: every category is offered. A category only the
+    /// pages' `data-consent` annotations name counts as unused: give it a rule.
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// // Only analytics is used: the banner offers necessary and analytics.
+    /// let layer = ConsentLayer::builder()
+    ///     .secret([1u8; 32])
+    ///     .analytics(["_ga"])
+    ///     .hide_unused_categories(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_consent::BuildError>(())
+    /// ```
+    pub fn hide_unused_categories(mut self, hide: bool) -> Self {
+        self.hide_unused_categories = hide;
+        self
+    }
+
     /// Sets the consent cookie's name. The default is `__Host-consent` (a name browsers
     /// accept only from the host itself, over HTTPS), or `consent` with
     /// [`secure(false)`](Self::secure).
@@ -384,7 +407,11 @@ impl ConsentLayerBuilder {
     }
 
     /// Whether the consent cookie is marked `Secure` (default `true`). Turn it off only
-    /// for development over plain HTTP.
+    /// for development over plain HTTP. Browsers store `Secure` cookies over plain HTTP
+    /// only on loopback and send Fetch Metadata only to secure origins, so on a
+    /// plain-HTTP host that is not loopback (a LAN address, a container name, `*.test`)
+    /// the banner's form under `secure(true)` gets a page naming `secure(false)` and
+    /// nothing is saved.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;
@@ -701,6 +728,39 @@ impl ConsentLayerBuilder {
         }
         let categories = checked_categories(self.custom_categories)?;
         crate::gate::validate_scopes(&self.purge_scopes)?;
+        #[cfg(feature = "html")]
+        let html = self
+            .html_gate
+            .map(|gate| gate.compile(&categories))
+            .transpose()?;
+        let offered = if self.hide_unused_categories {
+            let catalog = self
+                .known_trackers
+                .then(crate::known_trackers)
+                .unwrap_or_default();
+            let unknown = match self.unknown {
+                Unknown::As(category) => Some(category),
+                _ => None,
+            };
+            let used = self
+                .rules
+                .iter()
+                .map(|rule| rule.category)
+                .chain(catalog.iter().map(|known| known.category))
+                .chain(unknown)
+                .filter_map(|category| categories.index_of(category))
+                .fold(CategorySet::NECESSARY, CategorySet::with);
+            #[cfg(feature = "html")]
+            let used = html.as_ref().map_or(used, |gate| {
+                gate.matcher
+                    .categories()
+                    .iter()
+                    .fold(used, CategorySet::with)
+            });
+            used
+        } else {
+            categories.all()
+        };
 
         // The consent cookie itself is strictly necessary.
         let consent_rule = Rule::new(cookie_name.clone(), Category::Necessary)
@@ -708,15 +768,7 @@ impl ConsentLayerBuilder {
         let declared = std::iter::once(&consent_rule)
             .chain(&self.rules)
             .enumerate()
-            .map(|(index, rule)| DeclaredRule {
-                pattern: rule.pattern.clone(),
-                category: rule.category,
-                provider: rule.provider.clone(),
-                purpose: rule.purpose.clone(),
-                lifetime: rule.lifetime,
-                third_party: rule.third_party,
-                consent_cookie: index == 0,
-            })
+            .map(|(index, rule)| DeclaredRule::new(rule, index == 0))
             .collect();
         let app_rules = std::iter::once(consent_rule)
             .chain(self.rules)
@@ -771,18 +823,14 @@ impl ConsentLayerBuilder {
             default_language,
             self.gpc_last_update,
         )
-        .with_report_access(self.report_access);
+        .with_report_access(self.report_access)
+        .offering(offered);
         #[cfg(feature = "ledger")]
         let endpoints = if ledger.is_some() {
             endpoints.with_records()
         } else {
             endpoints
         };
-        #[cfg(feature = "html")]
-        let html = self
-            .html_gate
-            .map(|gate| gate.compile(&categories))
-            .transpose()?;
         let cookie =
             ConsentCookie::new(cookie_name, keys, self.secure, self.lifetime, self.revision);
         Ok(ConsentLayer::from_config(Config {

@@ -232,6 +232,12 @@ impl CategorySet {
         }
     }
 
+    /// The set as one word, bit `i` for index `i`.
+    #[cfg(feature = "html")]
+    pub(crate) fn bits(self) -> u64 {
+        self.0
+    }
+
     /// The indexes in ascending order.
     pub(crate) fn iter(self) -> impl Iterator<Item = CategoryIndex> {
         (0..MAX_CATEGORIES as CategoryIndex).filter(move |&i| self.contains(i))

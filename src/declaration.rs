@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::banner::{escape_into, BannerTexts, DeclarationTexts};
 use crate::classify::known_trackers;
 use crate::config::Config;
-use crate::{Category, Lifetime};
+use crate::{Category, Lifetime, Rule};
 
 /// What the app declared about one of its rules, kept for the declaration.
 #[derive(Clone, Debug)]
@@ -27,6 +27,35 @@ pub(crate) struct DeclaredRule {
     pub(crate) third_party: bool,
     /// The layer's own consent cookie: its purpose comes from the texts.
     pub(crate) consent_cookie: bool,
+}
+
+impl DeclaredRule {
+    /// What the declaration says of `rule`: what the rule states, and for what it does
+    /// not state (provider, purpose, lifetime), what the catalog knows of the cookie
+    /// it names (`.analytics(["_ga"])` is declared as Google Analytics's). The consent
+    /// cookie is the layer's own.
+    pub(crate) fn new(rule: &Rule, consent_cookie: bool) -> Self {
+        let known = if consent_cookie {
+            None
+        } else {
+            crate::classify::catalog::describing(&rule.pattern)
+        };
+        Self {
+            pattern: rule.pattern.clone(),
+            category: rule.category,
+            provider: rule
+                .provider
+                .clone()
+                .or_else(|| known.map(|k| k.vendor.to_owned())),
+            purpose: rule
+                .purpose
+                .clone()
+                .or_else(|| known.map(|k| k.purpose.to_owned())),
+            lifetime: rule.lifetime.or(known.map(|k| k.expiry)),
+            third_party: rule.third_party,
+            consent_cookie,
+        }
+    }
 }
 
 /// The cookie declaration of a configuration, in one language: every cookie the

@@ -201,8 +201,8 @@ fn finish_app<B>(
     let consent = state.finish(&mut response, decided);
     #[cfg(feature = "html")]
     if let Some(html) = html {
-        if let Some(rewriter) = crate::html::prepare(consent, html, &mut response) {
-            return response.map(|body| ConsentBody::html(body, rewriter));
+        if let Some(feed) = crate::html::prepare(consent, html, &mut response) {
+            return response.map(|body| ConsentBody::html(body, feed));
         }
     }
     #[cfg(not(feature = "html"))]

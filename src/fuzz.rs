@@ -314,12 +314,19 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         response
             .headers_mut()
             .insert(CONTENT_TYPE, http::HeaderValue::from_static("text/html"));
-        let mut rewriter = prepare(consent, HtmlRequest::new(&Request::new(())), &mut response)?;
+        let request = HtmlRequest::new(&mut Request::new(()), &consent);
+        let mut feed = prepare(consent, request, &mut response)?;
         let mut out = Vec::new();
         for chunk in chunks {
-            out.extend_from_slice(&rewriter.write(&bytes::Bytes::copy_from_slice(chunk)).ok()?);
+            feed.write(bytes::Bytes::copy_from_slice(chunk));
+            while let Some(written) = feed.next().ok()? {
+                out.extend_from_slice(&written);
+            }
         }
-        out.extend_from_slice(&rewriter.end().ok()?);
+        feed.end();
+        while let Some(written) = feed.next().ok()? {
+            out.extend_from_slice(&written);
+        }
         Some(out)
     };
     let at = usize::from(cut) * page.len() / 255;

@@ -66,12 +66,15 @@
 //!   part.
 //! - `metrics`: counters through the [`metrics`](https://docs.rs/metrics) facade
 //!   (cookies filtered, `Set-Cookie` stripped, purges, decisions, GPC overrides,
-//!   endpoint errors, refusals left unrecorded by the ledger); see the README for their
-//!   names.
+//!   endpoint errors, refusals left unrecorded by the ledger, pages the HTML gate could
+//!   not read); see the README for their names.
 //! - `html` (default): the [HTML gate](html): tracker scripts, iframes and pixels in
 //!   `text/html` responses held back until consent, banner and Google Consent Mode
 //!   injection. Turned on per layer with
-//!   [`html_gate`](ConsentLayerBuilder::html_gate).
+//!   [`html_gate`](ConsentLayerBuilder::html_gate). Pages encoded with `gzip`,
+//!   `deflate` or `br` are decoded and read.
+//! - `html-zstd`: the HTML gate also reads `zstd`-encoded pages (builds the C zstd
+//!   library).
 //! - `ledger`: the proof-of-consent [`ledger`] (store trait, in-memory
 //!   store, group-commit writer; needs a tokio runtime).
 //! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).

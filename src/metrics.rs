@@ -15,6 +15,7 @@
 //! | `tower_consent_gpc_overrides_total` | | requests on which `Sec-GPC: 1` overrode a marketing opt-in |
 //! | `tower_consent_endpoint_errors_total` | `code` | error answers of the consent endpoints, by their JSON `code` |
 //! | `tower_consent_ledger_refusals_unrecorded_total` | | refusals applied without a ledger record: the retry buffer was full, or the writer task was not running |
+//! | `tower_consent_html_unreadable_total` | `reason` | pages the HTML gate could not read and did not send (`coding`, `xhtml`) |
 
 use crate::Source;
 
@@ -45,6 +46,16 @@ pub(crate) fn purge_sent(category: &'static str) {
     counters::purge_sent(category);
     #[cfg(not(feature = "metrics"))]
     let _ = category;
+}
+
+/// Counts one page the HTML gate could not read (and did not send).
+#[cfg(feature = "html")]
+#[inline]
+pub(crate) fn html_unreadable(reason: &'static str) {
+    #[cfg(feature = "metrics")]
+    counters::html_unreadable(reason);
+    #[cfg(not(feature = "metrics"))]
+    let _ = reason;
 }
 
 /// Counts one recorded choice; `source` is `None` when the choice could not be recorded.
@@ -102,6 +113,8 @@ mod counters {
     const ENDPOINT_ERRORS: &str = "tower_consent_endpoint_errors_total";
     #[cfg(feature = "ledger")]
     const REFUSALS_UNRECORDED: &str = "tower_consent_ledger_refusals_unrecorded_total";
+    #[cfg(feature = "html")]
+    const HTML_UNREADABLE: &str = "tower_consent_html_unreadable_total";
 
     /// A constant key: the counter's name and its labels.
     macro_rules! key {
@@ -123,6 +136,16 @@ mod counters {
     #[inline(never)]
     pub(super) fn request_cookie_filtered() {
         increment(key!(FILTERED));
+    }
+
+    #[cfg(feature = "html")]
+    #[cold]
+    #[inline(never)]
+    pub(super) fn html_unreadable(reason: &'static str) {
+        increment(&Key::from_parts(
+            HTML_UNREADABLE,
+            vec![Label::from_static_parts("reason", reason)],
+        ));
     }
 
     #[cold]

@@ -197,6 +197,8 @@ impl RequestState {
         let headers = response.headers_mut();
         let purging = self.filtered || recorded.is_some();
         let mut own_cookies = false;
+        // The visitor's consent decided a `Set-Cookie` of the app's.
+        let mut consented = false;
         match &config.report_only {
             Some(report) => {
                 let path = self.path();
@@ -210,7 +212,8 @@ impl RequestState {
                 );
             }
             None => {
-                gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
+                consented =
+                    gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
                 if purging {
                     own_cookies = gate::purge(
                         headers,
@@ -230,7 +233,9 @@ impl RequestState {
             own_cookies = true;
         }
         if own_cookies {
-            gate::keep_out_of_shared_caches(headers);
+            gate::keep_out_of_shared_caches(headers, "no-store");
+        } else if consented {
+            gate::keep_out_of_shared_caches(headers, "private");
         }
         gate::vary_on_cookie(headers);
         match recorded {

@@ -24,6 +24,14 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 /// Why a request was refused.
 pub(crate) type Refusal = &'static str;
 
+/// The refusal of a page served over plain HTTP by a layer built for HTTPS. Browsers
+/// send Fetch Metadata only to secure origins and store no `Secure` cookie over plain
+/// HTTP except on loopback: a development host reached by a LAN address, a container
+/// name or `*.test` ends here until the layer is built with `secure(false)`.
+pub(crate) const PLAIN_HTTP: Refusal = "this page is served over plain HTTP, but the consent \
+    layer is built for HTTPS (`secure(true)`, the default), whose cookies browsers do not \
+    store over HTTP: on a development host, build it with `.secure(false)`";
+
 /// Whether a request may record a choice.
 pub(crate) type Verdict = Result<(), Refusal>;
 
@@ -69,7 +77,8 @@ impl SameOrigin {
             // A `Secure` consent cookie means an HTTPS site; over plain HTTP (development)
             // the consent cookie is not `Secure` and a network attacker could set it
             // directly, so either scheme is as good.
-            None => !self.https_only || scheme == Scheme::Https,
+            None if self.https_only && scheme == Scheme::Http => return Err(PLAIN_HTTP),
+            None => true,
         };
         if !expected_scheme {
             return Err("the Origin's scheme is not this site's");

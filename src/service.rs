@@ -161,7 +161,7 @@ where
         #[cfg(feature = "html")]
         let state = if config.html.is_some() && config.report_only.is_none() {
             // Report-only mode leaves pages as they are.
-            state.with_html(crate::html::HtmlRequest::new(&request))
+            state.with_html(crate::html::HtmlRequest::new(&mut request, &consent))
         } else {
             state
         };

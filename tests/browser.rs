@@ -1681,3 +1681,253 @@ async fn html_gate_in_headless_chromium() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------------------------
+// The gate in real stacks (issue 22): ServeDir, precompressed files and
+// CompressionLayer, with the browser's HTTP cache on
+// ---------------------------------------------------------------------------------
+
+/// Requests for the stack's tracker script, as the server saw them.
+static STACK_TRACKER_REQUESTS: AtomicUsize = AtomicUsize::new(0);
+
+/// What the server answered to each request for `/`: whether the browser revalidated
+/// (sent `If-None-Match`) and the status.
+static PAGE_LOG: Mutex<Vec<(bool, u16)>> = Mutex::new(Vec::new());
+
+/// A static page with a local tracker declared by `.script_rule` and the site's own
+/// A/B script annotated `data-consent="analytics"`.
+const STACK_PAGE: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+    <title>Real stack</title>\n</head>\n<body>\n<h1>Real stack</h1>\n\
+    <p>Tracker: <span id=\"tracker\">off</span></p>\n\
+    <script src=\"/stack-tracker.js\"></script>\n\
+    <script data-consent=\"analytics\">window.abRan = true; document.cookie = 'ab_variant=B; path=/';</script>\n\
+    <p>A page long enough to be worth compressing, served from a directory by ServeDir.</p>\n\
+    </body>\n</html>\n";
+
+async fn stack_tracker_js() -> impl IntoResponse {
+    STACK_TRACKER_REQUESTS.fetch_add(1, Ordering::SeqCst);
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        "window.trackerRan = (window.trackerRan || 0) + 1;\n\
+         document.getElementById('tracker').textContent = 'on';\n\
+         document.cookie = 'tracker_id=1; path=/';\n",
+    )
+}
+
+/// Records how `/` was asked for and answered, outside every other layer.
+async fn log_page(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let page = request.uri().path() == "/";
+    let revalidating = request
+        .headers()
+        .contains_key(axum::http::header::IF_NONE_MATCH);
+    let response = next.run(request).await;
+    if page {
+        PAGE_LOG
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((revalidating, response.status().as_u16()));
+    }
+    response
+}
+
+fn last_page_request() -> Option<(bool, u16)> {
+    PAGE_LOG
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .last()
+        .copied()
+}
+
+fn stack_layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret([7u8; 32])
+        .secure(false)
+        .analytics(["_ga", "ab_variant", "tracker_id"])
+        .html_gate(
+            tower_consent::HtmlGate::new()
+                .script_rule("/stack-tracker.js", tower_consent::Category::Analytics),
+        )
+        .build()
+        .expect("valid configuration")
+}
+
+/// A directory with the page as `index.html` and `index.html.gz`, for the rest of the
+/// test binary's life.
+fn stack_site() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tower-consent-stack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a site directory");
+    std::fs::write(dir.join("index.html"), STACK_PAGE).expect("index.html");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, STACK_PAGE.as_bytes()).expect("gzip");
+    std::fs::write(dir.join("index.html.gz"), gz.finish().expect("gzip")).expect("index.html.gz");
+    dir
+}
+
+/// How the stack around `ServeDir` is built.
+#[derive(Clone, Copy)]
+enum Stack {
+    Plain,
+    PrecompressedGzip,
+    CompressionOutside,
+    CompressionInside,
+}
+
+fn stack_app(stack: Stack) -> Router {
+    use tower_http::compression::CompressionLayer;
+    use tower_http::services::ServeDir;
+    let dir = stack_site();
+    let files = match stack {
+        Stack::PrecompressedGzip => ServeDir::new(dir).precompressed_gzip(),
+        _ => ServeDir::new(dir),
+    };
+    let site = Router::new()
+        .route("/stack-tracker.js", get(stack_tracker_js))
+        .fallback_service(files);
+    let app = match stack {
+        Stack::Plain | Stack::PrecompressedGzip => site.layer(stack_layer()),
+        Stack::CompressionOutside => site.layer(stack_layer()).layer(CompressionLayer::new()),
+        Stack::CompressionInside => site.layer(CompressionLayer::new()).layer(stack_layer()),
+    };
+    app.layer(axum::middleware::from_fn(log_page))
+}
+
+/// Whether the held-back scripts ran on the page now shown, and what `#tracker` says.
+async fn stack_scripts(b: &Browser) -> Res<Value> {
+    b.js(
+        "return [window.trackerRan !== undefined, window.abRan === true, \
+         document.getElementById('tracker').textContent];",
+    )
+    .await
+}
+
+async fn stack_page_loaded(b: &Browser) -> Res {
+    b.wait_until("the page is complete", || async {
+        Ok(b.ready_state().await? == "complete")
+    })
+    .await
+}
+
+/// accept → visit → withdraw → revisit, with the browser's HTTP cache on.
+async fn stack_accept_withdraw(b: &Browser) -> Res {
+    PAGE_LOG.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    STACK_TRACKER_REQUESTS.store(0, Ordering::SeqCst);
+
+    b.step("open / with a fresh cookie jar: the banner, nothing held back runs");
+    b.goto("/").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    wait_for_banner_script(b).await?;
+    let state = stack_scripts(b).await?;
+    check(state == json!([false, false, "off"]), || {
+        format!("held-back scripts ran before consent: {state}")
+    })?;
+    check(STACK_TRACKER_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "the tracker was requested before consent".into()
+    })?;
+
+    b.step("Accept all: the tracker and the A/B script run without a reload");
+    b.click("#tc-accept").await?;
+    b.wait_until("#tracker says on", || async {
+        Ok(stack_scripts(b).await?[2] == json!("on"))
+    })
+    .await?;
+
+    b.step("visit / after accepting: the cached undecided copy is not confirmed");
+    b.goto("/").await?;
+    stack_page_loaded(b).await?;
+    let logged = last_page_request();
+    check(logged == Some((true, 200)), || {
+        format!("the browser's revalidation of its undecided copy was answered {logged:?}")
+    })?;
+    b.wait_until("#tracker says on", || async {
+        Ok(stack_scripts(b).await?[2] == json!("on"))
+    })
+    .await?;
+    check(!b.displayed("#tc-banner").await?, || {
+        "the banner reappeared after a choice".into()
+    })?;
+
+    b.step("revisit / in the same state: the app's 304 still works");
+    b.goto("/").await?;
+    stack_page_loaded(b).await?;
+    let logged = last_page_request();
+    check(logged == Some((true, 304)), || {
+        format!("a revalidation in the same state was answered {logged:?}")
+    })?;
+    check(!b.displayed("#tc-banner").await?, || {
+        "the banner reappeared from the cache".into()
+    })?;
+
+    b.step("withdraw");
+    let status = b
+        .js("return fetch('/_consent', {method: 'DELETE'}).then((r) => r.status);")
+        .await?;
+    check(status == json!(200), || {
+        format!("withdrawal answered {status}")
+    })?;
+
+    b.step("revisit / after withdrawing: no held-back script runs");
+    b.goto("/").await?;
+    stack_page_loaded(b).await?;
+    let logged = last_page_request();
+    check(logged == Some((true, 200)), || {
+        format!("the browser's revalidation of its accepted copy was answered {logged:?}")
+    })?;
+    // Give a script that would run from the cache the time to run.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let state = stack_scripts(b).await?;
+    check(state == json!([false, false, "off"]), || {
+        format!("held-back scripts ran after the withdrawal: {state}")
+    })?;
+    let source = b.client.source().await.map_err(ctx("page source"))?;
+    check(
+        source.contains("data-consent-src=\"/stack-tracker.js\""),
+        || "the tracker is not held back after the withdrawal".into(),
+    )
+}
+
+async fn stack_test(test: &str, stack: Stack) {
+    browser_test(test, stack_app(stack), |driver, base| async move {
+        run_scenario(&driver, &base, "stack_accept_withdraw", true, |b| {
+            Box::pin(stack_accept_withdraw(b))
+        })
+        .await
+        .into_iter()
+        .collect()
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servedir_page_through_the_http_cache() {
+    stack_test("servedir_page_through_the_http_cache", Stack::Plain).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servedir_precompressed_gzip_through_the_http_cache() {
+    stack_test(
+        "servedir_precompressed_gzip_through_the_http_cache",
+        Stack::PrecompressedGzip,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compression_outside_the_layer_through_the_http_cache() {
+    stack_test(
+        "compression_outside_the_layer_through_the_http_cache",
+        Stack::CompressionOutside,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compression_inside_the_layer_through_the_http_cache() {
+    stack_test(
+        "compression_inside_the_layer_through_the_http_cache",
+        Stack::CompressionInside,
+    )
+    .await;
+}

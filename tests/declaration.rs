@@ -396,3 +396,38 @@ async fn one_visitor_cannot_fill_the_declaration() {
     assert_eq!(listed.len(), 65);
     assert!(listed.contains(&"_hjSessionUser_*".to_owned()));
 }
+
+/// Issue 22: an app rule naming a cookie the catalog knows (`.analytics(["_ga"])`, as
+/// the quick start writes) keeps the catalog's provider, purpose and lifetime, unless
+/// the rule states its own.
+#[test]
+fn an_app_rule_for_a_catalog_cookie_keeps_the_catalog_facts() {
+    let layer = ConsentLayer::builder()
+        .secret(SECRET)
+        .analytics(["_ga", "_ga_ABC123", "my_own"])
+        .rule(Rule::new("_fbp", Category::Marketing).provider("Meta, via our tag manager"))
+        .build()
+        .expect("valid configuration");
+    let declaration = layer.declaration();
+    let find = |name: &str| -> DeclaredCookie {
+        declaration
+            .categories
+            .iter()
+            .flat_map(|c| &c.cookies)
+            .find(|c| c.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} is declared"))
+    };
+    let ga = find("_ga");
+    assert_eq!(ga.provider, "Google Analytics");
+    assert!(ga.purpose.is_some() && ga.lifetime.is_some(), "{ga:?}");
+    assert!(!ga.catalog, "it is the app's rule");
+    // An exact name a catalog pattern (`_ga_*`) covers.
+    assert_eq!(find("_ga_ABC123").provider, "Google Analytics");
+    let fbp = find("_fbp");
+    assert_eq!(fbp.provider, "Meta, via our tag manager");
+    assert!(fbp.purpose.is_some(), "the catalog's purpose fills the gap");
+    let own = find("my_own");
+    assert_eq!(own.provider, "This site");
+    assert_eq!(own.purpose, None);
+}

@@ -340,11 +340,6 @@ async fn bad_input_is_a_clear_4xx_and_changes_nothing() {
             "bad_request",
         ),
         (
-            form_choice("granted=analytics"),
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-        ),
-        (
             same_origin(Method::POST, "/_consent")
                 .header(CONTENT_TYPE, "text/plain")
                 .body(Body::from("accept_all"))
@@ -395,6 +390,18 @@ async fn bad_input_is_a_clear_4xx_and_changes_nothing() {
     )
     .await;
     assert_eq!(put.headers[ALLOW], "GET, HEAD, POST, DELETE");
+    // The banner's form without JavaScript gets a page saying why.
+    let form = send(&app, form_choice("granted=analytics")).await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST);
+    assert_eq!(form.headers[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(
+        form.body
+            .contains("<h1>Your choice could not be saved.</h1>")
+            && form.body.contains("the form has no `action`"),
+        "{}",
+        form.body
+    );
+    assert!(form.consent_cookie().is_none());
 }
 
 #[tokio::test]
@@ -691,4 +698,45 @@ async fn json_answers_carry_nosniff() {
             "{what}"
         );
     }
+}
+
+/// Issue 22: categories nothing of the configuration uses can be left out of the banner.
+#[tokio::test]
+async fn unused_categories_can_be_left_out_of_the_banner() {
+    let offered = |hide: bool| async move {
+        let app = app_with(
+            ConsentLayer::builder()
+                .secret(SECRET)
+                .secure(false)
+                .analytics(["_ga"])
+                .custom_category(tower_consent::CustomCategory::new(
+                    "ab_testing",
+                    "A/B testing",
+                    "Compares two versions of a page.",
+                ))
+                .hide_unused_categories(hide),
+        );
+        let banner = send(&app, get_with("/_consent/banner", &[])).await.body;
+        [
+            "necessary",
+            "preferences",
+            "analytics",
+            "marketing",
+            "ab_testing",
+        ]
+        .into_iter()
+        .filter(|key| banner.contains(&format!("name=\"granted\" value=\"{key}\"")))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        offered(false).await,
+        [
+            "necessary",
+            "preferences",
+            "analytics",
+            "marketing",
+            "ab_testing"
+        ]
+    );
+    assert_eq!(offered(true).await, ["necessary", "analytics"]);
 }

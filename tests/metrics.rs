@@ -260,3 +260,56 @@ fn refusals_applied_without_a_record_are_counted() {
         assert_eq!(count(), 2);
     });
 }
+
+/// A page the HTML gate cannot read is counted by reason, once per response.
+#[cfg(feature = "html")]
+#[test]
+fn unreadable_pages_are_counted() {
+    use http::header::CONTENT_ENCODING;
+
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters {
+        snapshotter: recorder.snapshotter(),
+        totals: RefCell::default(),
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let layer = ConsentLayer::builder()
+            .secret(SECRET)
+            .secure(false)
+            .analytics(["_ga"])
+            .html_gate(tower_consent::HtmlGate::new())
+            .build()
+            .unwrap();
+        let serve = |content_type: &'static str, coding: Option<&'static str>| {
+            let app = layer.layer(service_fn(move |_: Request<String>| async move {
+                let mut response = Response::new(String::from("<p>page</p>"));
+                let headers = response.headers_mut();
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+                if let Some(coding) = coding {
+                    headers.insert(CONTENT_ENCODING, HeaderValue::from_static(coding));
+                }
+                Ok::<_, Infallible>(response)
+            }));
+            let response = futures::executor::block_on(app.oneshot(Request::new(String::new())));
+            response.unwrap().status()
+        };
+        let count =
+            |reason| counters.get("tower_consent_html_unreadable_total", &[("reason", reason)]);
+        assert_eq!(serve("text/html", None), StatusCode::OK);
+        assert_eq!(count("coding"), 0);
+        assert_eq!(
+            serve("text/html", Some("compress")),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            serve("text/html", Some("compress")),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(count("coding"), 2);
+        assert_eq!(
+            serve("application/xhtml+xml", None),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(count("xhtml"), 1);
+    });
+}

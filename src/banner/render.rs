@@ -72,6 +72,41 @@ pub(crate) fn render_page(view: &BannerView<'_>) -> String {
     out.0
 }
 
+/// A complete page answering a banner form whose choice was refused: the heading in
+/// the visitor's language, the cause (for whoever runs the site: the fix it names is a
+/// setting, so it is not translated), and a link back to `return_to`.
+pub(crate) fn render_refusal(
+    texts: &BannerTexts,
+    language: &str,
+    endpoint: &str,
+    asset_version: &str,
+    cause: &str,
+    return_to: &str,
+) -> String {
+    let mut out = Html::with_capacity(1024);
+    out.raw("<!doctype html>\n<html lang=\"")
+        .text(language)
+        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .raw("<meta name=\"robots\" content=\"noindex\">\n<title>")
+        .text(&texts.not_saved)
+        .raw("</title>\n<link rel=\"stylesheet\" href=\"")
+        .text(endpoint)
+        .raw("/banner.css?v=")
+        .text(&url_encode(asset_version))
+        .raw("\">\n</head>\n<body>\n<main class=\"tc-consent tc-standalone\">\n")
+        .raw("<section class=\"tc-banner\" role=\"alert\">\n<h1>")
+        .text(&texts.not_saved)
+        .raw("</h1>\n<p lang=\"en\"><code class=\"tc-cause\">")
+        .text(cause)
+        .raw("</code></p>\n<p><a href=\"")
+        .text(return_to)
+        .raw("\">")
+        .text(&texts.back)
+        .raw("</a></p>\n</section>\n</main>\n</body>\n</html>\n");
+    out.0
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Inside the app's page: hidden unless `open`, with the reopen link and the script.

@@ -79,6 +79,10 @@ pub struct BannerTexts {
     pub gpc_notice: Cow<'static, str>,
     /// Announced after a choice was saved, e.g. "Your choice has been saved.".
     pub saved: Cow<'static, str>,
+    /// The heading of the page a banner form gets when its choice was refused (a
+    /// request from another site, a setting that does not fit the host), e.g. "Your
+    /// choice could not be saved.".
+    pub not_saved: Cow<'static, str>,
     /// The settings' link to the visitor's consent records (with a ledger), e.g.
     /// "Download my consent records".
     pub records: Cow<'static, str>,
@@ -449,6 +453,7 @@ mod tests {
             &t.always_on,
             &t.gpc_notice,
             &t.saved,
+            &t.not_saved,
             &t.records,
             &t.reload_notice,
         ];

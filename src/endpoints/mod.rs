@@ -28,7 +28,7 @@ pub(crate) mod records;
 mod state;
 
 use bytes::Bytes;
-use http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, LOCATION, VARY};
+use http::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, LOCATION, VARY};
 use http::request::Parts;
 use http::{HeaderValue, Method, Response, StatusCode};
 
@@ -36,14 +36,16 @@ use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 pub(crate) use self::problem::Problem;
 use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::category::{CategorySet, MAX_CATEGORIES};
 use crate::config::Config;
 use crate::consent::Decision;
 use crate::declaration::Declaration;
 use crate::language::negotiate;
 use crate::report::Access;
+use crate::report_once::ReportOnce;
 use crate::request_state::{NotRecorded, RequestState};
 use crate::same_origin::Refusal;
-use crate::{BuildError, Consent};
+use crate::{BuildError, Category, Consent};
 
 /// The path of the GPC support document.
 const GPC_JSON: &str = "/.well-known/gpc.json";
@@ -62,6 +64,10 @@ pub(crate) struct Endpoints {
     /// Whether `{prefix}/records` is served (a ledger is configured).
     #[cfg(feature = "ledger")]
     records: bool,
+    /// The causes of refused choices from pages that were logged.
+    refusals: ReportOnce,
+    /// The categories the banner offers.
+    offered: CategorySet,
 }
 
 impl Endpoints {
@@ -80,6 +86,8 @@ impl Endpoints {
             report_access: None,
             #[cfg(feature = "ledger")]
             records: false,
+            refusals: ReportOnce::new(),
+            offered: CategorySet::first(MAX_CATEGORIES),
         }
     }
 
@@ -149,6 +157,12 @@ impl Endpoints {
         &self.texts[language]
     }
 
+    /// Offers only the categories of `offered` in the banner.
+    pub(crate) fn offering(mut self, offered: CategorySet) -> Self {
+        self.offered = offered;
+        self
+    }
+
     /// The banner language for a request's `Accept-Language`: an index of the texts.
     pub(crate) fn language(&self, accept_language: Option<&HeaderValue>) -> usize {
         negotiate(
@@ -171,9 +185,15 @@ impl Endpoints {
         let config = consent.config();
         let categories = &config.categories;
         let declaration = Declaration::new(config, tag, texts);
+        let offered = |category: &Category| {
+            categories
+                .index_of(*category)
+                .is_some_and(|index| self.offered.contains(index))
+        };
         let views: Vec<CategoryView<'_>> = categories
             .each()
             .zip(&declaration.categories)
+            .filter(|(category, _)| offered(category))
             .map(|(category, declared)| {
                 let (label, description) = categories.text(category, tag, texts);
                 CategoryView {
@@ -265,9 +285,81 @@ pub(crate) fn answer(
         Err(problem) => {
             state.discard_pending();
             crate::metrics::endpoint_error(problem.code());
-            (problem.into_response(), None)
+            let response = if from_a_page(parts) {
+                refusal_page(&problem, parts, body, state)
+            } else {
+                problem.into_response()
+            };
+            (response, None)
         }
     }
+}
+
+/// Whether a changing request was sent by a page rather than a script: the banner's
+/// form without JavaScript (`application/x-www-form-urlencoded`), or a request that
+/// asks for HTML. It gets a page, not JSON, when its choice is refused.
+fn from_a_page(parts: &Parts) -> bool {
+    if parts.method != Method::POST && parts.method != Method::DELETE {
+        return false;
+    }
+    let form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    form || parts.headers.get_all(ACCEPT).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("text/html"))
+    })
+}
+
+/// The refusal of a choice sent by a page, as a page in the visitor's language naming
+/// the cause; each cause is logged once.
+fn refusal_page(
+    problem: &Problem,
+    parts: &Parts,
+    body: BodyRead<'_>,
+    state: &RequestState,
+) -> Response<Bytes> {
+    let endpoints = &state.consent().config().endpoints;
+    if endpoints.refusals.first_time(problem.message()) {
+        tracing::warn!(
+            code = problem.code(),
+            cause = problem.message(),
+            path = state.path(),
+            "a choice sent from a page was refused; the visitor was shown why"
+        );
+    }
+    let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
+    let (tag, texts) = &endpoints.texts[language];
+    let return_to = match body {
+        BodyRead::Read(body) => form_urlencoded::parse(body)
+            .find(|(name, _)| name == "return_to")
+            .map(|(_, value)| value.into_owned()),
+        BodyRead::TooLarge | BodyRead::Unreadable => None,
+    };
+    let html = banner::render_refusal(
+        texts,
+        tag,
+        &endpoints.prefix,
+        &endpoints.asset_version,
+        problem.message(),
+        same_site_path(return_to.as_deref().unwrap_or("/")),
+    );
+    let mut response = Response::new(Bytes::from(html));
+    *response.status_mut() = problem.status();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.append(VARY, HeaderValue::from_static("accept-language"));
+    response
 }
 
 fn respond(

@@ -57,9 +57,13 @@ impl Problem {
         self.code
     }
 
-    #[cfg(test)]
     pub(crate) fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// What went wrong, in words that name the fix.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
     }
 
     pub(crate) fn into_response(self) -> Response<Bytes> {

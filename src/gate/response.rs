@@ -10,18 +10,38 @@ use crate::cookie_header::{header_set_cookie_name, trim_wsp, SetCookieName};
 
 /// Drops every `Set-Cookie` that would store a cookie `granted` does not cover, or that
 /// browsers ignore anyway. A deletion (`Max-Age` ≤ 0) stores nothing and is kept. Names
-/// no rule matches are counted for the report as set on `path`.
+/// no rule matches are counted for the report as set on `path`. Returns whether the
+/// visitor's consent decided a `Set-Cookie` (one was dropped, or one that needs consent
+/// was kept because it is granted): such a response is made for this visitor.
 pub(crate) fn strip_set_cookies(
     headers: &mut HeaderMap,
     path: &str,
     classifier: &Classifier,
     granted: CategorySet,
-) {
-    let allowed = |value: &HeaderValue| {
-        crate::metrics::set_cookie(refused(value, path, classifier, granted).is_none())
+) -> bool {
+    let mut consented = false;
+    let mut allowed = |value: &HeaderValue| {
+        let leaves = match header_set_cookie_name(value) {
+            SetCookieName::Stored(name) => {
+                let class = classify_set_cookie(name, value, path, classifier);
+                if is_granted(class, CategorySet::NECESSARY) {
+                    true
+                } else if is_granted(class, granted) {
+                    consented = true;
+                    true
+                } else {
+                    // A deletion leaves in every consent state.
+                    let deletion = is_deletion(value.as_bytes());
+                    consented |= !deletion;
+                    deletion
+                }
+            }
+            SetCookieName::Ignored => false,
+        };
+        crate::metrics::set_cookie(leaves)
     };
     let Some(first_refused) = headers.get_all(SET_COOKIE).iter().position(|v| !allowed(v)) else {
-        return;
+        return consented;
     };
     // Each value is decided once: those before the first refused one were allowed.
     let kept: Vec<HeaderValue> = headers
@@ -37,6 +57,7 @@ pub(crate) fn strip_set_cookies(
     for value in kept {
         headers.append(SET_COOKIE, value);
     }
+    consented
 }
 
 /// Why a `Set-Cookie` may not leave: the cookie name it stores and its class, or `None`
@@ -49,17 +70,30 @@ pub(super) fn refused<'a>(
 ) -> Option<Option<(&'a [u8], Class)>> {
     match header_set_cookie_name(value) {
         SetCookieName::Stored(name) => {
-            let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
-            if let Some(entry) = class.catalog_entry() {
-                if !classifier.sightings().is_listed(usize::from(entry)) {
-                    set_by_app(classifier, entry, value);
-                }
-            }
+            let class = classify_set_cookie(name, value, path, classifier);
             let allowed = is_granted(class, granted) || is_deletion(value.as_bytes());
             (!allowed).then_some(Some((name, class)))
         }
         SetCookieName::Ignored => Some(None),
     }
+}
+
+/// Classifies the cookie `name` a `Set-Cookie` of the app's response stores (counted
+/// for the report as set on `path`); a catalog cookie the declaration does not list yet
+/// is listed, unless the header is a deletion.
+fn classify_set_cookie(
+    name: &[u8],
+    value: &HeaderValue,
+    path: &str,
+    classifier: &Classifier,
+) -> Class {
+    let class = classifier.classify_seen(name, Seen::response(path, value.as_bytes()));
+    if let Some(entry) = class.catalog_entry() {
+        if !classifier.sightings().is_listed(usize::from(entry)) {
+            set_by_app(classifier, entry, value);
+        }
+    }
+    class
 }
 
 /// The app's response sets a cookie of catalog entry `entry` the declaration does not
@@ -107,15 +141,17 @@ pub(crate) fn is_deletion(set_cookie: &[u8]) -> bool {
         && (negative || digits.iter().all(|&b| b == b'0'))
 }
 
-/// Keeps a response that carries cookies of the layer's own (a consent cookie or purge
-/// deletions) out of shared caches, which could hand them to other visitors (RFC 9111
-/// §3: `Set-Cookie` alone does not stop a shared cache). Without `Cache-Control` the
-/// response becomes `no-store`; otherwise `public` and `s-maxage` go and `private` is
-/// added, unless `private` or `no-store` is already there. Nothing the app set is
-/// weakened.
-pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap) {
+/// Keeps a response made for one visitor out of shared caches, which could hand it to
+/// other visitors: one that carries cookies (RFC 9111 §3: `Set-Cookie` alone does not
+/// stop a shared cache), or whose content follows the visitor's consent (only
+/// `Vary: Cookie` would stop a shared cache, and many CDNs ignore it). Without
+/// `Cache-Control` the response gets `when_absent` (`no-store` for cookies, `private`
+/// for a page whose validators name its consent state); otherwise `public` and
+/// `s-maxage` go and `private` is added, unless `private` or `no-store` is already
+/// there. Nothing the app set is weakened (`no-store`, `no-cache`, `max-age` … stay).
+pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap, when_absent: &'static str) {
     if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(when_absent));
         return;
     }
     let mut directives: Vec<&[u8]> = Vec::new();
@@ -216,7 +252,7 @@ mod tests {
         for value in existing {
             headers.append(CACHE_CONTROL, HeaderValue::from_str(value).unwrap());
         }
-        keep_out_of_shared_caches(&mut headers);
+        keep_out_of_shared_caches(&mut headers, "no-store");
         headers
             .get_all(CACHE_CONTROL)
             .iter()

@@ -205,6 +205,7 @@ impl HtmlGate {
             inline_script_limit: self.inline_script_limit,
             memory_limit: self.memory_limit,
             selectors: Selectors::new(),
+            unreadable: crate::report_once::ReportOnce::new(),
         })
     }
 }
@@ -219,6 +220,8 @@ pub(crate) struct HtmlConfig {
     pub(crate) inline_script_limit: usize,
     pub(crate) memory_limit: usize,
     pub(crate) selectors: Selectors,
+    /// The paths whose unreadable pages were logged.
+    pub(crate) unreadable: crate::report_once::ReportOnce,
 }
 
 /// The selectors, parsed once.

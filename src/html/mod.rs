@@ -98,18 +98,29 @@
 //!   `Content-Security-Policy` `script-src 'nonce-…'`; under a policy that allows no
 //!   inline script, nothing is inserted.
 //!
+//! # How a response is read
+//!
+//! As a browser reads it: the last valid `Content-Type`; a response without one only
+//! if it starts like HTML; a byte order mark over the charset, and an encoding lol_html
+//! cannot parse transcoded to UTF-8; `gzip`, `deflate`, `br` (and `zstd` with
+//! `html-zstd`) decoded in bounded steps and served plain. Its `ETag` names the
+//! consent state it was gated for, conditional requests reach the app only while they
+//! can be true for the visitor's state, and it is kept out of shared caches
+//! (`private`).
+//!
 //! # Untouched
 //!
-//! Non-HTML responses, `HEAD`, `1xx`, `204`, `206`, `304`, responses with
-//! `Content-Range`, any `Content-Encoding` (put the consent layer *inside*
-//! `CompressionLayer`), `Content-Disposition: attachment`, and the layer's own
-//! endpoints.
+//! Non-HTML responses, `1xx`, `204`, `206`, `304` (re-tagged when the gate handed the
+//! app its own tag), responses with `Content-Range`, `Content-Disposition: attachment`,
+//! and the layer's own endpoints. A `HEAD` response gets the headers of the `GET`.
 //!
 //! # Failure
 //!
-//! If the rewriter fails mid-stream (its memory limit, markup it cannot parse
-//! unambiguously, a charset it cannot read), the body ends with an error: the client
-//! sees a broken response, never an unchecked one.
+//! A page the gate cannot read (a content coding it does not decode, an XHTML document
+//! while something is to be held back) is not sent: a `500` says so, logged once per
+//! path and counted. If the rewriter or a decoder fails mid-stream (its memory limit,
+//! markup it cannot parse unambiguously, a corrupt stream), the body ends with an
+//! error: the client sees a broken response, never an unchecked one.
 //!
 //! [lol_html]: https://docs.rs/lol_html
 
@@ -117,26 +128,32 @@ mod attributes;
 mod catalog;
 mod config;
 mod consent_mode;
+mod content_type;
 mod csp;
+mod decode;
+mod feed;
 mod glance;
 mod misread;
 mod output;
 mod rewrite;
 mod url;
+mod validators;
 
 use http::header::{
-    ACCEPT_LANGUAGE, ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH,
-    CONTENT_RANGE, CONTENT_TYPE, VARY,
+    ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION,
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, VARY,
 };
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use lol_html::AsciiCompatibleEncoding;
 
 pub use self::catalog::{known_tracker_resources, KnownResource};
 pub(crate) use self::config::HtmlConfig;
 pub use self::config::HtmlGate;
 pub use self::consent_mode::ConsentModeMapping;
-pub(crate) use self::rewrite::{RewriteError, Rewriter};
+pub(crate) use self::feed::Feed;
 
+use self::content_type::Kind;
+use self::feed::{Declared, Start};
+use self::validators::StateKey;
 use crate::consent::Consent;
 
 /// What the response side needs from the request to gate its HTML.
@@ -144,69 +161,195 @@ use crate::consent::Consent;
 pub(crate) struct HtmlRequest {
     head: bool,
     accept_language: Option<HeaderValue>,
+    /// The state whose copy the browser revalidates, when a validator of the gate's
+    /// for it went to the app as the app's own: the app's `304` is tagged with it again.
+    revalidating: Option<StateKey>,
 }
 
 impl HtmlRequest {
-    pub(crate) fn new<B>(request: &Request<B>) -> Self {
+    /// Reads what the response side needs, and rewrites the request's conditional
+    /// headers for the visitor's consent state ([`validators`]) and, on requests for a
+    /// page, its `Accept-Encoding` to the codings the gate reads.
+    pub(crate) fn new<B>(request: &mut Request<B>, consent: &Consent) -> Self {
+        let accept_language = request.headers().get(ACCEPT_LANGUAGE).cloned();
+        let mut revalidating = None;
+        if validators::names_gated_validator(request.headers()) {
+            let language = consent
+                .config()
+                .endpoints
+                .language(accept_language.as_ref());
+            let state = StateKey::new(consent, language);
+            if validators::translate_request(request.headers_mut(), &state) {
+                revalidating = Some(state);
+            }
+        }
+        if request.headers().contains_key(ACCEPT_ENCODING) {
+            trim_accept_encoding(request.headers_mut());
+        }
         Self {
             head: request.method() == Method::HEAD,
-            accept_language: request.headers().get(ACCEPT_LANGUAGE).cloned(),
+            accept_language,
+            revalidating,
         }
     }
 }
 
-/// Decides whether `response` is rewritten; if so, drops the headers a rewrite
-/// invalidates and returns the rewriter.
+/// On a request for a page (`Accept` names `text/html`), keeps in `Accept-Encoding`
+/// only the codings the gate decodes, so that a compression layer or a precompressed
+/// file inside the consent layer picks one of them (or none): a coding the gate cannot
+/// read would answer the page with an error.
+fn trim_accept_encoding(headers: &mut HeaderMap) {
+    let for_a_page = headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|value| names_text_html(value.as_bytes()));
+    if !for_a_page {
+        return;
+    }
+    let mut kept = String::new();
+    let mut trimmed = false;
+    for value in headers.get_all(ACCEPT_ENCODING) {
+        for member in value.to_str().unwrap_or("").split(',') {
+            let member = member.trim();
+            let name = member.split(';').next().unwrap_or("").trim();
+            if name.is_empty() {
+                continue;
+            }
+            let readable = name.eq_ignore_ascii_case("identity")
+                || decode::Coding::READABLE
+                    .iter()
+                    .any(|coding| coding.eq_ignore_ascii_case(name));
+            if !readable {
+                trimmed = true;
+                continue;
+            }
+            if !kept.is_empty() {
+                kept.push_str(", ");
+            }
+            kept.push_str(member);
+        }
+    }
+    if !trimmed {
+        return;
+    }
+    headers.remove(ACCEPT_ENCODING);
+    // Without a readable coding, `identity` is what is left: the page comes plain.
+    let value = if kept.is_empty() {
+        "identity".to_owned()
+    } else {
+        kept
+    };
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        headers.insert(ACCEPT_ENCODING, value);
+    }
+}
+
+/// Whether an `Accept` value names `text/html` (in any case).
+fn names_text_html(accept: &[u8]) -> bool {
+    // Header values are short: a plain scan beats a vectorised search here.
+    (4..accept.len()).any(|slash| {
+        accept[slash] == b'/'
+            && accept[slash - 4..slash].eq_ignore_ascii_case(b"text")
+            && accept
+                .get(slash + 1..slash + 5)
+                .is_some_and(|subtype| subtype.eq_ignore_ascii_case(b"html"))
+    })
+}
+
+/// Decides whether `response` is gated; if so, makes its headers fit what the gate
+/// will send (validators naming the consent state, kept out of shared caches, no
+/// `Content-Length`, no content coding, …) and returns the body's feed.
 pub(crate) fn prepare<B>(
     consent: Consent,
     request: HtmlRequest,
     response: &mut Response<B>,
-) -> Option<Rewriter> {
-    consent.config().html.as_ref()?;
-    if request.head || !rewritable(response.status(), response.headers()) {
-        return None;
-    }
-    let content_type = response.headers().get(CONTENT_TYPE)?.to_str().ok()?;
-    let mut params = content_type.split(';');
-    let essence = params.next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("text/html") {
-        return None;
-    }
-    let charset = params
-        .filter_map(|p| p.split_once('='))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
-        .map(|(_, value)| value.trim().trim_matches('"').to_owned());
-    let injects = consent
-        .config()
-        .html
-        .as_ref()
-        .is_some_and(|g| g.inject_banner);
-    let headers = response.headers_mut();
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(ACCEPT_RANGES);
-    if injects && !varies_on_language(headers) {
-        // The injected banner speaks the visitor's language.
-        headers.append(VARY, HeaderValue::from_static("accept-language"));
-    }
-    let encoding = match &charset {
-        None => AsciiCompatibleEncoding::utf_8(),
-        Some(label) => {
-            match encoding_rs::Encoding::for_label(label.as_bytes())
-                .map(AsciiCompatibleEncoding::new)
-            {
-                Some(Some(encoding)) => encoding,
-                // A label browsers do not know: they fall back to an ASCII-compatible
-                // default, so tags parse the same as in UTF-8.
-                None => AsciiCompatibleEncoding::utf_8(),
-                Some(None) => {
-                    tracing::error!(charset = %label, "HTML in a charset the gate cannot parse: the body is refused");
-                    return Some(Rewriter::unreadable(label.clone()));
-                }
-            }
+) -> Option<Feed> {
+    let gate = consent.config().html.as_ref()?;
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED {
+        if let Some(state) = &request.revalidating {
+            // The app confirmed its own tag: the browser keeps its copy, which was
+            // gated for the request's state (even if this response records a choice).
+            let headers = response.headers_mut();
+            validators::follow_state(headers, state);
+            crate::gate::keep_out_of_shared_caches(headers, "private");
         }
+        return None;
+    }
+    if !rewritable(status, response.headers()) {
+        return None;
+    }
+    let kind = content_type::kind(response.headers());
+    let (declared, sniff_type) = match &kind {
+        Kind::Html(charset) => (charset.as_deref(), false),
+        Kind::Xhtml => (None, false),
+        // A browser sniffs a response without a type; a redirect's body is not shown,
+        // and an empty body holds nothing.
+        Kind::Missing if !status.is_redirection() && !declares_empty(response.headers()) => {
+            (None, true)
+        }
+        Kind::Missing | Kind::Other => return None,
     };
     let config = consent.config();
     let language = config.endpoints.language(request.accept_language.as_ref());
+    let path = consent.page().map_or("/", http::uri::PathAndQuery::path);
+    let headers = response.headers_mut();
+    validators::follow_state(headers, &StateKey::new(&consent, language));
+    crate::gate::keep_out_of_shared_caches(headers, "private");
+    headers.remove(CONTENT_LENGTH);
+    headers.remove(ACCEPT_RANGES);
+    if gate.inject_banner && !varies_on_language(headers) {
+        // The injected banner speaks the visitor's language.
+        headers.append(VARY, HeaderValue::from_static("accept-language"));
+    }
+    if kind == Kind::Xhtml {
+        // An XML document: lol_html reads HTML, and XML differs where it matters (an
+        // element inside `<title>` or `<noscript>`, `<script/>`, entities declared in
+        // the document type). It passes only when there is nothing to hold back.
+        if config.categories.all().is_subset(consent.granted_set()) {
+            return None;
+        }
+        return Some(refuse(
+            gate,
+            response,
+            path,
+            Unreadable::Xhtml,
+            "application/xhtml+xml",
+        ));
+    }
+    let decoder = match decode::coding(headers) {
+        Ok(None) => None,
+        Ok(Some(coding)) => match decode::Decoder::new(coding) {
+            Ok(decoder) => Some(decoder),
+            Err(error) => {
+                let error = error.to_string();
+                return Some(refuse(gate, response, path, Unreadable::Coding, &error));
+            }
+        },
+        Err(coding) => return Some(refuse(gate, response, path, Unreadable::Coding, &coding)),
+    };
+    if decoder.is_some() {
+        // Served plain: a compression layer outside the consent layer encodes it.
+        headers.remove(CONTENT_ENCODING);
+    }
+    let declared = match declared {
+        None => Declared::Nothing,
+        // A label browsers do not know: they go on as without one.
+        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes())
+            .map_or(Declared::Nothing, Declared::Encoding),
+    };
+    if let Declared::Encoding(encoding) = declared {
+        if lol_html::AsciiCompatibleEncoding::new(encoding).is_none() {
+            // UTF-16 and the like are transcoded: the page is served in UTF-8.
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+        }
+    }
+    if request.head {
+        return None;
+    }
     let return_to = consent
         .page()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
@@ -216,7 +359,84 @@ pub(crate) fn prepare<B>(
         language,
         return_to,
     };
-    Some(Rewriter::new(page, encoding, charset.is_some()))
+    Some(Feed::new(
+        decoder,
+        Start {
+            page,
+            declared,
+            sniff_type,
+        },
+    ))
+}
+
+/// Why a page could not be read.
+#[derive(Clone, Copy, Debug)]
+enum Unreadable {
+    /// A content coding the gate does not decode.
+    Coding,
+    /// `application/xhtml+xml` while something is to be held back.
+    Xhtml,
+}
+
+impl Unreadable {
+    fn as_str(self) -> &'static str {
+        match self {
+            Unreadable::Coding => "coding",
+            Unreadable::Xhtml => "xhtml",
+        }
+    }
+
+    /// What the operator can do about it.
+    fn advice(self) -> &'static str {
+        match self {
+            Unreadable::Coding => {
+                "put compression outside the consent layer, or enable the coding's feature \
+                 (`html-zstd`)"
+            }
+            Unreadable::Xhtml => "serve the page as text/html",
+        }
+    }
+}
+
+/// Fails closed: the page is not sent; a `500` says why (logged once per path and
+/// reason, counted).
+fn refuse<B>(
+    gate: &HtmlConfig,
+    response: &mut Response<B>,
+    path: &str,
+    why: Unreadable,
+    detail: &str,
+) -> Feed {
+    if gate.unreadable.first_time((path, why.as_str())) {
+        tracing::error!(
+            path,
+            reason = why.as_str(),
+            detail,
+            "the HTML gate cannot read this page, so it was not sent (a 500 instead): {}",
+            why.advice()
+        );
+    }
+    crate::metrics::html_unreadable(why.as_str());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    let headers = response.headers_mut();
+    validators::remove(headers);
+    headers.remove(CONTENT_ENCODING);
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Feed::refused(match why {
+        Unreadable::Coding => "it is in a content coding the consent layer cannot read",
+        Unreadable::Xhtml => "it is an XHTML document, which the consent layer cannot read",
+    })
+}
+
+/// Whether the response says its body is empty (`Content-Length: 0`).
+fn declares_empty(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_LENGTH)
+        .is_some_and(|length| length.as_bytes().trim_ascii() == b"0")
 }
 
 fn varies_on_language(headers: &HeaderMap) -> bool {
@@ -241,13 +461,6 @@ fn rewritable(status: StatusCode, headers: &HeaderMap) -> bool {
     if headers.contains_key(CONTENT_RANGE) {
         return false;
     }
-    let encoded = headers
-        .get_all(CONTENT_ENCODING)
-        .iter()
-        .any(|v| !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"identity"));
-    if encoded {
-        return false;
-    }
     let attachment = headers.get(CONTENT_DISPOSITION).is_some_and(|v| {
         let value = v.as_bytes().trim_ascii();
         value.len() >= 10 && value[..10].eq_ignore_ascii_case(b"attachment")
@@ -269,7 +482,6 @@ mod tests {
             assert!(!rewritable(status, &plain), "{status}");
         }
         for (name, value) in [
-            (CONTENT_ENCODING, "gzip"),
             (CONTENT_RANGE, "bytes 0-1/2"),
             (CONTENT_DISPOSITION, "Attachment; filename=a.html"),
         ] {
@@ -277,9 +489,9 @@ mod tests {
             headers.insert(name.clone(), HeaderValue::from_static(value));
             assert!(!rewritable(StatusCode::OK, &headers), "{name}");
         }
-        let mut identity = HeaderMap::new();
-        identity.insert(CONTENT_ENCODING, HeaderValue::from_static("identity"));
-        assert!(rewritable(StatusCode::OK, &identity));
+        let mut gzip = HeaderMap::new();
+        gzip.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        assert!(rewritable(StatusCode::OK, &gzip));
         let mut inline = HeaderMap::new();
         inline.insert(CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
         assert!(rewritable(StatusCode::OK, &inline));

@@ -151,8 +151,6 @@ pub(crate) struct Rewriter {
     rewriter: Mutex<Option<HtmlRewriter<'static, Sink>>>,
     /// Lent to the handlers during each call into lol_html.
     context: Option<Context>,
-    /// A charset the rewriter cannot read: the body fails at once.
-    unreadable: Option<String>,
 }
 
 /// Why a rewrite failed.
@@ -161,9 +159,6 @@ pub(crate) enum RewriteError {
     /// lol_html failed: memory limit, ambiguous markup, a handler error.
     #[error("the HTML gate could not rewrite the page: {0}")]
     Rewriting(#[from] lol_html::errors::RewritingError),
-    /// The response's charset is not one lol_html can parse (UTF-16 and the like).
-    #[error("the HTML gate cannot read the charset {0:?}; the page was not sent")]
-    Charset(String),
     /// A tag to hold back was not where lol_html was to write it.
     #[error(transparent)]
     Misplaced(#[from] MisplacedTag),
@@ -270,24 +265,6 @@ impl Rewriter {
                 input: Input::new(utf8),
                 output: Output::default(),
             }),
-            unreadable: None,
-        }
-    }
-
-    /// A rewriter that fails at once: the page is in `charset`, which lol_html
-    /// cannot parse.
-    pub(crate) fn unreadable(charset: String) -> Self {
-        Self {
-            rewriter: Mutex::new(None),
-            context: None,
-            unreadable: Some(charset),
-        }
-    }
-
-    fn gone(&mut self) -> RewriteError {
-        match self.unreadable.take() {
-            Some(charset) => RewriteError::Charset(charset),
-            None => RewriteError::Ended,
         }
     }
 
@@ -320,7 +297,7 @@ impl Rewriter {
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let Some(active) = rewriter.as_mut() else {
-            return Err(self.gone());
+            return Err(RewriteError::Ended);
         };
         if let Some(context) = &mut self.context {
             context.input.keep(chunk);
@@ -339,7 +316,7 @@ impl Rewriter {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         let Some(rewriter) = rewriter else {
-            return Err(self.gone());
+            return Err(RewriteError::Ended);
         };
         Self::run(&mut self.context, || rewriter.end())
     }

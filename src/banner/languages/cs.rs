@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Váš prohlížeč odeslal signál Global Privacy Control (GPC), proto soubory \
                  cookie pro marketing zůstávají vypnuté.",
     saved: "Vaše volba byla uložena.",
+    not_saved: "Vaši volbu se nepodařilo uložit.",
     records: "Stáhnout mé záznamy o souhlasu",
     reload_notice: "Znovu načtěte stránku, abyste zastavili to, co již běží.",
     necessary: (
@@ -26,7 +27,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Bez nich web nefunguje: relace, zabezpečení a zapamatování této volby."
     ),
     preferences: ("Předvolby", "Pamatují si Vaše volby, například motiv nebo jazyk."),
-    analytics: ("Statistika", "Měří, jak je web používán, včetně A/B testů."),
+    analytics: ("Statistika", "Měří, jak je web používán."),
     marketing: ("Marketing", "Reklama a sledování napříč weby."),
     declaration: (declaration! {
         title: "Prohlášení o souborech cookie",

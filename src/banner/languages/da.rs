@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Din browser har sendt et Global Privacy Control-signal (GPC), så \
                  markedsføringscookies forbliver slået fra.",
     saved: "Dit valg er gemt.",
+    not_saved: "Dit valg kunne ikke gemmes.",
     records: "Download mine samtykkeregistreringer",
     reload_notice: "Genindlæs siden for at stoppe det, der allerede kører.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statistik",
-        "Måler, hvordan hjemmesiden bruges, herunder A/B-test."
+        "Måler, hvordan hjemmesiden bruges."
     ),
     marketing: ("Markedsføring", "Annoncering og sporing på tværs af websites."),
     declaration: (declaration! {

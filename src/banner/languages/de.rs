@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Ihr Browser hat ein Global-Privacy-Control-Signal (GPC) gesendet, daher \
                  bleiben Marketing-Cookies ausgeschaltet.",
     saved: "Ihre Auswahl wurde gespeichert.",
+    not_saved: "Ihre Auswahl konnte nicht gespeichert werden.",
     records: "Meine Einwilligungsnachweise herunterladen",
     reload_notice: "Laden Sie die Seite neu, um bereits Laufendes zu beenden.",
     necessary: (
@@ -29,7 +30,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Präferenzen", "Merken sich Ihre Auswahl, etwa Farbschema oder Sprache."),
     analytics: (
         "Statistik",
-        "Messen, wie die Website genutzt wird, einschließlich A/B-Tests."
+        "Messen, wie die Website genutzt wird."
     ),
     marketing: ("Marketing", "Werbung und websiteübergreifendes Tracking."),
     declaration: (DeclarationTexts::german()),

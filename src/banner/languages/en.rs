@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Your browser sent a Global Privacy Control signal, so marketing cookies \
                  stay off.",
     saved: "Your choice has been saved.",
+    not_saved: "Your choice could not be saved.",
     records: "Download my consent records",
     reload_notice: "Reload the page to stop what already runs.",
     necessary: (
@@ -27,7 +28,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
          choice."
     ),
     preferences: ("Preferences", "Remember choices you make, such as theme or language."),
-    analytics: ("Analytics", "Measure how the site is used, including A/B tests."),
+    analytics: ("Analytics", "Measure how the site is used."),
     marketing: ("Marketing", "Advertising and tracking across sites."),
     declaration: (DeclarationTexts::english()),
 };

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Su navegador ha enviado una señal de Control Global de Privacidad (GPC), \
                  por lo que las cookies de marketing permanecen desactivadas.",
     saved: "Se ha guardado su elección.",
+    not_saved: "No se ha podido guardar su elección.",
     records: "Descargar mis registros de consentimiento",
     reload_notice: "Recargue la página para detener lo que ya se está ejecutando.",
     necessary: (
@@ -26,7 +27,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Sin ellas el sitio no funciona: sesión, seguridad y recordar esta elección."
     ),
     preferences: ("Preferencias", "Recuerdan sus elecciones, como el tema o el idioma."),
-    analytics: ("Análisis", "Miden cómo se usa el sitio, incluidas las pruebas A/B."),
+    analytics: ("Análisis", "Miden cómo se usa el sitio."),
     marketing: ("Marketing", "Publicidad y seguimiento a través de distintos sitios."),
     declaration: (DeclarationTexts::spanish()),
 };

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Teie brauser saatis Global Privacy Controli (GPC) signaali, seega jäävad \
                  turundusküpsised välja lülitatuks.",
     saved: "Teie valik on salvestatud.",
+    not_saved: "Teie valikut ei õnnestunud salvestada.",
     records: "Laadi alla minu nõusolekute kirjed",
     reload_notice: "Laadige leht uuesti, et peatada juba töötav.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statistika",
-        "Mõõdavad veebisaidi kasutamist, sealhulgas A/B-teste."
+        "Mõõdavad veebisaidi kasutamist."
     ),
     marketing: ("Turundus", "Reklaam ja jälgimine eri veebisaitidel."),
     declaration: (declaration! {

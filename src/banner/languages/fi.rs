@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Selaimesi lähetti Global Privacy Control -signaalin (GPC), joten \
                  markkinointievästeet pysyvät pois käytöstä.",
     saved: "Valintasi on tallennettu.",
+    not_saved: "Valintaasi ei voitu tallentaa.",
     records: "Lataa suostumustietoni",
     reload_notice: "Lataa sivu uudelleen pysäyttääksesi jo käynnissä olevan.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Tilastot",
-        "Mittaavat, miten sivustoa käytetään, A/B-testit mukaan lukien."
+        "Mittaavat, miten sivustoa käytetään."
     ),
     marketing: ("Markkinointi", "Mainonta ja seuranta eri sivustojen välillä."),
     declaration: (declaration! {

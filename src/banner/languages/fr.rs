@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Votre navigateur a envoyé un signal Global Privacy Control (GPC)\u{a0}: les \
                  cookies marketing restent donc désactivés.",
     saved: "Votre choix a été enregistré.",
+    not_saved: "Votre choix n’a pas pu être enregistré.",
     records: "Télécharger mes preuves de consentement",
     reload_notice: "Rechargez la page pour arrêter ce qui fonctionne déjà.",
     necessary: (
@@ -30,7 +31,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Préférences", "Mémorisent vos choix, comme le thème ou la langue."),
     analytics: (
         "Mesure d’audience",
-        "Mesurent l’utilisation du site, y compris les tests A/B."
+        "Mesurent l’utilisation du site."
     ),
     marketing: ("Marketing", "Publicité et pistage d’un site à l’autre."),
     declaration: (DeclarationTexts::french()),

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Sheol do bhrabhsálaí comhartha Global Privacy Control (GPC), mar sin \
                  fanann fianáin mhargaíochta múchta.",
     saved: "Sábháladh do rogha.",
+    not_saved: "Níorbh fhéidir do rogha a shábháil.",
     records: "Íoslódáil mo thaifid toilithe",
     reload_notice: "Athlódáil an leathanach chun stop a chur leis an méid atá ag rith cheana.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Anailísíocht",
-        "Tomhaiseann siad conas a úsáidtear an suíomh, tástálacha A/B san áireamh."
+        "Tomhaiseann siad conas a úsáidtear an suíomh."
     ),
     marketing: ("Margaíocht", "Fógraíocht agus rianú trasna suíomhanna."),
     declaration: (declaration! {

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Vaš je preglednik poslao signal Global Privacy Control (GPC), pa \
                  marketinški kolačići ostaju isključeni.",
     saved: "Vaš je odabir spremljen.",
+    not_saved: "Vaš odabir nije bilo moguće spremiti.",
     records: "Preuzmi moje zapise o privoli",
     reload_notice: "Ponovno učitajte stranicu kako biste zaustavili ono što se već izvodi.",
     necessary: (
@@ -28,7 +29,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preferencije", "Pamte Vaše odabire, primjerice temu ili jezik."),
     analytics: (
         "Statistika",
-        "Mjere kako se web-stranica upotrebljava, uključujući A/B testove."
+        "Mjere kako se web-stranica upotrebljava."
     ),
     marketing: ("Marketing", "Oglašavanje i praćenje na različitim web-stranicama."),
     declaration: (declaration! {

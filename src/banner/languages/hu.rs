@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Böngészője Global Privacy Control (GPC) jelzést küldött, ezért a \
                  marketingcélú sütik kikapcsolva maradnak.",
     saved: "Választását elmentettük.",
+    not_saved: "Választását nem sikerült elmenteni.",
     records: "Hozzájárulási nyilvántartásaim letöltése",
     reload_notice: "Töltse újra az oldalt, hogy leállítsa a már futó elemeket.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statisztika",
-        "Mérik a webhely használatát, beleértve az A/B-teszteket is."
+        "Mérik a webhely használatát."
     ),
     marketing: ("Marketing", "Hirdetések és webhelyeken átívelő követés."),
     declaration: (declaration! {

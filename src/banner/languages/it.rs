@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Il tuo browser ha inviato un segnale Global Privacy Control (GPC), quindi \
                  i cookie di marketing restano disattivati.",
     saved: "La tua scelta è stata salvata.",
+    not_saved: "Non è stato possibile salvare la tua scelta.",
     records: "Scarica le mie registrazioni del consenso",
     reload_notice: "Ricarica la pagina per fermare ciò che è già in esecuzione.",
     necessary: (
@@ -27,7 +28,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
          questa scelta."
     ),
     preferences: ("Preferenze", "Ricordano le scelte che fai, come il tema o la lingua."),
-    analytics: ("Statistiche", "Misurano come viene usato il sito, compresi i test A/B."),
+    analytics: ("Statistiche", "Misurano come viene usato il sito."),
     marketing: ("Marketing", "Pubblicità e tracciamento tra siti diversi."),
     declaration: (declaration! {
         title: "Dichiarazione sui cookie",

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Jūsų naršyklė išsiuntė visuotinės privatumo kontrolės (GPC) signalą, \
                  todėl rinkodaros slapukai lieka išjungti.",
     saved: "Jūsų pasirinkimas išsaugotas.",
+    not_saved: "Jūsų pasirinkimo nepavyko išsaugoti.",
     records: "Atsisiųsti mano sutikimų įrašus",
     reload_notice: "Iš naujo įkelkite puslapį, kad sustabdytumėte tai, kas jau veikia.",
     necessary: (
@@ -31,7 +32,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statistika",
-        "Matuoja, kaip naudojamasi svetaine, įskaitant A/B testus."
+        "Matuoja, kaip naudojamasi svetaine."
     ),
     marketing: ("Rinkodara", "Reklama ir sekimas įvairiose svetainėse."),
     declaration: (declaration! {

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Jūsu pārlūkprogramma nosūtīja Global Privacy Control (GPC) signālu, \
                  tāpēc mārketinga sīkdatnes paliek izslēgtas.",
     saved: "Jūsu izvēle ir saglabāta.",
+    not_saved: "Jūsu izvēli neizdevās saglabāt.",
     records: "Lejupielādēt manus piekrišanas ierakstus",
     reload_notice: "Pārlādējiet lapu, lai apturētu to, kas jau darbojas.",
     necessary: (
@@ -31,7 +32,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statistika",
-        "Mēra, kā vietne tiek izmantota, tostarp A/B testus."
+        "Mēra, kā vietne tiek izmantota."
     ),
     marketing: ("Mārketings", "Reklāma un izsekošana dažādās vietnēs."),
     declaration: (declaration! {

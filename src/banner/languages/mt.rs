@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Il-browser tiegħek bagħat sinjal tal-Global Privacy Control (GPC), \
                  għalhekk il-cookies tal-marketing jibqgħu mitfija.",
     saved: "L-għażla tiegħek ġiet issejvjata.",
+    not_saved: "L-għażla tiegħek ma setgħetx tiġi ssejvjata.",
     records: "Niżżel ir-rekords tal-kunsens tiegħi",
     reload_notice: "Erġa' tella' l-paġna biex twaqqaf dak li diġà qed jaħdem.",
     necessary: (
@@ -30,7 +31,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Preferenzi",
         "Jiftakru l-għażliet li tagħmel, bħat-tema jew il-lingwa."
     ),
-    analytics: ("Analitika", "Ikejlu kif jintuża s-sit, inklużi t-testijiet A/B."),
+    analytics: ("Analitika", "Ikejlu kif jintuża s-sit."),
     marketing: ("Marketing", "Reklamar u traċċar minn sit għal ieħor."),
     declaration: (declaration! {
         title: "Dikjarazzjoni tal-cookies",

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Uw browser heeft een Global Privacy Control-signaal (GPC) verzonden, \
                  daarom blijven marketingcookies uit.",
     saved: "Uw keuze is opgeslagen.",
+    not_saved: "Uw keuze kon niet worden opgeslagen.",
     records: "Mijn toestemmingsgegevens downloaden",
     reload_notice: "Laad de pagina opnieuw om te stoppen wat al draait.",
     necessary: (
@@ -29,7 +30,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Voorkeuren", "Onthouden keuzes die u maakt, zoals thema of taal."),
     analytics: (
         "Statistieken",
-        "Meten hoe de website wordt gebruikt, inclusief A/B-tests."
+        "Meten hoe de website wordt gebruikt."
     ),
     marketing: ("Marketing", "Advertenties en tracking over verschillende websites."),
     declaration: (declaration! {

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Twoja przeglądarka wysłała sygnał Global Privacy Control (GPC), dlatego \
                  marketingowe pliki cookie pozostają wyłączone.",
     saved: "Twój wybór został zapisany.",
+    not_saved: "Nie udało się zapisać Twojego wyboru.",
     records: "Pobierz moje zapisy zgód",
     reload_notice: "Odśwież stronę, aby zatrzymać to, co już działa.",
     necessary: (
@@ -33,7 +34,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statystyki",
-        "Mierzą sposób korzystania z witryny, w tym testy A/B."
+        "Mierzą sposób korzystania z witryny."
     ),
     marketing: ("Marketing", "Reklamy i śledzenie w różnych witrynach."),
     declaration: (declaration! {

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "O seu navegador enviou um sinal Global Privacy Control (GPC), pelo que os \
                  cookies de marketing permanecem desativados.",
     saved: "A sua escolha foi guardada.",
+    not_saved: "Não foi possível guardar a sua escolha.",
     records: "Transferir os meus registos de consentimento",
     reload_notice: "Recarregue a página para parar o que já está em execução.",
     necessary: (
@@ -31,7 +32,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Estatísticas",
-        "Medem a forma como o site é utilizado, incluindo testes A/B."
+        "Medem a forma como o site é utilizado."
     ),
     marketing: ("Marketing", "Publicidade e rastreamento entre sites."),
     declaration: (declaration! {

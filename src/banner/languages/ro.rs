@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Browserul dumneavoastră a trimis un semnal Global Privacy Control (GPC), \
                  așa că cookie-urile de marketing rămân dezactivate.",
     saved: "Alegerea dumneavoastră a fost salvată.",
+    not_saved: "Alegerea dumneavoastră nu a putut fi salvată.",
     records: "Descărcați înregistrările consimțământului meu",
     reload_notice: "Reîncărcați pagina pentru a opri ceea ce rulează deja.",
     necessary: (
@@ -32,7 +33,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     analytics: (
         "Statistici",
-        "Măsoară modul în care este folosit site-ul, inclusiv testele A/B."
+        "Măsoară modul în care este folosit site-ul."
     ),
     marketing: ("Marketing", "Publicitate și urmărire pe mai multe site-uri."),
     declaration: (declaration! {

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Váš prehliadač odoslal signál Global Privacy Control (GPC), preto súbory \
                  cookie pre marketing zostávajú vypnuté.",
     saved: "Vaša voľba bola uložená.",
+    not_saved: "Vašu voľbu sa nepodarilo uložiť.",
     records: "Stiahnuť moje záznamy o súhlase",
     reload_notice: "Znova načítajte stránku, aby ste zastavili to, čo už beží.",
     necessary: (
@@ -29,7 +30,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Preferencie",
         "Pamätajú si Vaše voľby, napríklad motív alebo jazyk."
     ),
-    analytics: ("Štatistika", "Merajú, ako sa web používa, vrátane A/B testov."),
+    analytics: ("Štatistika", "Merajú, ako sa web používa."),
     marketing: ("Marketing", "Reklama a sledovanie naprieč webmi."),
     declaration: (declaration! {
         title: "Vyhlásenie o súboroch cookie",

@@ -19,6 +19,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Vaš brskalnik je poslal signal Global Privacy Control (GPC), zato piškotki \
                  za trženje ostanejo izklopljeni.",
     saved: "Vaša izbira je shranjena.",
+    not_saved: "Vaše izbire ni bilo mogoče shraniti.",
     records: "Prenesi moje zapise o privolitvi",
     reload_notice: "Znova naložite stran, da ustavite, kar že teče.",
     necessary: (
@@ -28,7 +29,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     preferences: ("Preference", "Zapomnijo si vaše izbire, na primer temo ali jezik."),
     analytics: (
         "Statistika",
-        "Merijo, kako se spletna stran uporablja, vključno s testi A/B."
+        "Merijo, kako se spletna stran uporablja."
     ),
     marketing: ("Trženje", "Oglaševanje in sledenje na različnih spletnih straneh."),
     declaration: (declaration! {

@@ -20,6 +20,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     gpc_notice: "Din webbläsare skickade en GPC-signal (Global Privacy Control), så kakor \
                  för marknadsföring förblir avstängda.",
     saved: "Ditt val har sparats.",
+    not_saved: "Ditt val kunde inte sparas.",
     records: "Ladda ner mina samtyckesposter",
     reload_notice: "Ladda om sidan för att stoppa det som redan körs.",
     necessary: (
@@ -31,7 +32,7 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         "Preferenser",
         "Kommer ihåg val som du gör, till exempel tema eller språk."
     ),
-    analytics: ("Statistik", "Mäter hur webbplatsen används, inklusive A/B-tester."),
+    analytics: ("Statistik", "Mäter hur webbplatsen används."),
     marketing: ("Marknadsföring", "Annonser och spårning mellan webbplatser."),
     declaration: (declaration! {
         title: "Förteckning över kakor",
