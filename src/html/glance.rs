@@ -104,7 +104,8 @@ fn begins_an_annotation(tag: &[u8], dash: usize) -> bool {
 mod tests {
     use super::*;
     use crate::html::catalog::test_matcher as matcher;
-    use crate::html::url::Url;
+    use crate::html::srcset::srcset_urls;
+    use crate::html::url::{decode_references, test_location, Url};
     use crate::Category;
 
     #[test]
@@ -221,6 +222,23 @@ mod tests {
             "<script src=",
             ",",
             " 2x",
+            "2x,",
+            // Spellings the URL parser maps: references of any length, UTS 46 (a soft
+            // hyphen, a zero-width space, full-width letters), dot segments.
+            "&#0000000046;",
+            "&shy;",
+            "\u{AD}",
+            "\u{200B}",
+            "%C2%AD",
+            "\u{FF46}\u{FF41}",
+            "/./",
+            "/x/../",
+            "/%2e%2E/",
+            "js/tracker.js",
+            "./",
+            "../",
+            "tracker.js",
+            "?",
         ]);
         prop::collection::vec(part, 0..10).prop_map(|parts| parts.concat())
     }
@@ -251,12 +269,12 @@ mod tests {
             let mut matched = false;
             for (value, name) in values.iter().zip(names) {
                 tag.push_str(&format!(" {name}=\"{value}\""));
+                let location = test_location();
+                let find = |url: &str| matches(m.find(&Url::new(url).target(&location), |_| true));
                 matched |= match name {
-                    "srcset" => crate::html::url::decode_references(value)
-                        .split_ascii_whitespace()
-                        .any(|url| matches(m.find(&Url::new(url).target(None), |_| true))),
+                    "srcset" => srcset_urls(&decode_references(value)).any(find),
                     "srcdoc" => matches(m.scan_document(value, |_| true)),
-                    _ => matches(m.find(&Url::new(value).target(None), |_| true)),
+                    _ => find(value),
                 };
             }
             tag.push('>');

@@ -121,14 +121,16 @@ mod csp;
 mod glance;
 mod misread;
 mod output;
+mod references;
 mod rewrite;
+mod srcset;
 mod url;
 
 use http::header::{
     ACCEPT_LANGUAGE, ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH,
-    CONTENT_RANGE, CONTENT_TYPE, VARY,
+    CONTENT_RANGE, CONTENT_TYPE, HOST, VARY,
 };
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use lol_html::AsciiCompatibleEncoding;
 
 pub use self::catalog::{known_tracker_resources, KnownResource};
@@ -144,6 +146,9 @@ use crate::consent::Consent;
 pub(crate) struct HtmlRequest {
     head: bool,
     accept_language: Option<HeaderValue>,
+    /// The page's URL, as the request names it (read only if the page is rewritten).
+    uri: Uri,
+    host: Option<HeaderValue>,
 }
 
 impl HtmlRequest {
@@ -151,6 +156,8 @@ impl HtmlRequest {
         Self {
             head: request.method() == Method::HEAD,
             accept_language: request.headers().get(ACCEPT_LANGUAGE).cloned(),
+            uri: request.uri().clone(),
+            host: request.headers().get(HOST).cloned(),
         }
     }
 }
@@ -210,11 +217,13 @@ pub(crate) fn prepare<B>(
     let return_to = consent
         .page()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let host = request.host.as_ref().and_then(|h| h.to_str().ok());
     let page = rewrite::Page {
         inline: csp::inline_scripts(response.headers()),
         consent,
         language,
         return_to,
+        location: url::Location::of_request(&request.uri, host),
     };
     Some(Rewriter::new(page, encoding, charset.is_some()))
 }

@@ -18,7 +18,8 @@ use super::csp::InlineScripts;
 use super::glance::must_read;
 use super::misread::is_misread;
 use super::output::{Edit, MisplacedTag, Output, Rename};
-use super::url::{decode_references, Base, TooDeep, Url};
+use super::srcset::srcset_urls;
+use super::url::{decode_references, Location, TooDeep, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
 
@@ -34,13 +35,21 @@ pub(crate) struct Page {
     pub(crate) return_to: String,
     /// What the response's CSP allows for the scripts the gate inserts.
     pub(crate) inline: InlineScripts,
+    /// The page's URL, which its relative URLs resolve against until a `<base>`.
+    pub(crate) location: Location,
 }
 
 /// What the handlers learn while the document streams by.
 #[derive(Default)]
 struct State {
-    /// The first `<base href>`.
-    base: Option<Base>,
+    /// Where the document's relative URLs resolve: the page's URL, then the first
+    /// `<base href>` a browser honours.
+    location: Location,
+    /// That `<base>` was read: every later one is ignored.
+    base_taken: bool,
+    /// The `<base>` being handled is inside a `<template>` (its `template base`
+    /// handler runs before its `base` one).
+    base_in_template: bool,
     /// An inline script held back while its text is read.
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
@@ -88,6 +97,9 @@ struct Shared {
     nothing_to_match: bool,
     /// Every category is granted: nothing can be held back, no markup needs defusing.
     everything_granted: bool,
+    /// A relative URL may match whatever it says ([`ResourceMatcher::matches_around`]):
+    /// no start tag is kept unread.
+    matches_around: bool,
 }
 
 impl Shared {
@@ -173,8 +185,13 @@ pub(crate) enum RewriteError {
 }
 
 impl Rewriter {
-    pub(crate) fn new(page: Page, encoding: AsciiCompatibleEncoding, charset_known: bool) -> Self {
+    pub(crate) fn new(
+        mut page: Page,
+        encoding: AsciiCompatibleEncoding,
+        charset_known: bool,
+    ) -> Self {
         let granted = page.consent.granted_set();
+        let location = std::mem::take(&mut page.location);
         // A charset the response names is final; otherwise a `<meta>` may change it.
         let utf8 = charset_known && <&encoding_rs::Encoding>::from(encoding) == encoding_rs::UTF_8;
         let nothing_to_match = page
@@ -184,11 +201,18 @@ impl Rewriter {
             .as_ref()
             .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
         let everything_granted = page.consent.config().categories.all().is_subset(granted);
+        let matches_around = page
+            .consent
+            .config()
+            .html
+            .as_ref()
+            .is_some_and(|gate| gate.matcher.matches_around(&location));
         let shared = Shared {
             page,
             granted,
             nothing_to_match,
             everything_granted,
+            matches_around,
         };
         // The handlers capture nothing but a tag name: what they read and change is
         // the context, lent to them for each call into lol_html.
@@ -205,6 +229,13 @@ impl Rewriter {
                 .append_element_content_handler((
                     Cow::Owned(selectors.head.clone()),
                     handler(on_head),
+                ))
+                .append_element_content_handler((
+                    Cow::Owned(selectors.template_base.clone()),
+                    handler(|_, state, _| {
+                        state.base_in_template = true;
+                        Ok(())
+                    }),
                 ))
                 .append_element_content_handler((
                     Cow::Owned(selectors.body.clone()),
@@ -266,7 +297,10 @@ impl Rewriter {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
                 shared,
-                state: State::default(),
+                state: State {
+                    location,
+                    ..State::default()
+                },
                 input: Input::new(utf8),
                 output: Output::default(),
             }),
@@ -449,12 +483,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         return Ok(());
     }
     if tag == "base" {
-        if state.base.is_none() {
-            if let Some(href) = el.get_attribute("href") {
-                state.base = Some(Base::parse(&href));
-            }
-        }
-        return Ok(());
+        return on_base(shared, state, output, input, el);
     }
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
@@ -502,7 +531,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     let Some(urls) = &attrs.urls else {
         return Ok(());
     };
-    match classify(shared, state.base.as_ref(), urls, tag) {
+    match classify(shared, &state.location, urls, tag) {
         Some(Verdict::Neutralise(key)) => {
             let written = attrs.data_consent.as_deref();
             return neutralise(shared, state, output, input, el, tag, key, written);
@@ -521,6 +550,36 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         None => {}
     }
     Ok(())
+}
+
+/// A `<base>`: the first with an `href` that a browser honours (in HTML, outside a
+/// `<template>`) sets the document's base URL. Every other `<base href>` is ignored
+/// by a browser as by the gate, and its `href` is moved to `data-consent-href`
+/// (`data-consent-blocked="ignored-base"`): where lol_html and a browser would
+/// disagree on the nesting of a `<base>` (foreign content, templates), the browser
+/// then finds no other base than the gate's.
+fn on_base(
+    shared: &Shared,
+    state: &mut State,
+    output: &mut Output,
+    input: &Input,
+    el: &mut El<'_, '_>,
+) -> HandlerResult {
+    let in_template = std::mem::take(&mut state.base_in_template);
+    let Some(href) = el.get_attribute("href") else {
+        return Ok(());
+    };
+    if !state.base_taken && !in_template && el.namespace_uri() == HTML {
+        state.base_taken = true;
+        state.location.set_base(&href);
+        return Ok(());
+    }
+    if shared.nothing_to_match {
+        // No URL is matched: where they resolve changes nothing.
+        return Ok(());
+    }
+    tracing::debug!("a <base> a browser ignores: its href moved");
+    block(output, input, el, "base", "ignored-base")
 }
 
 /// The text handler of the elements besides scripts whose content a browser reads as
@@ -596,7 +655,8 @@ fn glance(
             Glance::Read
         };
     }
-    if state.base.is_none() && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
+    let resolves_elsewhere = state.base_taken || shared.matches_around;
+    if !resolves_elsewhere && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
         return Glance::Keep;
     }
     Glance::Read
@@ -606,22 +666,19 @@ fn glance(
 /// Every URL of the element is read: one that names `necessary` or a granted category
 /// does not exempt another that a browser may load instead (`src` and `srcdoc`, the
 /// candidates of a `srcset`).
-fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
+fn classify(shared: &Shared, location: &Location, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
     let gate = shared.gate()?;
     let refused = |hit: &Hit| shared.refuses(hit);
-    let find = |url: &str| gate.matcher.find(&Url::new(url).target(base), refused);
+    let find = |url: &str| gate.matcher.find(&Url::new(url).target(location), refused);
     let mut found = None;
     for &attribute in url_attributes(tag) {
         let Some(value) = urls.get(attribute) else {
             continue;
         };
         let hit = match attribute {
-            "srcset" | "imagesrcset" => first_refused(
-                decode_references(value)
-                    .split_ascii_whitespace()
-                    .map(|token| find(token.trim_end_matches(','))),
-                refused,
-            ),
+            "srcset" | "imagesrcset" => {
+                first_refused(srcset_urls(&decode_references(value)).map(find), refused)
+            }
             "srcdoc" => gate.matcher.scan_document(value, refused),
             _ => find(value),
         };
