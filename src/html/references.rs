@@ -101,45 +101,47 @@ fn numeric_character(value: u32) -> char {
 }
 
 /// The longest name of the table, `;` included.
-const LONGEST_NAME: usize = 33;
+const LONGEST_NAME: usize = 32;
+/// The longest legacy name (one the table also holds without `;`).
+const LONGEST_LEGACY_NAME: usize = 6;
 
 /// A named reference after `&` (`body` starts with a letter or digit): the longest
 /// name of the table that matches, its characters and the bytes used; `None` where
 /// it stays as written.
 fn named(body: &[u8]) -> Option<([Option<char>; 2], usize)> {
-    // Names are ASCII letters and digits and a `;`, 32 bytes at most.
-    let name_len = body
+    // Names are ASCII letters and digits, then `;` (legacy ones also without).
+    let run = body
         .iter()
-        .take(LONGEST_NAME)
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b';')
+        .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    let text = std::str::from_utf8(&body[..name_len]).ok()?;
-    // The table holds every prefix of every name (mapped to 0): the search stops at
-    // the first prefix that is none.
-    let mut found = None;
-    for (end, b) in text.bytes().enumerate() {
-        let name = &text[..=end];
-        let Some(&(first, second)) = NAMED_ENTITIES.get(name) else {
-            break;
-        };
-        if first != 0 {
-            found = Some((first, second, end + 1));
-        }
-        if b == b';' {
-            break;
+    let lookup = |len: usize| {
+        let name = std::str::from_utf8(body.get(..len)?).ok()?;
+        NAMED_ENTITIES
+            .get(name)
+            .filter(|(first, _)| *first != 0)
+            .copied()
+    };
+    // With its `;`, the whole run is the longest match there can be.
+    if body.get(run) == Some(&b';') && run < LONGEST_NAME {
+        if let Some((first, second)) = lookup(run + 1) {
+            return Some((characters(first, second), run + 1));
         }
     }
-    let (first, second, used) = found?;
-    // In an attribute, a name without `;` before `=` or a letter or digit is text.
-    let legacy = body[used - 1] != b';'
-        && body
-            .get(used)
-            .is_some_and(|&b| b == b'=' || b.is_ascii_alphanumeric());
-    if legacy {
-        return None;
-    }
+    // Else the longest legacy name the run starts with, unless (in an attribute) `=` or
+    // a letter or digit follows it: then it is text.
+    let (used, (first, second)) = (1..=run.min(LONGEST_LEGACY_NAME))
+        .rev()
+        .find_map(|len| lookup(len).map(|found| (len, found)))?;
+    let legacy_text = body
+        .get(used)
+        .is_some_and(|&b| b == b'=' || b.is_ascii_alphanumeric());
+    (!legacy_text).then(|| (characters(first, second), used))
+}
+
+/// The one or two characters of a table entry (the second 0 when there is one).
+fn characters(first: u32, second: u32) -> [Option<char>; 2] {
     let second = (second != 0).then(|| char::from_u32(second)).flatten();
-    Some(([char::from_u32(first), second], used))
+    [char::from_u32(first), second]
 }
 
 #[cfg(test)]
@@ -193,5 +195,9 @@ mod tests {
             assert_eq!(decode_references(raw), decoded, "{raw:?}");
         }
         assert!(NAMED_ENTITIES.keys().all(|name| name.len() <= LONGEST_NAME));
+        assert!(NAMED_ENTITIES
+            .entries()
+            .filter(|(name, (first, _))| *first != 0 && !name.ends_with(';'))
+            .all(|(name, _)| name.len() <= LONGEST_LEGACY_NAME));
     }
 }

@@ -47,9 +47,9 @@ struct State {
     location: Location,
     /// That `<base>` was read: every later one is ignored.
     base_taken: bool,
-    /// The `<base>` being handled is inside a `<template>` (its `template base`
-    /// handler runs before its `base` one).
-    base_in_template: bool,
+    /// How many `<template>`s are open (in any namespace: where lol_html and a
+    /// browser disagree on it, a `<base>` in one is ignored either way).
+    templates: usize,
     /// An inline script held back while its text is read.
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
@@ -74,6 +74,9 @@ struct Hold {
     kind: Option<Rename>,
     /// Its text so far, as lol_html decoded it.
     text: String,
+    /// Annotated `necessary` (or a granted category): past the inline script limit it
+    /// runs unread, as the app said it may.
+    vouched: bool,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -231,11 +234,8 @@ impl Rewriter {
                     handler(on_head),
                 ))
                 .append_element_content_handler((
-                    Cow::Owned(selectors.template_base.clone()),
-                    handler(|_, state, _| {
-                        state.base_in_template = true;
-                        Ok(())
-                    }),
+                    Cow::Owned(selectors.template.clone()),
+                    handler(on_template),
                 ))
                 .append_element_content_handler((
                     Cow::Owned(selectors.body.clone()),
@@ -487,7 +487,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     }
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
-        Glance::InlineScript => return inline_script(state, input, output, el, false),
+        Glance::InlineScript => return inline_script(state, input, output, el, false, false),
         Glance::Read => {}
     }
     let categories = &shared.page.consent.config().categories;
@@ -497,23 +497,30 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         (true, true) => Attrs::annotations(el, tag),
         (true, false) => Attrs::default(),
     };
+    // Annotated `necessary` or a granted category: nothing is held back for the
+    // annotation, and nothing is exempted by it either (markup may be user content):
+    // the element's URLs, or an inline script's text, are read as if it had none.
+    let mut vouched = false;
     if gate.annotations {
         if let Some(key) = &attrs.data_consent {
             let key = key.trim().to_ascii_lowercase();
-            return match categories.index_of_key(&key) {
-                Some(0) => Ok(()),
-                Some(index) if shared.granted.contains(index) => Ok(()),
+            match categories.index_of_key(&key) {
+                Some(index) if index == 0 || shared.granted.contains(index) => vouched = true,
                 _ => {
                     let written = attrs.data_consent.as_deref();
-                    neutralise(shared, state, output, input, el, tag, &key, written)
+                    return neutralise(shared, state, output, input, el, tag, &key, written);
                 }
-            };
-        }
-        if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
+            }
+        } else if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
             if let Some(key) = &attrs.data_category {
                 let key = key.trim().to_ascii_lowercase();
-                match categories.index_of_key(&key) {
-                    Some(index) if shared.granted.contains(index) => activate(el),
+                let refused = el
+                    .get_attribute("data-src")
+                    .and_then(|src| refused_url(shared, &state.location, &src));
+                match (categories.index_of_key(&key), refused) {
+                    // What it would load is refused: it stays inert, marked for that.
+                    (_, Some(refused)) => set(el, "data-consent", refused),
+                    (Some(index), None) if shared.granted.contains(index) => activate(el),
                     // Inert as written; marked so banner.js can activate it.
                     _ => set(el, "data-consent", &key),
                 }
@@ -545,9 +552,25 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            return inline_script(state, input, output, el, true);
+            return inline_script(state, input, output, el, true, vouched);
         }
         None => {}
+    }
+    Ok(())
+}
+
+/// A `<template>` opens: a `<base>` inside is ignored by a browser. Its end tag (a
+/// browser ends a template at `</template>` only) closes it; one never closed holds
+/// the rest of the document, for a browser too.
+fn on_template(_: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
+    state.templates += 1;
+    if let Some(handlers) = el.end_tag_handlers() {
+        handlers.push(Box::new(|_: &mut EndTag<'_>| {
+            in_context(|context| {
+                context.state.templates = context.state.templates.saturating_sub(1);
+                Ok(())
+            })
+        }));
     }
     Ok(())
 }
@@ -565,11 +588,10 @@ fn on_base(
     input: &Input,
     el: &mut El<'_, '_>,
 ) -> HandlerResult {
-    let in_template = std::mem::take(&mut state.base_in_template);
     let Some(href) = el.get_attribute("href") else {
         return Ok(());
     };
-    if !state.base_taken && !in_template && el.namespace_uri() == HTML {
+    if !state.base_taken && state.templates == 0 && el.namespace_uri() == HTML {
         state.base_taken = true;
         state.location.set_base(&href);
         return Ok(());
@@ -699,6 +721,21 @@ fn classify(shared: &Shared, location: &Location, urls: &Urls<'_>, tag: &str) ->
         }
     }
     found
+}
+
+/// The key of the category the rules or the catalog refuse the URL `raw` (an
+/// attribute value as written) for, if any; `nested-too-deep`, the key of no
+/// category, for a document nested too deep to read.
+fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<&'static str> {
+    let refused = |hit: &Hit| shared.refuses(hit);
+    let found = shared
+        .gate()?
+        .matcher
+        .find(&Url::new(raw).target(location), refused);
+    match found {
+        Ok(hit) => hit.filter(refused).map(|hit| shared.key(hit.category)),
+        Err(TooDeep) => Some("nested-too-deep"),
+    }
 }
 
 /// Of what the URLs of one attribute found, the first hit `refused`, else the first.
@@ -899,6 +936,7 @@ fn inline_script(
     output: &mut Output,
     el: &mut El<'_, '_>,
     attributes: bool,
+    vouched: bool,
 ) -> HandlerResult {
     if el.namespace_uri() != HTML {
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
@@ -923,6 +961,7 @@ fn inline_script(
         len: tag.len(),
         kind,
         text: std::mem::take(&mut state.spare_text),
+        vouched,
     });
     // A script with text is released at its text's last chunk. Whether it has any is
     // not known when its end tag may be in the next chunk: its end tag releases it
@@ -1017,7 +1056,9 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
         output,
         ..
     } = context;
-    let mark = if too_long {
+    let mark = if too_long && hold.vouched {
+        None
+    } else if too_long {
         Some(("data-consent-blocked", "inline-script-limit"))
     } else {
         let refused = |hit: &Hit| shared.refuses(hit);
