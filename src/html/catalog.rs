@@ -227,6 +227,33 @@ fn last_labels(host: &[u8], count: usize) -> &[u8] {
     host.get(start + 1..).unwrap_or_default()
 }
 
+/// The last URL attribute value a page's elements named and what it found, so that a
+/// page that repeats a URL (an image, a pixel in every block) reads it once. Valid
+/// while the document's base URL and the refused categories stay as they were.
+#[derive(Debug, Default)]
+pub(crate) struct LastFound {
+    raw: String,
+    found: Option<Result<Option<Hit>, TooDeep>>,
+}
+
+impl LastFound {
+    /// What the value `raw` found, read by `read` unless it is the last one read.
+    pub(crate) fn get_or(
+        &mut self,
+        raw: &str,
+        read: impl FnOnce() -> Result<Option<Hit>, TooDeep>,
+    ) -> Result<Option<Hit>, TooDeep> {
+        if let Some(found) = self.found.filter(|_| self.raw == raw) {
+            return found;
+        }
+        let found = read();
+        self.raw.clear();
+        self.raw.push_str(raw);
+        self.found = Some(found);
+        found
+    }
+}
+
 /// `com` of `www.example.com`.
 fn last_label(host: &[u8]) -> &[u8] {
     host.iter()

@@ -54,6 +54,11 @@ pub(crate) fn decode_references(raw: &str) -> Cow<'_, str> {
 /// bytes the reference uses; `None` where the tokenizer leaves the `&` as written.
 fn reference(text: &str) -> Option<([Option<char>; 2], usize)> {
     let body = text.as_bytes().get(1..)?;
+    // The commonest reference in a URL (a query's `&`), as the table reads it: no
+    // longer name starts with `amp;`.
+    if body.starts_with(b"amp;") {
+        return Some(([Some('&'), None], 5));
+    }
     match body.first()? {
         b'#' => numeric(&body[1..]).map(|(c, used)| ([Some(c), None], 2 + used)),
         b if b.is_ascii_alphanumeric() => named(body).map(|(chars, used)| (chars, 1 + used)),

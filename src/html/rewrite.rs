@@ -13,7 +13,7 @@ use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewrit
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
 use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
-use super::catalog::Hit;
+use super::catalog::{Hit, LastFound};
 use super::csp::InlineScripts;
 use super::glance::must_read;
 use super::misread::is_misread;
@@ -47,6 +47,8 @@ struct State {
     location: Location,
     /// That `<base>` was read: every later one is ignored.
     base_taken: bool,
+    /// The last URL an element's attribute named, and what it found.
+    last_found: LastFound,
     /// How many `<template>`s are open (in any namespace: where lol_html and a
     /// browser disagree on it, a `<base>` in one is ignored either way).
     templates: usize,
@@ -538,7 +540,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     let Some(urls) = &attrs.urls else {
         return Ok(());
     };
-    match classify(shared, &state.location, urls, tag) {
+    match classify(shared, &state.location, &mut state.last_found, urls, tag) {
         Some(Verdict::Neutralise(key)) => {
             let written = attrs.data_consent.as_deref();
             return neutralise(shared, state, output, input, el, tag, key, written);
@@ -594,6 +596,7 @@ fn on_base(
     if !state.base_taken && state.templates == 0 && el.namespace_uri() == HTML {
         state.base_taken = true;
         state.location.set_base(&href);
+        state.last_found = LastFound::default();
         return Ok(());
     }
     if shared.nothing_to_match {
@@ -688,21 +691,28 @@ fn glance(
 /// Every URL of the element is read: one that names `necessary` or a granted category
 /// does not exempt another that a browser may load instead (`src` and `srcdoc`, the
 /// candidates of a `srcset`).
-fn classify(shared: &Shared, location: &Location, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
+fn classify(
+    shared: &Shared,
+    location: &Location,
+    last_found: &mut LastFound,
+    urls: &Urls<'_>,
+    tag: &str,
+) -> Option<Verdict> {
     let gate = shared.gate()?;
     let refused = |hit: &Hit| shared.refuses(hit);
-    let find = |url: &str| gate.matcher.find(&Url::new(url).target(location), refused);
+    let find = |url: Url<'_>| gate.matcher.find(&url.target(location), refused);
     let mut found = None;
     for &attribute in url_attributes(tag) {
         let Some(value) = urls.get(attribute) else {
             continue;
         };
         let hit = match attribute {
-            "srcset" | "imagesrcset" => {
-                first_refused(srcset_urls(&decode_references(value)).map(find), refused)
-            }
+            "srcset" | "imagesrcset" => first_refused(
+                srcset_urls(&decode_references(value)).map(|url| find(Url::decoded(url))),
+                refused,
+            ),
             "srcdoc" => gate.matcher.scan_document(value, refused),
-            _ => find(value),
+            _ => last_found.get_or(value, || find(Url::new(value))),
         };
         let Ok(hit) = hit else {
             tracing::warn!(

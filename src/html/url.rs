@@ -30,6 +30,11 @@ impl<'a> Url<'a> {
         Self(decode_references(raw))
     }
 
+    /// A URL whose character references are decoded already (a `srcset` candidate).
+    pub(crate) fn decoded(text: &'a str) -> Self {
+        Self(Cow::Borrowed(text))
+    }
+
     /// Where the URL points, resolved against the document's base URL.
     pub(crate) fn target(&self, location: &Location) -> Target {
         let Ok(url) = url::Url::options()
@@ -175,22 +180,24 @@ impl Location {
         Self { page, base: None }
     }
 
-    /// The page's own URL, read from the request: its scheme (`http` unless the
-    /// request names another), host (the URI's authority or the `Host` header; a
-    /// placeholder when it has none a URL parser accepts), path and query.
-    pub(crate) fn of_request(uri: &http::Uri, host: Option<&str>) -> Self {
-        let scheme = uri.scheme_str().filter(|s| *s == "https").unwrap_or("http");
-        let authority = uri.authority().map(|a| a.as_str()).or(host);
+    /// The page's own URL, read from the request: `https` or `http`, its host (the
+    /// URI's authority or the `Host` header; a placeholder when it has none a URL
+    /// parser accepts), path and query.
+    pub(crate) fn of_request(
+        https: bool,
+        authority: Option<&str>,
+        path: Option<&http::uri::PathAndQuery>,
+    ) -> Self {
+        let scheme = if https { "https" } else { "http" };
         let origin = authority
             .filter(|a| !a.contains(['/', '\\', '?', '#', '@']))
             .and_then(|a| url::Url::parse(&format!("{scheme}://{a}/")).ok())
             .filter(|url| url.host().is_some());
-        let mut page = match origin {
-            Some(origin) => origin,
-            None => Self::placeholder(),
-        };
-        page.set_path(uri.path());
-        page.set_query(uri.query());
+        let mut page = origin.unwrap_or_else(Self::placeholder);
+        if let Some(path) = path {
+            page.set_path(path.path());
+            page.set_query(path.query());
+        }
         Self::new(page)
     }
 
@@ -297,10 +304,8 @@ pub(crate) fn document_readings(text: &str) -> Result<Vec<String>, TooDeep> {
 
 #[cfg(test)]
 pub(crate) fn test_location() -> Location {
-    Location::of_request(
-        &http::Uri::from_static("/blog/post?x=1"),
-        Some("www.example.org"),
-    )
+    let path = http::uri::PathAndQuery::from_static("/blog/post?x=1");
+    Location::of_request(false, Some("www.example.org"), Some(&path))
 }
 
 #[cfg(test)]
@@ -398,15 +403,17 @@ mod tests {
 
     #[test]
     fn the_page_url_comes_from_the_request() {
-        let page = |uri: &'static str, host| {
-            let location = Location::of_request(&http::Uri::from_static(uri), host);
+        let page = |path: &'static str, host| {
+            let path = http::uri::PathAndQuery::from_static(path);
+            let location = Location::of_request(false, host, Some(&path));
             location.base().as_str().to_owned()
         };
         assert_eq!(
             page("/a/b?c", Some("Example.COM:8080")),
             "http://example.com:8080/a/b?c"
         );
-        assert_eq!(page("https://x.example/p", None), "https://x.example/p");
+        let https = Location::of_request(true, Some("x.example"), None);
+        assert_eq!(https.base().as_str(), "https://x.example/");
         assert_eq!(page("/p", None), "http://page.invalid/p");
         assert_eq!(page("/p", Some("a/b")), "http://page.invalid/p");
         assert_eq!(
