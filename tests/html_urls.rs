@@ -207,6 +207,12 @@ async fn finding_13_only_the_first_base_a_browser_honours_sets_the_base() {
             "{out}"
         );
     }
+    // A first `<base>` after an element that loads something may change where that
+    // element loads from (an image parses its URL in a microtask): not taken, moved.
+    let html = format!(r#"<img src="tr?id=1">{tracker_base}<script src=gtm.js></script>"#);
+    let out = serve(&html).await;
+    assert!(out.contains("data-consent-blocked=\"late-base\""), "{out}");
+    assert!(out.contains("<script src=gtm.js>"), "{out}");
     // A later `<base>` is ignored by a browser: its href is moved too.
     let html = format!(r#"<base href="/"><script src=gtm.js></script>{tracker_base}"#);
     let out = serve(&html).await;
@@ -277,14 +283,19 @@ fn page(place: &str, unit: &str, len: usize) -> String {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    // A timing: a failure is not shrunk (each case of a quadratic reading takes long).
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 12,
+        max_shrink_iters: 0,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     /// Finding 17: the gate's time per byte stays within a constant factor of
-    /// lol_html's alone. Timed at n and 4n bytes (the fastest of several runs, each
+    /// lol_html's alone. Timed at n and 16n bytes (the fastest of several runs, each
     /// against lol_html alone on the same page, less what both take for the page
-    /// without the run): linear readings keep the ratio (up to the noise of a shared
-    /// machine and of allocations; 3 is generous); a reading that rescans a run at each
-    /// of its dots multiplies it by about 4, and more.
+    /// without the run): a linear reading keeps the ratio (measured: up to 4.5 times it
+    /// on a shared machine, allocations and caches included; 8 is the bound); a
+    /// reading that rescans a run at each of its dots multiplies it by about 16.
     #[test]
     fn finding_17_every_reading_is_linear_in_the_page_size(
         place in proptest::sample::select(vec!["alt", "script", "srcdoc", "src", "host"]),
@@ -307,21 +318,22 @@ proptest::proptest! {
             });
             (gate, alone)
         };
-        let n = 32 * 1024;
+        let n = 4 * 1024;
         let (gate_0, alone_0) = time(0, Duration::MAX);
         let (gate_n, alone_n) = time(n, Duration::MAX);
-        // Linear: about 4 times the time at n. Quadratic: 16 times; given up on sooner.
-        let (gate_4n, alone_4n) = time(4 * n, gate_n * 40);
+        // Linear: about 16 times the time at n. Quadratic: 256 times; a run 400 times
+        // as long ends the timing (no noise does that).
+        let (gate_16n, alone_16n) = time(16 * n, gate_n * 400);
         let per_byte = |gate: Duration, alone: Duration| {
             let gate = gate.saturating_sub(gate_0).as_secs_f64();
             let alone = alone.saturating_sub(alone_0).as_secs_f64().max(1e-6);
             gate / alone
         };
-        let (small, large) = (per_byte(gate_n, alone_n), per_byte(gate_4n, alone_4n));
+        let (small, large) = (per_byte(gate_n, alone_n), per_byte(gate_16n, alone_16n));
         proptest::prop_assert!(
-            large < 3.0 * small,
+            large < 8.0 * small,
             "{place} {unit:?}: gate / lol_html per byte {small:.1} at {n} bytes, {large:.1} at {} bytes",
-            4 * n
+            16 * n
         );
     }
 }

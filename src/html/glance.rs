@@ -53,9 +53,14 @@ static KINDS: [u8; 256] = {
 /// `false` with a matcher only for a tag in plain ASCII (no character reference, no
 /// percent escape, no `data:` URL; no `\`, tab or newline either when the app has
 /// rules for its own paths) where no run of host characters names the host of an
-/// entry, whatever its path, and no local path of a rule appears. Every host and path
-/// [`ResourceMatcher::find`] reads in such a tag is a run of its bytes, lower-cased.
-/// Relative URLs read against a `<base>` are not covered: with a base, read.
+/// entry, whatever its path, and the last segment of no local rule's path appears.
+/// The URL parser ([`ResourceMatcher::find`]) changes such a tag's hosts only by
+/// lower-casing them and dropping what ends a run (UTS 46 maps nothing else in ASCII),
+/// so every host it reads there is a run of the tag's bytes; a path it resolves to a
+/// rule's holds the rule's last segment as written or takes it from the base's path.
+/// Not covered, so the caller reads every tag then: relative URLs after a `<base>`, and
+/// a page whose own host or path may match
+/// ([`ResourceMatcher::matches_around`]).
 pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&ResourceMatcher>) -> bool {
     let annotated = || memchr::memchr_iter(b'-', tag).any(|dash| begins_an_annotation(tag, dash));
     let Some(matcher) = matcher else {

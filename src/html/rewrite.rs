@@ -49,6 +49,9 @@ struct State {
     base_taken: bool,
     /// The last URL an element's attribute named, and what it found.
     last_found: LastFound,
+    /// An element that loads something came (outside a template): a `<base>` now
+    /// comes too late to be taken.
+    resources_seen: bool,
     /// How many `<template>`s are open (in any namespace: where lol_html and a
     /// browser disagree on it, a `<base>` in one is ignored either way).
     templates: usize,
@@ -487,6 +490,9 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     if tag == "base" {
         return on_base(shared, state, output, input, el);
     }
+    if state.templates == 0 {
+        state.resources_seen = true;
+    }
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
         Glance::InlineScript => return inline_script(state, input, output, el, false, false),
@@ -583,6 +589,13 @@ fn on_template(_: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerRes
 /// (`data-consent-blocked="ignored-base"`): where lol_html and a browser would
 /// disagree on the nesting of a `<base>` (foreign content, templates), the browser
 /// then finds no other base than the gate's.
+///
+/// A first `<base>` after an element that loads something (HTML requires it before
+/// them) is not taken either: a browser may resolve such an element's URL against it
+/// (an image parses its URL in a microtask, after later tags were parsed), and the
+/// gate, which read that element against the page's URL, cannot read it again. Its
+/// `href` is moved (`data-consent-blocked="late-base"`): the page's URLs then resolve
+/// against the page's URL for the browser as for the gate.
 fn on_base(
     shared: &Shared,
     state: &mut State,
@@ -593,18 +606,21 @@ fn on_base(
     let Some(href) = el.get_attribute("href") else {
         return Ok(());
     };
-    if !state.base_taken && state.templates == 0 && el.namespace_uri() == HTML {
+    let first = !state.base_taken && state.templates == 0 && el.namespace_uri() == HTML;
+    if first && !state.resources_seen {
         state.base_taken = true;
         state.location.set_base(&href);
         state.last_found = LastFound::default();
         return Ok(());
     }
+    state.base_taken |= first;
     if shared.nothing_to_match {
         // No URL is matched: where they resolve changes nothing.
         return Ok(());
     }
-    tracing::debug!("a <base> a browser ignores: its href moved");
-    block(output, input, el, "base", "ignored-base")
+    let why = if first { "late-base" } else { "ignored-base" };
+    tracing::debug!(why, "a <base> the gate does not take: its href moved");
+    block(output, input, el, "base", why)
 }
 
 /// The text handler of the elements besides scripts whose content a browser reads as
