@@ -283,10 +283,12 @@ fn page(place: &str, unit: &str, len: usize) -> String {
 }
 
 proptest::proptest! {
-    // A timing: a failure is not shrunk (each case of a quadratic reading takes long).
+    // A timing: a failure is neither shrunk (each case of a quadratic reading takes
+    // long) nor saved as a regression seed (a timing is no input to replay).
     #![proptest_config(proptest::prelude::ProptestConfig {
         cases: 12,
         max_shrink_iters: 0,
+        failure_persistence: None,
         ..proptest::prelude::ProptestConfig::default()
     })]
 
