@@ -239,6 +239,16 @@ async fn finding_20_an_annotation_exempts_no_url_the_rules_refuse() {
             "{element}: {out}"
         );
     }
+    // The client-side way, granted (`necessary` always is): its text is read before it
+    // is activated (found by fuzzing).
+    let client_side = r#"<script type="text/plain" data-category="necessary">s.src='https://connect.facebook.net/en_US/fbevents.js'</script>"#;
+    let out = serve(client_side).await;
+    assert!(out.contains(r#"<script data-consent="marketing" type="text/plain""#), "{out}");
+    let harmless = r#"<script type="text/plain" data-type="module" data-category="necessary">start()</script>"#;
+    assert_eq!(
+        serve(harmless).await,
+        r#"<script data-consent-type="text/plain" type="module" data-category="necessary">start()</script>"#
+    );
     // What the annotation vouches for and no rule refuses is left as written.
     let own = r#"<script data-consent="necessary" src="/js/app.js"></script>"#;
     assert_eq!(serve(own).await, own);

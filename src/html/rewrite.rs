@@ -82,6 +82,9 @@ struct Hold {
     /// Annotated `necessary` (or a granted category): past the inline script limit it
     /// runs unread, as the app said it may.
     vouched: bool,
+    /// Written the client-side way (`type="text/plain" data-category`) and granted:
+    /// the renames that make it run, applied if its text loads nothing refused.
+    activation: Option<Vec<Rename>>,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -528,7 +531,14 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 match (categories.index_of_key(&key), refused) {
                     // What it would load is refused: it stays inert, marked for that.
                     (_, Some(refused)) => set(el, "data-consent", refused),
-                    (Some(index), None) if shared.granted.contains(index) => activate(el),
+                    (Some(index), None) if shared.granted.contains(index) => {
+                        if el.get_attribute("data-src").is_none() {
+                            // Its text runs once it is active: read first, as any
+                            // inline script is.
+                            return activate_when_read(state, input, output, el);
+                        }
+                        activate(el);
+                    }
                     // Inert as written; marked so banner.js can activate it.
                     _ => set(el, "data-consent", &key),
                 }
@@ -988,6 +998,7 @@ fn inline_script(
         kind,
         text: std::mem::take(&mut state.spare_text),
         vouched,
+        activation: None,
     });
     // A script with text is released at its text's last chunk. Whether it has any is
     // not known when its end tag may be in the next chunk: its end tag releases it
@@ -1102,17 +1113,51 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
     state.spare_text = text;
-    if mark.is_some() {
-        let edit = Edit {
-            at: hold.at,
-            len: hold.len,
-            name: "script",
-            plain: true,
-            mark,
-        };
-        output.edit(edit, hold.kind.map(Ok::<_, Unwritten>))?;
+    let edit = |plain, mark| Edit {
+        at: hold.at,
+        len: hold.len,
+        name: "script",
+        plain,
+        mark,
+    };
+    match (mark, hold.activation) {
+        (None, None) => {}
+        (Some(mark), None) => {
+            output.edit(edit(true, Some(mark)), hold.kind.map(Ok::<_, Unwritten>))?
+        }
+        // A client-side script: it runs only if activated.
+        (None, Some(activation)) => output.edit(
+            edit(false, None),
+            activation.into_iter().map(Ok::<_, Unwritten>),
+        )?,
+        (Some(_), Some(_)) if too_long => {}
+        (Some(mark), Some(_)) => output.edit(
+            edit(false, Some(mark)),
+            std::iter::empty::<Result<Rename, Unwritten>>(),
+        )?,
     }
     output.release();
+    Ok(())
+}
+
+/// A granted script written the client-side way (`type="text/plain"
+/// data-category="…"`) with text, not a `data-src`: held while its text is read, like
+/// any inline script, and activated at its end only if the text loads nothing refused
+/// (the annotation exempts nothing the rules refuse). Its `type` becomes
+/// `data-consent-type`, its `data-type` (if any) its `type`.
+fn activate_when_read(
+    state: &mut State,
+    input: &Input,
+    output: &mut Output,
+    el: &mut El<'_, '_>,
+) -> HandlerResult {
+    let activation =
+        renames(el, input, &[("data-type", "type")], true).collect::<Result<Vec<_>, _>>()?;
+    inline_script(state, input, output, el, false, false)?;
+    // Not held (no text, or in SVG, held back whole): it stays as written, inert.
+    if let Some(hold) = state.hold.as_mut() {
+        hold.activation = Some(activation);
+    }
     Ok(())
 }
 
