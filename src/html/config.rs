@@ -231,8 +231,6 @@ pub(crate) struct Selectors {
     pub(crate) resources: Vec<(&'static str, Selector)>,
     /// Foreign content, where lol_html reads `<![CDATA[` sections.
     pub(crate) foreign: Selector,
-    /// `<template>`: a `<base>` inside is one a browser ignores.
-    pub(crate) template: Selector,
     pub(crate) head: Selector,
     pub(crate) body: Selector,
     /// The banner's root (a `<div>`, as the banner renders it; a selector without a
@@ -262,7 +260,6 @@ impl Selectors {
                 .map(|&name| (name, parse(name)))
                 .collect(),
             foreign: parse("svg, math"),
-            template: parse("template"),
             head: parse("head"),
             body: parse("body"),
             banner: parse("div[data-tc-endpoint]"),

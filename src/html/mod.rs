@@ -81,9 +81,9 @@
 //! URLs are read as browsers read them, through one reading: character references
 //! decoded as HTML's tokenizer decodes them, then the URL Standard's parser (the `url`
 //! crate: UTS 46 host mapping, percent-decoded hosts, dot segments removed) against the
-//! page's URL or the document's first `<base href>` a browser honours (outside
-//! `<template>` and foreign content, before any element that loads something; the
-//! `href` of every other `<base>` is moved to `data-consent-href`). A rule for a local path matches every URL that resolves to it
+//! page's URL or the document's first `<base href>` (in HTML, written before any
+//! `<template` and any element that loads something; the `href` of every `<base>` not
+//! taken is moved to `data-consent-href`, so a browser resolves as the gate does). A rule for a local path matches every URL that resolves to it
 //! on the page's own host. `srcset` is split by HTML's algorithm; `srcdoc` (its text is
 //! scanned, hosts in it mapped as the URL parser maps them), `data:` and `javascript:`
 //! URLs (their text too, base64-decoded where a `data:` URL says `;base64`). An embedded document (`srcdoc`,

@@ -49,12 +49,12 @@ struct State {
     base_taken: bool,
     /// The last URL an element's attribute named, and what it found.
     last_found: LastFound,
-    /// An element that loads something came (outside a template): a `<base>` now
-    /// comes too late to be taken.
+    /// An element that loads something came: a `<base>` now comes too late to be
+    /// taken.
     resources_seen: bool,
-    /// How many `<template>`s are open (in any namespace: where lol_html and a
-    /// browser disagree on it, a `<base>` in one is ignored either way).
-    templates: usize,
+    /// Where the page first wrote `<template` (in any case), if it did before a
+    /// `<base>` was decided on: a `<base>` after it may be inside a template.
+    first_template: Option<usize>,
     /// An inline script held back while its text is read.
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
@@ -242,10 +242,6 @@ impl Rewriter {
                     handler(on_head),
                 ))
                 .append_element_content_handler((
-                    Cow::Owned(selectors.template.clone()),
-                    handler(on_template),
-                ))
-                .append_element_content_handler((
                     Cow::Owned(selectors.body.clone()),
                     handler(on_body),
                 ))
@@ -366,6 +362,11 @@ impl Rewriter {
         };
         if let Some(context) = &mut self.context {
             context.input.keep(chunk);
+            let state = &mut context.state;
+            // Until a `<base>` is decided on (or can no longer be taken).
+            if state.first_template.is_none() && !state.base_taken && !state.resources_seen {
+                state.first_template = context.input.find_start_tag(b"template");
+            }
         }
         Self::run(&mut self.context, || active.write(chunk)).inspect_err(|_| {
             // A rewriter that failed must not be used again.
@@ -493,9 +494,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     if tag == "base" {
         return on_base(shared, state, output, input, el);
     }
-    if state.templates == 0 {
-        state.resources_seen = true;
-    }
+    state.resources_seen = true;
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
         Glance::InlineScript => return inline_script(state, input, output, el, false, false),
@@ -577,28 +576,18 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     Ok(())
 }
 
-/// A `<template>` opens: a `<base>` inside is ignored by a browser. Its end tag (a
-/// browser ends a template at `</template>` only) closes it; one never closed holds
-/// the rest of the document, for a browser too.
-fn on_template(_: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
-    state.templates += 1;
-    if let Some(handlers) = el.end_tag_handlers() {
-        handlers.push(Box::new(|_: &mut EndTag<'_>| {
-            in_context(|context| {
-                context.state.templates = context.state.templates.saturating_sub(1);
-                Ok(())
-            })
-        }));
-    }
-    Ok(())
-}
-
 /// A `<base>`: the first with an `href` that a browser honours (in HTML, outside a
 /// `<template>`) sets the document's base URL. Every other `<base href>` is ignored
 /// by a browser as by the gate, and its `href` is moved to `data-consent-href`
 /// (`data-consent-blocked="ignored-base"`): where lol_html and a browser would
-/// disagree on the nesting of a `<base>` (foreign content, templates), the browser
-/// then finds no other base than the gate's.
+/// disagree on the nesting of a `<base>` (foreign content), the browser then finds no
+/// other base than the gate's.
+///
+/// lol_html does not say whether an element is inside a `<template>` (a selector for
+/// it would cost every element of every page), so a first `<base>` that the page
+/// wrote after a `<template` start tag, which may hold it, is not taken either: its
+/// `href` is moved (`data-consent-blocked="base-after-template"`), and the page's
+/// URLs resolve against the page's URL for the browser as for the gate.
 ///
 /// A first `<base>` after an element that loads something (HTML requires it before
 /// them) is not taken either: a browser may resolve such an element's URL against it
@@ -616,8 +605,10 @@ fn on_base(
     let Some(href) = el.get_attribute("href") else {
         return Ok(());
     };
-    let first = !state.base_taken && state.templates == 0 && el.namespace_uri() == HTML;
-    if first && !state.resources_seen {
+    let first = !state.base_taken && el.namespace_uri() == HTML;
+    let at = el.source_location().bytes().start;
+    let after_template = state.first_template.is_some_and(|template| template < at);
+    if first && !state.resources_seen && !after_template {
         state.base_taken = true;
         state.location.set_base(&href);
         state.last_found = LastFound::default();
@@ -628,7 +619,13 @@ fn on_base(
         // No URL is matched: where they resolve changes nothing.
         return Ok(());
     }
-    let why = if first { "late-base" } else { "ignored-base" };
+    // Whether `<template` was looked for depends on where chunks end once an element
+    // that loads something came: that reason comes first.
+    let why = match (first, state.resources_seen) {
+        (true, true) => "late-base",
+        (true, false) => "base-after-template",
+        (false, _) => "ignored-base",
+    };
     tracing::debug!(why, "a <base> the gate does not take: its href moved");
     block(output, input, el, "base", why)
 }
