@@ -178,10 +178,32 @@ fn base_url(document: &scraper::Html) -> url::Url {
         .unwrap_or(page)
 }
 
+/// Whether a browser runs a `<script>` of this `type`: none, empty, `module`, or one of
+/// HTML's JavaScript MIME type essence strings, whole (`javascript` alone is none).
 fn executable(kind: Option<&str>) -> bool {
+    const JAVASCRIPT: [&str; 16] = [
+        "application/ecmascript",
+        "application/javascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    ];
     kind.is_none_or(|k| {
-        let k = k.trim().to_ascii_lowercase();
-        k.is_empty() || k == "module" || k.ends_with("javascript") || k.ends_with("ecmascript")
+        let k = k
+            .trim_matches(|c: char| c.is_ascii_whitespace())
+            .to_ascii_lowercase();
+        k.is_empty() || k == "module" || JAVASCRIPT.contains(&k.as_str())
     })
 }
 
