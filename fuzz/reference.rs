@@ -41,8 +41,9 @@ fn text_mentions_tracker(text: &str) -> bool {
             let before = text[..at].chars().next_back();
             let mut after = text[at + host.len()..].chars();
             let next = after.next();
+            // `hotjar.com.` is that host; `hotjar.com..s`, one run, is another.
             let ends = match next {
-                Some('.') => !after.next().is_some_and(label),
+                Some('.') => !after.find(|&c| c != '.').is_some_and(label),
                 Some(c) => !label(c),
                 None => true,
             };

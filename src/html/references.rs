@@ -15,14 +15,17 @@ use std::borrow::Cow;
 
 use web_atoms::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
-/// Decodes the character references of an attribute value `raw`.
+/// Decodes the character references of an attribute value `raw`, and replaces each
+/// U+0000 with U+FFFD, as the tokenizer's attribute value states do: the value a
+/// browser hands to the URL parser.
 ///
 /// ```text
 /// "a&amp;b&#0000000046;&period;&ampx=" → "a&b..&ampx="
+/// "\0s:" → "\u{FFFD}s:"   (a relative URL, not the scheme `s:`)
 /// ```
 pub(crate) fn decode_references(raw: &str) -> Cow<'_, str> {
-    let ampersand = |text: &str| memchr::memchr(b'&', text.as_bytes());
-    let Some(mut at) = ampersand(raw) else {
+    let special = |text: &str| memchr::memchr2(b'&', b'\0', text.as_bytes());
+    let Some(mut at) = special(raw) else {
         return Cow::Borrowed(raw);
     };
     let mut out = String::with_capacity(raw.len());
@@ -30,18 +33,18 @@ pub(crate) fn decode_references(raw: &str) -> Cow<'_, str> {
     loop {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let used = match reference(rest) {
-            Some((decoded, used)) => {
-                out.extend(decoded.into_iter().flatten());
-                used
-            }
-            None => {
-                out.push('&');
-                1
-            }
+        let used = if rest.starts_with('\0') {
+            out.push('\u{FFFD}');
+            1
+        } else if let Some((decoded, used)) = reference(rest) {
+            out.extend(decoded.into_iter().flatten());
+            used
+        } else {
+            out.push('&');
+            1
         };
         rest = &rest[used..];
-        match ampersand(rest) {
+        match special(rest) {
             Some(next) => at = next,
             None => break,
         }
@@ -196,6 +199,8 @@ mod tests {
             ("&unknown;", "&unknown;"),
             ("&", "&"),
             ("&\u{e9}", "&\u{e9}"),
+            ("\0s:", "\u{FFFD}s:"),
+            ("&amp\0", "&\u{FFFD}"),
         ] {
             assert_eq!(decode_references(raw), decoded, "{raw:?}");
         }
