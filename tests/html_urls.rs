@@ -248,6 +248,7 @@ async fn finding_20_an_annotation_exempts_no_url_the_rules_refuse() {
         r#"<iframe data-consent="necessary" srcdoc="<script src=//www.googletagmanager.com/gtm.js></script>"></iframe>"#,
         r#"<script data-consent="necessary">s.src='https://connect.facebook.net/en_US/fbevents.js'</script>"#,
         r#"<script type="text/plain" data-category="necessary" data-src="https://www.googletagmanager.com/gtm.js"></script>"#,
+        r#"<script type="text/plain" data-category="necessary" src="https://www.googletagmanager.com/gtm.js"></script>"#,
     ] {
         let out = serve(element).await;
         assert!(

@@ -524,14 +524,30 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         } else if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
             if let Some(key) = &attrs.data_category {
                 let key = key.trim().to_ascii_lowercase();
-                let refused = el
-                    .get_attribute("data-src")
-                    .and_then(|src| refused_url(shared, &state.location, &src));
+                // What it loads once active: its `data-src`, or its own URLs.
+                let data_src = el.get_attribute("data-src");
+                let own = attrs.urls.as_ref().and_then(|urls| {
+                    let found = classify(shared, &state.location, &mut state.last_found, urls, tag);
+                    match found {
+                        Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
+                        Some(Verdict::Keep) | None => None,
+                    }
+                });
+                let refused = data_src
+                    .as_deref()
+                    .and_then(|src| refused_url(shared, &state.location, src))
+                    .or(own);
+                let external = data_src.is_some()
+                    || attrs.urls.as_ref().is_some_and(|urls| {
+                        ["src", "href", "xlink:href"]
+                            .iter()
+                            .any(|a| urls.get(a).is_some())
+                    });
                 match (categories.index_of_key(&key), refused) {
                     // What it would load is refused: it stays inert, marked for that.
                     (_, Some(refused)) => set(el, "data-consent", refused),
                     (Some(index), None) if shared.granted.contains(index) => {
-                        if el.get_attribute("data-src").is_none() {
+                        if !external {
                             // Its text runs once it is active: read first, as any
                             // inline script is.
                             return activate_when_read(state, input, output, el);
