@@ -13,6 +13,6 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for target in "${targets[@]}"; do
   echo "== $target: ${seconds}s"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" -- -max_total_time="$seconds" -max_len=20000 2>&1 \
-    | grep -E '^(#[0-9]+ +(DONE|pulse|INITED)|Done|==[0-9]+==|SUMMARY|thread|panicked)' || true
+    | grep -a -E '^(#[0-9]+[[:space:]]+(DONE|pulse|INITED)|Done|==[0-9]+==|SUMMARY|thread|panicked)' || true
   echo "== $target: exit ${PIPESTATUS[0]}"
 done

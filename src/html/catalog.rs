@@ -7,11 +7,15 @@
 //! `b.example.com`, `example.com`) and asks a hash map for each, so its cost grows
 //! with the length of the host, never with the number of entries.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::url::{document_readings, is_tab_or_newline, Path, Target, TooDeep};
+use super::url::{
+    document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
+    Target, TooDeep,
+};
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 
@@ -156,12 +160,16 @@ struct HostTable {
     last_two_labels: HashSet<Box<[u8]>, RandomState>,
     /// Entries for relative URLs (the app's own paths), longest first.
     local: Vec<Entry>,
+    /// The most labels a host of the table has: a lookup walks no more of a host's.
+    most_labels: usize,
 }
 
 impl HostTable {
     fn insert(&mut self, host: Option<String>, entry: Entry) {
         let list = match host {
             Some(host) => {
+                let labels = host.bytes().filter(|&b| b == b'.').count() + 1;
+                self.most_labels = self.most_labels.max(labels);
                 self.last_labels.insert(last_label(host.as_bytes()).into());
                 self.last_two_labels
                     .insert(last_two_labels(host.as_bytes()).into());
@@ -182,7 +190,9 @@ impl HostTable {
         if self.hosts.is_empty() || !self.last_two_labels.contains(last_two_labels(host)) {
             return None;
         }
-        let mut suffix = host;
+        // Only the host's last labels can be an entry's host: the walk starts there,
+        // so a lookup costs the same however many labels the host has.
+        let mut suffix = last_labels(host, self.most_labels);
         loop {
             if let Some(entries) = self.hosts.get(suffix) {
                 let found = entries
@@ -197,11 +207,50 @@ impl HostTable {
         }
     }
 
-    fn local(&self, path: &Path<'_>) -> Option<Hit> {
+    fn local<'a>(&self, url: &'a Remote, path: &PathReading<'a>) -> Option<Hit> {
         self.local
             .iter()
-            .find(|e| path_has_prefix(&e.path, path))
+            .find(|e| path.has_prefix(&e.path, url))
             .map(|e| e.hit)
+    }
+}
+
+/// The last `count` labels of `host` (all of it if it has fewer).
+fn last_labels(host: &[u8], count: usize) -> &[u8] {
+    let mut start = host.len();
+    for _ in 0..count {
+        match host[..start].iter().rposition(|&b| b == b'.') {
+            Some(dot) => start = dot,
+            None => return host,
+        }
+    }
+    host.get(start + 1..).unwrap_or_default()
+}
+
+/// The last URL attribute value a page's elements named and what it found, so that a
+/// page that repeats a URL (an image, a pixel in every block) reads it once. Valid
+/// while the document's base URL and the refused categories stay as they were.
+#[derive(Debug, Default)]
+pub(crate) struct LastFound {
+    raw: String,
+    found: Option<Result<Option<Hit>, TooDeep>>,
+}
+
+impl LastFound {
+    /// What the value `raw` found, read by `read` unless it is the last one read.
+    pub(crate) fn get_or(
+        &mut self,
+        raw: &str,
+        read: impl FnOnce() -> Result<Option<Hit>, TooDeep>,
+    ) -> Result<Option<Hit>, TooDeep> {
+        if let Some(found) = self.found.filter(|_| self.raw == raw) {
+            return found;
+        }
+        let found = read();
+        self.raw.clear();
+        self.raw.push_str(raw);
+        self.found = Some(found);
+        found
     }
 }
 
@@ -242,12 +291,19 @@ fn path_matches(prefix: &str, path: &str) -> bool {
             .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'_')
 }
 
-/// [`path_matches`] for a URL's path, normalised only if what the prefix reaches of it
-/// is not plain ASCII.
-fn path_has_prefix(prefix: &str, path: &Path<'_>) -> bool {
-    match path.plain(prefix.len() + 1) {
-        Some(written) => path_matches(prefix, written),
-        None => path_matches(prefix, &path.normalised()),
+/// A URL's path as rules compare it, normalised at most once and only if it must be
+/// ([`Remote::plain_path`]).
+#[derive(Default)]
+struct PathReading<'a>(std::cell::OnceCell<Cow<'a, str>>);
+
+impl<'a> PathReading<'a> {
+    /// [`path_matches`] for the path of `url`.
+    fn has_prefix(&self, prefix: &str, url: &'a Remote) -> bool {
+        let path = self.0.get_or_init(|| match url.plain_path() {
+            Some(path) => Cow::Borrowed(path),
+            None => Cow::Owned(url.normalised_path()),
+        });
+        path_matches(prefix, path)
     }
 }
 
@@ -338,19 +394,24 @@ impl ResourceMatcher {
         Ok(matcher)
     }
 
-    /// The entry a URL target matches, the app's rules first. A URL that holds a
-    /// document or a script (`data:`, `javascript:`) may load many: the first one
-    /// `wanted` of those it mentions ([`scan_document`](Self::scan_document)).
+    /// The entry a URL target matches, the app's rules first (for the page's own
+    /// host, its rules for local paths before all). A URL that holds a document or a
+    /// script (`data:`, `javascript:`) may load many: the first one `wanted` of those
+    /// it mentions ([`scan_document`](Self::scan_document)).
     pub(crate) fn find(
         &self,
-        target: &Target<'_>,
+        target: &Target,
         wanted: impl Fn(&Hit) -> bool,
     ) -> Result<Option<Hit>, TooDeep> {
         Ok(match target {
-            Target::Remote { host, path } => {
-                self.remote(host.as_bytes(), |prefix| path_has_prefix(prefix, path))
+            Target::Remote(url) => {
+                let path = PathReading::default();
+                let local = match url.is_own() {
+                    true => self.app.local(url, &path),
+                    false => None,
+                };
+                local.or_else(|| self.remote(url.host().as_bytes(), |p| path.has_prefix(p, url)))
             }
-            Target::Local { path } => self.app.local(path),
             Target::Other => None,
             Target::Inline { text } => self.scan_document(text, wanted)?,
         })
@@ -371,26 +432,31 @@ impl ResourceMatcher {
     }
 
     /// The first entry `wanted` whose URL the text (a script's source, a reading of a
-    /// document) mentions: every run of host characters is looked up like a host, and
-    /// the app's local paths are searched for as written. A text may load more than one
-    /// URL: one that names an entry not wanted (`necessary`, a granted category) does
-    /// not hide another.
+    /// document) mentions: every run of host characters is looked up like a host (as
+    /// written and, where it holds a `%` or characters beyond ASCII, mapped as the URL
+    /// parser maps a host: [`mapped_host`]), and the app's local paths are searched
+    /// for as written. A text may load more than one URL: one that names an entry not
+    /// wanted (`necessary`, a granted category) does not hide another.
     pub(crate) fn scan(&self, text: &str, wanted: impl Fn(&Hit) -> bool) -> Option<Hit> {
-        self.find_in_hosts(text.as_bytes(), |host, rest| {
+        let lookup = |host: &[u8], rest: &[u8]| {
             let path = std::cell::OnceCell::new();
             self.remote(host, |prefix| {
                 path_matches(prefix, path.get_or_init(|| following_path(rest)))
             })
             .filter(&wanted)
-        })
-        .or_else(|| {
-            self.app
-                .local
-                .iter()
-                .filter(|e| !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path))
-                .map(|e| e.hit)
-                .find(&wanted)
-        })
+        };
+        self.find_in_hosts(text.as_bytes(), lookup)
+            .or_else(|| find_in_mapped_runs(text, lookup))
+            .or_else(|| {
+                self.app
+                    .local
+                    .iter()
+                    .filter(|e| {
+                        !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path)
+                    })
+                    .map(|e| e.hit)
+                    .find(&wanted)
+            })
     }
 
     /// Whether the app has rules for its own paths (relative URLs).
@@ -398,12 +464,25 @@ impl ResourceMatcher {
         !self.app.local.is_empty()
     }
 
-    /// Whether the local path of one of the app's rules appears in `text`, in any case.
+    /// Whether the last segment of the local path of one of the app's rules
+    /// ([`last_segment`]) appears in `text`, in any case. A URL whose path, resolved
+    /// against a base whose path holds none of them, starts with a rule's path holds
+    /// that segment as written, unless it is spelled with `%`, `\\`, a tab or a newline.
     pub(crate) fn mentions_local_path(&self, text: &[u8]) -> bool {
         self.app
             .local
             .iter()
-            .any(|e| contains_ignore_case(text, &e.path))
+            .any(|e| contains_ignore_case(text, last_segment(&e.path)))
+    }
+
+    /// Whether a URL resolved against the document at `location` may match a rule or
+    /// the catalog whatever is written in it: the page's host names an entry, or the
+    /// page's path holds the last segment of a local rule's path (an empty relative
+    /// URL resolves to the page itself, `x.js` to its directory).
+    pub(crate) fn matches_around(&self, location: &Location) -> bool {
+        let host = location.page_host().as_bytes();
+        self.remote(host, |_| true).is_some()
+            || (self.has_local_rules() && self.mentions_local_path(location.page_path().as_bytes()))
     }
 
     /// Whether the run of host characters around the dot at `dot` in `text` names the
@@ -525,6 +604,9 @@ impl ResourceMatcher {
                 }
             }
         }
+        // An empty label (`..`, `.-.`) ends no host: given up before the rest of the
+        // run is read, so a run of dots is read once, not once per dot.
+        let first = first.filter(|_| label_end > start)?;
         // The rest of the run: another label means a later dot decides.
         while let Some(&b) = text.get(at).filter(|&&b| in_host_run(b)) {
             if !matches!(b, b'.' | b'-') && !is_tab_or_newline(b) {
@@ -532,7 +614,6 @@ impl ResourceMatcher {
             }
             at += 1;
         }
-        let first = first.filter(|_| label_end > start)?;
         // No lookup for a label no entry's starts like (`.jpg`, `.x`).
         if !self.last_label_heads.has_first(first) {
             return None;
@@ -629,8 +710,16 @@ const fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
 }
 
-/// The path that follows a host in script text, with JSON's `\/` undone.
+/// The path that follows a host in script text, with JSON's `\/` undone and a port
+/// skipped, read as a server reads it: percent-decoded, dot segments removed.
 fn following_path(rest: &[u8]) -> String {
+    let rest = match rest.split_first() {
+        Some((b':', port)) => {
+            let digits = port.iter().take_while(|b| b.is_ascii_digit()).count();
+            &port[digits..]
+        }
+        _ => rest,
+    };
     let mut path = String::new();
     for &b in rest.iter().take(96) {
         match b {
@@ -642,7 +731,75 @@ fn following_path(rest: &[u8]) -> String {
             _ => break,
         }
     }
+    if path.contains('%') {
+        path = percent_decoded(&path).to_ascii_lowercase();
+    }
+    if path.starts_with('/') && path.contains("/.") {
+        let end = path.find(['?', '#']).unwrap_or(path.len());
+        path = remove_dot_segments(&path[..end]) + &path[end..];
+    }
     path
+}
+
+/// The first hit `lookup` finds for a run of `text` that a URL parser may read as a
+/// host other than the run's bytes as written: a maximal run of host bytes, `%` and
+/// characters beyond ASCII that holds a `%` or such a character, mapped by
+/// [`mapped_host`]. Each run is read once: linear in the text's length.
+fn find_in_mapped_runs(
+    text: &str,
+    mut lookup: impl FnMut(&[u8], &[u8]) -> Option<Hit>,
+) -> Option<Hit> {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() && memchr::memchr(b'%', bytes).is_none() {
+        return None;
+    }
+    let in_run = |b: u8| in_host_run(b) || b == b'%' || !b.is_ascii();
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(start) = bytes[at..].iter().position(|&b| in_run(b)) else {
+            break;
+        };
+        let start = at + start;
+        let len = bytes[start..].iter().take_while(|&&b| in_run(b)).count();
+        at = start + len;
+        // Runs start and end at ASCII bytes or the text's ends: character boundaries.
+        let run = &text[start..at];
+        if run.is_ascii() && !run.contains('%') {
+            continue;
+        }
+        let host = mapped_host(run);
+        if let Some(hit) = lookup(trim_dots_and_dashes(host.as_bytes()), &bytes[at..]) {
+            return Some(hit);
+        }
+    }
+    None
+}
+
+/// `run` read as the URL Standard's host parser reads a domain: tabs and newlines
+/// dropped, percent-decoded (UTF-8, U+FFFD for what is not), then mapped through
+/// UTS 46 (`idna`, as the `url` crate calls it): lower case, full-width forms and
+/// ideographic full stops mapped, ignored code points (a soft hyphen, a zero-width
+/// space) dropped, labels beyond ASCII in Punycode. A label the mapping rejects stays
+/// in the result as an error mark: the labels after it still name their host.
+pub(crate) fn mapped_host(run: &str) -> String {
+    use idna::uts46::{AsciiDenyList, Hyphens, Uts46};
+    let without_breaks: Cow<'_, str> = if run.bytes().any(is_tab_or_newline) {
+        Cow::Owned(
+            run.chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(run)
+    };
+    let decoded = percent_decoded(&without_breaks);
+    let (mapped, _) = Uts46::new().to_user_interface(
+        decoded.as_bytes(),
+        AsciiDenyList::URL,
+        Hyphens::Allow,
+        |_, _, _| false,
+    );
+    mapped.into_owned()
 }
 
 /// Host bytes lower-cased, without tabs and newlines: borrowed when written so (the
@@ -687,6 +844,15 @@ fn contains_ignore_case(text: &[u8], needle: &str) -> bool {
         || text
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The last segment of a rule's path that is not empty (`heatmap.js` of
+/// `/js/heatmap.js`, `js` of `/js/`).
+fn last_segment(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 /// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
@@ -744,10 +910,10 @@ pub(crate) fn test_matcher(rules: &[(&str, Category)]) -> ResourceMatcher {
 mod tests {
     use super::test_matcher as matcher;
     use super::*;
-    use crate::html::url::Url;
+    use crate::html::url::{test_location, Url};
 
     fn category(m: &ResourceMatcher, url: &str) -> Option<CategoryIndex> {
-        m.find(&Url::new(url).target(None), |_| true)
+        m.find(&Url::new(url).target(&test_location()), |_| true)
             .ok()
             .flatten()
             .map(|h| h.category)
@@ -880,41 +1046,64 @@ mod tests {
         }
     }
 
-    /// [`ResourceMatcher::scan`] the slow way: every maximal run of host bytes with a
-    /// dot is looked up, with no filter on its last label.
+    /// [`ResourceMatcher::scan`] the slow way: every maximal run of host bytes, and
+    /// every maximal run of host bytes, `%` and characters beyond ASCII mapped as a URL
+    /// parser maps a host, is compared with every entry's host, with no filter.
     fn scan_everything(m: &ResourceMatcher, text: &str) -> bool {
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let start = at;
-            while bytes.get(at).is_some_and(|&b| in_host_run(b)) {
-                at += 1;
+        let names = |host: &[u8], rest: &[u8]| {
+            let path = following_path(rest);
+            [&m.app, &m.catalog].iter().any(|table| {
+                table.hosts.iter().any(|(entry, entries)| {
+                    let under = host.ends_with(entry)
+                        && (host.len() == entry.len()
+                            || host[host.len() - entry.len() - 1] == b'.');
+                    under
+                        && entries
+                            .iter()
+                            .any(|e| e.path.is_empty() || path_matches(&e.path, &path))
+                })
+            })
+        };
+        let runs = |in_run: &dyn Fn(u8) -> bool| {
+            let bytes = text.as_bytes();
+            let mut found = Vec::new();
+            let mut at = 0;
+            while at < bytes.len() {
+                let start = at;
+                while bytes.get(at).is_some_and(|&b| in_run(b)) {
+                    at += 1;
+                }
+                if at == start {
+                    at += 1;
+                    continue;
+                }
+                found.push((start, at));
             }
-            if at == start {
-                at += 1;
-                continue;
-            }
-            let run = &bytes[start..at];
-            if !run.contains(&b'.') {
-                continue;
-            }
-            let host: Vec<u8> = run
+            found
+        };
+        let plain = runs(&|b| in_host_run(b)).into_iter().any(|(start, end)| {
+            let host: Vec<u8> = text.as_bytes()[start..end]
                 .iter()
                 .filter(|&&b| !is_tab_or_newline(b))
                 .map(u8::to_ascii_lowercase)
                 .collect();
-            let host = trim_dots_and_dashes(&host);
-            let path = following_path(&bytes[at..]);
-            if m.remote(host, |prefix| path_matches(prefix, &path))
-                .is_some()
-            {
-                return true;
-            }
-        }
-        m.app
-            .local
-            .iter()
-            .any(|e| contains_ignore_case(text.as_bytes(), &e.path))
+            names(trim_dots_and_dashes(&host), &text.as_bytes()[end..])
+        });
+        let mapped = runs(&|b| in_host_run(b) || b == b'%' || !b.is_ascii())
+            .into_iter()
+            .any(|(start, end)| {
+                let host = mapped_host(&text[start..end]);
+                names(
+                    trim_dots_and_dashes(host.as_bytes()),
+                    &text.as_bytes()[end..],
+                )
+            });
+        plain
+            || mapped
+            || m.app
+                .local
+                .iter()
+                .any(|e| contains_ignore_case(text.as_bytes(), &e.path))
     }
 
     proptest::proptest! {
@@ -926,7 +1115,9 @@ mod tests {
                 "static.hotjar.com", "clarity.ms", "google-analytics", "COM", "com", "net",
                 "x", ".", "..", "-", "--", "\t", "\n", "/tr", "/TR", "/", " ", "'", "(",
                 "querySelectorAll", "io", "_", "9", "tracker", ".x", "X", "/js", "tracker.x",
-                "FACEBOOK", "f", "fa", "cdn", "Cdn",
+                "FACEBOOK", "f", "fa", "cdn", "Cdn", "%2E", "%2e", "%", "\u{AD}", "\u{200B}",
+                "\u{3002}", "\u{FF0E}", "\u{FF46}\u{FF41}", "\u{FF43}\u{FF4F}\u{FF4D}",
+                "\u{E9}", "\u{201C}", "/./", "/x/../", "%74r", ":443",
             ]), 0..12),
             app_rules in proptest::bool::ANY,
         ) {

@@ -79,8 +79,11 @@ impl HtmlGate {
     /// the built-in catalog, and [`Category::Necessary`] exempts a URL from gating.
     ///
     /// Patterns: `host` (its subdomains too), `host/path-prefix`, optionally after
-    /// `https://` or `//`; or `/path-prefix` for the site's own relative URLs. Inline
-    /// scripts that mention a matching URL are gated too.
+    /// `https://` or `//`; or `/path-prefix` for the site's own URLs: any URL that
+    /// resolves, against the page's URL and its `<base>`, to that path on the page's
+    /// own host (`js/heatmap.js` from `/`, `../js/heatmap.js`, `/js/./heatmap.js`).
+    /// Paths match after percent-decoding and dot-segment removal, ignoring ASCII
+    /// case. Inline scripts that mention a matching URL are gated too.
     ///
     /// ```
     /// # use tower_consent::{Category, HtmlGate};

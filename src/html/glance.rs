@@ -53,9 +53,14 @@ static KINDS: [u8; 256] = {
 /// `false` with a matcher only for a tag in plain ASCII (no character reference, no
 /// percent escape, no `data:` URL; no `\`, tab or newline either when the app has
 /// rules for its own paths) where no run of host characters names the host of an
-/// entry, whatever its path, and no local path of a rule appears. Every host and path
-/// [`ResourceMatcher::find`] reads in such a tag is a run of its bytes, lower-cased.
-/// Relative URLs read against a `<base>` are not covered: with a base, read.
+/// entry, whatever its path, and the last segment of no local rule's path appears.
+/// The URL parser ([`ResourceMatcher::find`]) changes such a tag's hosts only by
+/// lower-casing them and dropping what ends a run (UTS 46 maps nothing else in ASCII),
+/// so every host it reads there is a run of the tag's bytes; a path it resolves to a
+/// rule's holds the rule's last segment as written or takes it from the base's path.
+/// Not covered, so the caller reads every tag then: relative URLs after a `<base>`, and
+/// a page whose own host or path may match
+/// ([`ResourceMatcher::matches_around`]).
 pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&ResourceMatcher>) -> bool {
     let annotated = || memchr::memchr_iter(b'-', tag).any(|dash| begins_an_annotation(tag, dash));
     let Some(matcher) = matcher else {
@@ -104,7 +109,8 @@ fn begins_an_annotation(tag: &[u8], dash: usize) -> bool {
 mod tests {
     use super::*;
     use crate::html::catalog::test_matcher as matcher;
-    use crate::html::url::Url;
+    use crate::html::srcset::srcset_urls;
+    use crate::html::url::{decode_references, test_location, Url};
     use crate::Category;
 
     #[test]
@@ -221,6 +227,23 @@ mod tests {
             "<script src=",
             ",",
             " 2x",
+            "2x,",
+            // Spellings the URL parser maps: references of any length, UTS 46 (a soft
+            // hyphen, a zero-width space, full-width letters), dot segments.
+            "&#0000000046;",
+            "&shy;",
+            "\u{AD}",
+            "\u{200B}",
+            "%C2%AD",
+            "\u{FF46}\u{FF41}",
+            "/./",
+            "/x/../",
+            "/%2e%2E/",
+            "js/tracker.js",
+            "./",
+            "../",
+            "tracker.js",
+            "?",
         ]);
         prop::collection::vec(part, 0..10).prop_map(|parts| parts.concat())
     }
@@ -251,12 +274,12 @@ mod tests {
             let mut matched = false;
             for (value, name) in values.iter().zip(names) {
                 tag.push_str(&format!(" {name}=\"{value}\""));
+                let location = test_location();
+                let find = |url: &str| matches(m.find(&Url::new(url).target(&location), |_| true));
                 matched |= match name {
-                    "srcset" => crate::html::url::decode_references(value)
-                        .split_ascii_whitespace()
-                        .any(|url| matches(m.find(&Url::new(url).target(None), |_| true))),
+                    "srcset" => srcset_urls(&decode_references(value)).any(find),
                     "srcdoc" => matches(m.scan_document(value, |_| true)),
-                    _ => matches(m.find(&Url::new(value).target(None), |_| true)),
+                    _ => find(value),
                 };
             }
             tag.push('>');

@@ -52,9 +52,12 @@
 //!
 //! An element is gated when:
 //!
-//! 1. it is annotated `data-consent="<category>"` (`necessary` means: never touch), or
-//!    written the client-side way, `type="text/plain" data-category="<category>"`
-//!    (activated on the server when granted);
+//! 1. it is annotated `data-consent="<category>"` of a refused category, or written the
+//!    client-side way, `type="text/plain" data-category="<category>"` (activated on the
+//!    server when granted, unless its `data-src` is refused). An annotation only holds
+//!    back: `necessary` or a granted category exempts nothing the rules below refuse
+//!    (markup may be user content); exempt a URL in configuration instead
+//!    (`script_rule(…, Category::Necessary)`);
 //! 2. one of its URLs matches an app rule ([`HtmlGate::script_rule`]) or the built-in
 //!    catalog ([`known_tracker_resources`]) of a refused category; app rules win for
 //!    a URL, and a URL of a `necessary` rule or a granted category leaves the element's
@@ -75,18 +78,25 @@
 //! such an element, while something can be held back, becomes an inert `<template>`
 //! marked `data-consent-blocked="misread-tag"`, which a browser reads as lol_html does.
 //!
-//! URLs are read as browsers read them: character references, upper case, `//host`,
-//! padding and embedded tabs or newlines, `\` for `/`, user info and ports, percent
-//! encoding, `<base href>`, unquoted attributes, `<script/src=…>`, `srcset` and
-//! `srcdoc` (its text is scanned), `data:` and `javascript:` URLs (their text too,
-//! base64-decoded where a `data:` URL says `;base64`). An embedded document (`srcdoc`,
+//! URLs are read as browsers read them, through one reading: character references
+//! decoded as HTML's tokenizer decodes them, then the URL Standard's parser (the `url`
+//! crate: UTS 46 host mapping, percent-decoded hosts, dot segments removed) against the
+//! page's URL or the document's first `<base href>` (in HTML, written before any
+//! `<template` and any element that loads something; the `href` of every `<base>` not
+//! taken is moved to `data-consent-href`, so a browser resolves as the gate does). A rule for a local path matches every URL that resolves to it
+//! on the page's own host. `srcset` is split by HTML's algorithm; `srcdoc` (its text is
+//! scanned, hosts in it mapped as the URL parser maps them), `data:` and `javascript:`
+//! URLs (their text too, base64-decoded where a `data:` URL says `;base64`). An embedded document (`srcdoc`,
 //! a `data:` URL's text) is read at every level of character references a nested
 //! `srcdoc` decodes, and with its percent escapes decoded; one nested deeper than the
 //! gate reads is held back for good (`data-consent-blocked="nested-too-deep"`).
 //! Most elements of a page point nowhere a rule or the catalog names, and the gate
 //! sees that from the start tag as written before it reads a single attribute: a tag
 //! in plain ASCII (no character reference, no percent escape, no `data:` URL) in which
-//! no run of host characters ends with the host of an entry is left as written.
+//! no run of host characters ends with the host of an entry (nor the last segment of a
+//! local rule's path appears) is left as written. Such filters only ever send more to
+//! the reading; property tests hold them to it. Every reading is linear in the page's
+//! size.
 //!
 //! # Also inserted
 //!
@@ -135,14 +145,17 @@ mod feed;
 mod glance;
 mod misread;
 mod output;
+mod references;
 mod rewrite;
+mod srcset;
 mod url;
 mod validators;
 
 use http::header::{
     ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION,
-    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, VARY,
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HOST, VARY,
 };
+use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 
 pub use self::catalog::{known_tracker_resources, KnownResource};
@@ -164,6 +177,11 @@ pub(crate) struct HtmlRequest {
     /// The state whose copy the browser revalidates, when a validator of the gate's
     /// for it went to the app as the app's own: the app's `304` is tagged with it again.
     revalidating: Option<StateKey>,
+    /// Where the page is, as the request names it (its path is the consent's page):
+    /// read only if the page is rewritten.
+    https: bool,
+    authority: Option<Authority>,
+    host: Option<HeaderValue>,
 }
 
 impl HtmlRequest {
@@ -190,6 +208,9 @@ impl HtmlRequest {
             head: request.method() == Method::HEAD,
             accept_language,
             revalidating,
+            https: request.uri().scheme() == Some(&Scheme::HTTPS),
+            authority: request.uri().authority().cloned(),
+            host: request.headers().get(HOST).cloned(),
         }
     }
 }
@@ -353,11 +374,17 @@ pub(crate) fn prepare<B>(
     let return_to = consent
         .page()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let authority = match &request.authority {
+        Some(authority) => Some(authority.as_str()),
+        None => request.host.as_ref().and_then(|h| h.to_str().ok()),
+    };
+    let location = url::Location::of_request(request.https, authority, consent.page());
     let page = rewrite::Page {
         inline: csp::inline_scripts(response.headers()),
         consent,
         language,
         return_to,
+        location,
     };
     Some(Feed::new(
         decoder,

@@ -13,12 +13,13 @@ use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewrit
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
 use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
-use super::catalog::Hit;
+use super::catalog::{Hit, LastFound};
 use super::csp::InlineScripts;
 use super::glance::must_read;
 use super::misread::is_misread;
 use super::output::{Edit, MisplacedTag, Output, Rename};
-use super::url::{decode_references, Base, TooDeep, Url};
+use super::srcset::srcset_urls;
+use super::url::{decode_references, Location, TooDeep, Url};
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
 
@@ -34,13 +35,26 @@ pub(crate) struct Page {
     pub(crate) return_to: String,
     /// What the response's CSP allows for the scripts the gate inserts.
     pub(crate) inline: InlineScripts,
+    /// The page's URL, which its relative URLs resolve against until a `<base>`.
+    pub(crate) location: Location,
 }
 
 /// What the handlers learn while the document streams by.
 #[derive(Default)]
 struct State {
-    /// The first `<base href>`.
-    base: Option<Base>,
+    /// Where the document's relative URLs resolve: the page's URL, then the first
+    /// `<base href>` a browser honours.
+    location: Location,
+    /// That `<base>` was read: every later one is ignored.
+    base_taken: bool,
+    /// The last URL an element's attribute named, and what it found.
+    last_found: LastFound,
+    /// An element that loads something came: a `<base>` now comes too late to be
+    /// taken.
+    resources_seen: bool,
+    /// Where the page first wrote `<template` (in any case), if it did before a
+    /// `<base>` was decided on: a `<base>` after it may be inside a template.
+    first_template: Option<usize>,
     /// An inline script held back while its text is read.
     hold: Option<Hold>,
     /// The text buffer of the last script released, kept for the next one.
@@ -65,6 +79,12 @@ struct Hold {
     kind: Option<Rename>,
     /// Its text so far, as lol_html decoded it.
     text: String,
+    /// Annotated `necessary` (or a granted category): past the inline script limit it
+    /// runs unread, as the app said it may.
+    vouched: bool,
+    /// Written the client-side way (`type="text/plain" data-category`) and granted:
+    /// the renames that make it run, applied if its text loads nothing refused.
+    activation: Option<Vec<Rename>>,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -88,6 +108,9 @@ struct Shared {
     nothing_to_match: bool,
     /// Every category is granted: nothing can be held back, no markup needs defusing.
     everything_granted: bool,
+    /// A relative URL may match whatever it says ([`ResourceMatcher::matches_around`]):
+    /// no start tag is kept unread.
+    matches_around: bool,
 }
 
 impl Shared {
@@ -168,8 +191,13 @@ pub(crate) enum RewriteError {
 }
 
 impl Rewriter {
-    pub(crate) fn new(page: Page, encoding: AsciiCompatibleEncoding, charset_known: bool) -> Self {
+    pub(crate) fn new(
+        mut page: Page,
+        encoding: AsciiCompatibleEncoding,
+        charset_known: bool,
+    ) -> Self {
         let granted = page.consent.granted_set();
+        let location = std::mem::take(&mut page.location);
         // A charset the response names is final; otherwise a `<meta>` may change it.
         let utf8 = charset_known && <&encoding_rs::Encoding>::from(encoding) == encoding_rs::UTF_8;
         let nothing_to_match = page
@@ -179,11 +207,18 @@ impl Rewriter {
             .as_ref()
             .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
         let everything_granted = page.consent.config().categories.all().is_subset(granted);
+        let matches_around = page
+            .consent
+            .config()
+            .html
+            .as_ref()
+            .is_some_and(|gate| gate.matcher.matches_around(&location));
         let shared = Shared {
             page,
             granted,
             nothing_to_match,
             everything_granted,
+            matches_around,
         };
         // The handlers capture nothing but a tag name: what they read and change is
         // the context, lent to them for each call into lol_html.
@@ -261,7 +296,10 @@ impl Rewriter {
             rewriter: Mutex::new(rewriter),
             context: Some(Context {
                 shared,
-                state: State::default(),
+                state: State {
+                    location,
+                    ..State::default()
+                },
                 input: Input::new(utf8),
                 output: Output::default(),
             }),
@@ -301,6 +339,11 @@ impl Rewriter {
         };
         if let Some(context) = &mut self.context {
             context.input.keep(chunk);
+            let state = &mut context.state;
+            // Until a `<base>` is decided on (or can no longer be taken).
+            if state.first_template.is_none() && !state.base_taken && !state.resources_seen {
+                state.first_template = context.input.find_start_tag(b"template");
+            }
         }
         Self::run(&mut self.context, || active.write(chunk)).inspect_err(|_| {
             // A rewriter that failed must not be used again.
@@ -426,16 +469,12 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         return Ok(());
     }
     if tag == "base" {
-        if state.base.is_none() {
-            if let Some(href) = el.get_attribute("href") {
-                state.base = Some(Base::parse(&href));
-            }
-        }
-        return Ok(());
+        return on_base(shared, state, output, input, el);
     }
+    state.resources_seen = true;
     match glance(shared, gate, state, input, el, tag) {
         Glance::Keep => return Ok(()),
-        Glance::InlineScript => return inline_script(state, input, output, el, false),
+        Glance::InlineScript => return inline_script(state, input, output, el, false, false),
         Glance::Read => {}
     }
     let categories = &shared.page.consent.config().categories;
@@ -445,23 +484,53 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         (true, true) => Attrs::annotations(el, tag),
         (true, false) => Attrs::default(),
     };
+    // Annotated `necessary` or a granted category: nothing is held back for the
+    // annotation, and nothing is exempted by it either (markup may be user content):
+    // the element's URLs, or an inline script's text, are read as if it had none.
+    let mut vouched = false;
     if gate.annotations {
         if let Some(key) = &attrs.data_consent {
             let key = key.trim().to_ascii_lowercase();
-            return match categories.index_of_key(&key) {
-                Some(0) => Ok(()),
-                Some(index) if shared.granted.contains(index) => Ok(()),
+            match categories.index_of_key(&key) {
+                Some(index) if index == 0 || shared.granted.contains(index) => vouched = true,
                 _ => {
                     let written = attrs.data_consent.as_deref();
-                    neutralise(shared, state, output, input, el, tag, &key, written)
+                    return neutralise(shared, state, output, input, el, tag, &key, written);
                 }
-            };
-        }
-        if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
+            }
+        } else if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
             if let Some(key) = &attrs.data_category {
                 let key = key.trim().to_ascii_lowercase();
-                match categories.index_of_key(&key) {
-                    Some(index) if shared.granted.contains(index) => activate(el),
+                // What it loads once active: its `data-src`, or its own URLs.
+                let data_src = el.get_attribute("data-src");
+                let own = attrs.urls.as_ref().and_then(|urls| {
+                    let found = classify(shared, &state.location, &mut state.last_found, urls, tag);
+                    match found {
+                        Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
+                        Some(Verdict::Keep) | None => None,
+                    }
+                });
+                let refused = data_src
+                    .as_deref()
+                    .and_then(|src| refused_url(shared, &state.location, src))
+                    .or(own);
+                let external = data_src.is_some()
+                    || attrs.urls.as_ref().is_some_and(|urls| {
+                        ["src", "href", "xlink:href"]
+                            .iter()
+                            .any(|a| urls.get(a).is_some())
+                    });
+                match (categories.index_of_key(&key), refused) {
+                    // What it would load is refused: it stays inert, marked for that.
+                    (_, Some(refused)) => set(el, "data-consent", refused),
+                    (Some(index), None) if shared.granted.contains(index) => {
+                        if !external {
+                            // Its text runs once it is active: read first, as any
+                            // inline script is.
+                            return activate_when_read(state, input, output, el);
+                        }
+                        activate(el);
+                    }
                     // Inert as written; marked so banner.js can activate it.
                     _ => set(el, "data-consent", &key),
                 }
@@ -479,7 +548,7 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
     let Some(urls) = &attrs.urls else {
         return Ok(());
     };
-    match classify(shared, state.base.as_ref(), urls, tag) {
+    match classify(shared, &state.location, &mut state.last_found, urls, tag) {
         Some(Verdict::Neutralise(key)) => {
             let written = attrs.data_consent.as_deref();
             return neutralise(shared, state, output, input, el, tag, key, written);
@@ -493,11 +562,65 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 .all(|a| urls.get(a).is_none())
             && is_executable(attrs.kind.as_deref()) =>
         {
-            return inline_script(state, input, output, el, true);
+            return inline_script(state, input, output, el, true, vouched);
         }
         None => {}
     }
     Ok(())
+}
+
+/// A `<base>`: the first with an `href` that a browser honours (in HTML, outside a
+/// `<template>`) sets the document's base URL. Every other `<base href>` is ignored
+/// by a browser as by the gate, and its `href` is moved to `data-consent-href`
+/// (`data-consent-blocked="ignored-base"`): where lol_html and a browser would
+/// disagree on the nesting of a `<base>` (foreign content), the browser then finds no
+/// other base than the gate's.
+///
+/// lol_html does not say whether an element is inside a `<template>` (a selector for
+/// it would cost every element of every page), so a first `<base>` that the page
+/// wrote after a `<template` start tag, which may hold it, is not taken either: its
+/// `href` is moved (`data-consent-blocked="base-after-template"`), and the page's
+/// URLs resolve against the page's URL for the browser as for the gate.
+///
+/// A first `<base>` after an element that loads something (HTML requires it before
+/// them) is not taken either: a browser may resolve such an element's URL against it
+/// (an image parses its URL in a microtask, after later tags were parsed), and the
+/// gate, which read that element against the page's URL, cannot read it again. Its
+/// `href` is moved (`data-consent-blocked="late-base"`): the page's URLs then resolve
+/// against the page's URL for the browser as for the gate.
+fn on_base(
+    shared: &Shared,
+    state: &mut State,
+    output: &mut Output,
+    input: &Input,
+    el: &mut El<'_, '_>,
+) -> HandlerResult {
+    let Some(href) = el.get_attribute("href") else {
+        return Ok(());
+    };
+    let first = !state.base_taken && el.namespace_uri() == HTML;
+    let at = el.source_location().bytes().start;
+    let after_template = state.first_template.is_some_and(|template| template < at);
+    if first && !state.resources_seen && !after_template {
+        state.base_taken = true;
+        state.location.set_base(&href);
+        state.last_found = LastFound::default();
+        return Ok(());
+    }
+    state.base_taken |= first;
+    if shared.nothing_to_match {
+        // No URL is matched: where they resolve changes nothing.
+        return Ok(());
+    }
+    // Whether `<template` was looked for depends on where chunks end once an element
+    // that loads something came: that reason comes first.
+    let why = match (first, state.resources_seen) {
+        (true, true) => "late-base",
+        (true, false) => "base-after-template",
+        (false, _) => "ignored-base",
+    };
+    tracing::debug!(why, "a <base> the gate does not take: its href moved");
+    block(output, input, el, "base", why)
 }
 
 /// The text handler of the elements besides scripts whose content a browser reads as
@@ -573,7 +696,8 @@ fn glance(
             Glance::Read
         };
     }
-    if state.base.is_none() && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
+    let resolves_elsewhere = state.base_taken || shared.matches_around;
+    if !resolves_elsewhere && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
         return Glance::Keep;
     }
     Glance::Read
@@ -583,10 +707,16 @@ fn glance(
 /// Every URL of the element is read: one that names `necessary` or a granted category
 /// does not exempt another that a browser may load instead (`src` and `srcdoc`, the
 /// candidates of a `srcset`).
-fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) -> Option<Verdict> {
+fn classify(
+    shared: &Shared,
+    location: &Location,
+    last_found: &mut LastFound,
+    urls: &Urls<'_>,
+    tag: &str,
+) -> Option<Verdict> {
     let gate = shared.gate()?;
     let refused = |hit: &Hit| shared.refuses(hit);
-    let find = |url: &str| gate.matcher.find(&Url::new(url).target(base), refused);
+    let find = |url: Url<'_>| gate.matcher.find(&url.target(location), refused);
     let mut found = None;
     for &attribute in url_attributes(tag) {
         let Some(value) = urls.get(attribute) else {
@@ -594,13 +724,11 @@ fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) ->
         };
         let hit = match attribute {
             "srcset" | "imagesrcset" => first_refused(
-                decode_references(value)
-                    .split_ascii_whitespace()
-                    .map(|token| find(token.trim_end_matches(','))),
+                srcset_urls(&decode_references(value)).map(|url| find(Url::decoded(url))),
                 refused,
             ),
             "srcdoc" => gate.matcher.scan_document(value, refused),
-            _ => find(value),
+            _ => last_found.get_or(value, || find(Url::new(value))),
         };
         let Ok(hit) = hit else {
             tracing::warn!(
@@ -619,6 +747,21 @@ fn classify(shared: &Shared, base: Option<&Base>, urls: &Urls<'_>, tag: &str) ->
         }
     }
     found
+}
+
+/// The key of the category the rules or the catalog refuse the URL `raw` (an
+/// attribute value as written) for, if any; `nested-too-deep`, the key of no
+/// category, for a document nested too deep to read.
+fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<&'static str> {
+    let refused = |hit: &Hit| shared.refuses(hit);
+    let found = shared
+        .gate()?
+        .matcher
+        .find(&Url::new(raw).target(location), refused);
+    match found {
+        Ok(hit) => hit.filter(refused).map(|hit| shared.key(hit.category)),
+        Err(TooDeep) => Some("nested-too-deep"),
+    }
 }
 
 /// Of what the URLs of one attribute found, the first hit `refused`, else the first.
@@ -819,6 +962,7 @@ fn inline_script(
     output: &mut Output,
     el: &mut El<'_, '_>,
     attributes: bool,
+    vouched: bool,
 ) -> HandlerResult {
     if el.namespace_uri() != HTML {
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
@@ -843,6 +987,8 @@ fn inline_script(
         len: tag.len(),
         kind,
         text: std::mem::take(&mut state.spare_text),
+        vouched,
+        activation: None,
     });
     // A script with text is released at its text's last chunk. Whether it has any is
     // not known when its end tag may be in the next chunk: its end tag releases it
@@ -937,7 +1083,9 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
         output,
         ..
     } = context;
-    let mark = if too_long {
+    let mark = if too_long && hold.vouched {
+        None
+    } else if too_long {
         Some(("data-consent-blocked", "inline-script-limit"))
     } else {
         let refused = |hit: &Hit| shared.refuses(hit);
@@ -955,17 +1103,51 @@ fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
     state.spare_text = text;
-    if mark.is_some() {
-        let edit = Edit {
-            at: hold.at,
-            len: hold.len,
-            name: "script",
-            plain: true,
-            mark,
-        };
-        output.edit(edit, hold.kind.map(Ok::<_, Unwritten>))?;
+    let edit = |plain, mark| Edit {
+        at: hold.at,
+        len: hold.len,
+        name: "script",
+        plain,
+        mark,
+    };
+    match (mark, hold.activation) {
+        (None, None) => {}
+        (Some(mark), None) => {
+            output.edit(edit(true, Some(mark)), hold.kind.map(Ok::<_, Unwritten>))?
+        }
+        // A client-side script: it runs only if activated.
+        (None, Some(activation)) => output.edit(
+            edit(false, None),
+            activation.into_iter().map(Ok::<_, Unwritten>),
+        )?,
+        (Some(_), Some(_)) if too_long => {}
+        (Some(mark), Some(_)) => output.edit(
+            edit(false, Some(mark)),
+            std::iter::empty::<Result<Rename, Unwritten>>(),
+        )?,
     }
     output.release();
+    Ok(())
+}
+
+/// A granted script written the client-side way (`type="text/plain"
+/// data-category="…"`) with text, not a `data-src`: held while its text is read, like
+/// any inline script, and activated at its end only if the text loads nothing refused
+/// (the annotation exempts nothing the rules refuse). Its `type` becomes
+/// `data-consent-type`, its `data-type` (if any) its `type`.
+fn activate_when_read(
+    state: &mut State,
+    input: &Input,
+    output: &mut Output,
+    el: &mut El<'_, '_>,
+) -> HandlerResult {
+    let activation =
+        renames(el, input, &[("data-type", "type")], true).collect::<Result<Vec<_>, _>>()?;
+    inline_script(state, input, output, el, false, false)?;
+    // Not held (no text, or in SVG, held back whole): it stays as written, inert.
+    if let Some(hold) = state.hold.as_mut() {
+        hold.activation = Some(activation);
+    }
     Ok(())
 }
 
