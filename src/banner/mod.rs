@@ -10,5 +10,7 @@ mod languages;
 mod render;
 mod texts;
 
-pub(crate) use self::render::{escape_into, render, render_page, BannerView, CategoryView};
+pub(crate) use self::render::{
+    escape_into, render, render_page, AssetAttributes, BannerView, CategoryView,
+};
 pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};

@@ -223,26 +223,19 @@ pub(crate) struct HtmlConfig {
 
 /// The selectors, parsed once.
 pub(crate) struct Selectors {
-    /// One per element that loads something (and `<base>`), with its name: handlers
-    /// know the element without asking lol_html for its name.
-    pub(crate) resources: Vec<(&'static str, Selector)>,
+    /// Every element (`*`): one element handler reads what each is from its start tag
+    /// as written ([`super::element`]).
+    pub(crate) every: Selector,
+    /// Elements whose text the gate reads: inline scripts, style sheets, `<noscript>`.
+    pub(crate) script: Selector,
+    pub(crate) style: Selector,
+    pub(crate) noscript: Selector,
     /// Foreign content, where lol_html reads `<![CDATA[` sections.
     pub(crate) foreign: Selector,
-    pub(crate) head: Selector,
-    pub(crate) body: Selector,
-    /// The banner's root (a `<div>`, as the banner renders it; a selector without a
-    /// tag name would make lol_html read the attributes of every element): a page that
-    /// has it gets no second one.
-    pub(crate) banner: Selector,
-    /// Elements besides scripts and iframes whose content a browser reads as text.
+    /// The other elements whose content a browser reads as text
+    /// ([`super::misread::TEXT_ELEMENTS`]).
     pub(crate) text: Selector,
 }
-
-/// Elements the gate reads.
-pub(crate) const RESOURCE_ELEMENTS: [&str; 15] = [
-    "script", "iframe", "frame", "img", "source", "video", "audio", "picture", "object", "embed",
-    "link", "input", "image", "track", "base",
-];
 
 impl Selectors {
     fn new() -> Self {
@@ -252,14 +245,11 @@ impl Selectors {
                 .unwrap_or_else(|_| unreachable!("valid selector {s}"))
         };
         Self {
-            resources: RESOURCE_ELEMENTS
-                .iter()
-                .map(|&name| (name, parse(name)))
-                .collect(),
+            every: parse("*"),
+            script: parse("script"),
+            style: parse("style"),
+            noscript: parse("noscript"),
             foreign: parse("svg, math"),
-            head: parse("head"),
-            body: parse("body"),
-            banner: parse("div[data-tc-endpoint]"),
             text: parse(super::misread::TEXT_ELEMENTS),
         }
     }

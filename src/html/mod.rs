@@ -118,9 +118,15 @@ mod catalog;
 mod config;
 mod consent_mode;
 mod csp;
+mod css;
+mod element;
 mod glance;
+mod held;
+mod json;
 mod misread;
+mod noscript;
 mod output;
+mod refresh;
 mod rewrite;
 mod url;
 
@@ -212,6 +218,7 @@ pub(crate) fn prepare<B>(
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let page = rewrite::Page {
         inline: csp::inline_scripts(response.headers()),
+        nonces: csp::nonces(response.headers()),
         consent,
         language,
         return_to,
