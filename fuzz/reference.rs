@@ -124,16 +124,151 @@ fn executable(kind: Option<&str>) -> bool {
     })
 }
 
-/// Elements that still load a tracker, as `<name attribute=value>` strings.
+/// Elements that still load a tracker, as `<name attribute=value>` strings: in the
+/// page as a browser with JavaScript parses it, and as one without JavaScript does
+/// (`<noscript>` content is markup there).
 pub(crate) fn active_trackers(html: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(html);
+    let mut found = active_in(&parse(html, true));
+    found.extend(active_in(&parse(html, false)));
+    found
+}
+
+/// `html` parsed as a browser with `scripting` on or off parses it.
+fn parse(html: &str, scripting: bool) -> scraper::Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::driver::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: scripting,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(scraper::Html::new_document()),
+        opts,
+    )
+    .one(html)
+}
+
+/// What CSS text loads, read plainly: escapes undone (`\2e ` is a `.`), then each
+/// `url(…)` and each string after `@import` or inside `image-set(`.
+fn css_loads_tracker(css: &str) -> bool {
+    let css = css_unescaped(css).to_lowercase();
+    let strip = |url: &str| {
+        url.trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_owned()
+    };
+    let mut urls = Vec::new();
+    for (at, _) in css.match_indices("url(") {
+        let rest = &css[at + 4..];
+        urls.push(strip(&rest[..rest.find(')').unwrap_or(rest.len())]));
+    }
+    for marker in ["@import", "image-set("] {
+        for (at, _) in css.match_indices(marker) {
+            let rest = css[at + marker.len()..].trim_start();
+            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let rest = &rest[1..];
+                urls.push(rest[..rest.find(quote).unwrap_or(rest.len())].to_owned());
+            }
+        }
+    }
+    urls.iter().any(|url| url_loads_tracker(url))
+}
+
+/// CSS escapes undone: `\` and up to six hex digits (and one space after them), or
+/// `\` and any other character for itself.
+fn css_unescaped(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut hex = String::new();
+        while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+            hex.extend(chars.next());
+        }
+        if hex.is_empty() {
+            out.extend(chars.next());
+            continue;
+        }
+        if chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+        out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+    }
+    out
+}
+
+/// The URL of a `<meta http-equiv=refresh content>`, read plainly: after `url=`, or
+/// after the delay's `;` or `,`.
+fn refresh_loads_tracker(content: &str) -> bool {
+    let lower = content.to_ascii_lowercase();
+    let url = match lower.find("url") {
+        Some(at) => lower[at + 3..]
+            .trim_start()
+            .trim_start_matches('=')
+            .to_owned(),
+        None => lower
+            .split_once([';', ','])
+            .map(|(_, url)| url.to_owned())
+            .unwrap_or_default(),
+    };
+    url_loads_tracker(url.trim().trim_matches(|c| c == '"' || c == '\''))
+}
+
+/// Elements that still load a tracker in one parsed page.
+fn active_in(document: &scraper::Html) -> Vec<String> {
     let mut found = Vec::new();
     for node in document.tree.nodes() {
         let Some(element) = node.value().as_element() else {
             continue;
         };
         let name = element.name();
-        let loads: &[&str] = match name {
+        // Loaders on any element: event handlers (inline script by another name) and
+        // `style` (CSS).
+        for (attribute, value) in element.attrs() {
+            let attribute = attribute.to_ascii_lowercase();
+            let handler = attribute.len() > 2
+                && attribute.starts_with("on")
+                && attribute[2..].bytes().all(|b| b.is_ascii_lowercase());
+            if (handler && text_mentions_tracker(value))
+                || (attribute == "style" && css_loads_tracker(value))
+            {
+                found.push(format!("<{name} {attribute}={value:?}>"));
+            }
+        }
+        let text = || -> String {
+            node.children()
+                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                .collect()
+        };
+        let css_type = element
+            .attr("type")
+            .is_none_or(|t| t.trim().is_empty() || t.trim().eq_ignore_ascii_case("text/css"));
+        if name == "style" && css_type && css_loads_tracker(&text()) {
+            found.push(format!("<style>{}", text()));
+        }
+        let json_script = element.attr("type").is_some_and(|t| {
+            let t = t.trim().to_ascii_lowercase();
+            t == "importmap" || t == "speculationrules"
+        });
+        if name == "script" && json_script && text_mentions_tracker(&text().replace("\\/", "/")) {
+            found.push(format!("<script type=json>{}", text()));
+        }
+        if name == "meta"
+            && element
+                .attr("http-equiv")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"))
+            && element.attr("content").is_some_and(refresh_loads_tracker)
+        {
+            found.push(format!("<meta content={:?}>", element.attr("content")));
+        }
+        // SVG names come camel-cased (`feImage`).
+        let loads: &[&str] = match name.to_ascii_lowercase().as_str() {
             "script" if !executable(element.attr("type")) => continue,
             "script" => &["src", "href", "xlink:href"],
             "iframe" | "frame" => &["src", "srcdoc"],
@@ -142,7 +277,11 @@ pub(crate) fn active_trackers(html: &str) -> Vec<String> {
             "audio" | "embed" | "input" => &["src"],
             "object" => &["data"],
             "link" => &["href", "imagesrcset"],
-            "image" => &["href", "xlink:href"],
+            "image" | "feimage" => &["href", "xlink:href"],
+            "body" | "table" | "td" | "th" => &["background"],
+            "set" | "animate" | "animatemotion" | "animatetransform" => {
+                &["to", "from", "by", "values", "href", "xlink:href"]
+            }
             _ => continue,
         };
         for (attribute, value) in element.attrs() {
@@ -157,6 +296,7 @@ pub(crate) fn active_trackers(html: &str) -> Vec<String> {
                 "srcset" | "imagesrcset" => value
                     .split(|c: char| c.is_whitespace() || c == ',')
                     .any(url_loads_tracker),
+                "values" => value.split(';').any(url_loads_tracker),
                 _ => url_loads_tracker(value),
             };
             if loads_tracker {
