@@ -484,6 +484,24 @@ async fn event_handlers_refresh_background_svg_animations_and_css_are_read() {
     }
 }
 
+#[tokio::test]
+async fn inline_style_sheets_too_long_to_read_are_held_back_unless_necessary() {
+    let layer = layer_with_limit(1024);
+    let long = format!("<style>{}</style><p>x</p>", "p{color:red}".repeat(100));
+    let out = refused(&layer, &long).await;
+    assert!(
+        out.starts_with(
+            "<style type=\"text/plain\" data-consent-blocked=\"inline-style-limit\">p{color:red}"
+        ),
+        "{out}"
+    );
+    let necessary = format!(
+        "<style data-consent=\"necessary\">{}a{{background:url(//www.facebook.com/tr)}}</style>",
+        "p{color:red}".repeat(100)
+    );
+    assert_eq!(refused(&layer, &necessary).await, necessary);
+}
+
 // ---------------------------------------------------------------------------------
 // Finding 21: nonces for the injected banner
 // ---------------------------------------------------------------------------------

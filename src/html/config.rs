@@ -123,9 +123,11 @@ impl HtmlGate {
     }
 
     /// Whether the banner is inserted before `</body>` of full HTML documents that do
-    /// not already contain it (default `true`). Fragments and documents without a
-    /// `</body>` tag never get it: appending at the end of a document could complete a
-    /// tag the document left unfinished. Render it there with
+    /// not already contain it (default `true`), or at the end of a document whose
+    /// `</body>` is implied, if the document ends as markup. Fragments never get it,
+    /// nor a document that ends inside a tag, a comment, a text element or a
+    /// `<template>`: there, the banner would complete what the document left
+    /// unfinished. Render it there with
     /// [`Consent::banner_html`](crate::Consent::banner_html).
     ///
     /// ```
@@ -137,7 +139,8 @@ impl HtmlGate {
         self
     }
 
-    /// Inserts Google Consent Mode v2 defaults first in `<head>`, built from the
+    /// Inserts Google Consent Mode v2 defaults first in `<head>` (without a `<head>`
+    /// tag, before the first element that may run or load a script), built from the
     /// visitor's consent with `mapping`; the banner script sends the update on a
     /// choice.
     ///
@@ -150,11 +153,14 @@ impl HtmlGate {
         self
     }
 
-    /// How many bytes of an inline script are held back while the gate reads what it
-    /// loads (default 256 KiB, at least 1 KiB). A longer inline script cannot be
-    /// decided: it is written neutralised (`type="text/plain" data-consent-blocked=
-    /// "inline-script-limit"`, its text kept; it never runs, and a warning is logged)
-    /// unless it is annotated `data-consent="necessary"` or all categories are granted.
+    /// How many bytes of an inline script, an inline style sheet or a `<noscript>`'s
+    /// content are held back while the gate reads what they load (default 256 KiB, at
+    /// least 1 KiB). A longer inline script or style sheet cannot be decided: it is
+    /// written neutralised (`type="text/plain" data-consent-blocked=
+    /// "inline-script-limit"` or `"inline-style-limit"`, its text kept; it never runs or
+    /// applies, and a warning is logged) unless it is annotated
+    /// `data-consent="necessary"` (which the gate then does not read) or all categories
+    /// are granted. A longer `<noscript>`'s content is dropped.
     ///
     /// ```
     /// # use tower_consent::HtmlGate;

@@ -6,13 +6,6 @@
 //! (which copies it). Every element may carry an event handler or a `style` attribute;
 //! most carry neither, which one pass over the tag tells ([`may_load_from_attributes`]).
 
-use lol_html::html_content::Element;
-use lol_html::send::SendHandlerTypes;
-
-use super::attributes::Input;
-
-type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
-
 /// An element the gate treats apart from the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Name {
@@ -67,6 +60,7 @@ impl Name {
     pub(super) fn of(name: &[u8]) -> Option<Self> {
         let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
         use Name::*;
+        // By length first: most names are ruled out without a comparison.
         Some(match name.len() {
             2 if is("td") => Td,
             2 if is("th") => Th,
@@ -109,15 +103,6 @@ impl Name {
             16 if is(PROBE) => Probe,
             _ => return None,
         })
-    }
-
-    /// The element of `el`, from its start tag as written when that is kept (else from
-    /// lol_html, which copies the name).
-    pub(super) fn of_element(input: &Input, el: &El<'_, '_>) -> Option<Self> {
-        match input.start_tag(el) {
-            Some(tag) => Self::of(tag_name(&tag)),
-            None => Self::of(el.tag_name().as_bytes()),
-        }
     }
 
     /// The tag name as the gate writes it in the elements it reads the URLs of, if it
@@ -185,29 +170,33 @@ pub(super) fn tag_name(tag: &[u8]) -> &[u8] {
 /// Whether a start tag, as the page wrote it, may hold an attribute that loads
 /// something whatever the element: an event handler (`on…`, inline script by another
 /// name) or a `style` whose CSS may hold a `url()` (it has a `(`, or a character
-/// reference that may be one). One pass over the tag: an attribute's name begins after
-/// a space, a `/` or a quote, which is where `on` or `style` is looked for; a value
-/// that holds such a word sends the tag to be read for nothing, never the reverse.
+/// reference that may be one). Either does something only with a value, after a `=`:
+/// the name before each `=` (back to a space, a `/`, a quote or the tag's `<`) is
+/// looked at. A `=` inside a value may send the tag to be read for nothing, never the
+/// reverse.
 pub(super) fn may_load_from_attributes(tag: &[u8]) -> bool {
-    let mut after_separator = false;
-    let mut style = false;
-    for (i, &b) in tag.iter().enumerate() {
-        if after_separator {
-            match b | 0x20 {
-                b'o' if tag.get(i + 1).is_some_and(|&n| n | 0x20 == b'n') => return true,
-                b's' if tag
-                    .get(i + 1..i + 5)
-                    .is_some_and(|rest| rest.eq_ignore_ascii_case(b"tyle")) =>
-                {
-                    style = true;
-                }
-                _ => {}
-            }
-        }
-        after_separator = matches!(
+    let separator = |b: &u8| {
+        matches!(
             b,
-            b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'"' | b'\''
-        );
+            b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'"' | b'\'' | b'<'
+        )
+    };
+    let mut style = false;
+    for equals in memchr::memchr_iter(b'=', tag) {
+        let before = &tag[..equals];
+        let end = before
+            .iter()
+            .rposition(|b| !matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' '))
+            .map_or(0, |last| last + 1);
+        let start = before[..end]
+            .iter()
+            .rposition(separator)
+            .map_or(0, |at| at + 1);
+        let name = &before[start..end];
+        if super::held::is_event_handler(name) {
+            return true;
+        }
+        style |= name.eq_ignore_ascii_case(b"style");
     }
     style && memchr::memchr2(b'(', b'&', tag).is_some()
 }
@@ -229,6 +218,47 @@ mod tests {
         assert_eq!(tag_name(b"<a"), b"a");
     }
 
+    /// What lol_html parses from `tag`: whether it has an event handler or a `style`
+    /// with a value, and whether that `style` holds a `(` or a `&`.
+    fn parsed(tag: &str) -> (bool, bool) {
+        use lol_html::{element, rewrite_str, RewriteStrSettings};
+        let found = std::cell::Cell::new((false, false));
+        let _ = rewrite_str(
+            tag,
+            RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+                for attribute in el.attributes() {
+                    let (name, value) = (attribute.name(), attribute.value());
+                    let (handler, style) = found.get();
+                    found.set((
+                        handler
+                            || (crate::html::held::is_event_handler(name.as_bytes())
+                                && !value.is_empty()),
+                        style || (name == "style" && value.contains(['(', '&'])),
+                    ));
+                }
+                Ok(())
+            })),
+        );
+        found.get()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_tag_that_loads_from_an_attribute_is_missed(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "/", "=", "\"", "'", "onclick", "ONLOAD", "on", "onx1",
+                "style", "STYLE", "class", "title", "x", "url(a)", "&#40;", "(", "a=b", ">",
+            ]), 0..12),
+        ) {
+            let tag = format!("<div {}>", pieces.concat());
+            let (handler, style) = parsed(&tag);
+            proptest::prop_assert!(
+                !(handler || style) || may_load_from_attributes(tag.as_bytes()),
+                "{:?}", tag
+            );
+        }
+    }
+
     #[test]
     fn attributes_that_may_load_are_seen_from_the_tag() {
         for tag in [
@@ -239,7 +269,9 @@ mod tests {
             "<div style=\"background:url(x)\">",
             "<div STYLE='background:url&lpar;x)'>",
             // A value holding the word: read for nothing.
-            "<img alt=\"on the wall\">",
+            "<div onclick = \"x()\">",
+            // A value holding such a name and a `=`: read for nothing.
+            "<a title=\"say onload=1\">",
         ] {
             assert!(may_load_from_attributes(tag.as_bytes()), "{tag}");
         }
@@ -248,6 +280,10 @@ mod tests {
             "<p style=\"color:red\">",
             "<a href=\"/x\" title=\"icon\">",
             "<section id=content>",
+            "<img alt=\"on the wall\">",
+            "<div onclick>",
+            "<div =onclick=x>",
+            "<a href=\"/x?on=1\">",
         ] {
             assert!(!may_load_from_attributes(tag.as_bytes()), "{tag}");
         }

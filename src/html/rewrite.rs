@@ -203,7 +203,8 @@ fn in_context(handler: impl FnOnce(&mut Context) -> HandlerResult) -> HandlerRes
         return Err("an HTML gate handler ran outside its rewrite".into());
     };
     let result = handler(&mut context);
-    CONTEXT.set(Some(context));
+    // What was there is `None`, taken above: nothing to drop.
+    std::mem::forget(CONTEXT.replace(Some(context)));
     result
 }
 
@@ -498,7 +499,6 @@ fn settings(
 
 /// Every element: what its name and its start tag as written tell.
 fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
-    let name = Name::of_element(&context.input, el);
     if let Some(hold) = &context.state.hold {
         if hold.reading != (Reading::Css { foreign: true }) {
             // lol_html read markup inside a script a browser reads as text: what it
@@ -518,14 +518,35 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
     if context.state.noscript.is_some() {
         return Err("an element inside a held noscript's text".into());
     }
+    let Context {
+        shared,
+        state,
+        input,
+        output,
+    } = context;
+    let mut cx = Split {
+        shared,
+        state,
+        input,
+        output,
+    };
+    // The start tag as written, looked up once for all that reads it.
+    let written = input.start_tag(el);
+    let written = written.as_deref();
+    // Most elements of a page are written bare (`<p>`, `<li>`): no attribute to read.
+    let (name, bare) = match written {
+        Some(tag) => {
+            let name = tag_name(tag);
+            (Name::of(name), tag.len() == name.len() + 2)
+        }
+        None => (Name::of(el.tag_name().as_bytes()), false),
+    };
     if matches!(name, Some(Name::Html | Name::Head | Name::Body)) {
-        context.state.document = true;
+        cx.state.document = true;
     }
-    if !context.state.consent_mode_done
-        && (name == Some(Name::Head) || Name::may_run_a_script(name))
-    {
-        context.state.consent_mode_done = true;
-        if let Some(snippet) = consent_mode_snippet(&context.shared) {
+    if !cx.state.consent_mode_done && (name == Some(Name::Head) || Name::may_run_a_script(name)) {
+        cx.state.consent_mode_done = true;
+        if let Some(snippet) = consent_mode_snippet(cx.shared) {
             if name == Some(Name::Head) {
                 el.prepend(&snippet, ContentType::Html);
             } else {
@@ -536,21 +557,28 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
         }
     }
     match name {
-        Some(Name::Body) => on_body(&context.shared, el),
-        Some(Name::Div) => on_div(context, el),
-        Some(Name::Template) => on_template(&mut context.state, el),
-        Some(Name::Probe) if on_probe(context, el)? => return Ok(()),
+        Some(Name::Body) => on_body(cx.shared, el),
+        Some(Name::Div) => on_div(cx.state, written, el),
+        Some(Name::Template) => on_template(cx.state, el),
+        Some(Name::Probe) if on_probe(&mut cx, el)? => return Ok(()),
         _ => {}
     }
-    match name {
-        Some(Name::Noscript) => on_noscript(context, el),
-        Some(name) if name.is_text() => on_text_element(context, el, name),
-        Some(name) => match name.resource() {
-            Some(tag) => on_resource(context, el, tag),
-            None => on_other(context, el),
-        },
-        None => on_other(context, el),
+    match (name, name.and_then(Name::resource)) {
+        (Some(Name::Noscript), _) => on_noscript(&mut cx, el),
+        (Some(name), _) if name.is_text() => on_text_element(&mut cx, el, name, written),
+        (_, Some(tag)) => on_resource(&mut cx, el, tag, written),
+        _ if bare => Ok(()),
+        _ => on_other(&mut cx, el, written),
     }
+}
+
+/// The context split for an element handler, which reads the element's start tag as
+/// written (in the input) while it changes the rest.
+struct Split<'c> {
+    shared: &'c Shared,
+    state: &'c mut State,
+    input: &'c Input,
+    output: &'c mut Output,
 }
 
 fn on_body(shared: &Shared, el: &mut El<'_, '_>) {
@@ -569,14 +597,14 @@ fn on_body(shared: &Shared, el: &mut El<'_, '_>) {
 
 /// The banner's root (`<div data-tc-endpoint>`, as the banner renders it): a page that
 /// has it gets no second one.
-fn on_div(context: &mut Context, el: &El<'_, '_>) {
+fn on_div(state: &mut State, written: Option<&[u8]>, el: &El<'_, '_>) {
     const ROOT: &[u8] = b"data-tc-endpoint";
-    let may_be_root = context.input.start_tag(el).is_none_or(|tag| {
+    let may_be_root = written.is_none_or(|tag| {
         tag.windows(ROOT.len())
             .any(|window| window.eq_ignore_ascii_case(ROOT))
     });
     if may_be_root && el.has_attribute("data-tc-endpoint") {
-        context.state.banner_seen = true;
+        state.banner_seen = true;
     }
 }
 
@@ -601,11 +629,11 @@ fn on_template(state: &mut State, el: &mut El<'_, '_>) {
 /// the banner. Whether the element was the gate's probe (one the page wrote is an
 /// element like any other).
 fn on_probe(
-    context: &mut Context,
+    cx: &mut Split<'_>,
     el: &mut El<'_, '_>,
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let at = el.source_location().bytes().start;
-    let state = &mut context.state;
+    let state = &mut *cx.state;
     if el.namespace_uri() != HTML {
         return Ok(false);
     }
@@ -616,7 +644,7 @@ fn on_probe(
     } else if state.probe_at == Some(at) {
         state.probe_seen = true;
         if state.open_templates == 0 {
-            if let Some(banner) = take_banner(&context.shared, state)? {
+            if let Some(banner) = take_banner(cx.shared, state)? {
                 el.before(&banner, ContentType::Html);
             }
         }
@@ -703,13 +731,19 @@ struct Loaders {
     style: bool,
 }
 
-fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
-    let Context {
+fn on_resource(
+    cx: &mut Split<'_>,
+    el: &mut El<'_, '_>,
+    tag: &'static str,
+    written: Option<&[u8]>,
+) -> HandlerResult {
+    let Split {
         shared,
         state,
         input,
         output,
-    } = context;
+    } = cx;
+    let (shared, input) = (*shared, *input);
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
@@ -731,10 +765,11 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         }
         return Ok(());
     }
-    if tag == "script" {
-        mark_banner_script(shared, state, input, el)?;
+    if tag == "script" && mark_banner_script(shared, state, written, el)? {
+        // The banner's own script: never held back.
+        return Ok(());
     }
-    match glance(shared, gate, state, input, el, tag) {
+    match glance(shared, gate, state, written, tag) {
         Glance::Keep => return Ok(()),
         Glance::InlineScript => {
             return hold_text(state, input, output, el, "script", Reading::Script, None)
@@ -842,60 +877,60 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
 
 /// The banner's own `<script src=".../banner.js">`, as the app rendered it
 /// ([`Consent::banner_html`](crate::Consent::banner_html)), gets the response's token:
-/// `banner.js` then activates what the gate held back.
+/// `banner.js` then activates what the gate held back. Whether `el` is that script.
 fn mark_banner_script(
     shared: &Shared,
     state: &mut State,
-    input: &Input,
+    written: Option<&[u8]>,
     el: &mut El<'_, '_>,
-) -> HandlerResult {
+) -> Result<bool, &'static str> {
     const ASSET: &[u8] = b"/banner.js";
-    if shared.everything_granted || state.fragment.is_some() {
-        return Ok(());
-    }
-    let may_be = input.start_tag(el).is_none_or(|tag| {
+    let may_be = written.is_none_or(|tag| {
         tag.windows(ASSET.len())
             .any(|window| window.eq_ignore_ascii_case(ASSET))
     });
     if !may_be {
-        return Ok(());
+        return Ok(false);
     }
     let Some(src) = el.get_attribute("src") else {
-        return Ok(());
+        return Ok(false);
     };
     let path = src.trim().split(['?', '#']).next().unwrap_or_default();
     let prefix = shared.page.consent.config().endpoints.prefix();
-    if path.strip_prefix(prefix) == Some("/banner.js") {
+    if path.strip_prefix(prefix) != Some("/banner.js") {
+        return Ok(false);
+    }
+    if !shared.everything_granted && state.fragment.is_none() {
         set(el, "data-tc-held", state.token()?.as_str());
     }
-    Ok(())
+    Ok(true)
 }
 
 /// An element the gate reads no URL of: its event handlers and its `style` attribute.
-fn on_other(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
-    let Context {
+fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> HandlerResult {
+    let Split {
         shared,
         state,
         input,
         output,
-    } = context;
+    } = cx;
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
     if shared.nothing_to_match {
         return Ok(());
     }
-    let name = match input.start_tag(el) {
+    let name = match written {
         Some(tag) => {
             // Most elements have neither, and most that have them name no tracker.
-            if !may_load_from_attributes(&tag)
+            if !may_load_from_attributes(tag)
                 || (state.base.is_none()
-                    && !must_read(&tag, false, Some(&gate.matcher))
-                    && memchr::memchr(b'\\', &tag).is_none())
+                    && !must_read(tag, false, Some(&gate.matcher))
+                    && memchr::memchr(b'\\', tag).is_none())
             {
                 return Ok(());
             }
-            TagName::Written(tag_name(&tag).len())
+            TagName::Written(tag_name(tag).len())
         }
         None => TagName::Written(el.tag_name().len()),
     };
@@ -1002,25 +1037,34 @@ fn held_token(shared: &Shared, state: &mut State) -> Result<Option<Token>, &'sta
 
 /// `<style>`, `<title>`, `<textarea>`, `<xmp>`, `<noembed>`, `<noframes>`: made inert
 /// where lol_html would misread them; a style sheet is read before it applies.
-fn on_text_element(context: &mut Context, el: &mut El<'_, '_>, name: Name) -> HandlerResult {
-    if context.shared.everything_granted {
+fn on_text_element(
+    cx: &mut Split<'_>,
+    el: &mut El<'_, '_>,
+    name: Name,
+    written: Option<&[u8]>,
+) -> HandlerResult {
+    if cx.shared.everything_granted {
         return Ok(());
     }
-    if hide_if_misread(&context.input, el)? {
+    if hide_if_misread(cx.input, el)? {
         return Ok(());
     }
-    if name != Name::Style || context.shared.nothing_to_match {
-        return on_other(context, el);
+    if name != Name::Style || cx.shared.nothing_to_match {
+        return on_other(cx, el, written);
     }
-    let Context {
+    if is_necessary(cx.shared, written, el) {
+        // Never touched: a style sheet too long to read may be marked so.
+        return Ok(());
+    }
+    let Split {
         shared,
         state,
         input,
         output,
-    } = context;
+    } = cx;
     let foreign = el.namespace_uri() != HTML;
-    let loaders = match input.start_tag(el) {
-        Some(tag) if !may_load_from_attributes(&tag) => Loaders::default(),
+    let loaders = match written {
+        Some(tag) if !may_load_from_attributes(tag) => Loaders::default(),
         _ => read_loaders(shared, state.base.as_ref(), &Attrs::read(el, input)),
     };
     hold_text(
@@ -1034,25 +1078,41 @@ fn on_text_element(context: &mut Context, el: &mut El<'_, '_>, name: Name) -> Ha
     )
 }
 
+/// Whether `el` is annotated `data-consent="necessary"` (with annotations on), as its
+/// start tag as written may tell without reading its attributes.
+fn is_necessary(shared: &Shared, written: Option<&[u8]>, el: &El<'_, '_>) -> bool {
+    const ANNOTATION: &[u8] = b"data-consent";
+    let annotations = shared.gate().is_some_and(|gate| gate.annotations);
+    let may_be = written.is_none_or(|tag| {
+        tag.windows(ANNOTATION.len())
+            .any(|window| window.eq_ignore_ascii_case(ANNOTATION))
+    });
+    annotations
+        && may_be
+        && el
+            .get_attribute("data-consent")
+            .is_some_and(|key| key.trim().eq_ignore_ascii_case("necessary"))
+}
+
 /// A `<noscript>`: its content is held back and read as the markup a browser without
 /// JavaScript parses ([`super::noscript`]).
-fn on_noscript(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
-    if context.shared.everything_granted || el.namespace_uri() != HTML {
+fn on_noscript(cx: &mut Split<'_>, el: &mut El<'_, '_>) -> HandlerResult {
+    if cx.shared.everything_granted || el.namespace_uri() != HTML {
         return Ok(());
     }
-    if hide_if_misread(&context.input, el)? {
+    if hide_if_misread(cx.input, el)? {
         return Ok(());
     }
-    if let Some(fragment) = &mut context.state.fragment {
+    if let Some(fragment) = &mut cx.state.fragment {
         // lol_html reads a `<noscript>` inside one as text again, where that browser
         // reads markup.
         fragment.unreadable("noscript-in-noscript");
         return Ok(());
     }
-    let at = written(&context.output);
+    let at = written(cx.output);
     let len = el.source_location().bytes().len();
-    context.output.hold(at);
-    context.state.noscript = Some(NoscriptHold {
+    cx.output.hold(at);
+    cx.state.noscript = Some(NoscriptHold {
         at,
         len,
         dropping: false,
@@ -1228,18 +1288,17 @@ fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
     state: &State,
-    input: &Input,
-    el: &El<'_, '_>,
+    written: Option<&[u8]>,
     tag: &str,
 ) -> Glance {
     if state.media.is_some() {
         return Glance::Read;
     }
-    let Some(written) = input.start_tag(el) else {
+    let Some(written) = written else {
         return Glance::Read;
     };
     if shared.nothing_to_match {
-        return if must_read(&written, gate.annotations, None) {
+        return if must_read(written, gate.annotations, None) {
             Glance::Read
         } else {
             Glance::Keep
@@ -1254,9 +1313,9 @@ fn glance(
     }
     // A CSS escape in a `style` attribute may spell a host's dots (`\2e`).
     let css_escape =
-        || memchr::memchr(b'\\', &written).is_some() && may_load_from_attributes(&written);
+        || memchr::memchr(b'\\', written).is_some() && may_load_from_attributes(written);
     if state.base.is_none()
-        && !must_read(&written, gate.annotations, Some(&gate.matcher))
+        && !must_read(written, gate.annotations, Some(&gate.matcher))
         && !css_escape()
     {
         return Glance::Keep;
