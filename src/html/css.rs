@@ -25,41 +25,51 @@ pub(super) fn may_hold_urls(css: &str) -> bool {
     memchr::memchr2(b'(', b'@', css.as_bytes()).is_some()
 }
 
+/// How deep the blocks (`{`, `(`, `[`, functions) of CSS the gate reads may nest; a
+/// style sheet nested deeper is not read ([`TooDeep`]).
+const DEPTH: usize = 64;
+
+/// CSS nests its blocks deeper than [`DEPTH`]: what it loads is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TooDeep;
+
 /// Calls `found` with each URL `css` loads, as CSS decodes it, until it returns `true`;
 /// whether one did.
-pub(super) fn any_url(css: &str, mut found: impl FnMut(&str) -> bool) -> bool {
+pub(super) fn any_url(css: &str, mut found: impl FnMut(&str) -> bool) -> Result<bool, TooDeep> {
     if !may_hold_urls(css) {
-        return false;
+        return Ok(false);
     }
     let mut input = ParserInput::new(css);
     let mut parser = Parser::new(&mut input);
-    walk(&mut parser, Strings::Text, &mut found)
+    walk(&mut parser, Strings::Text, &mut found, DEPTH)
 }
 
-/// Reads the tokens of one block (or the whole text) for URLs.
+/// Reads the tokens of one block (or the whole text) for URLs, `depth` more levels of
+/// blocks deep at most.
 fn walk(
     parser: &mut Parser<'_, '_>,
     strings: Strings,
     found: &mut dyn FnMut(&str) -> bool,
-) -> bool {
+    depth: usize,
+) -> Result<bool, TooDeep> {
     // After `@import`, the next token (a string or a `url(`) is the sheet to load.
     let mut import = false;
     loop {
         let token = match parser.next_including_whitespace_and_comments() {
             Ok(token) => token.clone(),
-            Err(_) => return false,
+            Err(_) => return Ok(false),
         };
         let nested = match &token {
             Token::WhiteSpace(_) | Token::Comment(_) => continue,
             Token::UnquotedUrl(url) => {
                 if found(url) {
-                    return true;
+                    return Ok(true);
                 }
                 None
             }
             Token::QuotedString(text) if import || strings != Strings::Text => {
                 if found(text) {
-                    return true;
+                    return Ok(true);
                 }
                 None
             }
@@ -80,11 +90,12 @@ fn walk(
         };
         import = matches!(&token, Token::AtKeyword(name) if name.eq_ignore_ascii_case("import"));
         if let Some(strings) = nested {
+            let deeper = depth.checked_sub(1).ok_or(TooDeep)?;
             let hit = parser.parse_nested_block(|block| {
-                Ok::<_, cssparser::ParseError<'_, ()>>(walk(block, strings, found))
+                Ok::<_, cssparser::ParseError<'_, ()>>(walk(block, strings, found, deeper))
             });
-            if hit.unwrap_or(false) {
-                return true;
+            if hit.unwrap_or(Ok(false))? {
+                return Ok(true);
             }
         }
     }
@@ -99,7 +110,8 @@ mod tests {
         any_url(css, |url| {
             all.push(url.to_owned());
             false
-        });
+        })
+        .expect("not too deep");
         all
     }
 
@@ -143,10 +155,19 @@ mod tests {
     #[test]
     fn reading_stops_at_the_first_url_found() {
         let mut seen = 0;
-        assert!(any_url("a{b:url(1)} c{d:url(2)}", |_| {
+        let found = any_url("a{b:url(1)} c{d:url(2)}", |_| {
             seen += 1;
             true
-        }));
+        });
+        assert_eq!(found, Ok(true));
         assert_eq!(seen, 1);
+    }
+
+    #[test]
+    fn blocks_nested_past_the_depth_are_not_read() {
+        let deep = format!("{}url(x){}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(any_url(&deep, |_| false), Err(TooDeep));
+        let shallow = format!("{}url(x){}", "(".repeat(10), ")".repeat(10));
+        assert_eq!(any_url(&shallow, |_| true), Ok(true));
     }
 }

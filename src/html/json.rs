@@ -30,12 +30,18 @@ impl JsonScript {
     }
 }
 
+/// JSON nested deeper than serde_json reads (128 levels): a browser may read it, the
+/// gate cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TooDeep;
+
 /// Calls `found` with each string value of the JSON `text`, as JSON decodes it, until
 /// it returns `true`; whether one did.
-pub(super) fn any_string(text: &str, mut found: impl FnMut(&str) -> bool) -> bool {
+pub(super) fn any_string(text: &str, mut found: impl FnMut(&str) -> bool) -> Result<bool, TooDeep> {
     match serde_json::from_str::<Value>(text) {
-        Ok(value) => walk(&value, &mut found),
-        Err(_) => false,
+        Ok(value) => Ok(walk(&value, &mut found)),
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => Err(TooDeep),
+        Err(_) => Ok(false),
     }
 }
 
@@ -55,7 +61,7 @@ mod tests {
     #[test]
     fn string_values_are_read_decoded() {
         let mut seen = Vec::new();
-        any_string(
+        let found = any_string(
             r#"{"imports":{"a":"https:\/\/www\u002egoogletagmanager.com/gtm.js"},
                 "scopes":{"/x/":{"b":"./b.js"}},"n":[1,true,null,"c"]}"#,
             |s| {
@@ -63,12 +69,15 @@ mod tests {
                 false
             },
         );
+        assert_eq!(found, Ok(false));
         seen.sort();
         assert_eq!(
             seen,
             ["./b.js", "c", "https://www.googletagmanager.com/gtm.js"]
         );
-        assert!(!any_string("{not json", |_| true));
+        assert_eq!(any_string("{not json", |_| true), Ok(false));
+        let deep = format!("{}\"x\"{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(any_string(&deep, |_| true), Err(TooDeep));
     }
 
     #[test]

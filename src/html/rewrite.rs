@@ -961,10 +961,13 @@ fn read_loaders(shared: &Shared, base: Option<&Base>, attrs: &Attrs<'_>) -> Load
     }
     if let Some(style) = &attrs.style {
         let mut hit = None;
-        super::css::any_url(&decode_references(style), |url| {
+        let read = super::css::any_url(&decode_references(style), |url| {
             hit = refused_url(shared, base, url);
             hit.is_some()
         });
+        if read.is_err() {
+            hit = unreadable(shared, "CSS nested too deep to read");
+        }
         if let Some(hit) = hit {
             tracing::debug!(vendor = hit.vendor, "style attribute held back");
             loaders.key.get_or_insert(shared.key(hit.category));
@@ -982,17 +985,23 @@ fn refused_url(shared: &Shared, base: Option<&Base>, raw: &str) -> Option<Hit> {
     let refused = |hit: &Hit| shared.refuses(hit);
     match gate.matcher.find(&Url::new(raw).target(base), refused) {
         Ok(hit) => hit.filter(|hit| refused(hit)),
-        // Held back under a category this visitor refused (there is one, or nothing
-        // would be read).
-        Err(TooDeep) => Some(Hit {
-            category: gate
-                .matcher
-                .categories()
-                .iter()
-                .find(|&c| !shared.granted.contains(c))?,
-            vendor: "a document nested too deep to read",
-        }),
+        Err(TooDeep) => unreadable(shared, "a document nested too deep to read"),
     }
+}
+
+/// What the gate cannot read counts as loading what this visitor refused: held back
+/// under the first category the rules and the catalog name that the visitor refused
+/// (there is one, or nothing would be read).
+fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
+    let gate = shared.gate()?;
+    Some(Hit {
+        category: gate
+            .matcher
+            .categories()
+            .iter()
+            .find(|&c| !shared.granted.contains(c))?,
+        vendor: what,
+    })
 }
 
 /// Holds back the event handlers and `style` attribute of `el` that load what category
@@ -1749,12 +1758,15 @@ fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, 
         Reading::Script => gate.matcher.scan(&hold.text, refused),
         Reading::Json => gate.matcher.scan(&hold.text, refused).or_else(|| {
             let mut found = None;
-            super::json::any_string(&hold.text, |string| {
+            let read = super::json::any_string(&hold.text, |string| {
                 found = refused_url(shared, base, string)
                     .or_else(|| gate.matcher.scan(string, refused));
                 found.is_some()
             });
-            found
+            match read {
+                Ok(_) => found,
+                Err(super::json::TooDeep) => unreadable(shared, "JSON nested too deep to read"),
+            }
         }),
         Reading::Css { foreign } => {
             // In SVG or MathML, a style sheet's text is decoded as markup's is.
@@ -1763,11 +1775,14 @@ fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, 
                 false => Cow::Borrowed(hold.text.as_str()),
             };
             let mut found = None;
-            super::css::any_url(&text, |url| {
+            let read = super::css::any_url(&text, |url| {
                 found = refused_url(shared, base, url);
                 found.is_some()
             });
-            found
+            match read {
+                Ok(_) => found,
+                Err(super::css::TooDeep) => unreadable(shared, "CSS nested too deep to read"),
+            }
         }
     }?;
     tracing::debug!(
