@@ -334,11 +334,13 @@ async fn consent_mode_defaults_and_the_banner_reach_documents_without_head_or_bo
         "<!doctype html><p>x</p><template><p>inert",
         "<!doctype html><p>x</p><textarea>",
         "<!doctype html><svg><![CDATA[",
+        "<!doctype html><p>x</p><noscript><img src=\"https://www.facebook.com/tr?id=1\">",
         "<li>a fragment</li>",
     ] {
         let out = refused(&layer, page).await;
         assert!(!out.contains("data-tc-endpoint"), "{page}\n→ {out}");
         assert!(!out.contains("tc-consent-probe"), "{page}\n→ {out}");
+        assert_eq!(active_trackers(&out, false), Vec::<String>::new(), "{out}");
     }
 }
 

@@ -421,7 +421,8 @@ impl Rewriter {
 }
 
 /// Takes the probe (the last bytes fed) out of the end of `out`, where lol_html wrote
-/// it as text, as part of a tag or (in a CDATA section) with its `<` escaped.
+/// it as text, as part of a tag or (in a CDATA section) with its `<` escaped. It is
+/// not there when it went with the content of a `<noscript>` the gate dropped.
 fn strip_probe(out: &mut BytesMut) {
     let escaped = [&b"&lt;"[..], &PROBE_TAG[1..]].concat();
     for written in [PROBE_TAG, &escaped[..]] {
@@ -430,7 +431,7 @@ fn strip_probe(out: &mut BytesMut) {
             return;
         }
     }
-    tracing::error!("the HTML gate's probe after the document was not where it was written");
+    tracing::debug!("the HTML gate's probe went with the content that ended the document");
 }
 
 impl Context {
@@ -1887,4 +1888,16 @@ fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     crate::banner::escape_into(&mut out, text);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_is_a_start_tag_of_the_probe_element() {
+        let name = super::super::element::PROBE;
+        assert_eq!(PROBE_TAG, format!("<{name}>").as_bytes());
+        assert_eq!(Name::of(name.as_bytes()), Some(Name::Probe));
+    }
 }
