@@ -159,13 +159,26 @@ fn css_loads_tracker(css: &str) -> bool {
             .trim_matches(|c| c == '"' || c == '\'')
             .to_owned()
     };
+    // A function's name is a whole identifier: `xurl(` or `\u{FFFD}url(` is another
+    // function (identifiers take letters, digits, `-`, `_` and anything beyond ASCII).
+    let starts_a_name = |at: usize| {
+        !css[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
+    };
     let mut urls = Vec::new();
-    for (at, _) in css.match_indices("url(") {
+    for (at, _) in css
+        .match_indices("url(")
+        .filter(|(at, _)| starts_a_name(*at))
+    {
         let rest = &css[at + 4..];
         urls.push(strip(&rest[..rest.find(')').unwrap_or(rest.len())]));
     }
+    let image_set = |at: usize| starts_a_name(at) || css[..at].ends_with("-webkit-");
     for marker in ["@import", "image-set("] {
-        for (at, _) in css.match_indices(marker) {
+        let whole = |at: &usize| marker == "@import" || image_set(*at);
+        for (at, _) in css.match_indices(marker).filter(|(at, _)| whole(at)) {
             let rest = css[at + marker.len()..].trim_start();
             if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
                 let rest = &rest[1..];
