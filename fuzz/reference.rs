@@ -150,41 +150,103 @@ fn parse(html: &str, scripting: bool) -> scraper::Html {
     .one(html)
 }
 
-/// What CSS text loads, read plainly: escapes undone (`\2e ` is a `.`), then each
-/// `url(…)` and each string after `@import` or inside `image-set(`.
+/// What CSS text loads, read plainly, a character at a time: comments and strings
+/// skipped, names read with their escapes undone (`\2e ` is a `.`); then each
+/// `url(…)`, and each string right after `@import` or inside `image-set(`.
 fn css_loads_tracker(css: &str) -> bool {
-    let css = css_unescaped(css).to_lowercase();
-    let strip = |url: &str| {
-        url.trim()
-            .trim_matches(|c| c == '"' || c == '\'')
-            .to_owned()
-    };
-    // A function's name is a whole identifier: `xurl(` or `\u{FFFD}url(` is another
-    // function (identifiers take letters, digits, `-`, `_` and anything beyond ASCII).
-    let starts_a_name = |at: usize| {
-        !css[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
+    let chars: Vec<char> = css.chars().collect();
+    let name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii();
+    // Reads a string that opens at `at` (a quote); returns its text and where it ends.
+    let string = |at: usize| -> (String, usize) {
+        let quote = chars[at];
+        let mut text = String::new();
+        let mut i = at + 1;
+        while i < chars.len() && chars[i] != quote && chars[i] != '\n' {
+            if chars[i] == '\\' && i + 1 < chars.len() {
+                text.push('\\');
+                i += 1;
+            }
+            text.push(chars[i]);
+            i += 1;
+        }
+        (css_unescaped(&text), i + 1)
     };
     let mut urls = Vec::new();
-    for (at, _) in css
-        .match_indices("url(")
-        .filter(|(at, _)| starts_a_name(*at))
-    {
-        let rest = &css[at + 4..];
-        urls.push(strip(&rest[..rest.find(')').unwrap_or(rest.len())]));
-    }
-    let image_set = |at: usize| starts_a_name(at) || css[..at].ends_with("-webkit-");
-    for marker in ["@import", "image-set("] {
-        let whole = |at: &usize| marker == "@import" || image_set(*at);
-        for (at, _) in css.match_indices(marker).filter(|(at, _)| whole(at)) {
-            let rest = css[at + marker.len()..].trim_start();
-            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                let rest = &rest[1..];
-                urls.push(rest[..rest.find(quote).unwrap_or(rest.len())].to_owned());
-            }
+    // Strings are URLs inside this many `image-set(` levels, or just after `@import`.
+    let mut image_set_depth: Option<usize> = None;
+    let mut depth = 0usize;
+    let mut import = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let rest: String = chars[i + 2..].iter().collect();
+            i = rest
+                .find("*/")
+                .map_or(chars.len(), |end| i + 2 + rest[..end].chars().count() + 2);
+            continue;
         }
+        if c == '"' || c == '\'' {
+            let (text, end) = string(i);
+            if import || image_set_depth.is_some() {
+                urls.push(text);
+            }
+            import = false;
+            i = end;
+            continue;
+        }
+        if name_char(c) || c == '\\' || c == '@' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && (name_char(chars[i]) || chars[i] == '\\') {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            let raw: String = chars[start..i.min(chars.len())].iter().collect();
+            let name = css_unescaped(&raw).to_lowercase();
+            import = name == "@import";
+            if chars.get(i) == Some(&'(') {
+                i += 1;
+                depth += 1;
+                if name == "url" || name == "src" {
+                    while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+                        i += 1;
+                    }
+                    if matches!(chars.get(i), Some('"' | '\'')) {
+                        let (text, end) = string(i);
+                        urls.push(text);
+                        i = end;
+                    } else {
+                        let end = chars[i.min(chars.len())..]
+                            .iter()
+                            .position(|&c| c == ')')
+                            .map_or(chars.len(), |at| i + at);
+                        let raw: String = chars[i.min(chars.len())..end].iter().collect();
+                        urls.push(css_unescaped(raw.trim()));
+                        i = end;
+                    }
+                } else if name == "image-set" || name == "-webkit-image-set" {
+                    image_set_depth.get_or_insert(depth);
+                }
+            }
+            continue;
+        }
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                if image_set_depth == Some(depth) {
+                    image_set_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            import = false;
+        }
+        i += 1;
     }
     urls.iter().any(|url| url_loads_tracker(url))
 }
