@@ -224,7 +224,38 @@ fn css_loads_tracker(css: &str) -> bool {
                             .position(|&c| c == ')')
                             .map_or(chars.len(), |at| i + at);
                         let raw: String = chars[i.min(chars.len())..end].iter().collect();
-                        urls.push(css_unescaped(raw.trim()));
+                        // A quote, `(`, inner space or control character makes it a bad
+                        // URL, which loads nothing.
+                        let bad = {
+                            let mut rest = raw.trim().chars().peekable();
+                            let mut bad = false;
+                            while let Some(c) = rest.next() {
+                                if c == '\\' {
+                                    // An escape: up to six hex digits and one space, or
+                                    // any one character.
+                                    let mut hex = 0;
+                                    while hex < 6
+                                        && rest.peek().is_some_and(char::is_ascii_hexdigit)
+                                    {
+                                        rest.next();
+                                        hex += 1;
+                                    }
+                                    if hex == 0 {
+                                        rest.next();
+                                    } else if rest.peek().is_some_and(|c| c.is_whitespace()) {
+                                        rest.next();
+                                    }
+                                    continue;
+                                }
+                                bad |= matches!(c, '"' | '\'' | '(')
+                                    || c.is_whitespace()
+                                    || c.is_control();
+                            }
+                            bad
+                        };
+                        if !bad {
+                            urls.push(css_unescaped(raw.trim()));
+                        }
                         i = end;
                     }
                 } else if name == "image-set" || name == "-webkit-image-set" {
