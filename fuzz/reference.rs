@@ -240,9 +240,8 @@ fn css_loads_tracker(css: &str) -> bool {
                                         rest.next();
                                         hex += 1;
                                     }
-                                    if hex == 0 {
-                                        rest.next();
-                                    } else if rest.peek().is_some_and(|c| c.is_whitespace()) {
+                                    let space = rest.peek().is_some_and(|c| c.is_whitespace());
+                                    if hex == 0 || space {
                                         rest.next();
                                     }
                                     continue;
@@ -309,21 +308,36 @@ fn css_unescaped(css: &str) -> String {
     out
 }
 
-/// The URL of a `<meta http-equiv=refresh content>`, read plainly: after `url=`, or
-/// after the delay's `;` or `,`.
+/// The URL of a `<meta http-equiv=refresh content>`, read plainly: after the delay
+/// (digits and dots) and a `;`, `,` or space, the rest, less a leading `url=` and the
+/// quotes around it.
 fn refresh_loads_tracker(content: &str) -> bool {
-    let lower = content.to_ascii_lowercase();
-    let url = match lower.find("url") {
-        Some(at) => lower[at + 3..]
-            .trim_start()
-            .trim_start_matches('=')
-            .to_owned(),
-        None => lower
-            .split_once([';', ','])
-            .map(|(_, url)| url.to_owned())
-            .unwrap_or_default(),
+    let rest = content
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let Some(rest) = rest.strip_prefix(|c: char| c == ';' || c == ',' || c.is_whitespace()) else {
+        return false;
     };
-    url_loads_tracker(url.trim().trim_matches(|c| c == '"' || c == '\''))
+    let rest = rest.trim_start();
+    let rest = rest
+        .strip_prefix(|c: char| c == ';' || c == ',')
+        .unwrap_or(rest)
+        .trim_start();
+    let url = match rest
+        .get(..3)
+        .filter(|head| head.eq_ignore_ascii_case("url"))
+    {
+        Some(_) => match rest[3..].trim_start().strip_prefix('=') {
+            Some(after) => after.trim_start(),
+            None => rest,
+        },
+        None => rest,
+    };
+    let url = match url.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        Some(quote) => url[1..].split(quote).next().unwrap_or(""),
+        None => url,
+    };
+    url_loads_tracker(url)
 }
 
 /// Elements that still load a tracker in one parsed page.
