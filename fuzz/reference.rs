@@ -117,10 +117,29 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
+/// Whether a `<script type>` runs: none, empty, `module`, or one of HTML's JavaScript
+/// MIME types (parameters after a `;` allowed, as the gate allows them).
 fn executable(kind: Option<&str>) -> bool {
     kind.is_none_or(|k| {
         let k = k.trim().to_ascii_lowercase();
-        k.is_empty() || k == "module" || k.ends_with("javascript") || k.ends_with("ecmascript")
+        let essence = k.split(';').next().unwrap_or("").trim();
+        k.is_empty()
+            || k == "module"
+            || (essence.starts_with("text/javascript1.")
+                && matches!(&essence[16..], "0" | "1" | "2" | "3" | "4" | "5"))
+            || matches!(
+                essence,
+                "application/ecmascript"
+                    | "application/javascript"
+                    | "application/x-ecmascript"
+                    | "application/x-javascript"
+                    | "text/ecmascript"
+                    | "text/javascript"
+                    | "text/jscript"
+                    | "text/livescript"
+                    | "text/x-ecmascript"
+                    | "text/x-javascript"
+            )
     })
 }
 
