@@ -175,12 +175,17 @@ fn parse(html: &str, scripting: bool) -> scraper::Html {
 fn css_loads_tracker(css: &str) -> bool {
     let chars: Vec<char> = css.chars().collect();
     let name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii();
-    // Reads a string that opens at `at` (a quote); returns its text and where it ends.
-    let string = |at: usize| -> (String, usize) {
+    // Reads a string that opens at `at` (a quote); returns its text (`None` for a bad
+    // string, which a newline ends: CSS reads `\r` and `\x0C` as newlines too) and
+    // where it ends.
+    let string = |at: usize| -> (Option<String>, usize) {
         let quote = chars[at];
         let mut text = String::new();
         let mut i = at + 1;
-        while i < chars.len() && chars[i] != quote && chars[i] != '\n' {
+        while i < chars.len() && chars[i] != quote {
+            if matches!(chars[i], '\n' | '\r' | '\x0C') {
+                return (None, i);
+            }
             if chars[i] == '\\' && i + 1 < chars.len() {
                 text.push('\\');
                 i += 1;
@@ -188,7 +193,7 @@ fn css_loads_tracker(css: &str) -> bool {
             text.push(chars[i]);
             i += 1;
         }
-        (css_unescaped(&text), i + 1)
+        (Some(css_unescaped(&text)), i + 1)
     };
     let mut urls = Vec::new();
     // Strings are URLs inside this many `image-set(` levels, or just after `@import`.
@@ -208,7 +213,7 @@ fn css_loads_tracker(css: &str) -> bool {
         if c == '"' || c == '\'' {
             let (text, end) = string(i);
             if import || image_set_depth.is_some() {
-                urls.push(text);
+                urls.extend(text);
             }
             import = false;
             i = end;
@@ -235,7 +240,7 @@ fn css_loads_tracker(css: &str) -> bool {
                     }
                     if matches!(chars.get(i), Some('"' | '\'')) {
                         let (text, end) = string(i);
-                        urls.push(text);
+                        urls.extend(text);
                         i = end;
                     } else {
                         let end = chars[i.min(chars.len())..]
