@@ -171,8 +171,10 @@ fn parse(html: &str, scripting: bool) -> scraper::Html {
 
 /// What CSS text loads, read plainly, a character at a time: comments and strings
 /// skipped, names read with their escapes undone (`\2e ` is a `.`); then each
-/// `url(…)`, and each string right after `@import` or inside `image-set(`.
-fn css_loads_tracker(css: &str) -> bool {
+/// `url(…)`, each string inside `image-set(`, and, in a style `sheet` (not a `style`
+/// attribute, whose declarations hold no `@import`), each string right after
+/// `@import`.
+fn css_loads_tracker(css: &str, sheet: bool) -> bool {
     let chars: Vec<char> = css.chars().collect();
     let name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii();
     // Reads a string that opens at `at` (a quote); returns its text (`None` for a bad
@@ -230,7 +232,7 @@ fn css_loads_tracker(css: &str) -> bool {
             }
             let raw: String = chars[start..i.min(chars.len())].iter().collect();
             let name = css_unescaped(&raw).to_lowercase();
-            import = name == "@import";
+            import = sheet && name == "@import";
             if chars.get(i) == Some(&'(') {
                 i += 1;
                 depth += 1;
@@ -380,7 +382,7 @@ fn active_in(document: &scraper::Html) -> Vec<String> {
                 && attribute.starts_with("on")
                 && attribute[2..].bytes().all(|b| b.is_ascii_lowercase());
             if (handler && text_mentions_tracker(value))
-                || (attribute == "style" && css_loads_tracker(value))
+                || (attribute == "style" && css_loads_tracker(value, false))
             {
                 found.push(format!("<{name} {attribute}={value:?}>"));
             }
@@ -393,7 +395,7 @@ fn active_in(document: &scraper::Html) -> Vec<String> {
         let css_type = element
             .attr("type")
             .is_none_or(|t| t.trim().is_empty() || t.trim().eq_ignore_ascii_case("text/css"));
-        if name == "style" && css_type && css_loads_tracker(&text()) {
+        if name == "style" && css_type && css_loads_tracker(&text(), true) {
             found.push(format!("<style>{}", text()));
         }
         let json_script = element.attr("type").is_some_and(|t| {
