@@ -221,7 +221,8 @@ fn css_loads_tracker(css: &str, sheet: bool) -> bool {
             i = end;
             continue;
         }
-        if name_char(c) || c == '\\' || c == '@' {
+        // A name, an at-keyword (`@import`) or a hash (`#url` is no function name).
+        if name_char(c) || c == '\\' || c == '@' || c == '#' {
             let start = i;
             i += 1;
             while i < chars.len() && (name_char(chars[i]) || chars[i] == '\\') {
