@@ -91,27 +91,41 @@
     window.gtag('consent', 'update', update);
   };
 
-  // Held-back elements (data-consent="<category>") of newly granted categories come
-  // alive in document order; a script waits for the external script before it.
-  const HELD = 'data-consent-';
-  const restore = (el) => {
+  // Held-back elements of newly granted categories come alive in document order; a
+  // script waits for the external script before it. Only what the HTML gate held back
+  // in this page: elements that carry this response's token (given to this script as
+  // data-tc-held), and of them only the attributes the gate moves (MOVED, and event
+  // handlers). User content the page shows (data-consent-* attributes pass
+  // sanitizers) stays inert: it cannot know the token, and on an element the gate held
+  // back it renamed every data-consent-* it did not write.
+  const token = (document.currentScript && document.currentScript.getAttribute('data-tc-held')) || '';
+  const OWN = 'data-consent-';
+  const MARK = 'data-consent-held';
+  const MOVED = ['src', 'srcset', 'href', 'data', 'poster', 'srcdoc', 'imagesrcset', 'xlink-href', 'integrity', 'background', 'content', 'to', 'from', 'by', 'values', 'style'];
+  const HANDLER = /^on[a-z]+$/;
+  const XLINK = 'http://www.w3.org/1999/xlink';
+  // The moved attributes of el, restored onto target (el itself, or a script made anew).
+  const restore = (el, target, skip) => {
     Array.from(el.attributes).forEach((a) => {
-      if (a.name.indexOf(HELD) !== 0) return;
-      const name = a.name.slice(HELD.length);
-      if (name === 'type' || name === 'placeholder' || name === 'blocked') return;
-      el.setAttribute(name === 'xlink-href' ? 'xlink:href' : name, a.value);
-      el.removeAttribute(a.name);
+      if (a.name.indexOf(OWN) !== 0) return;
+      const name = a.name.slice(OWN.length);
+      if ((MOVED.indexOf(name) < 0 && !HANDLER.test(name)) || (skip && skip.indexOf(name) >= 0)) return;
+      if (name === 'xlink-href') target.setAttributeNS(XLINK, 'xlink:href', a.value);
+      else target.setAttribute(name, a.value);
+      if (target === el) el.removeAttribute(a.name);
     });
   };
   const runScript = (old) => new Promise((done) => {
     const script = document.createElement('script');
     Array.from(old.attributes).forEach((a) => {
-      if (a.name === 'type' || a.name.indexOf(HELD) === 0 || a.name === 'data-src' || a.name === 'data-type') return;
+      if (a.name === 'type' || a.name.indexOf(OWN) === 0 || a.name === 'data-src' || a.name === 'data-type') return;
       script.setAttribute(a.name, a.value);
     });
-    const type = old.getAttribute('data-consent-type') || old.getAttribute('data-type');
+    restore(old, script, ['src', 'href', 'xlink-href']);
+    const type = old.getAttribute(OWN + 'type') || old.getAttribute('data-type');
     if (type) script.setAttribute('type', type);
-    const src = old.getAttribute('data-consent-src') || old.getAttribute('data-src');
+    const src = old.getAttribute(OWN + 'src') || old.getAttribute(OWN + 'href') ||
+      old.getAttribute(OWN + 'xlink-href') || old.getAttribute('data-src');
     if (src) {
       script.src = src;
       if (!script.async) {
@@ -124,21 +138,41 @@
     old.parentNode.replaceChild(script, old);
     if (!src || script.async) done();
   });
+  // A style sheet applies again once inserted anew with its own type.
+  const applyStyle = (old) => {
+    const style = old.cloneNode(true);
+    restore(old, style);
+    Array.from(old.attributes).forEach((a) => {
+      if (a.name.indexOf(OWN) === 0) style.removeAttribute(a.name);
+    });
+    const type = old.getAttribute(OWN + 'type');
+    if (type) style.setAttribute('type', type);
+    else style.removeAttribute('type');
+    old.parentNode.replaceChild(style, old);
+  };
+  const plain = (el) => (el.getAttribute('type') || '').trim().toLowerCase() === 'text/plain';
   const activate = (keys) => {
     const fresh = keys.filter((k) => granted.indexOf(k) < 0);
-    if (!fresh.length) return;
+    if (!fresh.length || !token) return;
     let chain = Promise.resolve();
-    Array.from(document.querySelectorAll('[data-consent]')).forEach((el) => {
+    Array.from(document.querySelectorAll('[' + MARK + ']')).forEach((el) => {
+      if (el.getAttribute(MARK) !== token) return;
       if (fresh.indexOf(el.getAttribute('data-consent')) < 0) return;
-      if (el.tagName === 'SCRIPT') {
-        if ((el.getAttribute('type') || '').trim().toLowerCase() !== 'text/plain') return;
+      el.removeAttribute(MARK);
+      // Held back whole, a script or style sheet is text/plain; otherwise only its
+      // event handlers or style attribute were.
+      if (el.localName === 'script' && plain(el)) {
         chain = chain.then(() => runScript(el));
         return;
       }
-      restore(el);
+      if (el.localName === 'style' && plain(el)) {
+        applyStyle(el);
+        return;
+      }
+      restore(el, el);
       const next = el.nextElementSibling;
       if (next && next.classList.contains('tc-placeholder')) next.parentNode.removeChild(next);
-      const media = el.tagName === 'SOURCE' ? el.parentElement : el;
+      const media = el.localName === 'source' ? el.parentElement : el;
       if (media && typeof media.load === 'function' && /^(VIDEO|AUDIO)$/.test(media.tagName)) media.load();
     });
   };

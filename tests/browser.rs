@@ -21,8 +21,12 @@
 //! and checks the dark default and restyling through a custom property.
 //!
 //! `nested_page_nojs_choice_returns_to_that_page` checks that a page of a nested
-//! router gets its visitors back after a choice made without JavaScript. The tests of
-//! this file take turns, so only one Chromium runs at a time.
+//! router gets its visitors back after a choice made without JavaScript.
+//! `html_gate_in_headless_chromium` holds a tracker back and activates it on "Accept
+//! all"; `html_gate_forged_attributes_stay_inert_in_headless_chromium` checks that user
+//! content carrying forged `data-consent-*` attributes stays inert after "Accept all"
+//! while the gate's own held-back script runs. The tests of this file take turns, so
+//! only one Chromium runs at a time.
 //!
 //! Each step is printed to stderr; a failing scenario names its step and leaves a
 //! screenshot and the page source in `target/browser-artifacts/failure-<scenario>.*`.
@@ -1928,6 +1932,105 @@ async fn compression_inside_the_layer_through_the_http_cache() {
     stack_test(
         "compression_inside_the_layer_through_the_http_cache",
         Stack::CompressionInside,
+    )
+    .await;
+}
+
+/// A page that shows user content a sanitizer passed (it keeps `data-*`): forged
+/// `data-consent-*` attributes meant to become script once the visitor accepts, beside
+/// the app's own tracker, which the gate holds back.
+async fn comments_page() -> Html<&'static str> {
+    Html(concat!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<title>Comments</title>\n</head>\n<body>\n<h1>Comments</h1>\n",
+        "<p>Tracker: <span id=\"tracker\">off</span></p>\n",
+        "<script src=\"/comment-tracker.js\"></script>\n",
+        "<div class=\"comment\">\n",
+        // Annotated: the gate holds it back, and renames what the page wrote.
+        "<img id=\"g1\" data-consent=\"analytics\" data-consent-src=\"/missing.png\" ",
+        "data-consent-onerror=\"window.xss=(window.xss||[]).concat('onerror')\" alt=\"\">\n",
+        "<iframe id=\"g2\" data-consent=\"analytics\" ",
+        "data-consent-srcdoc=\"<script>parent.xss=(parent.xss||[]).concat('srcdoc')</script>\"></iframe>\n",
+        // Not held back: a forged mark that guesses a token.
+        "<a id=\"g3\" href=\"#\" data-consent=\"analytics\" data-consent-held=\"00000000000000000000000000000000\" ",
+        "data-consent-href=\"javascript:window.xss=(window.xss||[]).concat('href')\">a link</a>\n",
+        "</div>\n</body>\n</html>\n",
+    ))
+}
+
+static COMMENT_TRACKER_REQUESTS: AtomicUsize = AtomicUsize::new(0);
+
+async fn comment_tracker_js() -> impl IntoResponse {
+    COMMENT_TRACKER_REQUESTS.fetch_add(1, Ordering::SeqCst);
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        "document.getElementById('tracker').textContent = 'on';\n",
+    )
+}
+
+async fn forged_attributes_stay_inert(b: &Browser) -> Res {
+    b.step("open /comments with a fresh cookie jar: the banner is injected");
+    b.goto("/comments").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    wait_for_banner_script(b).await?;
+    check(COMMENT_TRACKER_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "the held-back tracker was requested before consent".into()
+    })?;
+
+    b.step("Accept all: the gate's own held-back script runs");
+    b.click("#tc-accept").await?;
+    b.wait_until("#tracker says on", || async {
+        Ok(
+            b.js("return document.getElementById('tracker').textContent")
+                .await?
+                == json!("on"),
+        )
+    })
+    .await?;
+
+    b.step("the forged attributes stayed inert");
+    b.click("#g3").await?;
+    // Long enough for an image error or a frame's script to have run.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let state = b
+        .js(
+            "const g1 = document.getElementById('g1'), g2 = document.getElementById('g2'); \
+             return [window.xss === undefined, g1.hasAttribute('onerror'), g1.hasAttribute('src'), \
+             g2.hasAttribute('srcdoc'), document.getElementById('g3').getAttribute('href')];",
+        )
+        .await?;
+    check(state == json!([true, false, false, false, "#"]), || {
+        format!("user content came alive after Accept all: {state}")
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_gate_forged_attributes_stay_inert_in_headless_chromium() {
+    let app = Router::new()
+        .route("/comments", get(comments_page))
+        .route("/comment-tracker.js", get(comment_tracker_js))
+        .layer(
+            ConsentLayer::builder()
+                .secret([7u8; 32])
+                .secure(false)
+                .html_gate(
+                    tower_consent::HtmlGate::new()
+                        .script_rule("/comment-tracker.js", tower_consent::Category::Analytics),
+                )
+                .build()
+                .expect("valid configuration"),
+        );
+    browser_test(
+        "html_gate_forged_attributes_stay_inert_in_headless_chromium",
+        app,
+        |driver, base| async move {
+            run_scenario(&driver, &base, "forged_attributes_stay_inert", true, |b| {
+                Box::pin(forged_attributes_stay_inert(b))
+            })
+            .await
+            .into_iter()
+            .collect()
+        },
     )
     .await;
 }

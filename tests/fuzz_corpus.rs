@@ -53,3 +53,36 @@ fn html_gate_corpus() {
         }
     });
 }
+
+/// The reference sees what issue 21 taught it, as a browser reads it: with JavaScript
+/// off, `<noscript>` content is markup; CSS `url()`s (not one inside a string, not a
+/// longer name ending in `url`), event handlers, import maps, refresh, `background`,
+/// SVG `<feImage>` and SMIL values load.
+#[cfg(feature = "html")]
+#[test]
+fn the_reference_sees_the_loaders_of_issue_21() {
+    for page in [
+        r#"<noscript><img src="https://www.googletagmanager.com/a"></noscript>"#,
+        r#"<div style="background:url(https://www\2e googletagmanager\2e com/x)">"#,
+        r#"<p style='background:-webkit-image-set("//doubleclick.net/a" 1x)'>"#,
+        r#"<style>@import "//www.hotjar.com/a.css";</style>"#,
+        r#"<svg><style>.a{fill:url( '//connect.facebook.net/x' )}</style></svg>"#,
+        r#"<img src=/a.png onerror="f('//connect.facebook.net/x.js')">"#,
+        r#"<script type=importmap>{"imports":{"a":"https:\/\/www.googletagmanager.com/x"}}</script>"#,
+        r#"<meta http-equiv=refresh content="0;url=https://www.googletagmanager.com/x">"#,
+        r#"<table background=//doubleclick.net/p>"#,
+        r#"<svg><filter><feImage href="//hotjar.com/a"/></filter></svg>"#,
+        r#"<svg><animate attributeName=href values="a;//doubleclick.net/b"/></svg>"#,
+    ] {
+        assert!(!reference::active_trackers(page).is_empty(), "{page}");
+    }
+    for page in [
+        r#"<style>a{content:"url(//www.googletagmanager.com/x)"}</style>"#,
+        "<style>a{fill:\u{FFFD}url(//connect.facebook.net/x)}</style>",
+        r#"<style>/* url(//www.hotjar.com/a) */</style>"#,
+        r#"<style type="text/plain">@import "//www.hotjar.com/a.css";</style>"#,
+        r#"<div data-consent-style="background:url(//doubleclick.net/p)">"#,
+    ] {
+        assert!(reference::active_trackers(page).is_empty(), "{page}");
+    }
+}

@@ -4,6 +4,8 @@
 //! linear in the page's size.
 #![cfg(feature = "html")]
 
+mod common;
+
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
@@ -49,7 +51,7 @@ async fn serve_at(layer: &ConsentLayer, uri: &str, html: &str) -> String {
         .await
         .expect("body")
         .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("utf-8")
+    String::from_utf8(common::without_tokens(&bytes)).expect("utf-8")
 }
 
 async fn serve(html: &str) -> String {

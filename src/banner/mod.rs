@@ -11,6 +11,6 @@ mod render;
 mod texts;
 
 pub(crate) use self::render::{
-    escape_into, render, render_page, render_refusal, BannerView, CategoryView,
+    escape_into, render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView,
 };
 pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};

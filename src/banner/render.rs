@@ -44,6 +44,21 @@ pub(crate) struct BannerView<'a> {
     /// Link to the visitor's records at `{endpoint}/records` (a ledger keeps them and
     /// the visitor has decided).
     pub(crate) records: bool,
+    /// What the HTML gate gives the banner's `<link>` and `<script>` when it injects it.
+    pub(crate) assets: AssetAttributes<'a>,
+}
+
+/// Attributes of the banner's style sheet and script that only the HTML gate knows,
+/// when it injects the banner into a page.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct AssetAttributes<'a> {
+    /// The response's token for the elements the gate held back, as `data-tc-held` on
+    /// the script: `banner.js` activates only elements that carry it.
+    pub(crate) held: Option<&'a str>,
+    /// The nonce of the response's `script-src` (`script-src-elem`, `default-src`).
+    pub(crate) script_nonce: Option<&'a str>,
+    /// The nonce of the response's `style-src` (`style-src-elem`, `default-src`).
+    pub(crate) style_nonce: Option<&'a str>,
 }
 
 /// The banner fragment, to embed in a page's `<body>`.
@@ -125,7 +140,11 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .text(view.endpoint)
         .raw("/banner.css?v=")
         .text(&version)
-        .raw("\">\n<div class=\"tc-consent")
+        .raw("\"");
+    if let Some(nonce) = view.assets.style_nonce {
+        out.raw(" nonce=\"").text(nonce).raw("\"");
+    }
+    out.raw(">\n<div class=\"tc-consent")
         .raw(if standalone { " tc-standalone" } else { "" })
         .raw("\" data-tc-endpoint=\"")
         .text(view.endpoint)
@@ -236,7 +255,14 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
             .text(view.endpoint)
             .raw("/banner.js?v=")
             .text(&version)
-            .raw("\" defer></script>\n");
+            .raw("\" defer");
+        if let Some(nonce) = view.assets.script_nonce {
+            out.raw(" nonce=\"").text(nonce).raw("\"");
+        }
+        if let Some(token) = view.assets.held {
+            out.raw(" data-tc-held=\"").text(token).raw("\"");
+        }
+        out.raw("></script>\n");
     }
 }
 
@@ -369,6 +395,7 @@ mod tests {
             return_to: "/shop?page=2&sort=asc",
             asset_version: "1.2.3",
             records: false,
+            assets: AssetAttributes::default(),
         }
     }
 
@@ -398,6 +425,27 @@ mod tests {
         let start = html[..at].rfind('<').unwrap();
         let end = at + html[at..].find('>').unwrap();
         &html[start..=end]
+    }
+
+    #[test]
+    fn the_injected_banner_carries_the_nonces_and_the_token() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let html = render(&BannerView {
+            assets: AssetAttributes {
+                held: Some("0123abcd"),
+                script_nonce: Some("s+1="),
+                style_nonce: Some("c/2"),
+            },
+            ..view(&texts, &categories)
+        });
+        assert!(html.starts_with(
+            "<link rel=\"stylesheet\" href=\"/_consent/banner.css?v=1.2.3\" nonce=\"c/2\">"
+        ));
+        assert!(html.ends_with(
+            "<script src=\"/_consent/banner.js?v=1.2.3\" defer nonce=\"s+1=\" \
+             data-tc-held=\"0123abcd\"></script>\n"
+        ));
     }
 
     #[test]

@@ -181,6 +181,31 @@ impl Endpoints {
         return_to: &str,
         page: bool,
     ) -> String {
+        let assets = banner::AssetAttributes::default();
+        self.render_banner(consent, language, return_to, page, assets)
+    }
+
+    /// The banner fragment as the HTML gate injects it, with `assets` on its style
+    /// sheet and script.
+    #[cfg(feature = "html")]
+    pub(crate) fn banner_with(
+        &self,
+        consent: &Consent,
+        language: usize,
+        return_to: &str,
+        assets: banner::AssetAttributes<'_>,
+    ) -> String {
+        self.render_banner(consent, language, return_to, false, assets)
+    }
+
+    fn render_banner(
+        &self,
+        consent: &Consent,
+        language: usize,
+        return_to: &str,
+        page: bool,
+        assets: banner::AssetAttributes<'_>,
+    ) -> String {
         let (tag, texts) = &self.texts[language];
         let config = consent.config();
         let categories = &config.categories;
@@ -217,6 +242,7 @@ impl Endpoints {
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
             records: self.shows_records() && consent.browser_id().is_some(),
+            assets,
         };
         if page {
             banner::render_page(&view)

@@ -17,7 +17,8 @@ use bytes::Bytes;
 use lol_html::html_content::{Attribute, Element};
 use lol_html::send::SendHandlerTypes;
 
-use super::output::Rename;
+use super::held::{is_event_handler, FORGED_PREFIX, HANDLER_PREFIX, OWN_PREFIX, STYLE};
+use super::output::{Rename, To};
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
@@ -161,6 +162,13 @@ pub(super) struct Attrs<'i> {
     pub(super) data_category: Option<Cow<'i, str>>,
     /// `type`.
     pub(super) kind: Option<Cow<'i, str>>,
+    /// `http-equiv` (of a `<meta>`).
+    pub(super) http_equiv: Option<Cow<'i, str>>,
+    /// `style`, CSS that may load URLs (read with the URLs).
+    pub(super) style: Option<Cow<'i, str>>,
+    /// The values of the event handler attributes (`on…`), inline scripts by another
+    /// name (read with the URLs).
+    pub(super) handlers: Vec<Cow<'i, str>>,
     /// `None` when no URL was read (nothing left to match).
     pub(super) urls: Option<Urls<'i>>,
 }
@@ -178,6 +186,12 @@ pub(super) struct Urls<'i> {
     data: Option<Cow<'i, str>>,
     imagesrcset: Option<Cow<'i, str>>,
     integrity: Option<Cow<'i, str>>,
+    background: Option<Cow<'i, str>>,
+    content: Option<Cow<'i, str>>,
+    to: Option<Cow<'i, str>>,
+    from: Option<Cow<'i, str>>,
+    by: Option<Cow<'i, str>>,
+    values: Option<Cow<'i, str>>,
 }
 
 impl<'i> Attrs<'i> {
@@ -199,11 +213,17 @@ impl<'i> Attrs<'i> {
                 }),
                 "an attribute name read in place"
             );
-            let slot = match &written {
-                Some(name) => attrs.slot(name),
-                None => attrs.slot(attribute.name().as_bytes()),
+            let name = match &written {
+                Some(name) => Cow::Borrowed(&name[..]),
+                None => Cow::Owned(attribute.name().into_bytes()),
             };
-            let Some(slot) = slot else {
+            if attrs.urls.is_some() && is_event_handler(&name) {
+                attrs
+                    .handlers
+                    .push(value(attribute, written.is_some(), input));
+                continue;
+            }
+            let Some(slot) = attrs.slot(&name) else {
                 continue;
             };
             if slot.is_none() {
@@ -236,15 +256,23 @@ impl<'i> Attrs<'i> {
         // By length first: most names are ruled out without a comparison.
         let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
         Some(match name.len() {
+            2 if is("to") => &mut urls.to,
+            2 if is("by") => &mut urls.by,
             3 if is("src") => &mut urls.src,
             4 if is("type") => &mut self.kind,
             4 if is("href") => &mut urls.href,
             4 if is("data") => &mut urls.data,
+            4 if is("from") => &mut urls.from,
+            5 if is("style") => &mut self.style,
             6 if is("srcset") => &mut urls.srcset,
             6 if is("srcdoc") => &mut urls.srcdoc,
             6 if is("poster") => &mut urls.poster,
+            6 if is("values") => &mut urls.values,
+            7 if is("content") => &mut urls.content,
             9 if is("integrity") => &mut urls.integrity,
             10 if is("xlink:href") => &mut urls.xlink_href,
+            10 if is("background") => &mut urls.background,
+            10 if is("http-equiv") => &mut self.http_equiv,
             11 if is("imagesrcset") => &mut urls.imagesrcset,
             12 if is("data-consent") => &mut self.data_consent,
             13 if is("data-category") => &mut self.data_category,
@@ -279,31 +307,53 @@ fn value<'i>(attribute: &Attribute<'_>, in_input: bool, input: &'i Input) -> Cow
 #[error("the HTML gate cannot rename an attribute the page did not write")]
 pub(super) struct Unwritten;
 
-/// The attributes a held-back `el` has renamed, in their order: every one named in
-/// `moved` (pairs of a name and its new name) and, with `kind`, the first `type` (the
-/// one a browser reads), which becomes `data-consent-type`. Positions count from the
-/// start of the tag.
+/// Which attributes a held-back start tag renames.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RenamePlan {
+    /// Pairs of a name and its new name: what loads something.
+    pub(super) moved: &'static [(&'static str, &'static str)],
+    /// The first `type` (the one a browser reads) becomes `data-consent-type`.
+    pub(super) kind: bool,
+    /// Event handlers (`on…`) get the prefix `data-consent-`.
+    pub(super) handlers: bool,
+    /// `style` becomes `data-consent-style`.
+    pub(super) style: bool,
+}
+
+/// The attributes a held-back `el` has renamed, in their order: those `plan` names, and
+/// every other `data-consent-…` the page wrote, which gets the prefix `x-`: on an
+/// element the gate holds back, `banner.js` restores only what the gate moved
+/// ([`super::held`]). Positions count from the start of the tag.
 pub(super) fn renames<'a>(
     el: &'a El<'_, '_>,
     input: &'a Input,
-    moved: &'static [(&'static str, &'static str)],
-    kind: bool,
+    plan: RenamePlan,
 ) -> impl Iterator<Item = Result<Rename, Unwritten>> + 'a {
     let tag = el.source_location().bytes().start;
-    let mut kind = kind;
+    let mut kind = plan.kind;
     el.attributes().iter().filter_map(move |attribute| {
         let at = attribute.name_source_location().map(|at| at.bytes());
         let name = match at.clone().and_then(|at| input.bytes(at)) {
             Some(name) => name,
             None => Cow::Owned(attribute.name().into_bytes()),
         };
-        let (from, to) = if kind && name.eq_ignore_ascii_case(b"type") {
+        let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
+        let (from, to) = if kind && is("type") {
             kind = false;
-            ("type", "data-consent-type")
+            ("type", To::Name("data-consent-type"))
+        } else if let Some((from, to)) = plan.moved.iter().find(|(from, _)| is(from)) {
+            (*from, To::Name(to))
+        } else if plan.handlers && is_event_handler(&name) {
+            ("on", To::Prefixed(HANDLER_PREFIX))
+        } else if plan.style && is(STYLE.0) {
+            (STYLE.0, To::Name(STYLE.1))
+        } else if name
+            .get(..OWN_PREFIX.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(OWN_PREFIX.as_bytes()))
+        {
+            (OWN_PREFIX, To::Prefixed(FORGED_PREFIX))
         } else {
-            *moved
-                .iter()
-                .find(|(from, _)| name.eq_ignore_ascii_case(from.as_bytes()))?
+            return None;
         };
         let at = at.and_then(|at| Some(at.start.checked_sub(tag)?..at.end.checked_sub(tag)?));
         Some(at.map(|at| Rename { at, from, to }).ok_or(Unwritten))
@@ -323,6 +373,12 @@ impl Urls<'_> {
             "data" => &self.data,
             "imagesrcset" => &self.imagesrcset,
             "integrity" => &self.integrity,
+            "background" => &self.background,
+            "content" => &self.content,
+            "to" => &self.to,
+            "from" => &self.from,
+            "by" => &self.by,
+            "values" => &self.values,
             _ => &None,
         }
         .as_deref()

@@ -126,9 +126,11 @@ impl HtmlGate {
     }
 
     /// Whether the banner is inserted before `</body>` of full HTML documents that do
-    /// not already contain it (default `true`). Fragments and documents without a
-    /// `</body>` tag never get it: appending at the end of a document could complete a
-    /// tag the document left unfinished. Render it there with
+    /// not already contain it (default `true`), or at the end of a document whose
+    /// `</body>` is implied, if the document ends as markup. Fragments never get it,
+    /// nor a document that ends inside a tag, a comment, a text element or a
+    /// `<template>`: there, the banner would complete what the document left
+    /// unfinished. Render it there with
     /// [`Consent::banner_html`](crate::Consent::banner_html).
     ///
     /// ```
@@ -140,7 +142,8 @@ impl HtmlGate {
         self
     }
 
-    /// Inserts Google Consent Mode v2 defaults first in `<head>`, built from the
+    /// Inserts Google Consent Mode v2 defaults first in `<head>` (without a `<head>`
+    /// tag, before the first element that may run or load a script), built from the
     /// visitor's consent with `mapping`; the banner script sends the update on a
     /// choice.
     ///
@@ -153,11 +156,14 @@ impl HtmlGate {
         self
     }
 
-    /// How many bytes of an inline script are held back while the gate reads what it
-    /// loads (default 256 KiB, at least 1 KiB). A longer inline script cannot be
-    /// decided: it is written neutralised (`type="text/plain" data-consent-blocked=
-    /// "inline-script-limit"`, its text kept; it never runs, and a warning is logged)
-    /// unless it is annotated `data-consent="necessary"` or all categories are granted.
+    /// How many bytes of an inline script, an inline style sheet or a `<noscript>`'s
+    /// content are held back while the gate reads what they load (default 256 KiB, at
+    /// least 1 KiB). A longer inline script or style sheet cannot be decided: it is
+    /// written neutralised (`type="text/plain" data-consent-blocked=
+    /// "inline-script-limit"` or `"inline-style-limit"`, its text kept; it never runs or
+    /// applies, and a warning is logged) unless it is annotated
+    /// `data-consent="necessary"` (which the gate then does not read) or all categories
+    /// are granted. A longer `<noscript>`'s content is dropped.
     ///
     /// ```
     /// # use tower_consent::HtmlGate;
@@ -229,26 +235,19 @@ pub(crate) struct HtmlConfig {
 
 /// The selectors, parsed once.
 pub(crate) struct Selectors {
-    /// One per element that loads something (and `<base>`), with its name: handlers
-    /// know the element without asking lol_html for its name.
-    pub(crate) resources: Vec<(&'static str, Selector)>,
+    /// Every element (`*`): one element handler reads what each is from its start tag
+    /// as written ([`super::element`]).
+    pub(crate) every: Selector,
+    /// Elements whose text the gate reads: inline scripts, style sheets, `<noscript>`.
+    pub(crate) script: Selector,
+    pub(crate) style: Selector,
+    pub(crate) noscript: Selector,
     /// Foreign content, where lol_html reads `<![CDATA[` sections.
     pub(crate) foreign: Selector,
-    pub(crate) head: Selector,
-    pub(crate) body: Selector,
-    /// The banner's root (a `<div>`, as the banner renders it; a selector without a
-    /// tag name would make lol_html read the attributes of every element): a page that
-    /// has it gets no second one.
-    pub(crate) banner: Selector,
-    /// Elements besides scripts and iframes whose content a browser reads as text.
+    /// The other elements whose content a browser reads as text
+    /// ([`super::misread::TEXT_ELEMENTS`]).
     pub(crate) text: Selector,
 }
-
-/// Elements the gate reads.
-pub(crate) const RESOURCE_ELEMENTS: [&str; 15] = [
-    "script", "iframe", "frame", "img", "source", "video", "audio", "picture", "object", "embed",
-    "link", "input", "image", "track", "base",
-];
 
 impl Selectors {
     fn new() -> Self {
@@ -258,14 +257,11 @@ impl Selectors {
                 .unwrap_or_else(|_| unreachable!("valid selector {s}"))
         };
         Self {
-            resources: RESOURCE_ELEMENTS
-                .iter()
-                .map(|&name| (name, parse(name)))
-                .collect(),
+            every: parse("*"),
+            script: parse("script"),
+            style: parse("style"),
+            noscript: parse("noscript"),
             foreign: parse("svg, math"),
-            head: parse("head"),
-            body: parse("body"),
-            banner: parse("div[data-tc-endpoint]"),
             text: parse(super::misread::TEXT_ELEMENTS),
         }
     }

@@ -23,9 +23,9 @@ use super::attributes::{Input, KEPT_BEFORE};
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
-/// The elements besides `<script>` and `<iframe>` (read as resources) whose content a
-/// browser reads as text.
-pub(super) const TEXT_ELEMENTS: &str = "style, title, textarea, xmp, noembed, noframes, noscript";
+/// The elements whose content a browser reads as text besides `<script>`, `<style>`
+/// and `<noscript>`, whose text the gate reads with handlers of their own.
+pub(super) const TEXT_ELEMENTS: &str = "iframe, title, textarea, xmp, noembed, noframes";
 
 /// Whether lol_html reads the content of `el` (one whose content a browser reads as
 /// text) as markup. `true` too when the tag's end is not kept, which only a run of

@@ -42,9 +42,21 @@
 //! | `<iframe>`, `<frame>` | `src`, `srcdoc` | URLs in `data-consent-*`, followed by a placeholder naming the category with a link to the cookie settings |
 //! | `<img>`, `<source>`, `<video>`, `<audio>`, `<object>`, `<embed>`, `<input>`, SVG `<image>` | `src`, `srcset`, `poster`, `data`, `href` | URLs in `data-consent-*` |
 //! | `<link>` (`preload`, `modulepreload`, `prefetch`, `stylesheet`, …) | `href`, `imagesrcset` | `href` in `data-consent-href` |
+//! | `<script type="importmap">`, `<script type="speculationrules">` | every string of its JSON, read as a URL against the base | `type="text/plain"` |
+//! | `<style>` (also in SVG) | its CSS: `url()`, `image-set()`, `@import` | `type="text/plain"` |
+//! | `<meta http-equiv="refresh">` | the URL of `content` | `content` in `data-consent-content` |
+//! | `<body>`, `<table>`, `<td>`, `<th>` | `background` | `data-consent-background` |
+//! | SVG `<feImage>`; `<set>`, `<animate>`, `<animateMotion>`, `<animateTransform>` | `href`, `xlink:href`; `to`, `from`, `by`, `values` | URLs in `data-consent-*` |
+//! | any element | event handlers (`onload`, `onerror`, … read as inline script), `style` (its CSS) | `data-consent-on…`, `data-consent-style` (only those) |
+//! | `<noscript>` | its content, read as the markup a browser without JavaScript parses | as above, inside it |
 //!
-//! Every held-back element carries `data-consent="<category>"`, so the banner script
-//! can activate it, in document order, when the category is granted (no reload).
+//! Every held-back element carries `data-consent="<category>"` and
+//! `data-consent-held="<token>"`, a random token made for each response, which the
+//! injected banner hands to its script: `banner.js` activates, in document order and
+//! without a reload, only elements with that token whose category is granted, and
+//! restores only the attributes the gate moves. On an element it holds back, the gate
+//! renames every `data-consent-…` attribute the page wrote (`x-data-consent-…`), so
+//! that user content a sanitizer passes (`data-*` attributes) never becomes script.
 //! A granted element is left exactly as written. A held-back start tag keeps its
 //! attributes as written (values, quotes, order): the gate's own come first, after the
 //! tag name, and the attributes that load something are renamed in place
@@ -68,7 +80,18 @@
 //!    up to [`HtmlGate::inline_script_limit`]; a longer one is neutralised (its text
 //!    kept, never to run), and an inline SVG or MathML script (its content is markup,
 //!    which cannot be held back in order) is neutralised while a category the rules
-//!    name is refused.
+//!    name is refused;
+//! 4. its event handlers or `style` attribute load such a URL: only those are held back.
+//!
+//! A `<noscript>`'s content is text for lol_html (and a browser with JavaScript) but
+//! markup for a browser without: Meta's pixel and Google Tag Manager's iframe ship as
+//! such fallbacks. The gate holds the content back (up to
+//! [`HtmlGate::inline_script_limit`]), reads it with the same gate as a fragment of
+//! the page, and writes what that gate wrote: what nothing refused touches stays byte
+//! for byte. Content that does not end as markup (an open comment, tag, style sheet or
+//! CDATA section, which a browser's reading would carry past `</noscript>`), a
+//! `<noscript>` or `<base>` inside it, or one past the limit is dropped
+//! (`data-consent-blocked="noscript-…"`).
 //!
 //! In SVG and MathML, every `<` of a `<![CDATA[` section is written `&lt;`: where
 //! lol_html and a browser disagree on where foreign content ends (`<svg><svg><img>`),
@@ -101,10 +124,15 @@
 //! # Also inserted
 //!
 //! - The banner, before `</body>` of a document that does not already hold it
-//!   ([`HtmlGate::inject_banner`]); never in fragments, never at the end of a document
-//!   (where it could complete a tag the document left unfinished).
-//! - Google Consent Mode v2 defaults, first in `<head>`
-//!   ([`HtmlGate::google_consent_mode`]), with the nonce of the response's
+//!   ([`HtmlGate::inject_banner`]), or at the end of a document whose `</body>` is
+//!   implied, if it ends as markup outside any `<template>` (the gate asks lol_html by
+//!   writing a probe start tag after it); never in fragments (no doctype, `<html>`,
+//!   `<head>` or `<body>`), never where it would complete a tag, comment or text the
+//!   document left unfinished. Its `<script>` and `<link rel=stylesheet>` carry the
+//!   nonces of the response's `Content-Security-Policy` (`script-src`, `style-src`).
+//! - Google Consent Mode v2 defaults ([`HtmlGate::google_consent_mode`]) first in
+//!   `<head>`, or, without a `<head>` tag, before the first element that may run or
+//!   load a script (the head a browser implies), with the nonce of the response's
 //!   `Content-Security-Policy` `script-src 'nonce-…'`; under a policy that allows no
 //!   inline script, nothing is inserted.
 //!
@@ -140,12 +168,18 @@ mod config;
 mod consent_mode;
 mod content_type;
 mod csp;
+mod css;
 mod decode;
+mod element;
 mod feed;
 mod glance;
+mod held;
+mod json;
 mod misread;
+mod noscript;
 mod output;
 mod references;
+mod refresh;
 mod rewrite;
 mod srcset;
 mod url;
@@ -381,6 +415,7 @@ pub(crate) fn prepare<B>(
     let location = url::Location::of_request(request.https, authority, consent.page());
     let page = rewrite::Page {
         inline: csp::inline_scripts(response.headers()),
+        nonces: csp::nonces(response.headers()),
         consent,
         language,
         return_to,

@@ -20,6 +20,8 @@ use std::ops::Range;
 
 use bytes::Bytes;
 
+use super::held::{Token, MARK};
+
 /// A start tag to hold back, where lol_html writes it.
 #[derive(Debug)]
 pub(super) struct Edit {
@@ -28,12 +30,42 @@ pub(super) struct Edit {
     /// The tag's length as the page wrote it.
     pub(super) len: usize,
     /// The tag name (the page may write it in any case).
-    pub(super) name: &'static str,
+    pub(super) name: TagName,
     /// Inserts `type="text/plain"`: the element is a script.
     pub(super) plain: bool,
     /// The attribute inserted after it: `data-consent="<key>"` or
     /// `data-consent-blocked="<why>"`.
     pub(super) mark: Option<(&'static str, &'static str)>,
+    /// The response's token, inserted as `data-consent-held="<token>"`: `banner.js` may
+    /// activate the element ([`super::held`]).
+    pub(super) held: Option<Token>,
+}
+
+/// The name of a start tag to hold back, as the edit checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TagName {
+    /// This name, in any case.
+    Is(&'static str),
+    /// A name the gate does not know, of this many bytes as written (an element held
+    /// back for an event handler or a `style` attribute).
+    Written(usize),
+}
+
+impl TagName {
+    fn len(self) -> usize {
+        match self {
+            TagName::Is(name) => name.len(),
+            TagName::Written(len) => len,
+        }
+    }
+
+    /// For messages.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            TagName::Is(name) => name,
+            TagName::Written(_) => "element",
+        }
+    }
 }
 
 /// An attribute renamed in a held-back tag.
@@ -41,9 +73,45 @@ pub(super) struct Edit {
 pub(super) struct Rename {
     /// Where its name is, counted from the start of the tag.
     pub(super) at: Range<usize>,
-    /// Its name, lower case (written in any case).
+    /// Its name, lower case (written in any case); with [`To::Prefixed`], how it begins.
     pub(super) from: &'static str,
-    pub(super) to: &'static str,
+    pub(super) to: To,
+}
+
+/// What a renamed attribute is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum To {
+    /// This name.
+    Name(&'static str),
+    /// Its own name as written, after this prefix (`onload` → `data-consent-onload`).
+    Prefixed(&'static str),
+}
+
+/// Bytes lol_html wrote that the gate replaces: the content of a `<noscript>` read as
+/// the markup a browser without JavaScript parses, held back where it must be.
+#[derive(Debug)]
+pub(super) struct Replace {
+    /// Where they start, counted in all lol_html writes, and how many there are.
+    pub(super) at: usize,
+    pub(super) len: usize,
+    pub(super) with: Vec<u8>,
+}
+
+/// A change to what lol_html wrote, in the order of the bytes it changes.
+#[derive(Debug)]
+enum Change {
+    /// A start tag held back, with its renames (a range of `Output::renames`).
+    Tag(Edit, Range<usize>),
+    Replace(Replace),
+}
+
+impl Change {
+    fn at(&self) -> usize {
+        match self {
+            Change::Tag(edit, _) => edit.at,
+            Change::Replace(replace) => replace.at,
+        }
+    }
 }
 
 /// A start tag was not where the gate expected lol_html to write it: held back, it
@@ -59,8 +127,8 @@ pub(super) struct Output {
     buffer: Vec<u8>,
     /// How much was written before `buffer`.
     sent: usize,
-    /// In the order of their tags, each with its renames (a range of `renames`).
-    edits: Vec<(Edit, Range<usize>)>,
+    /// In the order of the bytes they change.
+    edits: Vec<Change>,
     /// Each edit's renames in the order of the tag's attributes.
     renames: Vec<Rename>,
     /// Where a script being read starts: nothing from there on is sent.
@@ -100,11 +168,28 @@ impl Output {
             }
         }
         debug_assert!(
-            self.edits.last().is_none_or(|(last, _)| last.at < edit.at),
+            self.edits.last().is_none_or(|last| last.at() < edit.at),
             "edits come in the order of their tags"
         );
-        self.edits.push((edit, first..self.renames.len()));
+        self.edits
+            .push(Change::Tag(edit, first..self.renames.len()));
         Ok(())
+    }
+
+    /// Replaces what lol_html wrote at `replace.at` (not sent yet, after every edit
+    /// made so far).
+    pub(super) fn replace(&mut self, replace: Replace) {
+        debug_assert!(
+            self.edits.last().is_none_or(|last| last.at() < replace.at),
+            "edits come in the order of their bytes"
+        );
+        self.edits.push(Change::Replace(replace));
+    }
+
+    /// The bytes lol_html wrote from `at` on that are still in `buffer` (the buffer
+    /// lent to the sink), if none of them was sent.
+    pub(super) fn unsent<'b>(&self, buffer: &'b [u8], at: usize) -> Option<&'b [u8]> {
+        buffer.get(at.checked_sub(self.sent)?..)
     }
 
     /// Holds back what is written from `at` on (where lol_html is to write a start
@@ -142,20 +227,26 @@ impl Output {
         }
         let mut out = Vec::with_capacity(end + self.edits.len() * 48);
         let mut from = 0;
-        for (edit, renames) in &self.edits {
+        for change in &self.edits {
+            let (at, len, name) = match change {
+                Change::Tag(edit, _) => (edit.at, edit.len, edit.name.label()),
+                Change::Replace(replace) => (replace.at, replace.len, "noscript"),
+            };
             // Edits are made only for tags before a hold: one inside it (none is) would
             // be lost with the buffer.
-            let start = edit
-                .at
-                .checked_sub(start_of_buffer)
-                .ok_or(MisplacedTag(edit.name))?;
-            let tag = self.buffer[..end]
-                .get(start..start + edit.len)
+            let start = at.checked_sub(start_of_buffer).ok_or(MisplacedTag(name))?;
+            let written = self.buffer[..end]
+                .get(start..start + len)
                 .filter(|_| start >= from)
-                .ok_or(MisplacedTag(edit.name))?;
+                .ok_or(MisplacedTag(name))?;
             out.extend_from_slice(&self.buffer[from..start]);
-            write_edited(&mut out, tag, edit, &self.renames[renames.clone()])?;
-            from = start + edit.len;
+            match change {
+                Change::Tag(edit, renames) => {
+                    write_edited(&mut out, written, edit, &self.renames[renames.clone()])?;
+                }
+                Change::Replace(replace) => out.extend_from_slice(&replace.with),
+            }
+            from = start + len;
         }
         out.extend_from_slice(&self.buffer[from..end]);
         self.edits.clear();
@@ -173,13 +264,14 @@ fn write_edited(
     edit: &Edit,
     renames: &[Rename],
 ) -> Result<(), MisplacedTag> {
-    let misplaced = || MisplacedTag(edit.name);
+    let misplaced = || MisplacedTag(edit.name.label());
     let name_end = 1 + edit.name.len();
     let is_tag = tag.first() == Some(&b'<')
         && tag.last() == Some(&b'>')
-        && tag
-            .get(1..name_end)
-            .is_some_and(|name| name.eq_ignore_ascii_case(edit.name.as_bytes()))
+        && tag.get(1..name_end).is_some_and(|name| match edit.name {
+            TagName::Is(known) => name.eq_ignore_ascii_case(known.as_bytes()),
+            TagName::Written(_) => name.first().is_some_and(u8::is_ascii_alphabetic),
+        })
         && tag
             .get(name_end)
             .is_some_and(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'));
@@ -190,24 +282,43 @@ fn write_edited(
     if edit.plain {
         out.extend_from_slice(b" type=\"text/plain\"");
     }
-    if let Some((name, value)) = edit.mark {
+    let mut attribute = |name: &str, value: &str| {
         debug_assert!(!value.contains(['"', '&']), "a mark needs no escaping");
         out.push(b' ');
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b"=\"");
         out.extend_from_slice(value.as_bytes());
         out.push(b'"');
+    };
+    if let Some((name, value)) = edit.mark {
+        attribute(name, value);
+    }
+    if let Some(token) = &edit.held {
+        attribute(MARK, token.as_str());
     }
     let mut from = name_end;
     for rename in renames {
         let name = tag
             .get(rename.at.clone())
             .filter(|name| {
-                rename.at.start >= from && name.eq_ignore_ascii_case(rename.from.as_bytes())
+                let from_name = rename.from.as_bytes();
+                rename.at.start >= from
+                    && match rename.to {
+                        To::Name(_) => name.eq_ignore_ascii_case(from_name),
+                        To::Prefixed(_) => name
+                            .get(..from_name.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(from_name)),
+                    }
             })
             .ok_or_else(misplaced)?;
         out.extend_from_slice(&tag[from..rename.at.start]);
-        out.extend_from_slice(rename.to.as_bytes());
+        match rename.to {
+            To::Name(to) => out.extend_from_slice(to.as_bytes()),
+            To::Prefixed(prefix) => {
+                out.extend_from_slice(prefix.as_bytes());
+                out.extend_from_slice(name);
+            }
+        }
         from = rename.at.start + name.len();
     }
     out.extend_from_slice(&tag[from..]);
@@ -222,9 +333,10 @@ mod tests {
         Edit {
             at,
             len,
-            name: "img",
+            name: TagName::Is("img"),
             plain: false,
             mark: Some(("data-consent", "marketing")),
+            held: None,
         }
     }
 
@@ -232,7 +344,7 @@ mod tests {
         Ok(Rename {
             at,
             from: "src",
-            to: "data-consent-src",
+            to: To::Name("data-consent-src"),
         })
     }
 
@@ -267,14 +379,15 @@ mod tests {
         let edit = Edit {
             at,
             len: 20,
-            name: "script",
+            name: TagName::Is("script"),
             plain: true,
             mark: Some(("data-consent", key)),
+            held: None,
         };
         let rename = Rename {
             at: 8..12,
             from: "type",
-            to: "data-consent-type",
+            to: To::Name("data-consent-type"),
         };
         output
             .edit(edit, [Ok::<_, MisplacedTag>(rename)])

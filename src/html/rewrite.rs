@@ -1,23 +1,33 @@
 //! The per-response rewriter: lol_html with the gate's element handlers, fed chunk by
 //! chunk by the response body.
+//!
+//! One element handler sees every element ([`super::element`]); text handlers read the
+//! text of the elements whose text the gate decides on (inline scripts, style sheets,
+//! `<noscript>`) or must make lol_html read as a browser does ([`super::misread`]).
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Mutex;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use lol_html::errors::RewritingError;
-use lol_html::html_content::{ContentType, DocumentEnd, Element, EndTag, TextChunk, TextType};
+use lol_html::html_content::{
+    ContentType, Doctype, DocumentEnd, Element, EndTag, TextChunk, TextType,
+};
 use lol_html::send::SendHandlerTypes;
 use lol_html::send::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSink};
 
-use super::attributes::{renames, Attrs, Input, Unwritten, Urls};
+use super::attributes::{renames, Attrs, Input, RenamePlan, Unwritten, Urls};
 use super::catalog::{Hit, LastFound};
-use super::csp::InlineScripts;
+use super::csp::{InlineScripts, Nonces};
+use super::element::{may_load_from_attributes, tag_name, Name};
 use super::glance::must_read;
+use super::held::{Token, MOVED};
+use super::json::JsonScript;
 use super::misread::is_misread;
-use super::output::{Edit, MisplacedTag, Output, Rename};
+use super::noscript::{Fragment, FragmentEnd, NoscriptHold};
+use super::output::{Edit, MisplacedTag, Output, Rename, Replace, TagName};
 use super::srcset::srcset_urls;
 use super::url::{decode_references, Location, TooDeep, Url};
 use crate::category::{CategoryIndex, CategorySet};
@@ -26,6 +36,7 @@ use crate::consent::Consent;
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
 /// What one response's handlers know about the visitor and the page.
+#[derive(Clone)]
 pub(crate) struct Page {
     /// The consent in force for this response (a choice recorded by it included).
     pub(crate) consent: Consent,
@@ -35,6 +46,8 @@ pub(crate) struct Page {
     pub(crate) return_to: String,
     /// What the response's CSP allows for the scripts the gate inserts.
     pub(crate) inline: InlineScripts,
+    /// The nonces the injected banner's script and style sheet carry.
+    pub(crate) nonces: Nonces,
     /// The page's URL, which its relative URLs resolve against until a `<base>`.
     pub(crate) location: Location,
 }
@@ -55,10 +68,12 @@ struct State {
     /// Where the page first wrote `<template` (in any case), if it did before a
     /// `<base>` was decided on: a `<base>` after it may be inside a template.
     first_template: Option<usize>,
-    /// An inline script held back while its text is read.
+    /// An inline script or style sheet held back while its text is read.
     hold: Option<Hold>,
-    /// The text buffer of the last script released, kept for the next one.
+    /// The text buffer of the last one released, kept for the next one.
     spare_text: String,
+    /// A `<noscript>` held back while its content is read.
+    noscript: Option<NoscriptHold>,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
     media: Option<String>,
     /// The placeholders written after held-back iframes, by category key.
@@ -67,20 +82,63 @@ struct State {
     banner_seen: bool,
     banner_done: bool,
     consent_mode_done: bool,
+    /// A doctype or an `<html>`, `<head>` or `<body>` tag: a document, not a fragment.
+    document: bool,
+    /// How many `<template>`s are open: their content is inert, no banner goes there.
+    open_templates: usize,
+    /// Where the probe the gate writes after the document is (the banner's place when
+    /// the document ends as markup), and whether it was read as an element.
+    probe_at: Option<usize>,
+    probe_seen: bool,
+    /// The response's token for the elements it holds back, made when first needed.
+    token: Option<Token>,
+    /// Reading a `<noscript>`'s content: what the fragment showed.
+    fragment: Option<FragmentEnd>,
 }
 
-/// An inline script being read: what lol_html writes from its start tag on is held
-/// back in the output until it is decided.
+impl State {
+    /// The response's token, made on first use.
+    fn token(&mut self) -> Result<Token, &'static str> {
+        if let Some(token) = self.token {
+            return Ok(token);
+        }
+        let token = Token::new().ok_or("no randomness for the HTML gate's token")?;
+        self.token = Some(token);
+        Ok(token)
+    }
+}
+
+/// What a held element's text is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reading {
+    /// A script: the URLs its text mentions.
+    Script,
+    /// An import map or speculation rules: the URLs in its JSON.
+    Json,
+    /// A style sheet (in SVG or MathML, `foreign`: its text comes in several nodes and
+    /// is released at its end tag).
+    Css { foreign: bool },
+}
+
+/// An inline script or style sheet being read: what lol_html writes from its start tag
+/// on is held back in the output until it is decided.
 struct Hold {
     /// Where its start tag is in what lol_html writes, and its length.
     at: usize,
     len: usize,
-    /// Its `type` attribute, renamed if the script is held back.
-    kind: Option<Rename>,
+    /// `script` or `style`.
+    name: &'static str,
+    reading: Reading,
+    /// The renames of its start tag, in order: its `type` (renamed only if the element
+    /// is held back), and what `attributes` holds back.
+    renames: Vec<Rename>,
+    /// The category of an event handler or `style` attribute of its start tag that is
+    /// refused, whatever its text says.
+    attributes: Option<&'static str>,
     /// Its text so far, as lol_html decoded it.
     text: String,
     /// Annotated `necessary` (or a granted category): past the inline script limit it
-    /// runs unread, as the app said it may.
+    /// runs (or applies) unread, as the app said it may.
     vouched: bool,
     /// Written the client-side way (`type="text/plain" data-category`) and granted:
     /// the renames that make it run, applied if its text loads nothing refused.
@@ -108,8 +166,14 @@ struct Shared {
     nothing_to_match: bool,
     /// Every category is granted: nothing can be held back, no markup needs defusing.
     everything_granted: bool,
+    /// How lol_html decodes the page, for a `<noscript>`'s content read the same way.
+    encoding: AsciiCompatibleEncoding,
+    /// The page is UTF-8 for sure ([`Input`]).
+    utf8: bool,
     /// A relative URL may match whatever it says ([`ResourceMatcher::matches_around`]):
     /// no start tag is kept unread.
+    ///
+    /// [`ResourceMatcher::matches_around`]: super::catalog::ResourceMatcher::matches_around
     matches_around: bool,
 }
 
@@ -137,12 +201,14 @@ impl Shared {
 // `end`, synchronously, on the thread that calls them. The rewriter lends its context
 // to the handlers of that thread for the length of the call and takes it back after,
 // and collects the output the same way: no lock is taken per handler or per output
-// chunk (a `Mutex` for each was a measurable share of a page's time).
+// chunk (a `Mutex` for each was a measurable share of a page's time). A handler may run
+// a rewrite of its own (a `<noscript>`'s content): each call keeps what the thread
+// lent before it and puts it back after.
 thread_local! {
     /// What the rewrite running on this thread has written during the current call.
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    /// The context of the rewrite running on this thread.
-    static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+    /// The context of the rewrite running on this thread, while no handler has it.
+    static CONTEXT: Cell<Option<Box<Context>>> = const { Cell::new(None) };
 }
 
 /// How much the rewrite running on this thread has written so far.
@@ -150,12 +216,21 @@ fn written(output: &Output) -> usize {
     output.written(OUTPUT.with_borrow(Vec::len))
 }
 
+/// Writes `bytes` (ASCII) where lol_html is to write the element a handler has: before
+/// its start tag.
+fn write_before_tag(bytes: &[u8]) {
+    OUTPUT.with_borrow_mut(|output| output.extend_from_slice(bytes));
+}
+
 /// Runs `handler` with the context of the rewrite running on this thread.
 fn in_context(handler: impl FnOnce(&mut Context) -> HandlerResult) -> HandlerResult {
-    CONTEXT.with_borrow_mut(|context| match context {
-        Some(context) => handler(context),
-        None => Err("an HTML gate handler ran outside its rewrite".into()),
-    })
+    let Some(mut context) = CONTEXT.take() else {
+        return Err("an HTML gate handler ran outside its rewrite".into());
+    };
+    let result = handler(&mut context);
+    // What was there is `None`, taken above: nothing to drop.
+    std::mem::forget(CONTEXT.replace(Some(context)));
+    result
 }
 
 /// Collects what the rewriter writes into [`OUTPUT`].
@@ -173,7 +248,9 @@ pub(crate) struct Rewriter {
     // through `get_mut`, never locked.
     rewriter: Mutex<Option<HtmlRewriter<'static, Sink>>>,
     /// Lent to the handlers during each call into lol_html.
-    context: Option<Context>,
+    context: Option<Box<Context>>,
+    /// How many bytes of the page were fed.
+    fed: usize,
 }
 
 /// Why a rewrite failed.
@@ -190,16 +267,49 @@ pub(crate) enum RewriteError {
     Ended,
 }
 
+/// The probe written after a document (and after a `<noscript>`'s content): read as a
+/// start tag of its own, it shows that what came before ended as markup.
+const PROBE_TAG: &[u8] = b"<tc-consent-probe>";
+
 impl Rewriter {
     pub(crate) fn new(
         mut page: Page,
         encoding: AsciiCompatibleEncoding,
         charset_known: bool,
     ) -> Self {
-        let granted = page.consent.granted_set();
-        let location = std::mem::take(&mut page.location);
         // A charset the response names is final; otherwise a `<meta>` may change it.
         let utf8 = charset_known && <&encoding_rs::Encoding>::from(encoding) == encoding_rs::UTF_8;
+        let state = State {
+            location: std::mem::take(&mut page.location),
+            ..State::default()
+        };
+        Self::with(page, encoding, charset_known, utf8, state)
+    }
+
+    /// The rewriter of a `<noscript>`'s content, read as a fragment of the page: the
+    /// same gate for the same visitor, where the page's URLs resolve, and nothing
+    /// inserted.
+    fn fragment(page: Page, shared: &Shared, location: Location, end: usize) -> Self {
+        let state = State {
+            location,
+            // A `<base>` in a `<noscript>` makes its content unreadable, never the base.
+            base_taken: true,
+            banner_seen: true,
+            consent_mode_done: true,
+            fragment: Some(FragmentEnd::at(end)),
+            ..State::default()
+        };
+        Self::with(page, shared.encoding, true, shared.utf8, state)
+    }
+
+    fn with(
+        page: Page,
+        encoding: AsciiCompatibleEncoding,
+        charset_known: bool,
+        utf8: bool,
+        state: State,
+    ) -> Self {
+        let granted = page.consent.granted_set();
         let nothing_to_match = page
             .consent
             .config()
@@ -212,115 +322,51 @@ impl Rewriter {
             .config()
             .html
             .as_ref()
-            .is_some_and(|gate| gate.matcher.matches_around(&location));
+            .is_some_and(|gate| gate.matcher.matches_around(&state.location));
         let shared = Shared {
             page,
             granted,
             nothing_to_match,
             everything_granted,
+            encoding,
+            utf8,
             matches_around,
         };
-        // The handlers capture nothing but a tag name: what they read and change is
-        // the context, lent to them for each call into lol_html.
         let rewriter = shared.gate().map(|gate| {
-            let selectors = &gate.selectors;
-            let handler = |f: fn(&Shared, &mut State, &mut El<'_, '_>) -> HandlerResult| {
-                ElementContentHandlers::default().element(move |el: &mut El<'_, '_>| {
-                    in_context(|context| f(&context.shared, &mut context.state, el))
-                })
-            };
-            let end = DocumentContentHandlers::default()
-                .end(|_: &mut DocumentEnd<'_>| in_context(on_document_end));
-            let settings = Settings::new_send()
-                .append_element_content_handler((
-                    Cow::Owned(selectors.head.clone()),
-                    handler(on_head),
-                ))
-                .append_element_content_handler((
-                    Cow::Owned(selectors.body.clone()),
-                    handler(on_body),
-                ))
-                .append_element_content_handler((
-                    Cow::Owned(selectors.banner.clone()),
-                    handler(on_banner),
-                ))
-                .append_document_content_handler(end)
-                .with_encoding(encoding)
-                .with_adjust_charset_on_meta_tag(!charset_known)
-                .with_memory_settings(
-                    MemorySettings::new().with_max_allowed_memory_usage(gate.memory_limit),
-                );
-            let settings = if everything_granted {
-                settings
-            } else {
-                settings
-                    .append_element_content_handler((
-                        Cow::Owned(selectors.foreign.clone()),
-                        ElementContentHandlers::default().text(defuse_cdata),
-                    ))
-                    .append_element_content_handler((
-                        Cow::Owned(selectors.text.clone()),
-                        ElementContentHandlers::default()
-                            .element(|el: &mut El<'_, '_>| {
-                                in_context(|context| hide_if_misread(&context.input, el).map(drop))
-                            })
-                            .text(read_as_a_script_is),
-                    ))
-            };
-            let settings =
-                selectors
-                    .resources
-                    .iter()
-                    .fold(settings, |settings, (tag, selector)| {
-                        let tag: &'static str = tag;
-                        let handlers = ElementContentHandlers::default().element(
-                            move |el: &mut El<'_, '_>| {
-                                in_context(|context| on_resource(context, el, tag))
-                            },
-                        );
-                        let handlers = match tag {
-                            "script" => handlers.text(|chunk: &mut TextChunk<'_>| {
-                                in_context(|context| on_script_text(context, chunk))
-                            }),
-                            "iframe" if !everything_granted => handlers.text(read_as_a_script_is),
-                            _ => handlers,
-                        };
-                        settings.append_element_content_handler((
-                            Cow::Owned(selector.clone()),
-                            handlers,
-                        ))
-                    });
-            HtmlRewriter::new(settings, Sink)
+            HtmlRewriter::new(
+                settings(gate, everything_granted, encoding, charset_known),
+                Sink,
+            )
         });
         Self {
             rewriter: Mutex::new(rewriter),
-            context: Some(Context {
+            context: Some(Box::new(Context {
                 shared,
-                state: State {
-                    location,
-                    ..State::default()
-                },
+                state,
                 input: Input::new(utf8),
                 output: Output::default(),
-            }),
+            })),
+            fed: 0,
         }
     }
 
     /// Runs `rewrite` (a call into lol_html) with `context` lent to the handlers and
-    /// its output buffer to the sink, and returns what can be sent.
+    /// its output buffer to the sink, and returns what can be sent. What this thread
+    /// lent before (to the rewrite whose handler runs this one) is put back after.
     fn run(
-        context: &mut Option<Context>,
+        context: &mut Option<Box<Context>>,
         rewrite: impl FnOnce() -> Result<(), RewritingError>,
     ) -> Result<Bytes, RewriteError> {
         let Some(mut lent) = context.take() else {
             return Err(RewriteError::Ended);
         };
-        OUTPUT.set(lent.output.lend());
-        CONTEXT.set(Some(lent));
+        let outer_output = OUTPUT.replace(lent.output.lend());
+        let outer_context = CONTEXT.replace(Some(lent));
         let rewritten = rewrite();
-        let buffer = OUTPUT.take();
+        let buffer = OUTPUT.replace(outer_output);
         // After a failure the context stays with the rewriter, which is not used again.
-        let mut back = CONTEXT.take().ok_or(RewriteError::Ended)?;
+        let back = CONTEXT.replace(outer_context);
+        let mut back = back.ok_or(RewriteError::Ended)?;
         rewritten?;
         back.output.take_back(buffer);
         let sent = back.output.send();
@@ -345,6 +391,7 @@ impl Rewriter {
                 state.first_template = context.input.find_start_tag(b"template");
             }
         }
+        self.fed += chunk.len();
         Self::run(&mut self.context, || active.write(chunk)).inspect_err(|_| {
             // A rewriter that failed must not be used again.
             *rewriter = None;
@@ -352,75 +399,328 @@ impl Rewriter {
     }
 
     /// Ends the document; returns the rest.
+    ///
+    /// A document (not a fragment) that has no banner yet, because its `</body>` is
+    /// implied, gets it at its end if it ends as markup: the gate writes a probe
+    /// element after it, which takes the banner's place if lol_html reads it as a start
+    /// tag outside any `<template>`, and is taken out again otherwise (it was then the
+    /// end of an unfinished tag, comment or text element, which a banner would have
+    /// completed).
     pub(crate) fn end(&mut self) -> Result<Bytes, RewriteError> {
         let rewriter = self
             .rewriter
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        let Some(rewriter) = rewriter else {
+        let Some(mut rewriter) = rewriter else {
             return Err(RewriteError::Ended);
         };
-        Self::run(&mut self.context, || rewriter.end())
+        let probe = self.context.as_mut().is_some_and(|context| {
+            let wanted = context.wants_banner_probe();
+            if wanted {
+                context.state.probe_at = Some(self.fed);
+                context.input.keep(&Bytes::from_static(PROBE_TAG));
+            }
+            wanted
+        });
+        let mut out = BytesMut::new();
+        if probe {
+            out.extend_from_slice(&Self::run(&mut self.context, || rewriter.write(PROBE_TAG))?);
+        }
+        out.extend_from_slice(&Self::run(&mut self.context, || rewriter.end())?);
+        let seen = self
+            .context
+            .as_ref()
+            .is_some_and(|context| context.state.probe_seen);
+        if probe && !seen {
+            strip_probe(&mut out);
+        }
+        Ok(out.freeze())
+    }
+
+    /// What the fragment this rewriter read showed, once it ended.
+    fn fragment_end(&self) -> Option<FragmentEnd> {
+        self.context.as_ref()?.state.fragment
     }
 }
 
-fn on_head(shared: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
-    if !state.consent_mode_done {
-        state.consent_mode_done = true;
-        if let Some(snippet) = consent_mode_snippet(shared) {
-            el.prepend(&snippet, ContentType::Html);
+/// Takes the probe (the last bytes fed) out of the end of `out`, where lol_html wrote
+/// it as text, as part of a tag or (in a CDATA section) with its `<` escaped. It is
+/// not there when it went with the content of a `<noscript>` the gate dropped.
+fn strip_probe(out: &mut BytesMut) {
+    let escaped = [&b"&lt;"[..], &PROBE_TAG[1..]].concat();
+    for written in [PROBE_TAG, &escaped[..]] {
+        if out.ends_with(written) {
+            out.truncate(out.len() - written.len());
+            return;
         }
     }
-    Ok(())
+    tracing::debug!("the HTML gate's probe went with the content that ended the document");
 }
 
-fn on_body(shared: &Shared, state: &mut State, el: &mut El<'_, '_>) -> HandlerResult {
-    if !state.consent_mode_done {
-        // No `<head>` tag: the defaults still come before every script of the body.
-        state.consent_mode_done = true;
-        if let Some(snippet) = consent_mode_snippet(shared) {
-            el.before(&snippet, ContentType::Html);
+impl Context {
+    /// Whether the banner is still to be injected at the end of a document.
+    fn wants_banner_probe(&self) -> bool {
+        let state = &self.state;
+        self.shared.gate().is_some_and(|gate| gate.inject_banner)
+            && state.fragment.is_none()
+            && state.document
+            && !state.banner_seen
+            && !state.banner_done
+    }
+}
+
+/// The handlers of one response: one element handler for every element, text handlers
+/// for what the gate reads as text.
+fn settings(
+    gate: &super::HtmlConfig,
+    everything_granted: bool,
+    encoding: AsciiCompatibleEncoding,
+    charset_known: bool,
+) -> Settings<'static, 'static> {
+    let selectors = &gate.selectors;
+    let text = |selector: &lol_html::Selector, handler: fn(&mut TextChunk<'_>) -> HandlerResult| {
+        (
+            Cow::Owned(selector.clone()),
+            ElementContentHandlers::default().text(handler),
+        )
+    };
+    let document = DocumentContentHandlers::default()
+        .doctype(|_: &mut Doctype<'_>| {
+            in_context(|context| {
+                context.state.document = true;
+                Ok(())
+            })
+        })
+        .end(|_: &mut DocumentEnd<'_>| in_context(on_document_end));
+    let settings = Settings::new_send()
+        .append_element_content_handler((
+            Cow::Owned(selectors.every.clone()),
+            ElementContentHandlers::default()
+                .element(|el: &mut El<'_, '_>| in_context(|context| on_element(context, el))),
+        ))
+        .append_element_content_handler(text(&selectors.script, |chunk| {
+            in_context(|context| on_held_text(context, chunk))
+        }))
+        .append_document_content_handler(document)
+        .with_encoding(encoding)
+        .with_adjust_charset_on_meta_tag(!charset_known)
+        .with_memory_settings(
+            MemorySettings::new().with_max_allowed_memory_usage(gate.memory_limit),
+        );
+    if everything_granted {
+        return settings;
+    }
+    settings
+        .append_element_content_handler(text(&selectors.foreign, defuse_cdata))
+        .append_element_content_handler(text(&selectors.style, |chunk| {
+            in_context(|context| on_held_text(context, chunk))
+        }))
+        .append_element_content_handler(text(&selectors.noscript, |chunk| {
+            in_context(|context| on_noscript_text(context, chunk))
+        }))
+        .append_element_content_handler(text(&selectors.text, read_as_a_script_is))
+}
+
+/// Every element: what its name and its start tag as written tell.
+fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
+    if let Some(hold) = &context.state.hold {
+        if hold.reading != (Reading::Css { foreign: true }) {
+            // lol_html read markup inside a script a browser reads as text: what it
+            // wrote there would be the script's text for a browser, unread by the gate.
+            return Err("an element inside a held script's text".into());
+        }
+        // Markup inside an SVG or MathML style sheet: it cannot be read whole, so it
+        // never applies.
+        if let Some(hold) = context.state.hold.take() {
+            release(
+                context,
+                hold,
+                Some(("data-consent-blocked", "foreign-style-markup")),
+            )?;
         }
     }
+    if context.state.noscript.is_some() {
+        return Err("an element inside a held noscript's text".into());
+    }
+    let Context {
+        shared,
+        state,
+        input,
+        output,
+    } = context;
+    let mut cx = Split {
+        shared,
+        state,
+        input,
+        output,
+    };
+    // The start tag as written, looked up once for all that reads it.
+    let written = input.start_tag(el);
+    let written = written.as_deref();
+    // Most elements of a page are written bare (`<p>`, `<li>`): no attribute to read.
+    let (name, bare) = match written {
+        Some(tag) => {
+            let name = tag_name(tag);
+            (Name::of(name), tag.len() == name.len() + 2)
+        }
+        None => (Name::of(el.tag_name().as_bytes()), false),
+    };
+    if matches!(name, Some(Name::Html | Name::Head | Name::Body)) {
+        cx.state.document = true;
+    }
+    if !cx.state.consent_mode_done && (name == Some(Name::Head) || Name::may_run_a_script(name)) {
+        cx.state.consent_mode_done = true;
+        if let Some(snippet) = consent_mode_snippet(cx.shared) {
+            if name == Some(Name::Head) {
+                el.prepend(&snippet, ContentType::Html);
+            } else {
+                // Before the first element that may run or load a script: with no
+                // `<head>` tag, a browser puts it in the head it implies.
+                write_before_tag(snippet.as_bytes());
+            }
+        }
+    }
+    match name {
+        Some(Name::Body) => on_body(cx.shared, el),
+        Some(Name::Div) => on_div(cx.state, written, el),
+        Some(Name::Template) => on_template(cx.state, el),
+        Some(Name::Probe) if on_probe(&mut cx, el)? => return Ok(()),
+        _ => {}
+    }
+    match (name, name.and_then(Name::resource)) {
+        (Some(Name::Noscript), _) => on_noscript(&mut cx, el),
+        (Some(name), _) if name.is_text() => on_text_element(&mut cx, el, name, written),
+        (_, Some(tag)) => on_resource(&mut cx, el, tag, written),
+        _ if bare => Ok(()),
+        _ => on_other(&mut cx, el, written),
+    }
+}
+
+/// The context split for an element handler, which reads the element's start tag as
+/// written (in the input) while it changes the rest.
+struct Split<'c> {
+    shared: &'c Shared,
+    state: &'c mut State,
+    input: &'c Input,
+    output: &'c mut Output,
+}
+
+fn on_body(shared: &Shared, el: &mut El<'_, '_>) {
     let injects = shared.gate().is_some_and(|gate| gate.inject_banner);
     if let (true, Some(handlers)) = (injects, el.end_tag_handlers()) {
         handlers.push(Box::new(|end: &mut EndTag<'_>| {
             in_context(|context| {
-                if let Some(banner) = take_banner(&context.shared, &mut context.state) {
+                if let Some(banner) = take_banner(&context.shared, &mut context.state)? {
                     end.before(&banner, ContentType::Html);
                 }
                 Ok(())
             })
         }));
     }
-    Ok(())
 }
 
-fn on_banner(_: &Shared, state: &mut State, _: &mut El<'_, '_>) -> HandlerResult {
-    state.banner_seen = true;
-    Ok(())
+/// The banner's root (`<div data-tc-endpoint>`, as the banner renders it): a page that
+/// has it gets no second one.
+fn on_div(state: &mut State, written: Option<&[u8]>, el: &El<'_, '_>) {
+    const ROOT: &[u8] = b"data-tc-endpoint";
+    let may_be_root = written.is_none_or(|tag| {
+        tag.windows(ROOT.len())
+            .any(|window| window.eq_ignore_ascii_case(ROOT))
+    });
+    if may_be_root && el.has_attribute("data-tc-endpoint") {
+        state.banner_seen = true;
+    }
+}
+
+/// Counts the open `<template>`s: no banner goes into their inert content.
+fn on_template(state: &mut State, el: &mut El<'_, '_>) {
+    if el.namespace_uri() != HTML {
+        return;
+    }
+    if let Some(handlers) = el.end_tag_handlers() {
+        state.open_templates += 1;
+        handlers.push(Box::new(|_: &mut EndTag<'_>| {
+            in_context(|context| {
+                context.state.open_templates = context.state.open_templates.saturating_sub(1);
+                Ok(())
+            })
+        }));
+    }
+}
+
+/// The probe the gate wrote after a document or a `<noscript>`'s content, read as a
+/// start tag: what came before ended as markup. At the end of a document it becomes
+/// the banner. Whether the element was the gate's probe (one the page wrote is an
+/// element like any other).
+fn on_probe(
+    cx: &mut Split<'_>,
+    el: &mut El<'_, '_>,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let at = el.source_location().bytes().start;
+    let state = &mut *cx.state;
+    if el.namespace_uri() != HTML {
+        return Ok(false);
+    }
+    if let Some(fragment) = &mut state.fragment {
+        if !fragment.probe_at(at) {
+            return Ok(false);
+        }
+    } else if state.probe_at == Some(at) {
+        state.probe_seen = true;
+        if state.open_templates == 0 {
+            if let Some(banner) = take_banner(cx.shared, state)? {
+                el.before(&banner, ContentType::Html);
+            }
+        }
+    } else {
+        return Ok(false);
+    }
+    el.start_tag().remove();
+    Ok(true)
 }
 
 fn on_document_end(context: &mut Context) -> HandlerResult {
-    // The document ended inside a held script, whose text ran to the end: it is
-    // decided on what was read.
-    match context.state.hold.take() {
-        Some(hold) => release(context, hold, false),
-        None => Ok(()),
+    // The document ended inside a held script, style sheet or `<noscript>`, whose text
+    // ran to the end: it is decided on what was read.
+    if let Some(hold) = context.state.hold.take() {
+        let mark = decide(&context.shared, &context.state, &hold);
+        release(context, hold, mark)?;
     }
+    if context.state.noscript.is_some() {
+        finish_noscript(context)?;
+    }
+    Ok(())
 }
 
-/// The banner, once, unless the page has one or injection is off.
-fn take_banner(shared: &Shared, state: &mut State) -> Option<String> {
-    let gate = shared.gate()?;
+/// The banner, once, unless the page has one or injection is off; it carries the
+/// response's token and nonces.
+fn take_banner(shared: &Shared, state: &mut State) -> Result<Option<String>, &'static str> {
+    let Some(gate) = shared.gate() else {
+        return Ok(None);
+    };
     if !gate.inject_banner || state.banner_seen || state.banner_done {
-        return None;
+        return Ok(None);
     }
     state.banner_done = true;
+    let token = match shared.everything_granted {
+        // Nothing is held back: nothing to activate.
+        true => None,
+        false => Some(state.token()?),
+    };
     let page = &shared.page;
     let endpoints = &page.consent.config().endpoints;
-    Some(endpoints.banner(&page.consent, page.language, &page.return_to, false))
+    let assets = crate::banner::AssetAttributes {
+        held: token.as_ref().map(Token::as_str),
+        script_nonce: page.nonces.script.as_deref(),
+        style_nonce: page.nonces.style.as_deref(),
+    };
+    Ok(Some(endpoints.banner_with(
+        &page.consent,
+        page.language,
+        &page.return_to,
+        assets,
+    )))
 }
 
 fn consent_mode_snippet(shared: &Shared) -> Option<String> {
@@ -447,21 +747,31 @@ enum Verdict {
     Block(&'static str),
 }
 
-fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) -> HandlerResult {
-    let Context {
+/// What an element's event handlers and `style` attribute load that is refused: the
+/// category of the first such, and which of the two hold it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Loaders {
+    key: Option<&'static str>,
+    handlers: bool,
+    style: bool,
+}
+
+fn on_resource(
+    cx: &mut Split<'_>,
+    el: &mut El<'_, '_>,
+    tag: &'static str,
+    written: Option<&[u8]>,
+) -> HandlerResult {
+    let Split {
         shared,
         state,
         input,
         output,
-    } = context;
+    } = cx;
+    let (shared, input) = (*shared, *input);
     let Some(gate) = shared.gate() else {
         return Ok(());
     };
-    if state.hold.is_some() {
-        // lol_html read markup inside a script a browser reads as text: what it wrote
-        // there would be the script's text for a browser, unread by the gate.
-        return Err("an element inside a held script's text".into());
-    }
     if matches!(tag, "script" | "iframe")
         && !shared.everything_granted
         && hide_if_misread(input, el)?
@@ -469,12 +779,25 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
         return Ok(());
     }
     if tag == "base" {
+        if let Some(fragment) = &mut state.fragment {
+            // A `<base>` in a `<noscript>` sets the base of the whole page for a
+            // browser without JavaScript: another page than the one the gate reads.
+            fragment.unreadable("noscript-base");
+            return Ok(());
+        }
         return on_base(shared, state, output, input, el);
     }
     state.resources_seen = true;
-    match glance(shared, gate, state, input, el, tag) {
+    if tag == "script" && mark_banner_script(shared, state, written, el)? {
+        // The banner's own script: never held back.
+        return Ok(());
+    }
+    match glance(shared, gate, state, written, tag) {
         Glance::Keep => return Ok(()),
-        Glance::InlineScript => return inline_script(state, input, output, el, false, false),
+        Glance::InlineScript => {
+            let reading = Reading::Script;
+            return hold_text(state, input, output, el, "script", reading, None, false);
+        }
         Glance::Read => {}
     }
     let categories = &shared.page.consent.config().categories;
@@ -495,77 +818,141 @@ fn on_resource(context: &mut Context, el: &mut El<'_, '_>, tag: &'static str) ->
                 Some(index) if index == 0 || shared.granted.contains(index) => vouched = true,
                 _ => {
                     let written = attrs.data_consent.as_deref();
-                    return neutralise(shared, state, output, input, el, tag, &key, written);
+                    let loaders = Loaders::default();
+                    return neutralise(
+                        shared, state, output, input, el, tag, &key, written, loaders,
+                    );
                 }
             }
         } else if tag == "script" && is_plain_text(attrs.kind.as_deref()) {
             if let Some(key) = &attrs.data_category {
                 let key = key.trim().to_ascii_lowercase();
-                // What it loads once active: its `data-src`, or its own URLs.
-                let data_src = el.get_attribute("data-src");
-                let own = attrs.urls.as_ref().and_then(|urls| {
-                    let found = classify(shared, &state.location, &mut state.last_found, urls, tag);
-                    match found {
-                        Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
-                        Some(Verdict::Keep) | None => None,
-                    }
-                });
-                let refused = data_src
-                    .as_deref()
-                    .and_then(|src| refused_url(shared, &state.location, src))
-                    .or(own);
-                let external = data_src.is_some()
-                    || attrs.urls.as_ref().is_some_and(|urls| {
-                        ["src", "href", "xlink:href"]
-                            .iter()
-                            .any(|a| urls.get(a).is_some())
-                    });
-                match (categories.index_of_key(&key), refused) {
-                    // What it would load is refused: it stays inert, marked for that.
-                    (_, Some(refused)) => set(el, "data-consent", refused),
-                    (Some(index), None) if shared.granted.contains(index) => {
-                        if !external {
-                            // Its text runs once it is active: read first, as any
-                            // inline script is.
-                            return activate_when_read(state, input, output, el);
-                        }
-                        activate(el);
-                    }
-                    // Inert as written; marked so banner.js can activate it.
-                    _ => set(el, "data-consent", &key),
-                }
-                return Ok(());
+                return client_side_script(shared, state, output, input, el, &attrs, key);
             }
         }
     }
     if matches!(tag, "source" | "track" | "img") {
         if let Some(key) = state.media.clone() {
             let written = attrs.data_consent.as_deref();
-            return neutralise(shared, state, output, input, el, tag, &key, written);
+            let loaders = Loaders::default();
+            return neutralise(
+                shared, state, output, input, el, tag, &key, written, loaders,
+            );
         }
     }
     // Nothing left to match (`shared.nothing_to_match`): no URL was read.
     let Some(urls) = &attrs.urls else {
         return Ok(());
     };
-    match classify(shared, &state.location, &mut state.last_found, urls, tag) {
+    if tag == "meta"
+        && !attrs
+            .http_equiv
+            .as_deref()
+            .is_some_and(|value| super::refresh::is_refresh(value.trim()))
+    {
+        // Only a refresh navigates.
+        return Ok(());
+    }
+    let loaders = read_loaders(shared, &state.location, &attrs);
+    let verdict = classify(shared, &state.location, &mut state.last_found, urls, tag);
+    match verdict {
         Some(Verdict::Neutralise(key)) => {
             let written = attrs.data_consent.as_deref();
-            return neutralise(shared, state, output, input, el, tag, key, written);
+            return neutralise(shared, state, output, input, el, tag, key, written, loaders);
         }
         Some(Verdict::Block(why)) => return block(output, input, el, tag, why),
-        Some(Verdict::Keep) => {}
-        // A script with a URL runs that, never its text: only inline ones are read.
-        None if tag == "script"
-            && ["src", "href", "xlink:href"]
-                .iter()
-                .all(|a| urls.get(a).is_none())
-            && is_executable(attrs.kind.as_deref()) =>
-        {
-            return inline_script(state, input, output, el, true, vouched);
-        }
-        None => {}
+        Some(Verdict::Keep) | None => {}
     }
+    let external = ["src", "href", "xlink:href"]
+        .iter()
+        .any(|a| urls.get(a).is_some());
+    // A script with a URL runs that, never its text: only inline ones are read. The
+    // text of an import map or speculation rules is read as the JSON it is.
+    if tag == "script" && verdict.is_none() && !external {
+        let reading = if is_executable(attrs.kind.as_deref()) {
+            Some(Reading::Script)
+        } else {
+            JsonScript::of_type(attrs.kind.as_deref()).map(|_| Reading::Json)
+        };
+        if let Some(reading) = reading {
+            let loaders = Some(loaders);
+            return hold_text(
+                state, input, output, el, "script", reading, loaders, vouched,
+            );
+        }
+    }
+    match loaders.key {
+        Some(key) => hold_back_loaders(
+            shared,
+            state,
+            output,
+            input,
+            el,
+            TagName::Is(tag),
+            key,
+            loaders,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// A script written the client-side way (`type="text/plain" data-category="key"`):
+/// activated on the server when `key` is granted and what it would load is not
+/// refused (its `data-src`, its own URLs, and, for an inline one, its text, read
+/// before it is activated: the annotation exempts nothing the rules refuse); otherwise
+/// it stays inert as written, marked with the category that activates it (the one
+/// refused for what it loads, else `key`) and the response's token, for `banner.js`.
+fn client_side_script(
+    shared: &Shared,
+    state: &mut State,
+    output: &mut Output,
+    input: &Input,
+    el: &mut El<'_, '_>,
+    attrs: &Attrs<'_>,
+    key: String,
+) -> HandlerResult {
+    let categories = &shared.page.consent.config().categories;
+    // What it loads once active: its `data-src`, or its own URLs.
+    let data_src = el.get_attribute("data-src");
+    let own = attrs.urls.as_ref().and_then(|urls| {
+        match classify(
+            shared,
+            &state.location,
+            &mut state.last_found,
+            urls,
+            "script",
+        ) {
+            Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
+            Some(Verdict::Keep) | None => None,
+        }
+    });
+    let refused = data_src
+        .as_deref()
+        .and_then(|src| refused_url(shared, &state.location, src))
+        .map(|hit| shared.key(hit.category))
+        .or(own);
+    let external = data_src.is_some()
+        || attrs.urls.as_ref().is_some_and(|urls| {
+            ["src", "href", "xlink:href"]
+                .iter()
+                .any(|a| urls.get(a).is_some())
+        });
+    let inert = match (categories.index_of_key(&key), refused) {
+        // What it would load is refused: it stays inert, marked for that.
+        (_, Some(refused)) => refused,
+        (Some(index), None) if shared.granted.contains(index) => {
+            if !external {
+                // Its text runs once it is active: read first, as any inline script is.
+                return activate_when_read(state, input, output, el);
+            }
+            activate(el);
+            return Ok(());
+        }
+        // Inert as written; marked so banner.js can activate it.
+        _ => key.as_str(),
+    };
+    set(el, "data-consent", inert);
+    set(el, super::held::MARK, state.token()?.as_str());
     Ok(())
 }
 
@@ -623,6 +1010,389 @@ fn on_base(
     block(output, input, el, "base", why)
 }
 
+/// The banner's own `<script src=".../banner.js">`, as the app rendered it
+/// ([`Consent::banner_html`](crate::Consent::banner_html)), gets the response's token:
+/// `banner.js` then activates what the gate held back. Whether `el` is that script.
+fn mark_banner_script(
+    shared: &Shared,
+    state: &mut State,
+    written: Option<&[u8]>,
+    el: &mut El<'_, '_>,
+) -> Result<bool, &'static str> {
+    const ASSET: &[u8] = b"/banner.js";
+    let may_be = written.is_none_or(|tag| {
+        tag.windows(ASSET.len())
+            .any(|window| window.eq_ignore_ascii_case(ASSET))
+    });
+    if !may_be {
+        return Ok(false);
+    }
+    let Some(src) = el.get_attribute("src") else {
+        return Ok(false);
+    };
+    let path = src.trim().split(['?', '#']).next().unwrap_or_default();
+    let prefix = shared.page.consent.config().endpoints.prefix();
+    if path.strip_prefix(prefix) != Some("/banner.js") {
+        return Ok(false);
+    }
+    if !shared.everything_granted && state.fragment.is_none() {
+        set(el, "data-tc-held", state.token()?.as_str());
+    }
+    Ok(true)
+}
+
+/// An element the gate reads no URL of: its event handlers and its `style` attribute.
+fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> HandlerResult {
+    let Split {
+        shared,
+        state,
+        input,
+        output,
+    } = cx;
+    let Some(gate) = shared.gate() else {
+        return Ok(());
+    };
+    if shared.nothing_to_match {
+        return Ok(());
+    }
+    let name = match written {
+        Some(tag) => {
+            // Most elements have neither, and most that have them name no tracker.
+            if !may_load_from_attributes(tag) {
+                return Ok(());
+            }
+            // It may load something: a `<base>` after it comes too late.
+            state.resources_seen = true;
+            if !(state.base_taken
+                || shared.matches_around
+                || must_read(tag, false, Some(&gate.matcher)))
+                && memchr::memchr(b'\\', tag).is_none()
+            {
+                return Ok(());
+            }
+            TagName::Written(tag_name(tag).len())
+        }
+        None => {
+            state.resources_seen = true;
+            TagName::Written(el.tag_name().len())
+        }
+    };
+    let attrs = Attrs::read(el, input);
+    let loaders = read_loaders(shared, &state.location, &attrs);
+    match loaders.key {
+        Some(key) => hold_back_loaders(shared, state, output, input, el, name, key, loaders),
+        None => Ok(()),
+    }
+}
+
+/// What an element's event handlers and `style` attribute load that this visitor
+/// refused. An event handler is an inline script: its text is read as one is. A
+/// `style` attribute is CSS: its `url()`s are read as URLs.
+fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Loaders {
+    let Some(gate) = shared.gate() else {
+        return Loaders::default();
+    };
+    let refused = |hit: &Hit| shared.refuses(hit);
+    let mut loaders = Loaders::default();
+    for handler in &attrs.handlers {
+        if let Some(hit) = gate.matcher.scan(&decode_references(handler), refused) {
+            tracing::debug!(vendor = hit.vendor, "event handler held back");
+            loaders.key.get_or_insert(shared.key(hit.category));
+            loaders.handlers = true;
+            break;
+        }
+    }
+    if let Some(style) = &attrs.style {
+        let mut hit = None;
+        let read = super::css::any_url(&decode_references(style), |url| {
+            hit = refused_url(shared, location, url);
+            hit.is_some()
+        });
+        if read.is_err() {
+            hit = unreadable(shared, "CSS nested too deep to read");
+        }
+        if let Some(hit) = hit {
+            tracing::debug!(vendor = hit.vendor, "style attribute held back");
+            loaders.key.get_or_insert(shared.key(hit.category));
+            loaders.style = true;
+        }
+    }
+    loaders
+}
+
+/// What the URL `raw` (as an attribute or a text writes it) loads that this visitor
+/// refused, read as every URL of the page is; a document nested too deep to read
+/// counts as refused.
+fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<Hit> {
+    let gate = shared.gate()?;
+    let refused = |hit: &Hit| shared.refuses(hit);
+    match gate.matcher.find(&Url::new(raw).target(location), refused) {
+        Ok(hit) => hit.filter(|hit| refused(hit)),
+        Err(TooDeep) => unreadable(shared, "a document nested too deep to read"),
+    }
+}
+
+/// What the gate cannot read counts as loading what this visitor refused: held back
+/// under the first category the rules and the catalog name that the visitor refused
+/// (there is one, or nothing would be read).
+fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
+    let gate = shared.gate()?;
+    Some(Hit {
+        category: gate
+            .matcher
+            .categories()
+            .iter()
+            .find(|&c| !shared.granted.contains(c))?,
+        vendor: what,
+    })
+}
+
+/// Holds back the event handlers and `style` attribute of `el` that load what category
+/// `key` covers; the element stays as it is otherwise.
+#[allow(clippy::too_many_arguments)]
+fn hold_back_loaders(
+    shared: &Shared,
+    state: &mut State,
+    output: &mut Output,
+    input: &Input,
+    el: &El<'_, '_>,
+    name: TagName,
+    key: &'static str,
+    loaders: Loaders,
+) -> HandlerResult {
+    let plan = RenamePlan {
+        moved: &[],
+        kind: false,
+        handlers: loaders.handlers,
+        style: loaders.style,
+    };
+    let held = held_token(shared, state)?;
+    hold_back_tag(
+        output,
+        input,
+        el,
+        name,
+        Some(("data-consent", key)),
+        held,
+        plan,
+    )
+}
+
+/// The token a held-back element carries: none when nothing can be activated (every
+/// category granted).
+fn held_token(shared: &Shared, state: &mut State) -> Result<Option<Token>, &'static str> {
+    match shared.everything_granted {
+        true => Ok(None),
+        false => state.token().map(Some),
+    }
+}
+
+/// `<style>`, `<title>`, `<textarea>`, `<xmp>`, `<noembed>`, `<noframes>`: made inert
+/// where lol_html would misread them; a style sheet is read before it applies.
+fn on_text_element(
+    cx: &mut Split<'_>,
+    el: &mut El<'_, '_>,
+    name: Name,
+    written: Option<&[u8]>,
+) -> HandlerResult {
+    if cx.shared.everything_granted {
+        return Ok(());
+    }
+    if hide_if_misread(cx.input, el)? {
+        return Ok(());
+    }
+    if name != Name::Style || cx.shared.nothing_to_match {
+        return on_other(cx, el, written);
+    }
+    // Read like any other (the annotation exempts nothing the rules refuse), but one
+    // too long to read applies unread, as the app said it may.
+    let vouched = is_necessary(cx.shared, written, el);
+    let Split {
+        shared,
+        state,
+        input,
+        output,
+    } = cx;
+    let foreign = el.namespace_uri() != HTML;
+    let loaders = match written {
+        Some(tag) if !may_load_from_attributes(tag) => Loaders::default(),
+        _ => read_loaders(shared, &state.location, &Attrs::read(el, input)),
+    };
+    let reading = Reading::Css { foreign };
+    hold_text(
+        state,
+        input,
+        output,
+        el,
+        "style",
+        reading,
+        Some(loaders),
+        vouched,
+    )
+}
+
+/// Whether `el` is annotated `data-consent="necessary"` (with annotations on), as its
+/// start tag as written may tell without reading its attributes.
+fn is_necessary(shared: &Shared, written: Option<&[u8]>, el: &El<'_, '_>) -> bool {
+    const ANNOTATION: &[u8] = b"data-consent";
+    let annotations = shared.gate().is_some_and(|gate| gate.annotations);
+    let may_be = written.is_none_or(|tag| {
+        tag.windows(ANNOTATION.len())
+            .any(|window| window.eq_ignore_ascii_case(ANNOTATION))
+    });
+    annotations
+        && may_be
+        && el
+            .get_attribute("data-consent")
+            .is_some_and(|key| key.trim().eq_ignore_ascii_case("necessary"))
+}
+
+/// A `<noscript>`: its content is held back and read as the markup a browser without
+/// JavaScript parses ([`super::noscript`]).
+fn on_noscript(cx: &mut Split<'_>, el: &mut El<'_, '_>) -> HandlerResult {
+    if cx.shared.everything_granted || el.namespace_uri() != HTML {
+        return Ok(());
+    }
+    if hide_if_misread(cx.input, el)? {
+        return Ok(());
+    }
+    if let Some(fragment) = &mut cx.state.fragment {
+        // lol_html reads a `<noscript>` inside one as text again, where that browser
+        // reads markup.
+        fragment.unreadable("noscript-in-noscript");
+        return Ok(());
+    }
+    let at = written(cx.output);
+    let len = el.source_location().bytes().len();
+    cx.output.hold(at);
+    cx.state.noscript = Some(NoscriptHold {
+        at,
+        len,
+        dropping: false,
+    });
+    if let Some(handlers) = el.end_tag_handlers() {
+        handlers.push(Box::new(|_: &mut EndTag<'_>| in_context(finish_noscript)));
+    }
+    Ok(())
+}
+
+/// The content of a held `<noscript>`, held back up to the limit; past it dropped.
+fn on_noscript_text(context: &mut Context, chunk: &mut TextChunk<'_>) -> HandlerResult {
+    let Context {
+        shared,
+        state,
+        output,
+        ..
+    } = context;
+    let Some(noscript) = &mut state.noscript else {
+        return Ok(());
+    };
+    if chunk.text_type() != TextType::RawText {
+        return Err("a held noscript's content read as other than text".into());
+    }
+    if noscript.dropping {
+        chunk.remove();
+        return Ok(());
+    }
+    let limit = shared.gate().map_or(0, |gate| gate.inline_script_limit);
+    let end = written(output);
+    if end + chunk.as_str().len() - noscript.content() > limit {
+        tracing::warn!(
+            limit,
+            "<noscript> content longer than the HTML gate's inline_script_limit dropped"
+        );
+        noscript.dropping = true;
+        drop_noscript(output, noscript, end, "noscript-limit")?;
+        output.release();
+        chunk.remove();
+    }
+    Ok(())
+}
+
+/// Decides a held `<noscript>` on its whole content (at its end tag, or the end of the
+/// document) and lets what was held back go.
+fn finish_noscript(context: &mut Context) -> HandlerResult {
+    let Some(noscript) = context.state.noscript.take() else {
+        return Ok(());
+    };
+    if noscript.dropping {
+        // Released when the limit was passed.
+        return Ok(());
+    }
+    let end = written(&context.output);
+    let start = noscript.content();
+    let content = OUTPUT.with_borrow(|buffer| {
+        let held = context.output.unsent(buffer, start)?;
+        held.get(..end.checked_sub(start)?).map(<[u8]>::to_vec)
+    });
+    let Some(content) = content else {
+        return Err("a held noscript's content was not where lol_html wrote it".into());
+    };
+    let location = context.state.location.clone();
+    let fragment = read_fragment(&context.shared, location, &content);
+    match fragment {
+        Fragment::Same => {}
+        Fragment::Gated(gated) => context.output.replace(Replace {
+            at: start,
+            len: content.len(),
+            with: gated,
+        }),
+        Fragment::Dropped(why) => {
+            tracing::warn!(
+                why,
+                "<noscript> content the gate cannot read as markup dropped"
+            );
+            drop_noscript(&mut context.output, &noscript, end, why)?;
+        }
+    }
+    context.output.release();
+    Ok(())
+}
+
+/// Marks a held `<noscript>` blocked for `why` and drops its content written so far
+/// (up to `end`).
+fn drop_noscript(
+    output: &mut Output,
+    noscript: &NoscriptHold,
+    end: usize,
+    why: &'static str,
+) -> Result<(), Unwritten> {
+    let edit = Edit {
+        at: noscript.at,
+        len: noscript.len,
+        name: TagName::Is("noscript"),
+        plain: false,
+        mark: Some(("data-consent-blocked", why)),
+        held: None,
+    };
+    output.edit(edit, std::iter::empty::<Result<Rename, Unwritten>>())?;
+    output.replace(Replace {
+        at: noscript.content(),
+        len: end.saturating_sub(noscript.content()),
+        with: Vec::new(),
+    });
+    Ok(())
+}
+
+/// A `<noscript>`'s `content` as the gate writes it: read by a gate of its own, for the
+/// same visitor and where the page's URLs resolve, as a fragment followed by the probe.
+fn read_fragment(shared: &Shared, location: Location, content: &[u8]) -> Fragment {
+    let mut rewriter = Rewriter::fragment(shared.page.clone(), shared, location, content.len());
+    let mut gated = Vec::with_capacity(content.len());
+    let mut read = || -> Result<(), RewriteError> {
+        gated.extend_from_slice(&rewriter.write(&Bytes::copy_from_slice(content))?);
+        gated.extend_from_slice(&rewriter.write(&Bytes::from_static(PROBE_TAG))?);
+        gated.extend_from_slice(&rewriter.end()?);
+        Ok(())
+    };
+    let read = read();
+    if let Err(error) = &read {
+        tracing::warn!(%error, "a <noscript>'s content could not be read");
+    }
+    let end = rewriter.fragment_end();
+    Fragment::of(content, read.ok().map(|()| gated), end)
+}
+
 /// The text handler of the elements besides scripts whose content a browser reads as
 /// text. It does nothing, but makes lol_html read their content as it reads a
 /// script's: without one, it would read some of them right (after a start tag it handed
@@ -672,18 +1442,17 @@ fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
     state: &State,
-    input: &Input,
-    el: &El<'_, '_>,
+    written: Option<&[u8]>,
     tag: &str,
 ) -> Glance {
     if state.media.is_some() {
         return Glance::Read;
     }
-    let Some(written) = input.start_tag(el) else {
+    let Some(written) = written else {
         return Glance::Read;
     };
     if shared.nothing_to_match {
-        return if must_read(&written, gate.annotations, None) {
+        return if must_read(written, gate.annotations, None) {
             Glance::Read
         } else {
             Glance::Keep
@@ -696,8 +1465,14 @@ fn glance(
             Glance::Read
         };
     }
+    // A CSS escape in a `style` attribute may spell a host's dots (`\2e`).
+    let css_escape =
+        || memchr::memchr(b'\\', written).is_some() && may_load_from_attributes(written);
     let resolves_elsewhere = state.base_taken || shared.matches_around;
-    if !resolves_elsewhere && !must_read(&written, gate.annotations, Some(&gate.matcher)) {
+    if !resolves_elsewhere
+        && !must_read(written, gate.annotations, Some(&gate.matcher))
+        && !css_escape()
+    {
         return Glance::Keep;
     }
     Glance::Read
@@ -728,6 +1503,18 @@ fn classify(
                 refused,
             ),
             "srcdoc" => gate.matcher.scan_document(value, refused),
+            // SMIL: a list of values, each of which an animated `href` may take.
+            "values" => first_refused(
+                decode_references(value)
+                    .split(';')
+                    .map(|url| find(Url::decoded(url))),
+                refused,
+            ),
+            // `<meta http-equiv=refresh>`: the URL after the delay.
+            "content" => match super::refresh::refresh_url(&decode_references(value)) {
+                Some(url) => find(Url::decoded(url)),
+                None => Ok(None),
+            },
             _ => last_found.get_or(value, || find(Url::new(value))),
         };
         let Ok(hit) = hit else {
@@ -747,21 +1534,6 @@ fn classify(
         }
     }
     found
-}
-
-/// The key of the category the rules or the catalog refuse the URL `raw` (an
-/// attribute value as written) for, if any; `nested-too-deep`, the key of no
-/// category, for a document nested too deep to read.
-fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<&'static str> {
-    let refused = |hit: &Hit| shared.refuses(hit);
-    let found = shared
-        .gate()?
-        .matcher
-        .find(&Url::new(raw).target(location), refused);
-    match found {
-        Ok(hit) => hit.filter(refused).map(|hit| shared.key(hit.category)),
-        Err(TooDeep) => Some("nested-too-deep"),
-    }
 }
 
 /// Of what the URLs of one attribute found, the first hit `refused`, else the first.
@@ -792,24 +1564,18 @@ fn url_attributes(tag: &str) -> &'static [&'static str] {
         "audio" | "embed" | "input" => &["src"],
         "object" => &["data"],
         "link" => &["href", "imagesrcset"],
-        "image" => &["href", "xlink:href"],
+        "image" | "feimage" => &["href", "xlink:href"],
+        // The legacy `background` image.
+        "body" | "table" | "td" | "th" => &["background"],
+        // Only with `http-equiv=refresh` (`on_resource`).
+        "meta" => &["content"],
+        // SMIL animations may point an `href` anywhere.
+        "set" | "animate" | "animatemotion" | "animatetransform" => {
+            &["to", "from", "by", "values", "href", "xlink:href"]
+        }
         _ => &["src", "href", "srcset", "data"],
     }
 }
-
-/// Attributes moved to `data-consent-*` when an element is held back, with the names
-/// they move to (`:` becomes `-`).
-const MOVED: [(&str, &str); 9] = [
-    ("src", "data-consent-src"),
-    ("srcset", "data-consent-srcset"),
-    ("href", "data-consent-href"),
-    ("data", "data-consent-data"),
-    ("poster", "data-consent-poster"),
-    ("srcdoc", "data-consent-srcdoc"),
-    ("imagesrcset", "data-consent-imagesrcset"),
-    ("xlink:href", "data-consent-xlink-href"),
-    ("integrity", "data-consent-integrity"),
-];
 
 /// Those of a held-back script.
 const SCRIPT_MOVED: [(&str, &str); 3] = [
@@ -819,7 +1585,7 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
 ];
 
 /// Holds `el` back for category `key`, which the page `written` in its `data-consent`
-/// if it did.
+/// if it did; with `loaders`, its event handlers and `style` attribute too.
 #[allow(clippy::too_many_arguments)]
 fn neutralise(
     shared: &Shared,
@@ -830,15 +1596,26 @@ fn neutralise(
     tag: &'static str,
     key: &str,
     written: Option<&str>,
+    loaders: Loaders,
 ) -> HandlerResult {
     let categories = &shared.page.consent.config().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
-    let mark = categories
-        .index_of_key(key)
-        .map(|index| shared.key(index))
+    let known = categories.index_of_key(key).map(|index| shared.key(index));
+    let mark = known
         .filter(|&key| written != Some(key))
         .map(|key| ("data-consent", key));
-    hold_back_tag(output, input, el, tag, mark)?;
+    let held = match known {
+        Some(_) => held_token(shared, state)?,
+        None => None,
+    };
+    let script = tag == "script";
+    let plan = RenamePlan {
+        moved: if script { &SCRIPT_MOVED } else { &MOVED },
+        kind: script,
+        handlers: loaders.handlers,
+        style: loaders.style,
+    };
+    hold_back_tag(output, input, el, TagName::Is(tag), mark, held, plan)?;
     match tag {
         // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
         // foreign content early: a browser would then read what follows (a CDATA
@@ -928,76 +1705,114 @@ fn block(
     tag: &'static str,
     why: &'static str,
 ) -> HandlerResult {
-    hold_back_tag(output, input, el, tag, Some(("data-consent-blocked", why)))
+    let script = tag == "script";
+    let plan = RenamePlan {
+        moved: if script { &SCRIPT_MOVED } else { &MOVED },
+        kind: script,
+        handlers: false,
+        style: false,
+    };
+    let mark = Some(("data-consent-blocked", why));
+    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan)
 }
 
-/// Holds the start tag of `el` back in the output, `mark` inserted: what loads
-/// something moves to a data attribute, and a script gets `type="text/plain"`.
+/// Holds the start tag of `el` back in the output, `mark` and `held` inserted: what
+/// `plan` names moves to a data attribute, and a script (`plan.kind`) gets
+/// `type="text/plain"`.
 fn hold_back_tag(
     output: &mut Output,
     input: &Input,
     el: &El<'_, '_>,
-    tag: &'static str,
+    name: TagName,
     mark: Option<(&'static str, &'static str)>,
+    held: Option<Token>,
+    plan: RenamePlan,
 ) -> HandlerResult {
-    let script = tag == "script";
-    let moved: &'static [_] = if script { &SCRIPT_MOVED } else { &MOVED };
     let edit = Edit {
         at: written(output),
         len: el.source_location().bytes().len(),
-        name: tag,
-        plain: script,
+        name,
+        plain: plan.kind,
         mark,
+        held,
     };
-    Ok(output.edit(edit, renames(el, input, moved, script))?)
+    Ok(output.edit(edit, renames(el, input, plan))?)
 }
 
-/// An inline script that may run, read before it is written: what lol_html writes
-/// from its start tag on is held back until the script is decided on its whole text,
-/// at the text's last chunk (or the end of the document). With `attributes` (a bare
-/// `<script>` has none), its `type` is looked up to be renamed.
-fn inline_script(
+/// An inline script or style sheet, read before it is written: what lol_html writes
+/// from its start tag on is held back until it is decided on its whole text, at the
+/// text's last chunk (at its end tag in SVG or MathML, or at the end of the document).
+/// `loaders` (`None` for a bare `<script>`, which has no attribute) says what its event
+/// handlers and `style` attribute load that is refused; `vouched`, that the app
+/// annotated it `necessary` or a granted category (past the limit it goes unread).
+#[allow(clippy::too_many_arguments)]
+fn hold_text(
     state: &mut State,
     input: &Input,
     output: &mut Output,
     el: &mut El<'_, '_>,
-    attributes: bool,
+    name: &'static str,
+    reading: Reading,
+    loaders: Option<Loaders>,
     vouched: bool,
 ) -> HandlerResult {
-    if el.namespace_uri() != HTML {
+    let foreign = el.namespace_uri() != HTML;
+    if foreign && name == "script" {
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
         // back would reorder the page. It cannot be read first, so it is held back
         // whole.
         return block(output, input, el, "script", "svg-inline-script");
     }
     let tag = el.source_location().bytes();
-    let empty = script_is_empty(input, tag.end);
-    if empty == Some(true) {
-        // No text: nothing it could load.
-        return Ok(());
-    }
-    let kind = match attributes {
-        true => renames(el, input, &[], true).next().transpose()?,
-        false => None,
+    let empty = match foreign {
+        true => None,
+        false => text_is_empty(input, tag.end, name),
+    };
+    let loaders = loaders.unwrap_or_default();
+    let renames = match input.start_tag(el) {
+        Some(written) if written.len() == name.len() + 2 => Vec::new(),
+        _ => {
+            let plan = RenamePlan {
+                moved: &[],
+                kind: true,
+                handlers: loaders.handlers,
+                style: loaders.style,
+            };
+            renames(el, input, plan).collect::<Result<Vec<_>, Unwritten>>()?
+        }
     };
     let at = written(output);
     output.hold(at);
     state.hold = Some(Hold {
         at,
         len: tag.len(),
-        kind,
+        name,
+        reading,
+        renames,
+        attributes: loaders.key,
         text: std::mem::take(&mut state.spare_text),
         vouched,
         activation: None,
     });
-    // A script with text is released at its text's last chunk. Whether it has any is
-    // not known when its end tag may be in the next chunk: its end tag releases it
-    // then, if its text did not (lol_html reports no text for an empty one).
+    if empty == Some(true) {
+        // No text: nothing it could load; only its attributes decide.
+        return match state.hold.take() {
+            Some(hold) => release_with(state, output, hold, None),
+            None => Ok(()),
+        };
+    }
+    // Text is released at its last chunk. Whether there is any is not known when the
+    // end tag may be in the next chunk: the end tag releases it then, if its text did
+    // not (lol_html reports no text for an empty element). In SVG or MathML, text comes
+    // in several nodes (text, CDATA sections): the end tag decides.
     if let (None, Some(handlers)) = (empty, el.end_tag_handlers()) {
         // Captures nothing (the context has all it needs): no allocation for the box.
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
-                Some(hold) => release(context, hold, false),
+                Some(hold) => {
+                    let mark = decide(&context.shared, &context.state, &hold);
+                    release(context, hold, mark)
+                }
                 None => Ok(()),
             })
         }));
@@ -1005,14 +1820,15 @@ fn inline_script(
     Ok(())
 }
 
-/// Whether the text of a script whose start tag ends at `end` is empty (its end tag
-/// follows at once), if the bytes after the tag are in the chunk being rewritten.
-fn script_is_empty(input: &Input, end: usize) -> Option<bool> {
-    const END_TAG: &[u8] = b"</script";
-    let next = input.after(end, END_TAG.len() + 1)?;
-    let (name, after) = next.split_at(END_TAG.len());
+/// Whether the text of a `name` element whose start tag ends at `end` is empty (its end
+/// tag follows at once), if the bytes after the tag are in the chunk being rewritten.
+fn text_is_empty(input: &Input, end: usize, name: &str) -> Option<bool> {
+    let len = 2 + name.len();
+    let next = input.after(end, len + 1)?;
+    let (end_tag, after) = next.split_at(len);
     Some(
-        name.eq_ignore_ascii_case(END_TAG)
+        end_tag.starts_with(b"</")
+            && end_tag[2..].eq_ignore_ascii_case(name.as_bytes())
             && matches!(
                 after,
                 [b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>']
@@ -1020,13 +1836,19 @@ fn script_is_empty(input: &Input, end: usize) -> Option<bool> {
     )
 }
 
-fn on_script_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
+/// The text of a held script or style sheet.
+fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
     let Some(hold) = context.state.hold.as_mut() else {
         return Ok(());
     };
-    if chunk.text_type() != TextType::ScriptData {
-        // lol_html read the script's content as something other than script text.
-        return Err("a held script's text read as other than script data".into());
+    let expected = match hold.reading {
+        Reading::Script | Reading::Json => Some(TextType::ScriptData),
+        Reading::Css { foreign: false } => Some(TextType::RawText),
+        Reading::Css { foreign: true } => None,
+    };
+    if expected.is_some_and(|expected| chunk.text_type() != expected) {
+        // lol_html read the content as something other than a browser does.
+        return Err("a held element's text read as other than its own kind of text".into());
     }
     let limit = context
         .shared
@@ -1034,24 +1856,38 @@ fn on_script_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult
         .map_or(0, |gate| gate.inline_script_limit);
     let text = chunk.as_str();
     if hold.text.len() + text.len() > limit {
-        // Too long to decide: the script is held back, never to run, and the rest of
-        // its text passes.
+        // Too long to decide: it is held back, never to run or apply, and the rest of
+        // its text passes; one the app vouched for runs (or applies) unread.
+        let why = match hold.name {
+            "style" => "inline-style-limit",
+            _ => "inline-script-limit",
+        };
+        if hold.vouched {
+            let Some(hold) = context.state.hold.take() else {
+                return Ok(());
+            };
+            return release(context, hold, None);
+        }
         tracing::warn!(
             limit,
-            "inline script longer than the HTML gate's inline_script_limit held back; \
-             mark it data-consent=\"necessary\" or raise the limit"
+            element = hold.name,
+            "inline script or style sheet longer than the HTML gate's inline_script_limit \
+             held back; mark it data-consent=\"necessary\" or raise the limit"
         );
         let Some(hold) = context.state.hold.take() else {
             return Ok(());
         };
-        return release(context, hold, true);
+        return release(context, hold, Some(("data-consent-blocked", why)));
     }
     hold.text.push_str(text);
-    if !chunk.last_in_text_node() {
+    if hold.reading == (Reading::Css { foreign: true }) || !chunk.last_in_text_node() {
         return Ok(());
     }
     match context.state.hold.take() {
-        Some(hold) => release(context, hold, false),
+        Some(hold) => {
+            let mark = decide(&context.shared, &context.state, &hold);
+            release(context, hold, mark)
+        }
         None => Ok(()),
     }
 }
@@ -1074,57 +1910,124 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
     Ok(())
 }
 
-/// Decides a held script on its whole text (or, `too_long`, without it) and lets what
-/// was held back go, its start tag edited if the script is held back.
-fn release(context: &mut Context, hold: Hold, too_long: bool) -> HandlerResult {
-    let Context {
-        shared,
-        state,
-        output,
-        ..
-    } = context;
-    let mark = if too_long && hold.vouched {
-        None
-    } else if too_long {
-        Some(("data-consent-blocked", "inline-script-limit"))
-    } else {
-        let refused = |hit: &Hit| shared.refuses(hit);
-        match shared
-            .gate()
-            .and_then(|gate| gate.matcher.scan(&hold.text, refused))
-        {
-            Some(hit) => {
-                tracing::debug!(vendor = hit.vendor, "inline tracker snippet held back");
-                Some(("data-consent", shared.key(hit.category)))
+/// What a held script's or style sheet's whole text loads that is refused: the mark
+/// its start tag gets, if any. A script's text is scanned for the URLs it mentions; an
+/// import map's or speculation rules' JSON has each string read as a URL against the
+/// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
+/// read as URLs.
+fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, &'static str)> {
+    let gate = shared.gate()?;
+    let refused = |hit: &Hit| shared.refuses(hit);
+    let location = &state.location;
+    let hit = match hold.reading {
+        Reading::Script => gate.matcher.scan(&hold.text, refused),
+        Reading::Json => gate.matcher.scan(&hold.text, refused).or_else(|| {
+            let mut found = None;
+            let read = super::json::any_string(&hold.text, |string| {
+                found = refused_url(shared, location, string)
+                    .or_else(|| gate.matcher.scan(string, refused));
+                found.is_some()
+            });
+            match read {
+                Ok(_) => found,
+                Err(super::json::TooDeep) => unreadable(shared, "JSON nested too deep to read"),
             }
-            _ => None,
+        }),
+        Reading::Css { foreign } => {
+            // In SVG or MathML, a style sheet's text is decoded as markup's is.
+            let text = match foreign {
+                true => decode_references(&hold.text),
+                false => Cow::Borrowed(hold.text.as_str()),
+            };
+            let mut found = None;
+            let read = super::css::any_url(&text, |url| {
+                found = refused_url(shared, location, url);
+                found.is_some()
+            });
+            match read {
+                Ok(_) => found,
+                Err(super::css::TooDeep) => unreadable(shared, "CSS nested too deep to read"),
+            }
         }
-    };
+    }?;
+    tracing::debug!(
+        vendor = hit.vendor,
+        element = hold.name,
+        "inline tracker held back"
+    );
+    Some(("data-consent", shared.key(hit.category)))
+}
+
+/// Lets what was held back from a script's or style sheet's start tag on go, the tag
+/// held back with `mark` (what its text decided), or for what its attributes load.
+fn release(
+    context: &mut Context,
+    hold: Hold,
+    mark: Option<(&'static str, &'static str)>,
+) -> HandlerResult {
+    release_with(&mut context.state, &mut context.output, hold, mark)
+}
+
+/// [`release`] with what it needs of the context.
+fn release_with(
+    state: &mut State,
+    output: &mut Output,
+    hold: Hold,
+    mark: Option<(&'static str, &'static str)>,
+) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
     state.spare_text = text;
-    let edit = |plain, mark| Edit {
-        at: hold.at,
-        len: hold.len,
-        name: "script",
-        plain,
-        mark,
-    };
-    match (mark, hold.activation) {
-        (None, None) => {}
-        (Some(mark), None) => {
-            output.edit(edit(true, Some(mark)), hold.kind.map(Ok::<_, Unwritten>))?
+    if let Some(activation) = hold.activation {
+        // A client-side script, inert as written: it runs only if activated, when its
+        // text loads nothing refused. Held back, it keeps its type and gets the mark
+        // (and token) that lets banner.js activate it; too long to read, it stays as
+        // written.
+        let edit = |mark, held| Edit {
+            at: hold.at,
+            len: hold.len,
+            name: TagName::Is(hold.name),
+            plain: false,
+            mark,
+            held,
+        };
+        match mark {
+            None => output.edit(
+                edit(None, None),
+                activation.into_iter().map(Ok::<_, Unwritten>),
+            )?,
+            Some(mark @ ("data-consent", _)) => output.edit(
+                edit(Some(mark), Some(state.token()?)),
+                std::iter::empty::<Result<Rename, Unwritten>>(),
+            )?,
+            Some(_) => {}
         }
-        // A client-side script: it runs only if activated.
-        (None, Some(activation)) => output.edit(
-            edit(false, None),
-            activation.into_iter().map(Ok::<_, Unwritten>),
-        )?,
-        (Some(_), Some(_)) if too_long => {}
-        (Some(mark), Some(_)) => output.edit(
-            edit(false, Some(mark)),
-            std::iter::empty::<Result<Rename, Unwritten>>(),
-        )?,
+        output.release();
+        return Ok(());
+    }
+    // Held back whole (its type made `text/plain`), or only its attributes.
+    let whole = mark.is_some();
+    let mark = mark.or(hold.attributes.map(|key| ("data-consent", key)));
+    if let Some(mark) = mark {
+        let held = match (mark.0, state.token) {
+            ("data-consent", Some(token)) => Some(token),
+            ("data-consent", None) => Some(state.token()?),
+            _ => None,
+        };
+        let edit = Edit {
+            at: hold.at,
+            len: hold.len,
+            name: TagName::Is(hold.name),
+            plain: whole,
+            mark: Some(mark),
+            held,
+        };
+        let renames = hold
+            .renames
+            .into_iter()
+            .filter(|rename| whole || rename.from != "type")
+            .map(Ok::<_, Unwritten>);
+        output.edit(edit, renames)?;
     }
     output.release();
     Ok(())
@@ -1141,9 +2044,23 @@ fn activate_when_read(
     output: &mut Output,
     el: &mut El<'_, '_>,
 ) -> HandlerResult {
-    let activation =
-        renames(el, input, &[("data-type", "type")], true).collect::<Result<Vec<_>, _>>()?;
-    inline_script(state, input, output, el, false, false)?;
+    let plan = RenamePlan {
+        moved: &[("data-type", "type")],
+        kind: true,
+        handlers: false,
+        style: false,
+    };
+    let activation = renames(el, input, plan).collect::<Result<Vec<_>, _>>()?;
+    hold_text(
+        state,
+        input,
+        output,
+        el,
+        "script",
+        Reading::Script,
+        None,
+        false,
+    )?;
     // Not held (no text, or in SVG, held back whole): it stays as written, inert.
     if let Some(hold) = state.hold.as_mut() {
         hold.activation = Some(activation);
@@ -1197,4 +2114,16 @@ fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     crate::banner::escape_into(&mut out, text);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_is_a_start_tag_of_the_probe_element() {
+        let name = super::super::element::PROBE;
+        assert_eq!(PROBE_TAG, format!("<{name}>").as_bytes());
+        assert_eq!(Name::of(name.as_bytes()), Some(Name::Probe));
+    }
 }

@@ -191,3 +191,26 @@ pub(crate) async fn consent_cookie(layer: &ConsentLayer, name: &str, choice: Cho
         .consent_cookie(name)
         .expect("a consent cookie was set")
 }
+
+/// `bytes` without the random token of each response (`data-consent-held="…"` on
+/// held-back elements, `data-tc-held="…"` on the banner's script): the tables below
+/// compare pages; `tests/html_loaders.rs` checks the token.
+pub(crate) fn without_tokens(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    'scan: while !rest.is_empty() {
+        for attribute in [&b" data-consent-held=\""[..], b" data-tc-held=\""] {
+            let token = rest.get(attribute.len()..attribute.len() + 33);
+            let is_token = rest.starts_with(attribute)
+                && token
+                    .is_some_and(|t| t[32] == b'"' && t[..32].iter().all(u8::is_ascii_hexdigit));
+            if is_token {
+                rest = &rest[attribute.len() + 33..];
+                continue 'scan;
+            }
+        }
+        out.push(rest[0]);
+        rest = &rest[1..];
+    }
+    out
+}
