@@ -92,6 +92,7 @@
 mod banner;
 mod body;
 mod builder;
+mod caching;
 mod category;
 mod classify;
 mod config;
@@ -100,6 +101,7 @@ mod cookie_header;
 mod declaration;
 mod endpoints;
 mod error;
+mod escape;
 #[cfg(feature = "axum")]
 mod extract;
 mod future;
@@ -122,8 +124,8 @@ mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
+mod texts;
 
-pub use banner::{BannerTexts, CategoryText, DeclarationTexts};
 pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
@@ -141,3 +143,4 @@ pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResou
 pub use layer::ConsentLayer;
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;
+pub use texts::{BannerTexts, CategoryText, DeclarationTexts};

@@ -13,9 +13,29 @@ use base64::Engine as _;
 use http::uri::PathAndQuery;
 
 pub use self::choice::Choice;
-use crate::category::{CategoryIndex, CategorySet};
-use crate::config::Config;
+#[cfg(feature = "ledger")]
+pub(crate) use self::choice::ChoiceKind;
+use self::cookie::ConsentCookie;
+use crate::banner::{AssetAttributes, BannerConfig, Visitor};
+use crate::category::{Categories, CategoryIndex, CategorySet};
+use crate::report_once::ReportOnce;
 use crate::Category;
+
+/// What every [`Consent`] of a layer shares: what it needs to answer questions about
+/// the visitor's consent and to record a new choice, and nothing of the other stages.
+#[derive(Debug)]
+pub(crate) struct ConsentContext {
+    pub(crate) categories: Categories,
+    /// The consent cookie: its policy revision, and how decisions are written.
+    pub(crate) cookie: ConsentCookie,
+    /// Whether `Sec-GPC: 1` refuses marketing.
+    pub(crate) honour_gpc: bool,
+    /// The banner, as [`Consent::banner_html`] renders it.
+    pub(crate) banner: BannerConfig,
+    /// Routes whose handler returned a `Choice` that was not recorded because the
+    /// request was cross-site: logged once each.
+    pub(crate) refused_choice_routes: ReportOnce,
+}
 
 /// The consent state of one request, computed once by the layer from the signed consent
 /// cookie.
@@ -51,7 +71,7 @@ pub struct Consent {
     /// The path and query the request was for, as the layer saw it (before any router
     /// stripped a prefix): where the banner's forms send the visitor back to.
     page: Option<PathAndQuery>,
-    config: Arc<Config>,
+    context: Arc<ConsentContext>,
 }
 
 impl Consent {
@@ -62,7 +82,7 @@ impl Consent {
         stale_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
-        config: Arc<Config>,
+        context: Arc<ConsentContext>,
     ) -> Self {
         let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
         Self {
@@ -71,7 +91,7 @@ impl Consent {
             granted,
             gpc,
             page,
-            config,
+            context,
         }
     }
 
@@ -82,7 +102,7 @@ impl Consent {
             None,
             self.gpc,
             self.page.clone(),
-            self.config.clone(),
+            self.context.clone(),
         )
     }
 
@@ -95,8 +115,9 @@ impl Consent {
         self.decision.as_ref()
     }
 
-    pub(crate) fn config(&self) -> &Config {
-        &self.config
+    /// What every consent of the layer shares.
+    pub(crate) fn context(&self) -> &ConsentContext {
+        &self.context
     }
 
     pub(crate) fn granted_set(&self) -> CategorySet {
@@ -113,7 +134,7 @@ impl Consent {
     /// }
     /// ```
     pub fn allows(&self, category: Category) -> bool {
-        self.config
+        self.context
             .categories
             .index_of(category)
             .is_some_and(|index| self.granted.contains(index))
@@ -130,7 +151,7 @@ impl Consent {
     pub fn granted(&self) -> impl Iterator<Item = Category> + '_ {
         self.granted
             .iter()
-            .filter_map(|index: CategoryIndex| self.config.categories.category(index))
+            .filter_map(|index: CategoryIndex| self.context.categories.category(index))
     }
 
     /// Whether the visitor made a choice that is still valid (signed, current revision,
@@ -161,7 +182,7 @@ impl Consent {
     /// fn policy(consent: &Consent) -> u32 { consent.revision() }
     /// ```
     pub fn revision(&self) -> u32 {
-        self.config.cookie.revision()
+        self.context.cookie.revision()
     }
 
     /// The random identifier of the decision, for the proof-of-consent record; `None`
@@ -223,7 +244,7 @@ impl Consent {
         let explicit_opt_in = self
             .decision
             .is_some_and(|d| d.gpc && self.allows(Category::Marketing));
-        self.gpc && self.config.honour_gpc && !explicit_opt_in
+        self.gpc && self.context.honour_gpc && !explicit_opt_in
     }
 
     /// The consent banner for the page this request asks for, as an HTML fragment to
@@ -240,10 +261,42 @@ impl Consent {
     /// }
     /// ```
     pub fn banner_html(&self, headers: &http::HeaderMap) -> String {
-        let endpoints = &self.config.endpoints;
-        let language = endpoints.language(headers.get(http::header::ACCEPT_LANGUAGE));
+        let banner = &self.context.banner;
+        let language = banner.language(headers.get(http::header::ACCEPT_LANGUAGE));
         let return_to = self.page.as_ref().map_or("/", PathAndQuery::as_str);
-        endpoints.banner(self, language, return_to, false)
+        self.banner_in(language, return_to, false, AssetAttributes::default())
+    }
+
+    /// The banner for this consent in `language` (an index of the banner texts),
+    /// sending form submissions back to `return_to`: a whole page when `page`,
+    /// otherwise a fragment whose style sheet and script carry `assets`.
+    pub(crate) fn banner_in(
+        &self,
+        language: usize,
+        return_to: &str,
+        page: bool,
+        assets: AssetAttributes<'_>,
+    ) -> String {
+        let context = &self.context;
+        context.banner.render(
+            &context.categories,
+            self.visitor(),
+            language,
+            return_to,
+            page,
+            assets,
+        )
+    }
+
+    /// What the banner shows of this consent.
+    fn visitor(&self) -> Visitor {
+        Visitor {
+            granted: self.granted,
+            undecided: self.needs_banner(),
+            withdraw: self.granted().any(|c| !c.is_necessary()),
+            gpc_applied: self.gpc_applied(),
+            identified: self.browser_id().is_some(),
+        }
     }
 
     /// How the decision was made.
