@@ -79,6 +79,17 @@
 //!   store, group-commit writer; needs a tokio runtime).
 //! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
+//! # Module map
+//!
+//! The code follows the data path, and its imports point one way down it. Request
+//! side: read consent (`consent/`, `gpc.rs`) → classify (`classify/`) → filter
+//! (`gate/request.rs`) → endpoints (`endpoints/`). Response side: strip
+//! (`gate/response.rs`) → purge (`gate/purge.rs`) → record (`request_state.rs`,
+//! `ledger/`) → HTML gate (`html/`). Each stage is handed its own part of the
+//! configuration; the builder's settings live in one file per stage (`builder/`).
+//! `ARCHITECTURE.md` in the repository has the whole map, the floors and the rule for
+//! where new code goes.
+//!
 //! # Rolling out
 //!
 //! [`ConsentLayer::report`] lists the cookie names the site uses that no rule declares

@@ -143,7 +143,7 @@ pub(crate) enum Endpoint {
     GpcJson,
     /// `{prefix}/report`, when the app configured who may read it.
     Report,
-    /// `{prefix}/records`: the visitor's ledger records (answered in `ledger::respond`).
+    /// `{prefix}/records`: the visitor's ledger records (answered in `endpoints::ledger`).
     #[cfg(feature = "ledger")]
     Records,
     NotFound,
