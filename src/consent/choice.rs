@@ -1,6 +1,6 @@
 //! A visitor's choice, as a handler records it.
 
-use super::{ConsentId, Decision, Source};
+use super::decision::{ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
 use crate::Category;
 

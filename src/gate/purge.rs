@@ -16,8 +16,8 @@ use bytes::Bytes;
 use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 
+use super::cookies::{is_granted, RequestCookies};
 use super::domains::{cookie_domains, CookieDomains};
-use super::{is_granted, RequestCookies};
 use crate::category::{CategorySet, NECESSARY_INDEX};
 use crate::classify::{Class, Classifier, CookieScope, ScopeSetId};
 use crate::cookie_header::{
@@ -270,7 +270,7 @@ impl<'a> AppDeletions<'a> {
         let mut found = Self::default();
         for value in headers.get_all(SET_COOKIE) {
             let bytes = value.as_bytes();
-            if !super::is_deletion(bytes) {
+            if !super::response::is_deletion(bytes) {
                 continue;
             }
             let SetCookieName::Stored(name) = header_set_cookie_name(value) else {

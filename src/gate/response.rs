@@ -3,7 +3,7 @@
 use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 
-use super::is_granted;
+use super::cookies::is_granted;
 use crate::category::CategorySet;
 use crate::classify::{Class, Classifier, Seen};
 use crate::cookie_header::{header_set_cookie_name, trim_wsp, SetCookieName};

@@ -22,7 +22,7 @@ use super::attributes::{renames, Attrs, Input, RenamePlan, Unwritten, Urls};
 use super::catalog::{Hit, LastFound};
 use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
-use super::element::{may_load_from_attributes, tag_name, Name};
+use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
 use super::glance::must_read;
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
@@ -1646,10 +1646,6 @@ fn activate(el: &mut El<'_, '_>) {
     }
 }
 
-pub(super) fn is_plain_text(kind: Option<&str>) -> bool {
-    kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("text/plain"))
-}
-
 /// Whether a `<script type>` runs: no type, an empty one, a JavaScript MIME type or
 /// `module`.
 fn is_executable(kind: Option<&str>) -> bool {
@@ -1677,8 +1673,6 @@ fn is_executable(kind: Option<&str>) -> bool {
                 | "text/x-javascript"
         )
 }
-
-pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// Holds `el` back for good, `why` in its `data-consent-blocked`: what it would load
 /// or run cannot be decided, so no category's consent activates it.
