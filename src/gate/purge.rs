@@ -270,7 +270,7 @@ impl<'a> AppDeletions<'a> {
         let mut found = Self::default();
         for value in headers.get_all(SET_COOKIE) {
             let bytes = value.as_bytes();
-            if !super::response::is_deletion(bytes) {
+            if !super::is_deletion(bytes) {
                 continue;
             }
             let SetCookieName::Stored(name) = header_set_cookie_name(value) else {
