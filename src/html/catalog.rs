@@ -858,28 +858,36 @@ fn contains_path(text: &[u8], path: &str) -> bool {
     let Some(&first) = path.first() else {
         return true;
     };
-    let starts = |&start: &usize| match first {
-        b'/' => is_slash(text[start]) && (start == 0 || !is_slash(text[start - 1])),
-        _ => text[start].eq_ignore_ascii_case(&first),
-    };
-    (0..text.len())
-        .filter(starts)
-        .any(|start| holds_path_at(text, start, path))
+    // Whether the last byte not skipped was a slash: a run of slashes (with tabs and
+    // newlines in it) is one `/`, tried once, from its start.
+    let mut after_slash = false;
+    for (start, &b) in text.iter().enumerate() {
+        let begins = match first {
+            b'/' => is_slash(b) && !after_slash,
+            _ => b.eq_ignore_ascii_case(&first),
+        };
+        if begins && holds_path_at(text, start, path) {
+            return true;
+        }
+        if !is_skipped(b) {
+            after_slash = is_slash(b);
+        }
+    }
+    false
 }
 
 /// Whether `text` from `at` holds `path`, read as [`contains_path`] reads it.
 fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
-    let skipped = |b: u8| matches!(b, b'\t' | b'\n' | b'\r');
     let mut wanted = 0;
     while let Some(&byte) = path.get(wanted) {
         match text.get(at) {
             None => return false,
-            Some(&b) if skipped(b) => at += 1,
+            Some(&b) if is_skipped(b) => at += 1,
             Some(&b) if byte == b'/' && is_slash(b) => {
                 wanted += path[wanted..].iter().take_while(|&&b| b == b'/').count();
                 at += text[at..]
                     .iter()
-                    .take_while(|&&b| is_slash(b) || skipped(b))
+                    .take_while(|&&b| is_slash(b) || is_skipped(b))
                     .count();
             }
             Some(b) if b.eq_ignore_ascii_case(&byte) => {
@@ -890,6 +898,11 @@ fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// A tab or newline, which the URL Standard removes from a URL.
+fn is_skipped(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r')
 }
 
 /// `/`, or `\\`, which URLs of special schemes read as `/`.
@@ -1182,6 +1195,22 @@ mod tests {
         }
         assert!(contains_path(b"heatmap.js", "heatmap.js"));
         assert!(contains_path(b"", ""));
+    }
+
+    /// Runs of slashes, tabs and backslashes are read once: 256 KiB of each costs
+    /// milliseconds (rescanning the run from each of its slashes would cost minutes).
+    #[test]
+    fn a_path_search_is_linear_in_runs_of_slashes() {
+        for unit in ["/\t", "\\", "/", "\t/", "/j", "/\\\n"] {
+            let text = unit.repeat(256 * 1024 / unit.len());
+            let started = std::time::Instant::now();
+            assert!(!contains_path(text.as_bytes(), "/js/heatmap.js"));
+            let took = started.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{unit:?}: {took:?}"
+            );
+        }
     }
 
     proptest::proptest! {
