@@ -14,7 +14,10 @@ use crate::layer::ConsentLayer;
 use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
-use crate::{BannerTexts, BuildError, Category, CustomCategory, Lifetime, ReportAccess};
+use crate::storage::StorageRules;
+use crate::{
+    BannerTexts, BuildError, Category, CustomCategory, Lifetime, ReportAccess, StorageRule,
+};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -53,6 +56,7 @@ pub struct ConsentLayerBuilder {
     previous_secrets: Vec<Vec<u8>>,
     revision: u32,
     rules: Vec<Rule>,
+    storage_rules: Vec<StorageRule>,
     known_trackers: bool,
     unknown: Unknown,
     custom_categories: Vec<CustomCategory>,
@@ -96,6 +100,7 @@ impl Default for ConsentLayerBuilder {
             previous_secrets: Vec::new(),
             revision: 1,
             rules: Vec::new(),
+            storage_rules: Vec::new(),
             known_trackers: false,
             unknown: Unknown::default(),
             custom_categories: Vec::new(),
@@ -135,6 +140,7 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("previous_secrets", &self.previous_secrets.len())
             .field("revision", &self.revision)
             .field("rules", &self.rules)
+            .field("storage_rules", &self.storage_rules)
             .field("known_trackers", &self.known_trackers)
             .field("unknown", &self.unknown)
             .field("custom_categories", &self.custom_categories)
@@ -300,8 +306,66 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Declares a key (or `*` pattern) that scripts keep in the browser's
+    /// `localStorage` or `sessionStorage` under a category: the cookie declaration lists
+    /// it, and `banner.js` removes it while its category is refused (at page load and
+    /// right after a choice that refuses it). The server never sees such keys: see
+    /// [`StorageRule`].
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer, StorageRule};
+    /// let builder = ConsentLayer::builder()
+    ///     .storage(StorageRule::local("AMP_*", Category::Analytics).provider("Amplitude"));
+    /// ```
+    pub fn storage(mut self, rule: StorageRule) -> Self {
+        self.storage_rules.push(rule);
+        self
+    }
+
+    /// Declares `localStorage` keys (or `*` patterns) under `category`
+    /// ([`storage`](Self::storage) for each).
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer};
+    /// let builder = ConsentLayer::builder().local_storage(Category::Analytics, ["ajs_*"]);
+    /// ```
+    pub fn local_storage<I>(mut self, category: Category, patterns: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.storage_rules.extend(
+            patterns
+                .into_iter()
+                .map(|p| StorageRule::local(p, category)),
+        );
+        self
+    }
+
+    /// Declares `sessionStorage` keys (or `*` patterns) under `category`
+    /// ([`storage`](Self::storage) for each).
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer};
+    /// let builder = ConsentLayer::builder().session_storage(Category::Analytics, ["hjViewportId"]);
+    /// ```
+    pub fn session_storage<I>(mut self, category: Category, patterns: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.storage_rules.extend(
+            patterns
+                .into_iter()
+                .map(|p| StorageRule::session(p, category)),
+        );
+        self
+    }
+
     /// Adds the built-in catalog of well-known tracker cookies (see
-    /// [`known_trackers`](crate::known_trackers)). The app's own rules win over it.
+    /// [`known_trackers`](crate::known_trackers)), and the built-in list of the keys
+    /// trackers keep in the browser's storage ([`known_storage`](crate::known_storage)).
+    /// The app's own rules win over them.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;
@@ -746,6 +810,7 @@ impl ConsentLayerBuilder {
                 .rules
                 .iter()
                 .map(|rule| rule.category)
+                .chain(self.storage_rules.iter().map(StorageRule::category_of))
                 .chain(catalog.iter().map(|known| known.category))
                 .chain(unknown)
                 .filter_map(|category| categories.index_of(category))
@@ -789,6 +854,7 @@ impl ConsentLayerBuilder {
             self.unknown,
             self.purge_scopes,
         )?;
+        let storage = StorageRules::build(self.storage_rules, self.known_trackers, &categories)?;
         crate::endpoints::validate_prefix(&self.endpoint_prefix)?;
         if let Some(origin) = self
             .allowed_origins
@@ -846,6 +912,7 @@ impl ConsentLayerBuilder {
             #[cfg(feature = "ledger")]
             ledger,
             declared,
+            storage,
             #[cfg(feature = "html")]
             html,
         }))

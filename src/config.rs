@@ -34,6 +34,9 @@ pub(crate) struct Config {
     pub(crate) ledger: Option<crate::ledger::respond::LedgerConfig>,
     /// What the app's rules declare, for the cookie declaration.
     pub(crate) declared: Vec<DeclaredRule>,
+    /// The keys trackers keep in the browser's storage, for the declaration and for
+    /// `banner.js`.
+    pub(crate) storage: crate::storage::StorageRules,
     /// The HTML gate, if the app turned it on.
     #[cfg(feature = "html")]
     pub(crate) html: Option<crate::html::HtmlConfig>,

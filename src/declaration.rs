@@ -8,13 +8,20 @@
 //! browsers send, within bounds no visitor can push (see `classify::seen`). So the
 //! declaration grows with what the site really sets, and never lists the hundreds of
 //! catalog entries the site does not use.
+//!
+//! Keys kept in the browser's `localStorage` and `sessionStorage` are listed as their
+//! own type ([`Storage`]): those the app declares
+//! ([`StorageRule`](crate::StorageRule)), and those of the built-in list
+//! ([`known_storage`](crate::known_storage)) whose vendor's cookies this site has been
+//! seen to use (the server never sees storage keys themselves).
 
 use serde::Serialize;
 
-use crate::banner::{escape_into, BannerTexts, DeclarationTexts};
+use crate::banner::{escape_into, BannerTexts, DeclarationTexts, StorageTexts};
 use crate::classify::known_trackers;
 use crate::config::Config;
-use crate::{Category, Lifetime, Rule};
+use crate::storage::StorageArea;
+use crate::{Category, Lifetime, Rule, Storage};
 
 /// What the app declared about one of its rules, kept for the declaration.
 #[derive(Clone, Debug)]
@@ -103,6 +110,8 @@ pub struct Declaration {
     pub categories: Vec<DeclaredCategory>,
     #[serde(skip)]
     texts: DeclarationTexts,
+    #[serde(skip)]
+    storage_texts: StorageTexts,
 }
 
 /// One category of a [`Declaration`].
@@ -125,11 +134,13 @@ pub struct DeclaredCategory {
     pub label: String,
     /// Its description for visitors.
     pub description: String,
-    /// Its cookies: the app's rules first, in the order declared, then catalog entries.
+    /// Its cookies: the app's rules first, in the order declared, then catalog entries;
+    /// then the keys kept in the browser's storage.
     pub cookies: Vec<DeclaredCookie>,
 }
 
-/// One cookie (or name pattern) of a [`Declaration`].
+/// One cookie (or name pattern) of a [`Declaration`], or one key (or pattern) kept in
+/// the browser's `localStorage` or `sessionStorage` ([`storage`](Self::storage)).
 ///
 /// # Example
 ///
@@ -159,6 +170,9 @@ pub struct DeclaredCookie {
     /// Whether it comes from the built-in catalog (and was seen on this site) rather
     /// than from the app's own rules.
     pub catalog: bool,
+    /// Where the browser keeps it: a cookie, or a key of `localStorage` or
+    /// `sessionStorage`.
+    pub storage: Storage,
 }
 
 /// Whether a cookie is set on the site's own domain or on another's.
@@ -198,7 +212,8 @@ impl Declaration {
         let mut add = |category: Category, cookie: DeclaredCookie| {
             let index = categories.index_of(category).map(usize::from);
             if let Some(group) = index.and_then(|index| groups.get_mut(index)) {
-                if !group.cookies.iter().any(|c| c.name == cookie.name) {
+                let listed = |c: &DeclaredCookie| c.name == cookie.name && c.storage == cookie.storage;
+                if !group.cookies.iter().any(listed) {
                     group.cookies.push(cookie);
                 }
             }
@@ -226,11 +241,16 @@ impl Declaration {
                         Party::First
                     },
                     catalog: false,
+                    storage: Storage::Cookie,
                 },
             );
         }
+        let mut seen_vendors: Vec<&'static str> = Vec::new();
         for (index, known) in known_trackers().iter().enumerate() {
             if config.classifier.sightings().is_listed(index) {
+                if !seen_vendors.contains(&known.vendor) {
+                    seen_vendors.push(known.vendor);
+                }
                 add(
                     known.category,
                     DeclaredCookie {
@@ -241,6 +261,37 @@ impl Declaration {
                         lifetime_seconds: known.expiry.seconds(),
                         party: Party::First,
                         catalog: true,
+                        storage: Storage::Cookie,
+                    },
+                );
+            }
+        }
+        for entry in &config.storage.entries {
+            if entry
+                .known_vendor
+                .is_some_and(|vendor| !seen_vendors.contains(&vendor))
+            {
+                continue;
+            }
+            for area in entry.areas() {
+                let (storage, lifetime) = match area {
+                    StorageArea::Session => (Storage::Session, &t.session),
+                    _ => (Storage::Local, &texts.storage.until_deleted),
+                };
+                add(
+                    entry.category,
+                    DeclaredCookie {
+                        name: entry.pattern.to_string(),
+                        provider: entry
+                            .provider
+                            .as_deref()
+                            .map_or_else(|| t.this_site.to_string(), str::to_owned),
+                        purpose: entry.purpose.as_deref().map(str::to_owned),
+                        lifetime: Some(lifetime.to_string()),
+                        lifetime_seconds: None,
+                        party: Party::First,
+                        catalog: entry.known_vendor.is_some(),
+                        storage,
                     },
                 );
             }
@@ -251,12 +302,14 @@ impl Declaration {
             intro: t.intro.to_string(),
             categories: groups,
             texts: t.clone(),
+            storage_texts: texts.storage.clone(),
         }
     }
 
     /// The declaration as JSON: `{"language", "title", "intro", "categories": [{"key",
     /// "label", "description", "cookies": [{"name", "provider", "purpose", "lifetime",
-    /// "lifetime_seconds", "party", "catalog"}]}]}`.
+    /// "lifetime_seconds", "party", "catalog", "storage"}]}]}`, `storage` being
+    /// `"cookie"`, `"local"` or `"session"`.
     ///
     /// ```
     /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
@@ -299,7 +352,7 @@ impl Declaration {
                 escape_into(&mut out, &category.description);
                 out.push_str("</p>\n");
             }
-            cookie_table(&mut out, &self.texts, &category.cookies);
+            cookie_table(&mut out, &self.texts, &self.storage_texts, &category.cookies);
         }
         out.push_str("</section>\n");
         out
@@ -324,8 +377,14 @@ impl Declaration {
     }
 }
 
-/// One category's cookies as a table (or a sentence saying there are none).
-pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[DeclaredCookie]) {
+/// One category's cookies as a table (or a sentence saying there are none). A key kept
+/// in the browser's storage says which storage in the column of a cookie's party.
+pub(crate) fn cookie_table(
+    out: &mut String,
+    h: &DeclarationTexts,
+    s: &StorageTexts,
+    cookies: &[DeclaredCookie],
+) {
     if cookies.is_empty() {
         out.push_str("<p class=\"tc-no-cookies\">");
         escape_into(out, &h.no_cookies);
@@ -340,9 +399,11 @@ pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[De
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for cookie in cookies {
-        let party = match cookie.party {
-            Party::First => &h.first_party,
-            Party::Third => &h.third_party,
+        let party = match (cookie.storage, cookie.party) {
+            (Storage::Local, _) => &s.local_storage,
+            (Storage::Session, _) => &s.session_storage,
+            (_, Party::First) => &h.first_party,
+            (_, Party::Third) => &h.third_party,
         };
         let cells = [
             cookie.name.as_str(),

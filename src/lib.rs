@@ -122,8 +122,9 @@ mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
+mod storage;
 
-pub use banner::{BannerTexts, CategoryText, DeclarationTexts};
+pub use banner::{BannerTexts, CategoryText, DeclarationTexts, EmbedTexts, StorageTexts};
 pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
@@ -137,7 +138,11 @@ pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
 #[cfg(feature = "html")]
 #[cfg_attr(docsrs, doc(cfg(feature = "html")))]
-pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResource};
+pub use html::{
+    known_embeds, known_tracker_resources, ConsentModeMapping, Embed, EmbedKind, HtmlGate,
+    KnownEmbed, KnownResource,
+};
 pub use layer::ConsentLayer;
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;
+pub use storage::{known_storage, KnownStorage, Storage, StorageArea, StorageRule};

@@ -13,4 +13,4 @@ mod texts;
 pub(crate) use self::render::{
     escape_into, render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView,
 };
-pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};
+pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts, EmbedTexts, StorageTexts};

@@ -46,6 +46,9 @@ pub(crate) struct BannerView<'a> {
     pub(crate) records: bool,
     /// What the HTML gate gives the banner's `<link>` and `<script>` when it injects it.
     pub(crate) assets: AssetAttributes<'a>,
+    /// The storage rules `banner.js` removes refused keys by, as JSON (empty for none):
+    /// the root's `data-tc-storage`.
+    pub(crate) storage: &'a str,
 }
 
 /// Attributes of the banner's style sheet and script that only the HTML gate knows,
@@ -150,7 +153,11 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .text(view.endpoint)
         .raw("\" lang=\"")
         .text(view.language)
-        .raw("\">\n");
+        .raw("\"");
+    if !standalone && !view.storage.is_empty() {
+        out.raw(" data-tc-storage=\"").text(view.storage).raw("\"");
+    }
+    out.raw(">\n");
 
     out.raw(
         "<section id=\"tc-banner\" class=\"tc-banner\" role=\"dialog\" aria-modal=\"false\" \
@@ -298,7 +305,7 @@ fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
         .raw("\">\n<summary>")
         .text(&t.declaration.show_cookies)
         .raw("</summary>\n");
-    cookie_table(&mut out.0, &t.declaration, c.cookies);
+    cookie_table(&mut out.0, &t.declaration, &t.storage, c.cookies);
     out.raw("</details>\n</div>\n");
 }
 
@@ -396,6 +403,7 @@ mod tests {
             asset_version: "1.2.3",
             records: false,
             assets: AssetAttributes::default(),
+            storage: "",
         }
     }
 

@@ -243,6 +243,7 @@ impl Endpoints {
             asset_version: &self.asset_version,
             records: self.shows_records() && consent.browser_id().is_some(),
             assets,
+            storage: config.storage.banner(),
         };
         if page {
             banner::render_page(&view)

@@ -171,6 +171,7 @@ mod csp;
 mod css;
 mod decode;
 mod element;
+mod embeds;
 mod feed;
 mod glance;
 mod held;
@@ -196,6 +197,7 @@ pub use self::catalog::{known_tracker_resources, KnownResource};
 pub(crate) use self::config::HtmlConfig;
 pub use self::config::HtmlGate;
 pub use self::consent_mode::ConsentModeMapping;
+pub use self::embeds::{known_embeds, Embed, EmbedKind, KnownEmbed};
 pub(crate) use self::feed::Feed;
 
 use self::content_type::Kind;
