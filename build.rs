@@ -96,8 +96,11 @@ fn storage() {
             "both" => "StorageArea::Both",
             other => panic!("{STORAGE}:{number}: storage {other:?} is not local, session or both"),
         };
-        writeln!(out, "    KnownStorage::new({key:?}, {areas}, {vendor:?}, {category}),")
-            .expect("writing to a String");
+        writeln!(
+            out,
+            "    KnownStorage::new({key:?}, {areas}, {vendor:?}, {category}),"
+        )
+        .expect("writing to a String");
     }
     out.push_str("];\n");
     write_out("storage.rs", &out);

@@ -212,7 +212,8 @@ impl Declaration {
         let mut add = |category: Category, cookie: DeclaredCookie| {
             let index = categories.index_of(category).map(usize::from);
             if let Some(group) = index.and_then(|index| groups.get_mut(index)) {
-                let listed = |c: &DeclaredCookie| c.name == cookie.name && c.storage == cookie.storage;
+                let listed =
+                    |c: &DeclaredCookie| c.name == cookie.name && c.storage == cookie.storage;
                 if !group.cookies.iter().any(listed) {
                     group.cookies.push(cookie);
                 }
@@ -352,7 +353,12 @@ impl Declaration {
                 escape_into(&mut out, &category.description);
                 out.push_str("</p>\n");
             }
-            cookie_table(&mut out, &self.texts, &self.storage_texts, &category.cookies);
+            cookie_table(
+                &mut out,
+                &self.texts,
+                &self.storage_texts,
+                &category.cookies,
+            );
         }
         out.push_str("</section>\n");
         out

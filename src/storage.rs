@@ -266,7 +266,9 @@ impl StorageRules {
                 });
             }
             if categories.index_of(rule.category).is_none() {
-                return Err(BuildError::UndeclaredCategory(rule.category.key().to_owned()));
+                return Err(BuildError::UndeclaredCategory(
+                    rule.category.key().to_owned(),
+                ));
             }
             entries.push(StorageEntry {
                 pattern: rule.pattern.into(),

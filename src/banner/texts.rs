@@ -916,7 +916,11 @@ mod tests {
             }
             assert!(fields[0].contains("{vendor}"), "{code}");
             assert!(fields[2].contains("{category}"), "{code}");
-            let translated = fields.iter().zip(&originals).filter(|(a, b)| a != b).count();
+            let translated = fields
+                .iter()
+                .zip(&originals)
+                .filter(|(a, b)| a != b)
+                .count();
             match code {
                 "en" => {}
                 "de" | "fr" | "es" => assert_eq!(translated, fields.len(), "{code}"),

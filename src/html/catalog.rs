@@ -12,11 +12,11 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
+use super::embeds::{EmbedEntry, EmbedId};
 use super::url::{
     document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
     Target, TooDeep,
 };
-use super::embeds::{EmbedEntry, EmbedId};
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::{BuildError, Category};
 

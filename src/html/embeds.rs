@@ -475,10 +475,19 @@ mod tests {
             class: Some("a\" onclick=\"x".into()),
             style: Some("width:1px\"><script>".into()),
         });
-        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+        assert!(
+            !html.contains("<b>") && !html.contains("<script>"),
+            "{html}"
+        );
         assert!(!html.contains("\" onclick"), "{html}");
         assert!(html.contains("Content from &lt;b&gt;"), "{html}");
-        assert!(html.contains("width=\"560\" height=\"50%\" aria-hidden"), "{html}");
-        assert_eq!(html.matches("<span").count(), html.matches("</span>").count());
+        assert!(
+            html.contains("width=\"560\" height=\"50%\" aria-hidden"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
     }
 }

@@ -1635,9 +1635,8 @@ fn neutralise(
     // content early: a browser would then read what follows (a CDATA section, say)
     // differently from lol_html.
     let html = el.namespace_uri() == HTML;
-    let embed = embed.filter(|_| {
-        held.is_some() && html && (tag == "iframe" || (script && state.body))
-    });
+    let embed =
+        embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
     let before = match (embed, held) {
         (Some(embed), Some(token)) => {
             let layout = match tag {
@@ -1649,7 +1648,16 @@ fn neutralise(
         _ => None,
     };
     let placed = before.is_some();
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, held, plan, before)?;
+    hold_back_tag(
+        output,
+        input,
+        el,
+        TagName::Is(tag),
+        mark,
+        held,
+        plan,
+        before,
+    )?;
     match tag {
         "iframe" | "frame" if html && !placed => {
             el.after(placeholder(shared, state, key), ContentType::Html);
@@ -1950,11 +1958,7 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// import map's or speculation rules' JSON has each string read as a URL against the
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
 /// read as URLs. What holds it back may be an embed: `hold` remembers which.
-fn decide(
-    shared: &Shared,
-    state: &State,
-    hold: &mut Hold,
-) -> Option<(&'static str, &'static str)> {
+fn decide(shared: &Shared, state: &State, hold: &mut Hold) -> Option<(&'static str, &'static str)> {
     let gate = shared.gate()?;
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
@@ -2013,7 +2017,14 @@ fn release(
         {
             let token = context.state.token()?;
             let layout = Layout::default();
-            embed_placeholder(&context.shared, &mut context.state, embed, key, token, &layout)
+            embed_placeholder(
+                &context.shared,
+                &mut context.state,
+                embed,
+                key,
+                token,
+                &layout,
+            )
         }
         _ => None,
     };
@@ -2168,13 +2179,20 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
 /// How a held-back iframe is laid out, as its attributes say: its placeholder takes
 /// its place. Its `style` is copied only if it loads nothing refused (`style_held`).
 fn layout_of(el: &El<'_, '_>, style_held: bool) -> Layout {
+    // lol_html gives values as written: decoded here as a browser decodes them, and
+    // escaped again where the placeholder writes them.
     let copied = |name: &str| {
         el.get_attribute(name)
             .filter(|value| !value.trim().is_empty() && value.len() <= MAX_COPIED)
+            .map(|value| decode_references(&value).into_owned())
     };
     Layout {
-        width: el.get_attribute("width").and_then(|w| Dimension::parse(&w)),
-        height: el.get_attribute("height").and_then(|h| Dimension::parse(&h)),
+        width: el
+            .get_attribute("width")
+            .and_then(|w| Dimension::parse(&decode_references(&w))),
+        height: el
+            .get_attribute("height")
+            .and_then(|h| Dimension::parse(&decode_references(&h))),
         class: copied("class"),
         style: if style_held { None } else { copied("style") },
     }
