@@ -457,6 +457,24 @@ mod tests {
     }
 
     #[test]
+    fn the_storage_rules_go_to_the_script_on_the_root() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let storage = r#"[["_hj*","ls","analytics"]]"#;
+        let v = BannerView {
+            storage,
+            ..view(&texts, &categories)
+        };
+        let html = render(&v);
+        assert!(html.contains(
+            "<div class=\"tc-consent\" data-tc-endpoint=\"/_consent\" lang=\"en\" \
+             data-tc-storage=\"[[&quot;_hj*&quot;,&quot;ls&quot;,&quot;analytics&quot;]]\">"
+        ));
+        // The settings page runs no script.
+        assert!(!render_page(&v).contains("data-tc-storage"));
+    }
+
+    #[test]
     fn escape_covers_the_five_characters() {
         let mut out = String::new();
         escape_into(&mut out, "a&b<c>d\"e'f — ü");
