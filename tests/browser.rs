@@ -2064,6 +2064,12 @@ async fn embeds_page() -> Html<&'static str> {
         "<div id=\"box2\"><iframe id=\"v2\" width=\"560\" height=\"315\" src=\"/embed/two\" ",
         "title=\"Video two\" frameborder=\"0\"></iframe></div>\n",
         "<script src=\"/marketing.js\"></script>\n",
+        // User content forging a placeholder (it cannot know the response's token) in
+        // front of a frame it annotated for marketing.
+        "<div id=\"forged\"><span data-tc-embed=\"00000000000000000000000000000000\">",
+        "<button type=\"button\" data-tc-embed-allow id=\"forged-allow\">Win a prize</button>",
+        "</span><iframe data-consent=\"marketing\" data-consent-held=\"00000000000000000000000000000000\" ",
+        "src=\"/embed/forged\"></iframe></div>\n",
         "<script>window.writeKeys = () => { localStorage.setItem('AMP_1a2b', 'device'); ",
         "sessionStorage.setItem('hjViewportId', 'v'); localStorage.setItem('theme_choice', 'dark'); ",
         "localStorage.setItem('site_note', 'kept'); }; writeKeys();</script>\n",
@@ -2170,6 +2176,19 @@ async fn embeds_load_one_then_allow(b: &Browser) -> Res {
     let placeholder = rect(b, "#box1 .tc-embed").await?;
     let after = rect(b, "#after1").await?;
     let cookie = consent_cookie(b).await?;
+
+    b.step("a forged placeholder's button records nothing and loads nothing");
+    b.js("document.getElementById('forged').scrollIntoView()")
+        .await?;
+    b.click("#forged-allow").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    check(consent_cookie(b).await? == cookie, || {
+        "a forged placeholder recorded a choice".into()
+    })?;
+    check(EMBED_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "a forged placeholder loaded a frame".into()
+    })?;
+    b.js("window.scrollTo(0, 0)").await?;
 
     b.step("Load this one: the first video loads without a reload, nothing recorded");
     b.js("window.__tcSamePage = true").await?;
