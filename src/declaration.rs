@@ -17,11 +17,45 @@
 
 use serde::Serialize;
 
-use crate::banner::{escape_into, BannerTexts, DeclarationTexts, StorageTexts};
-use crate::classify::known_trackers;
-use crate::config::Config;
-use crate::storage::StorageArea;
+use crate::texts::{category_text, BannerTexts, DeclarationTexts, StorageTexts};
+use std::sync::Arc;
+
+use crate::category::Categories;
+use crate::classify::{known_trackers, Sightings};
+use crate::storage::{StorageArea, StorageRules};
 use crate::{Category, Lifetime, Rule, Storage};
+
+/// What the declaration lists, fixed at build time but for the catalog entries the
+/// site is seen to use.
+#[derive(Debug)]
+pub(crate) struct Declared {
+    /// The app's rules, the consent cookie's first.
+    rules: Vec<DeclaredRule>,
+    /// Which catalog entries the site has been seen to use, as the classifier notes
+    /// them.
+    sightings: Arc<Sightings>,
+    /// The keys trackers keep in the browser's storage (also what `banner.js` removes).
+    storage: StorageRules,
+}
+
+impl Declared {
+    pub(crate) fn new(
+        rules: Vec<DeclaredRule>,
+        sightings: Arc<Sightings>,
+        storage: StorageRules,
+    ) -> Self {
+        Self {
+            rules,
+            sightings,
+            storage,
+        }
+    }
+
+    /// The storage rules as `banner.js` reads them (`data-tc-storage`).
+    pub(crate) fn storage_for_banner(&self) -> &str {
+        self.storage.banner()
+    }
+}
 
 /// What the app declared about one of its rules, kept for the declaration.
 #[derive(Clone, Debug)]
@@ -70,7 +104,8 @@ impl DeclaredRule {
 /// grouped by category.
 ///
 /// Render it with [`to_html`](Self::to_html) (a fragment for the app's own cookie policy
-/// page) or [`to_json`](Self::to_json), or serialize it with serde.
+/// page; rendered by the banner's HTML writer) or [`to_json`](Self::to_json), or
+/// serialize it with serde.
 ///
 /// # Example
 ///
@@ -108,10 +143,12 @@ pub struct Declaration {
     pub intro: String,
     /// Every category of the configuration, necessary first, each with its cookies.
     pub categories: Vec<DeclaredCategory>,
+    /// The headings and words of the tables, for the HTML the banner renders.
     #[serde(skip)]
-    texts: DeclarationTexts,
+    pub(crate) texts: DeclarationTexts,
+    /// How the tables name the browser's storages.
     #[serde(skip)]
-    storage_texts: StorageTexts,
+    pub(crate) storage_texts: StorageTexts,
 }
 
 /// One category of a [`Declaration`].
@@ -193,14 +230,19 @@ pub enum Party {
 }
 
 impl Declaration {
-    /// The declaration of `config` in `language`, with `texts`.
-    pub(crate) fn new(config: &Config, language: &str, texts: &BannerTexts) -> Self {
+    /// The declaration of what `declared` lists, by `categories`, in `language`, with
+    /// `texts`.
+    pub(crate) fn new(
+        categories: &Categories,
+        declared: &Declared,
+        language: &str,
+        texts: &BannerTexts,
+    ) -> Self {
         let t = &texts.declaration;
-        let categories = &config.categories;
         let mut groups: Vec<DeclaredCategory> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, language, texts);
+                let (label, description) = category_text(categories, category, language, texts);
                 DeclaredCategory {
                     key: category.key().to_owned(),
                     label: label.to_owned(),
@@ -219,7 +261,7 @@ impl Declaration {
                 }
             }
         };
-        for rule in &config.declared {
+        for rule in &declared.rules {
             let purpose = if rule.consent_cookie {
                 Some(t.consent_cookie.to_string())
             } else {
@@ -248,7 +290,7 @@ impl Declaration {
         }
         let mut seen_vendors: Vec<&'static str> = Vec::new();
         for (index, known) in known_trackers().iter().enumerate() {
-            if config.classifier.sightings().is_listed(index) {
+            if declared.sightings.is_listed(index) {
                 if !seen_vendors.contains(&known.vendor) {
                     seen_vendors.push(known.vendor);
                 }
@@ -267,7 +309,7 @@ impl Declaration {
                 );
             }
         }
-        for entry in &config.storage.entries {
+        for entry in &declared.storage.entries {
             if entry
                 .known_vendor
                 .is_some_and(|vendor| !seen_vendors.contains(&vendor))
@@ -322,109 +364,4 @@ impl Declaration {
         // Only strings, numbers, booleans and sequences: serializing cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// The declaration as an HTML fragment to put in the app's cookie policy page: a
-    /// `<section>` with a heading, the intro and one table per category. Every text is
-    /// escaped.
-    ///
-    /// ```
-    /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
-    /// let html = layer.declaration().to_html();
-    /// assert!(html.starts_with("<section class=\"tc-declaration\""));
-    /// # Ok::<(), tower_consent::BuildError>(())
-    /// ```
-    pub fn to_html(&self) -> String {
-        let mut out = String::with_capacity(2048);
-        out.push_str("<section class=\"tc-declaration\" lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str("\">\n<h2>");
-        escape_into(&mut out, &self.title);
-        out.push_str("</h2>\n<p>");
-        escape_into(&mut out, &self.intro);
-        out.push_str("</p>\n");
-        for category in &self.categories {
-            out.push_str("<h3 id=\"tc-declaration-");
-            escape_into(&mut out, &category.key);
-            out.push_str("\">");
-            escape_into(&mut out, &category.label);
-            out.push_str("</h3>\n");
-            if !category.description.is_empty() {
-                out.push_str("<p>");
-                escape_into(&mut out, &category.description);
-                out.push_str("</p>\n");
-            }
-            cookie_table(
-                &mut out,
-                &self.texts,
-                &self.storage_texts,
-                &category.cookies,
-            );
-        }
-        out.push_str("</section>\n");
-        out
-    }
-
-    /// The declaration as a standalone HTML page.
-    pub(crate) fn to_page(&self, stylesheet: &str) -> String {
-        let mut out = String::with_capacity(4096);
-        out.push_str("<!doctype html>\n<html lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str(
-            "\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-        );
-        escape_into(&mut out, &self.title);
-        out.push_str("</title>\n<link rel=\"stylesheet\" href=\"");
-        escape_into(&mut out, stylesheet);
-        out.push_str("\">\n</head>\n<body>\n<main>\n");
-        out.push_str(&self.to_html());
-        out.push_str("</main>\n</body>\n</html>\n");
-        out
-    }
-}
-
-/// One category's cookies as a table (or a sentence saying there are none). A key kept
-/// in the browser's storage says which storage in the column of a cookie's party.
-pub(crate) fn cookie_table(
-    out: &mut String,
-    h: &DeclarationTexts,
-    s: &StorageTexts,
-    cookies: &[DeclaredCookie],
-) {
-    if cookies.is_empty() {
-        out.push_str("<p class=\"tc-no-cookies\">");
-        escape_into(out, &h.no_cookies);
-        out.push_str("</p>\n");
-        return;
-    }
-    out.push_str("<table class=\"tc-cookies\">\n<thead><tr>");
-    for heading in [&h.name, &h.provider, &h.purpose, &h.lifetime, &h.party] {
-        out.push_str("<th scope=\"col\">");
-        escape_into(out, heading);
-        out.push_str("</th>");
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for cookie in cookies {
-        let party = match (cookie.storage, cookie.party) {
-            (Storage::Local, _) => &s.local_storage,
-            (Storage::Session, _) => &s.session_storage,
-            (_, Party::First) => &h.first_party,
-            (_, Party::Third) => &h.third_party,
-        };
-        let cells = [
-            cookie.name.as_str(),
-            &cookie.provider,
-            cookie.purpose.as_deref().unwrap_or(&h.not_stated),
-            cookie.lifetime.as_deref().unwrap_or(&h.not_stated),
-            party,
-        ];
-        out.push_str("<tr>");
-        for cell in cells {
-            out.push_str("<td>");
-            escape_into(out, cell);
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
 }

@@ -9,7 +9,8 @@
 //! The built-in list is compiled from `data/embeds.tsv` (each row from the vendor's own
 //! embed documentation) by `build.rs`.
 
-use crate::banner::{escape_into, EmbedTexts};
+use crate::escape::escape_into;
+use crate::texts::EmbedTexts;
 use crate::category::{Categories, CategoryIndex};
 use crate::{BuildError, Category};
 
