@@ -39,7 +39,12 @@ impl Declaration {
                 escape_into(&mut out, &category.description);
                 out.push_str("</p>\n");
             }
-            cookie_table(&mut out, &self.texts, &self.storage_texts, &category.cookies);
+            cookie_table(
+                &mut out,
+                &self.texts,
+                &self.storage_texts,
+                &category.cookies,
+            );
         }
         out.push_str("</section>\n");
         out

@@ -9,9 +9,9 @@
 //! The built-in list is compiled from `data/embeds.tsv` (each row from the vendor's own
 //! embed documentation) by `build.rs`.
 
+use crate::category::{Categories, CategoryIndex};
 use crate::escape::escape_into;
 use crate::texts::EmbedTexts;
-use crate::category::{Categories, CategoryIndex};
 use crate::{BuildError, Category};
 
 /// What an embed shows: the placeholder's sentence about what loading it means is
