@@ -304,7 +304,7 @@ impl Dimension {
 
 /// What the element held back tells about how it is laid out: its placeholder takes
 /// the same place.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Layout {
     pub(super) width: Option<Dimension>,
     pub(super) height: Option<Dimension>,
@@ -327,9 +327,6 @@ pub(super) struct Placeholder<'a> {
     /// The response's token: `banner.js` offers the actions only on placeholders that
     /// carry it, for the element that follows and carries it too.
     pub(super) token: &'a str,
-    /// Written before the first placeholder of a page: the banner's style sheet, so
-    /// that placeholders are laid out from the start.
-    pub(super) stylesheet: Option<&'a str>,
 }
 
 impl Placeholder<'_> {
@@ -341,9 +338,6 @@ impl Placeholder<'_> {
         let t = self.texts;
         let title = t.title.replace("{vendor}", self.vendor);
         let mut out = String::with_capacity(1024);
-        if let Some(stylesheet) = self.stylesheet {
-            out.push_str(stylesheet);
-        }
         out.push_str("<span class=\"tc-embed");
         let fluid = matches!(layout.width, Some(Dimension::Percent(_)));
         if fluid {
@@ -468,7 +462,6 @@ mod tests {
             settings_href: "/_consent/settings?return_to=%2F&a=<",
             settings_text: "Cookie settings",
             token: "0123",
-            stylesheet: None,
         };
         let html = placeholder.render(&Layout {
             width: Some(Dimension::Pixels(560.0)),

@@ -90,6 +90,9 @@ struct State {
     body: bool,
     /// The banner's style sheet was written before an embed's placeholder.
     embed_style_done: bool,
+    /// The last embed placeholder written, and what it was for: a page that embeds
+    /// the same player many times writes the same placeholder again without making it.
+    last_embed: Option<(EmbedId, String, Layout, String)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -2186,18 +2189,6 @@ fn embed_placeholder(
 ) -> Option<String> {
     let page = &shared.page;
     let context = page.consent.context();
-    let (vendor, kind) = shared.gate().embeds.get(embed)?;
-    let (tag, texts) = context.banner.texts(page.language);
-    let categories = &context.categories;
-    let category = categories
-        .index_of_key(key)
-        .and_then(|index| categories.category(index))?;
-    let (label, _) = category_text(categories, category, tag, texts);
-    let settings_href = format!(
-        "{}/settings?return_to={}",
-        context.banner.prefix(),
-        form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
-    );
     let stylesheet = (!state.embed_style_done).then(|| {
         let mut link = String::from("<link rel=\"stylesheet\" href=\"");
         escape_into(&mut link, &context.banner.stylesheet());
@@ -2211,6 +2202,23 @@ fn embed_placeholder(
         link
     });
     state.embed_style_done = true;
+    if let Some((id, last_key, last_layout, html)) = &state.last_embed {
+        if *id == embed && last_key == key && last_layout == layout && stylesheet.is_none() {
+            return Some(html.clone());
+        }
+    }
+    let (vendor, kind) = shared.gate().embeds.get(embed)?;
+    let (tag, texts) = context.banner.texts(page.language);
+    let categories = &context.categories;
+    let category = categories
+        .index_of_key(key)
+        .and_then(|index| categories.category(index))?;
+    let (label, _) = category_text(categories, category, tag, texts);
+    let settings_href = format!(
+        "{}/settings?return_to={}",
+        context.banner.prefix(),
+        form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
+    );
     let placeholder = Placeholder {
         texts: &texts.embeds,
         vendor,
@@ -2219,9 +2227,14 @@ fn embed_placeholder(
         settings_href: &settings_href,
         settings_text: &texts.settings,
         token: token.as_str(),
-        stylesheet: stylesheet.as_deref(),
     };
-    Some(placeholder.render(layout))
+    let html = placeholder.render(layout);
+    let out = match &stylesheet {
+        Some(link) => format!("{link}{html}"),
+        None => html.clone(),
+    };
+    state.last_embed = Some((embed, key.to_owned(), layout.clone(), html));
+    Some(out)
 }
 
 fn escape(text: &str) -> String {
