@@ -15,6 +15,15 @@
 //! ```text
 //! cargo bench --bench html -- --warm-up-time 1 --measurement-time 3
 //! ```
+//!
+//! With the hidden `__bench` feature, `HTML_BENCH_CATALOG_COPIES=<n>` adds `n` renamed
+//! copies of every entry of the resource catalog (9: a catalog ten times larger) to
+//! the gate of every mode, to show that its lookups do not grow with the catalog:
+//!
+//! ```text
+//! cargo bench --bench html --features __bench --no-run
+//! HTML_BENCH_CATALOG_COPIES=9 HTML_BENCH_ONCE=gate valgrind --tool=callgrind <bench binary>
+//! ```
 
 use std::borrow::Cow;
 use std::convert::Infallible;
@@ -188,6 +197,18 @@ fn lol_html_alone(page: &Bytes) -> usize {
     total
 }
 
+/// The gate of the `gate` modes: [`HtmlGate::new`], with the catalog copies
+/// `HTML_BENCH_CATALOG_COPIES` asks for (feature `__bench`).
+fn html_gate() -> HtmlGate {
+    let gate = HtmlGate::new();
+    #[cfg(feature = "__bench")]
+    let gate = match std::env::var("HTML_BENCH_CATALOG_COPIES") {
+        Ok(copies) => gate.__catalog_copies(copies.parse().expect("a number of copies")),
+        Err(_) => gate,
+    };
+    gate
+}
+
 /// A consent cookie granting everything, as the layer signs it.
 fn accept_all_cookie(layer: &ConsentLayer) -> HeaderValue {
     let mut chooser = layer.layer(service_fn(|_: Request<Empty<Bytes>>| {
@@ -221,11 +242,12 @@ fn accept_all_cookie(layer: &ConsentLayer) -> HeaderValue {
 fn html(c: &mut Criterion) {
     let plain = ConsentLayer::builder()
         .secret(SECRET)
+        .without_html_gate()
         .build()
         .expect("valid configuration");
     let gated = ConsentLayer::builder()
         .secret(SECRET)
-        .html_gate(HtmlGate::new())
+        .html_gate(html_gate())
         .build()
         .expect("valid configuration");
     let mut group = c.benchmark_group("html_page");
@@ -268,7 +290,7 @@ fn runner_kib() -> usize {
 fn runner() -> impl FnMut(&str) -> usize {
     let gated = ConsentLayer::builder()
         .secret(SECRET)
-        .html_gate(HtmlGate::new())
+        .html_gate(html_gate())
         .build()
         .expect("valid configuration");
     let page = page(runner_kib() * 1024);
