@@ -307,11 +307,19 @@ fn runner() -> impl FnMut(&str) -> usize {
 /// Under callgrind: `HTML_BENCH_ONCE=<group> valgrind --tool=callgrind <bench binary>`
 /// runs that group once on the page (1 MiB unless `HTML_BENCH_KIB` says otherwise)
 /// after one warm-up run and exits, so the instruction counts of `lol_html` and `gate`
-/// can be compared.
+/// can be compared. Both runs go through [`counted_page`]: with
+/// `--collect-atstart=no --toggle-collect=*counted_page*` callgrind counts them without
+/// the setup (building the layer and its catalog, making the page).
 fn once(group: &str) {
     let mut run = runner();
-    run(group);
-    black_box(run(group));
+    counted_page(&mut run, group);
+    black_box(counted_page(&mut run, group));
+}
+
+/// One run of `group`: the region callgrind counts with `--toggle-collect`.
+#[inline(never)]
+fn counted_page(run: &mut impl FnMut(&str) -> usize, group: &str) -> usize {
+    run(group)
 }
 
 /// `HTML_BENCH_INTERLEAVED=<rounds>`: on a shared, noisy machine, times [`GROUPS`] on
