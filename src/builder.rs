@@ -816,7 +816,7 @@ impl ConsentLayerBuilder {
         }
         let same_origin = SameOrigin::new(self.allowed_origins, self.secure);
         #[cfg(feature = "ledger")]
-        let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories)?;
+        let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories, &classifier)?;
         let endpoints = Endpoints::new(
             self.endpoint_prefix,
             self.banner_texts,
@@ -858,6 +858,7 @@ fn checked_ledger(
     options: LedgerOptions,
     texts: &[(String, BannerTexts)],
     categories: &Categories,
+    classifier: &Classifier,
 ) -> Result<Option<crate::ledger::respond::LedgerConfig>, BuildError> {
     let Some(ledger) = options.ledger else {
         if options.user_agent || options.ip {
@@ -867,6 +868,9 @@ fn checked_ledger(
     };
     if ledger.retention_period().is_zero() {
         return Err(BuildError::InvalidRetention);
+    }
+    if ledger.rate_limit_setting().is_some() && ledger.limiter().is_none() {
+        return Err(BuildError::InvalidRateLimit);
     }
     let wordings = texts
         .iter()
@@ -879,6 +883,7 @@ fn checked_ledger(
         options.user_agent,
         options.ip,
         wordings,
+        classifier,
     )))
 }
 

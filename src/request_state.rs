@@ -29,6 +29,9 @@ pub(crate) struct RequestState {
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
     opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
+    /// Who the request counts against for the ledger's rate limit.
+    #[cfg(feature = "ledger")]
+    client: crate::ledger::respond::Client,
     /// What the HTML gate needs, when it is on and the app answers. Boxed: the
     /// response future of every request carries this state.
     #[cfg(feature = "html")]
@@ -40,6 +43,9 @@ pub(crate) struct RequestState {
 pub(crate) enum NotRecorded {
     /// The request did not come from a page of this site.
     CrossSite(Refusal),
+    /// The request's client is over the ledger's rate limit.
+    #[cfg(feature = "ledger")]
+    RateLimited(crate::ledger::respond::Limited),
     /// The operating system gave no randomness for a consent id.
     NoRandomness,
 }
@@ -62,6 +68,8 @@ impl RequestState {
             language: 0,
             #[cfg(feature = "ledger")]
             opted_in: None,
+            #[cfg(feature = "ledger")]
+            client: crate::ledger::respond::Client::Unknown,
             #[cfg(feature = "html")]
             html: None,
         }
@@ -77,6 +85,24 @@ impl RequestState {
     pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
         self.language = capture.language;
         self.opted_in = capture.opted_in;
+        self.client = capture.client;
+    }
+
+    /// Keeps who an endpoint request counts against for the ledger's rate limit.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn set_client(&mut self, client: crate::ledger::respond::Client) {
+        self.client = client;
+    }
+
+    /// Takes a token from the ledger's rate limit for this request's client: the one
+    /// check every request that writes to the ledger, or reads it for a visitor, passes
+    /// first. `Ok` without a ledger or a limit.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn admit(&self) -> Result<(), crate::ledger::respond::Limited> {
+        match &self.consent.config().ledger {
+            Some(ledger) => ledger.admit(self.client),
+            None => Ok(()),
+        }
     }
 
     #[cfg(feature = "ledger")]
@@ -125,9 +151,11 @@ impl RequestState {
 
     /// Turns a choice made on this request into the decision to record. Every choice,
     /// from a handler or an endpoint, is decided here, and only for a request that
-    /// passes the same-origin check.
+    /// passes the same-origin check and, with a ledger, its rate limit.
     pub(crate) fn decide(&self, choice: &Choice) -> Result<Decision, NotRecorded> {
         self.same_origin().map_err(NotRecorded::CrossSite)?;
+        #[cfg(feature = "ledger")]
+        self.admit().map_err(NotRecorded::RateLimited)?;
         let config = self.consent.config();
         let decision = choice.decide(
             &config.categories,
@@ -168,6 +196,9 @@ impl RequestState {
                 }
                 None
             }
+            // Logged by the limiter, once a minute per client.
+            #[cfg(feature = "ledger")]
+            Err(NotRecorded::RateLimited(_)) => None,
             Err(NotRecorded::NoRandomness) => None,
         }
     }

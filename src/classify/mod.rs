@@ -15,6 +15,7 @@ mod rule;
 mod seen;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 
@@ -23,9 +24,9 @@ pub use self::lifetime::Lifetime;
 pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
-use self::report::UndeclaredNames;
+pub(crate) use self::report::{UndeclaredNames, SLOTS};
 pub use self::rule::{CookieScope, Rule};
-pub(crate) use self::seen::{Sightings, Unlisted, Witness};
+pub(crate) use self::seen::{Sightings, Unlisted, Witness, MAX_FROM_REQUESTS};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
@@ -95,9 +96,11 @@ pub(crate) struct Classifier {
     /// The key of each category, by index.
     category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
-    undeclared: UndeclaredNames,
-    /// The catalog entries the cookie declaration lists, and the evidence for others.
-    sightings: Sightings,
+    /// Shared with the ledger's housekeeping task, which shares it with the fleet.
+    undeclared: Arc<UndeclaredNames>,
+    /// The catalog entries the cookie declaration lists, and the evidence for others;
+    /// shared like `undeclared`.
+    sightings: Arc<Sightings>,
 }
 
 /// A rule ready for compilation.
@@ -214,8 +217,8 @@ impl Classifier {
             },
             scopes,
             category_keys: categories.each().map(Category::key).collect(),
-            undeclared: UndeclaredNames::new(),
-            sightings: Sightings::new(catalog_len),
+            undeclared: Arc::new(UndeclaredNames::new()),
+            sightings: Arc::new(Sightings::new(catalog_len)),
         })
     }
 
@@ -269,6 +272,13 @@ impl Classifier {
     /// sides report their sightings here.
     pub(crate) fn sightings(&self) -> &Sightings {
         &self.sightings
+    }
+
+    /// What the ledger's housekeeping task shares with the fleet: the sightings and the
+    /// undeclared names.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn observed(&self) -> (&Arc<Sightings>, &Arc<UndeclaredNames>) {
+        (&self.sightings, &self.undeclared)
     }
 
     /// Every exact cookie name a rule names, with its class.

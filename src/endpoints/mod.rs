@@ -385,6 +385,7 @@ fn refusal_page(
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.append(VARY, HeaderValue::from_static("accept-language"));
+    problem.add_headers(headers);
     response
 }
 
@@ -497,6 +498,8 @@ fn record(
         .decide(&request.choice)
         .map_err(|reason| match reason {
             NotRecorded::CrossSite(refusal) => forbidden(refusal),
+            #[cfg(feature = "ledger")]
+            NotRecorded::RateLimited(limited) => Problem::rate_limited(limited.retry_after),
             NotRecorded::NoRandomness => Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "no_randomness",

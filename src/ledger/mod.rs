@@ -56,6 +56,8 @@
 mod batch;
 mod client_ip;
 mod error;
+pub(crate) mod fleet;
+mod limit;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -77,6 +79,8 @@ use serde::Serialize;
 
 pub use self::client_ip::ClientIp;
 pub use self::error::LedgerError;
+use self::limit::Limiter;
+pub use self::limit::{RateLimit, DEFAULT_BURST, DEFAULT_MAX_CLIENTS, DEFAULT_PERIOD};
 pub use self::memory::MemoryStore;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -87,7 +91,9 @@ use self::retry::Bound;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use self::sqlite::SqliteStore;
-pub use self::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
+pub use self::store::{
+    BoxFuture, HistoryPage, LedgerStore, SeenEntry, Shared, Stats, SHARED_NAMES,
+};
 use self::writer::{Pending, Writer};
 use crate::ConsentId;
 
@@ -158,6 +164,10 @@ pub struct Ledger {
     /// The places of refusals waiting to be recorded.
     retry: Arc<Bound>,
     retention: Duration,
+    /// The rate limit per client, if on.
+    rate_limit: Option<RateLimit>,
+    /// Its state, shared by clones; `None` when off or when the limit is not valid.
+    limiter: Option<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -167,6 +177,7 @@ impl std::fmt::Debug for Ledger {
             .field("queue", &self.queue)
             .field("retry", &self.retry)
             .field("retention", &self.retention)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -197,7 +208,43 @@ impl Ledger {
             queue: DEFAULT_QUEUE,
             retry: Arc::new(Bound::new(DEFAULT_RETRY)),
             retention: DEFAULT_RETENTION,
+            rate_limit: None,
+            limiter: None,
         }
+        .rate_limit(RateLimit::default())
+    }
+
+    /// How fast one client may record decisions (and read its records): on by default
+    /// with [`RateLimit::default`] (a burst of 100, then one a second per address);
+    /// `None` turns it off. See [`RateLimit`] for who a client is, what a client over
+    /// the limit gets, and the figures. A limit with a zero burst or period is refused
+    /// by [`build`](crate::ConsentLayerBuilder::build).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_consent::ledger::{Ledger, MemoryStore, RateLimit};
+    /// let ledger = Ledger::new(MemoryStore::new())
+    ///     .rate_limit(RateLimit::new(10, Duration::from_secs(5)));
+    /// let unlimited = Ledger::new(MemoryStore::new()).rate_limit(None);
+    /// ```
+    pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
+        self.rate_limit = limit.into();
+        self.limiter = self
+            .rate_limit
+            .as_ref()
+            .and_then(Limiter::new)
+            .map(Arc::new);
+        self
+    }
+
+    /// The rate limit if it is on and valid.
+    pub(crate) fn limiter(&self) -> Option<&Arc<Limiter>> {
+        self.limiter.as_ref()
+    }
+
+    /// The rate limit as set, valid or not.
+    pub(crate) fn rate_limit_setting(&self) -> Option<RateLimit> {
+        self.rate_limit
     }
 
     /// How many grants may wait for the writer (default 4096); past that, grants are

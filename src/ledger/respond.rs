@@ -19,9 +19,12 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use time::OffsetDateTime;
 
+use super::fleet::Fleet;
+pub(crate) use super::limit::{Client, Limited};
 use super::record::{truncate, truncate_ip, MAX_PAGE, MAX_USER_AGENT};
 use super::writer::Pending;
 use super::{Action, ClientIp, Ledger, LedgerError, Record, RecordSource, Wording};
+use crate::classify::Classifier;
 use crate::consent::Decision;
 use crate::endpoints::{self, BodyRead, Endpoint, Endpoints, Problem};
 use crate::request_state::RequestState;
@@ -106,6 +109,8 @@ pub(crate) enum Respond {
 #[derive(Debug)]
 pub(crate) struct LedgerConfig {
     pub(crate) ledger: Ledger,
+    /// The housekeeping task: sharing sightings with the fleet, the limiter's memory.
+    fleet: Fleet,
     user_agent: bool,
     ip: bool,
     /// The wording of each banner language, in the endpoints' language order.
@@ -116,10 +121,12 @@ pub(crate) struct LedgerConfig {
 /// language (an index of the endpoints' languages), and what the operator opted into
 /// (boxed, so that the response future of every request stays small, and allocated only
 /// when opted in).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Capture {
     pub(crate) language: u16,
     pub(crate) opted_in: Option<Box<OptedIn>>,
+    /// Who the request counts against for the rate limit.
+    pub(crate) client: Client,
 }
 
 /// The user agent and the address, when the operator keeps them.
@@ -130,13 +137,26 @@ pub(crate) struct OptedIn {
 }
 
 impl LedgerConfig {
+    /// The ledger settings of a layer whose classifier is `classifier`; starts the
+    /// housekeeping task if built on a tokio runtime (else on the first request that
+    /// reaches the ledger, or the first page answered).
     pub(crate) fn new(
         ledger: Ledger,
         user_agent: bool,
         ip: bool,
         wordings: Vec<Arc<Wording>>,
+        classifier: &Classifier,
     ) -> Self {
+        let (sightings, undeclared) = classifier.observed();
+        let fleet = Fleet::new(
+            ledger.store().clone(),
+            sightings,
+            undeclared,
+            ledger.limiter(),
+        );
+        fleet.start();
         Self {
+            fleet,
             ledger,
             user_agent,
             ip,
@@ -170,6 +190,16 @@ impl LedgerConfig {
             // Banner languages are a handful; an impossible overflow names the default.
             language: u16::try_from(language).unwrap_or(u16::MAX),
             opted_in,
+            client: Client::of(extensions),
+        }
+    }
+
+    /// Takes a token from `client`'s bucket of the ledger's rate limit, if it has one
+    /// (see [`RequestState::admit`], the one caller).
+    pub(crate) fn admit(&self, client: Client) -> Result<(), Limited> {
+        match self.ledger.limiter() {
+            Some(limiter) => limiter.admit_client(client),
+            None => Ok(()),
         }
     }
 
@@ -267,10 +297,11 @@ pub(crate) fn endpoint(
     body: BodyRead<'_>,
     state: &mut RequestState,
 ) -> Respond {
-    if state.consent().config().ledger.is_none() {
+    let Some(ledger) = state.consent().config().ledger.as_ref() else {
         let (response, recorded) = endpoints::answer(endpoint, parts, body, state);
         return Respond::Now(response, recorded.map(|(decision, _)| decision));
-    }
+    };
+    ledger.fleet.start();
     if endpoint == Endpoint::Records {
         // A GPC decision the layer made on this request is applied to the answer but
         // not set as a cookie: it is made, and recorded, again on the next page.
@@ -294,8 +325,12 @@ pub(crate) fn endpoint(
                 .or_else(|| referer_path(parts).map(str::to_owned));
             (decision, request.choice.ledger_action(), source, page)
         }
-        (None, Some(decision)) => (decision, Action::Gpc, RecordSource::Gpc, None),
-        (None, None) => return Respond::Now(response, None),
+        // The layer's GPC decision is recorded under the rate limit too; over it, it
+        // applies to this answer only, and is made again on the next request.
+        (None, Some(decision)) if state.admit().is_ok() => {
+            (decision, Action::Gpc, RecordSource::Gpc, None)
+        }
+        (None, _) => return Respond::Now(response, None),
     };
     let consent = state.consent();
     let config = consent.config();
@@ -320,15 +355,19 @@ pub(crate) fn endpoint(
 /// Takes the decision a handler's response records (its `Choice`, or the layer's GPC
 /// decision) and hands its record to the ledger; `None` without a ledger or a decision.
 pub(crate) fn response<B>(state: &mut RequestState, response: &mut Response<B>) -> Option<Handled> {
-    state.consent().config().ledger.as_ref()?;
+    state.consent().config().ledger.as_ref()?.fleet.start();
     let chosen = response.extensions_mut().remove::<crate::Choice>();
     let pending = state.take_pending();
     let decided = chosen.and_then(|choice| {
         let decision = state.decide_handler_choice(&choice)?;
         Some((decision, choice.ledger_action(), RecordSource::Handler))
     });
-    let (decision, action, source) =
-        decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
+    let (decision, action, source) = decided.or_else(|| {
+        // Under the rate limit like every write; over it, the GPC decision applies to
+        // this response only.
+        let pending = pending.filter(|_| state.admit().is_ok())?;
+        Some((pending, Action::Gpc, RecordSource::Gpc))
+    })?;
     let consent = state.consent();
     let ledger = consent.config().ledger.as_ref()?;
     let page = Some(state.path());
