@@ -165,7 +165,7 @@ async fn an_ipv6_client_is_its_slash_64() {
         "2001:db8:aa:bb::2",
         "2001:db8:aa:bb:ffff:ffff:ffff:ffff",
     ] {
-        let answer = send(&app, choice(&client, r#"{"action":"accept_all"}"#)).await;
+        let answer = send(&app, choice(client, r#"{"action":"accept_all"}"#)).await;
         assert_eq!(answer.status, StatusCode::OK, "{client}");
     }
     send(

@@ -30,7 +30,7 @@
 use std::hash::{BuildHasher, Hash};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use dashmap::DashMap;
@@ -287,6 +287,8 @@ pub(crate) struct Limiter {
     lines: AtomicU64,
     /// Limited requests not logged because the minute's budget was spent.
     quiet: AtomicU64,
+    /// Whether a request without an address was warned about.
+    warned_no_address: AtomicBool,
     hasher: RandomState,
 }
 
@@ -314,6 +316,7 @@ impl Limiter {
             logged: (0..LOG_SLOTS).map(|_| AtomicU64::new(0)).collect(),
             lines: AtomicU64::new(0),
             quiet: AtomicU64::new(0),
+            warned_no_address: AtomicBool::new(false),
             hasher: RandomState::default(),
         })
     }
@@ -321,6 +324,9 @@ impl Limiter {
     /// Takes a token from `client`'s bucket: the one check before a request writes to,
     /// or reads, the ledger (through `RequestState::admit`).
     pub(crate) fn admit_client(&self, client: Client) -> Result<(), Limited> {
+        if client == Client::Unknown {
+            self.no_address();
+        }
         let result = self.governor.check_key(&client);
         if self.governor.len() >= self.cap {
             self.sweep_soon();
@@ -337,6 +343,19 @@ impl Limiter {
                 self.log(client, limited);
                 Err(limited)
             }
+        }
+    }
+
+    /// Warns, once, that requests come without an address.
+    #[cold]
+    fn no_address(&self) {
+        if !self.warned_no_address.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "a request reached the ledger without a client address: every such request \
+                 shares one rate limit. Serve with ConnectInfo \
+                 (into_make_service_with_connect_info::<SocketAddr>()) or set the ClientIp \
+                 extension"
+            );
         }
     }
 
