@@ -454,6 +454,52 @@ mod tests {
     }
 
     #[test]
+    fn a_fleets_report_adds_what_this_instance_counted_since() {
+        let names = UndeclaredNames::new();
+        let seen = Seen::request("/here", false);
+        names.record(b"a", seen);
+        names.record(b"a", seen);
+        let (grown, dropped) = names.unshared();
+        assert_eq!(grown.len(), 1);
+        assert_eq!((grown[0].1.in_requests, dropped), (2, 0));
+        // The store holds `a` (2 from here, 5 from elsewhere, seen there first) and
+        // `b` from elsewhere.
+        let mut a = UndeclaredCookie::new("a", SystemTime::UNIX_EPOCH, "/x", Direction::Response);
+        a.in_requests = 7;
+        let mut b = UndeclaredCookie::new("b", SystemTime::UNIX_EPOCH, "/y", Direction::Response);
+        b.in_responses = 1;
+        let fleet = CookieReport {
+            cookies: vec![a, b],
+            capacity: SLOTS,
+            dropped: 3,
+        };
+        names.set_fleet(grown.into_iter().map(|(grown, _)| grown), dropped, fleet);
+        assert!(names.unshared().0.is_empty(), "shared");
+        names.record(b"a", seen);
+        names.record(b"c", seen);
+        let report = names.snapshot();
+        let counts: Vec<(&str, u64, u64, &str)> = report
+            .cookies
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.in_requests,
+                    c.in_responses,
+                    c.first_path.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            [("a", 8, 0, "/x"), ("b", 0, 1, "/y"), ("c", 1, 0, "/here")]
+        );
+        assert_eq!(report.dropped, 3);
+        let (grown, _) = names.unshared();
+        assert_eq!(grown.len(), 2, "a and c grew since");
+    }
+
+    #[test]
     fn counts_are_exact_across_threads() {
         let names = UndeclaredNames::new();
         std::thread::scope(|scope| {

@@ -177,7 +177,7 @@ impl Task {
         for (index, _) in unshared {
             sightings.shared(index);
         }
-        for index in self.listed(shared.entries) {
+        for index in listed(&self.catalog, shared.entries) {
             sightings.list_shared(index);
         }
         let mut report = CookieReport {
@@ -188,23 +188,55 @@ impl Task {
         report.cookies.truncate(SLOTS);
         undeclared.set_fleet(grown, dropped, report);
     }
+}
 
-    /// The catalog indexes of the fleet's entries the declaration lists: every one the
-    /// app set, and the earliest [`MAX_FROM_REQUESTS`] seen in requests only. Patterns
-    /// this build's catalog does not have (another version's) are left out.
-    fn listed(&self, mut entries: Vec<SeenEntry>) -> Vec<usize> {
-        entries.sort_by(|a, b| (a.first_seen, &a.pattern).cmp(&(b.first_seen, &b.pattern)));
-        let mut from_requests = 0;
-        entries
-            .into_iter()
-            .filter(|entry| {
-                if entry.by_app {
-                    return true;
-                }
-                from_requests += 1;
-                from_requests <= MAX_FROM_REQUESTS
-            })
-            .filter_map(|entry| self.catalog.get(entry.pattern.as_str()).copied())
-            .collect()
+/// The catalog indexes of the fleet's entries the declaration lists: every one the app
+/// set, and the earliest [`MAX_FROM_REQUESTS`] seen in requests only. Patterns this
+/// build's catalog does not have (another version's) are left out.
+fn listed(catalog: &HashMap<&'static str, usize>, mut entries: Vec<SeenEntry>) -> Vec<usize> {
+    entries.sort_by(|a, b| (a.first_seen, &a.pattern).cmp(&(b.first_seen, &b.pattern)));
+    let mut from_requests = 0;
+    entries
+        .into_iter()
+        .filter(|entry| {
+            if entry.by_app {
+                return true;
+            }
+            from_requests += 1;
+            from_requests <= MAX_FROM_REQUESTS
+        })
+        .filter_map(|entry| catalog.get(entry.pattern.as_str()).copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fleet_lists_what_the_app_set_and_the_earliest_entries_of_requests() {
+        let catalog: HashMap<&'static str, usize> = (0..MAX_FROM_REQUESTS + 10)
+            .map(|n| (&*Box::leak(format!("e{n}").into_boxed_str()), n))
+            .collect();
+        let at = |secs| OffsetDateTime::from_unix_timestamp(secs).unwrap();
+        // Requests only, newest first; one set by the app, the newest of all; one
+        // pattern of another catalog.
+        let mut entries: Vec<SeenEntry> = (0..MAX_FROM_REQUESTS + 5)
+            .map(|n| SeenEntry::new(format!("e{n}"), false, at(1000 - n as i64)))
+            .collect();
+        entries.push(SeenEntry::new(
+            format!("e{}", MAX_FROM_REQUESTS + 9),
+            true,
+            at(2000),
+        ));
+        entries.push(SeenEntry::new("not-in-this-catalog", true, at(0)));
+        let mut found = listed(&catalog, entries);
+        found.sort_unstable();
+        let mut expected: Vec<usize> = (5..MAX_FROM_REQUESTS + 5).collect();
+        expected.push(MAX_FROM_REQUESTS + 9);
+        assert_eq!(
+            found, expected,
+            "the earliest 64 of requests, and the app's"
+        );
     }
 }
