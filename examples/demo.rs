@@ -51,13 +51,14 @@
 //!
 //! Several instances on one PostgreSQL ledger (`DATABASE_URL`, a `PORT` each) share
 //! one cookie declaration: a catalog tracker one instance sees is listed by all of
-//! them within ten seconds. `/ga` sets Google Analytics's `_ga`, `/fbp` Meta's `_fbp`:
+//! them within ten seconds. `/ads` sets Google Ads's `_gcl_au`, `/clarity` Microsoft
+//! Clarity's `_clck` (catalog entries, declared by no rule of the demo):
 //!
 //! ```text
 //! DATABASE_URL=postgres://postgres@127.0.0.1/test PORT=3001 cargo run --example demo &
 //! DATABASE_URL=postgres://postgres@127.0.0.1/test PORT=3002 cargo run --example demo &
-//! curl -s -o /dev/null http://127.0.0.1:3001/ga; curl -s -o /dev/null http://127.0.0.1:3002/fbp
-//! sleep 10; for port in 3001 3002; do curl -s -H 'Accept: application/json' http://127.0.0.1:$port/_consent/cookies | grep -o '"name":"_[a-z]*"' | sort | tr '\n' ' '; echo; done
+//! curl -s -o /dev/null http://127.0.0.1:3001/ads; curl -s -o /dev/null http://127.0.0.1:3002/clarity
+//! sleep 10; for port in 3001 3002; do curl -s -H 'Accept: application/json' http://127.0.0.1:$port/_consent/cookies | grep -o '"name":"[^"]*"[^}]*"catalog":true' | cut -d'"' -f4 | sort | tr '\n' ' '; echo; done
 //! ```
 //!
 //! The HTML gate is on: the page includes Google's plain gtag tag and a local
@@ -143,14 +144,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let app = Router::new()
         .route("/", get(page))
-        // A catalog tracker each, set by the app: what instances of a fleet share.
+        // A catalog tracker each, declared by no rule here, set by the app: what the
+        // instances of a fleet share in their cookie declaration.
         .route(
-            "/ga",
-            get(|| async { set_cookie("_ga=GA1.1.42.1700000000") }),
+            "/ads",
+            get(|| async { set_cookie("_gcl_au=1.1.42.1700000000") }),
         )
         .route(
-            "/fbp",
-            get(|| async { set_cookie("_fbp=fb.1.1700000000.42") }),
+            "/clarity",
+            get(|| async { set_cookie("_clck=abc123%7C2%7Cf0") }),
         )
         .layer(consent)
         .layer(Extension(ledger));
