@@ -484,6 +484,34 @@ mod tests {
         assert!(Limiter::new(&RateLimit::new(1, Duration::ZERO)).is_none());
     }
 
+    /// One check of a client seen before, counted by callgrind (BENCHMARKS.md, "Rate
+    /// limit").
+    #[inline(never)]
+    fn counted_known(limiter: &Limiter, client: Client) -> bool {
+        limiter.admit_client(client).is_ok()
+    }
+
+    /// One check of a new client (the table growing to 100,000), counted likewise.
+    #[inline(never)]
+    fn counted_new(limiter: &Limiter, client: Client) -> bool {
+        limiter.admit_client(client).is_ok()
+    }
+
+    #[test]
+    #[ignore = "run under callgrind, see BENCHMARKS.md"]
+    fn check_cost() {
+        let limiter = Limiter::new(&RateLimit::new(u32::MAX, Duration::from_secs(1))).unwrap();
+        let known = Client::V4(1);
+        let mut admitted = 0;
+        for _ in 0..100_000 {
+            admitted += usize::from(counted_known(&limiter, known));
+        }
+        for n in 0..100_000 {
+            admitted += usize::from(counted_new(&limiter, Client::V4(n + 2)));
+        }
+        assert_eq!(admitted, 200_000);
+    }
+
     /// A million distinct clients, as fast as they come: the table never tracks more
     /// than its cap (and the overflow bucket), and clients whose bucket is full again
     /// are forgotten by a sweep.
