@@ -31,6 +31,7 @@ use std::hash::{BuildHasher, Hash};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
@@ -230,6 +231,8 @@ impl std::fmt::Display for Client {
 pub(crate) struct Table {
     map: DashMap<Client, InMemoryState, RandomState>,
     cap: usize,
+    /// Set when a client found the table full: the limiter sweeps it soon.
+    full: Arc<AtomicBool>,
 }
 
 impl StateStore for Table {
@@ -239,9 +242,12 @@ impl StateStore for Table {
     where
         F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
     {
+        // A client seen before: one shard's read lock. A new one: the count of every
+        // shard, then its insertion.
         let key = if self.map.contains_key(key) || self.map.len() < self.cap {
             key
         } else {
+            self.full.store(true, Ordering::Relaxed);
             &Client::Overflow
         };
         self.map.measure_and_replace(key, f)
@@ -277,8 +283,8 @@ const LOG_SLOTS: usize = 1024;
 pub(crate) struct Limiter {
     governor: RateLimiter<Client, Table, DefaultClock>,
     clock: DefaultClock,
-    /// The most clients tracked (the overflow bucket aside).
-    cap: usize,
+    /// Whether a client found the table full (set by the [`Table`]).
+    full: Arc<AtomicBool>,
     /// When (Unix seconds) the table may be swept again from the request path.
     next_sweep: AtomicU64,
     /// Per slot, the hash of (client, minute) last logged.
@@ -304,14 +310,16 @@ impl Limiter {
     pub(crate) fn new(limit: &RateLimit) -> Option<Self> {
         let quota = limit.quota()?;
         let clock = DefaultClock::default();
+        let full = Arc::new(AtomicBool::new(false));
         let table = Table {
             map: DashMap::with_hasher(RandomState::default()),
             cap: limit.max_clients,
+            full: full.clone(),
         };
         Some(Self {
             governor: RateLimiter::new(quota, table, clock.clone()),
             clock,
-            cap: limit.max_clients,
+            full,
             next_sweep: AtomicU64::new(0),
             logged: (0..LOG_SLOTS).map(|_| AtomicU64::new(0)).collect(),
             lines: AtomicU64::new(0),
@@ -328,7 +336,7 @@ impl Limiter {
             self.no_address();
         }
         let result = self.governor.check_key(&client);
-        if self.governor.len() >= self.cap {
+        if self.full.load(Ordering::Relaxed) {
             self.sweep_soon();
         }
         match result {
@@ -371,6 +379,7 @@ impl Limiter {
                 .compare_exchange(due, now + 1, Ordering::Relaxed, Ordering::Relaxed)
                 .is_ok()
         {
+            self.full.store(false, Ordering::Relaxed);
             self.sweep();
         }
     }
