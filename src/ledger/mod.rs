@@ -22,6 +22,12 @@
 //!   its record waits in a bounded retry buffer until the store takes it
 //!   ([`Ledger::retry_capacity`], [`Ledger::flush`]). Requests that record nothing
 //!   never touch the ledger.
+//! - **A bounded rate per client**: every path into the ledger takes a token from its
+//!   client's bucket first ([`RateLimit`]: by default a burst of 100, then one a
+//!   second per address); over it, `429` with `Retry-After`, and nothing is recorded.
+//! - **One declaration for a fleet**: instances sharing a store share the catalog
+//!   entries they see and their undeclared-cookie counts through it
+//!   ([`LedgerStore::share`]), from a background task, never on a request's path.
 //! - **Visitors** (under the endpoint prefix): `GET /_consent/records` returns the
 //!   history of the browser's verified consent id as JSON (GDPR Art. 15, 20);
 //!   `DELETE /_consent/records` erases it and withdraws consent (Art. 17).
