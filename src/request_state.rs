@@ -29,9 +29,10 @@ pub(crate) struct RequestState {
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
     opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
-    /// Who the request counts against for the ledger's rate limit.
+    /// Who the request counts against for the ledger's rate limit (4 bytes: the room
+    /// this struct had spare).
     #[cfg(feature = "ledger")]
-    client: crate::ledger::respond::Client,
+    client: crate::ledger::respond::ClientKey,
     /// What the HTML gate needs, when it is on and the app answers. Boxed: the
     /// response future of every request carries this state.
     #[cfg(feature = "html")]
@@ -69,7 +70,7 @@ impl RequestState {
             #[cfg(feature = "ledger")]
             opted_in: None,
             #[cfg(feature = "ledger")]
-            client: crate::ledger::respond::Client::Unknown,
+            client: crate::ledger::respond::ClientKey::UNKNOWN,
             #[cfg(feature = "html")]
             html: None,
         }
@@ -90,7 +91,7 @@ impl RequestState {
 
     /// Keeps who an endpoint request counts against for the ledger's rate limit.
     #[cfg(feature = "ledger")]
-    pub(crate) fn set_client(&mut self, client: crate::ledger::respond::Client) {
+    pub(crate) fn set_client(&mut self, client: crate::ledger::respond::ClientKey) {
         self.client = client;
     }
 

@@ -136,7 +136,7 @@ where
                 RequestState::new(consent, cookies, filtered, pending.is_some(), origin);
             #[cfg(feature = "ledger")]
             if config.ledger.is_some() {
-                state.set_client(crate::ledger::respond::Client::of(request.extensions()));
+                state.set_client(crate::ledger::respond::Client::of(request.extensions()).key());
             }
             if endpoint.is_static() {
                 // Cacheable answers must not carry a visitor's consent cookie.

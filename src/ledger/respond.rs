@@ -20,7 +20,7 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use time::OffsetDateTime;
 
 use super::fleet::Fleet;
-pub(crate) use super::limit::{Client, Limited};
+pub(crate) use super::limit::{Client, ClientKey, Limited};
 use super::record::{truncate, truncate_ip, MAX_PAGE, MAX_USER_AGENT};
 use super::writer::Pending;
 use super::{Action, ClientIp, Ledger, LedgerError, Record, RecordSource, Wording};
@@ -126,7 +126,7 @@ pub(crate) struct Capture {
     pub(crate) language: u16,
     pub(crate) opted_in: Option<Box<OptedIn>>,
     /// Who the request counts against for the rate limit.
-    pub(crate) client: Client,
+    pub(crate) client: ClientKey,
 }
 
 /// The user agent and the address, when the operator keeps them.
@@ -190,13 +190,13 @@ impl LedgerConfig {
             // Banner languages are a handful; an impossible overflow names the default.
             language: u16::try_from(language).unwrap_or(u16::MAX),
             opted_in,
-            client: Client::of(extensions),
+            client: Client::of(extensions).key(),
         }
     }
 
     /// Takes a token from `client`'s bucket of the ledger's rate limit, if it has one
     /// (see [`RequestState::admit`], the one caller).
-    pub(crate) fn admit(&self, client: Client) -> Result<(), Limited> {
+    pub(crate) fn admit(&self, client: ClientKey) -> Result<(), Limited> {
         match self.ledger.limiter() {
             Some(limiter) => limiter.admit_client(client),
             None => Ok(()),
