@@ -8,13 +8,54 @@
 //! browsers send, within bounds no visitor can push (see `classify::seen`). So the
 //! declaration grows with what the site really sets, and never lists the hundreds of
 //! catalog entries the site does not use.
+//!
+//! Keys kept in the browser's `localStorage` and `sessionStorage` are listed as their
+//! own type ([`Storage`]): those the app declares
+//! ([`StorageRule`](crate::StorageRule)), and those of the built-in list
+//! ([`known_storage`](crate::known_storage)) whose vendor's cookies this site has been
+//! seen to use (the server never sees storage keys themselves).
 
 use serde::Serialize;
 
-use crate::banner::{escape_into, BannerTexts, DeclarationTexts};
-use crate::classify::known_trackers;
-use crate::config::Config;
-use crate::{Category, Lifetime, Rule};
+use crate::texts::{category_text, BannerTexts, DeclarationTexts, StorageTexts};
+use std::sync::Arc;
+
+use crate::category::Categories;
+use crate::classify::{known_trackers, Sightings};
+use crate::storage::{StorageArea, StorageRules};
+use crate::{Category, Lifetime, Rule, Storage};
+
+/// What the declaration lists, fixed at build time but for the catalog entries the
+/// site is seen to use.
+#[derive(Debug)]
+pub(crate) struct Declared {
+    /// The app's rules, the consent cookie's first.
+    rules: Vec<DeclaredRule>,
+    /// Which catalog entries the site has been seen to use, as the classifier notes
+    /// them.
+    sightings: Arc<Sightings>,
+    /// The keys trackers keep in the browser's storage (also what `banner.js` removes).
+    storage: StorageRules,
+}
+
+impl Declared {
+    pub(crate) fn new(
+        rules: Vec<DeclaredRule>,
+        sightings: Arc<Sightings>,
+        storage: StorageRules,
+    ) -> Self {
+        Self {
+            rules,
+            sightings,
+            storage,
+        }
+    }
+
+    /// The storage rules as `banner.js` reads them (`data-tc-storage`).
+    pub(crate) fn storage_for_banner(&self) -> &str {
+        self.storage.banner()
+    }
+}
 
 /// What the app declared about one of its rules, kept for the declaration.
 #[derive(Clone, Debug)]
@@ -63,7 +104,8 @@ impl DeclaredRule {
 /// grouped by category.
 ///
 /// Render it with [`to_html`](Self::to_html) (a fragment for the app's own cookie policy
-/// page) or [`to_json`](Self::to_json), or serialize it with serde.
+/// page; rendered by the banner's HTML writer) or [`to_json`](Self::to_json), or
+/// serialize it with serde.
 ///
 /// # Example
 ///
@@ -101,8 +143,12 @@ pub struct Declaration {
     pub intro: String,
     /// Every category of the configuration, necessary first, each with its cookies.
     pub categories: Vec<DeclaredCategory>,
+    /// The headings and words of the tables, for the HTML the banner renders.
     #[serde(skip)]
-    texts: DeclarationTexts,
+    pub(crate) texts: DeclarationTexts,
+    /// How the tables name the browser's storages.
+    #[serde(skip)]
+    pub(crate) storage_texts: StorageTexts,
 }
 
 /// One category of a [`Declaration`].
@@ -125,11 +171,13 @@ pub struct DeclaredCategory {
     pub label: String,
     /// Its description for visitors.
     pub description: String,
-    /// Its cookies: the app's rules first, in the order declared, then catalog entries.
+    /// Its cookies: the app's rules first, in the order declared, then catalog entries;
+    /// then the keys kept in the browser's storage.
     pub cookies: Vec<DeclaredCookie>,
 }
 
-/// One cookie (or name pattern) of a [`Declaration`].
+/// One cookie (or name pattern) of a [`Declaration`], or one key (or pattern) kept in
+/// the browser's `localStorage` or `sessionStorage` ([`storage`](Self::storage)).
 ///
 /// # Example
 ///
@@ -159,6 +207,9 @@ pub struct DeclaredCookie {
     /// Whether it comes from the built-in catalog (and was seen on this site) rather
     /// than from the app's own rules.
     pub catalog: bool,
+    /// Where the browser keeps it: a cookie, or a key of `localStorage` or
+    /// `sessionStorage`.
+    pub storage: Storage,
 }
 
 /// Whether a cookie is set on the site's own domain or on another's.
@@ -179,14 +230,19 @@ pub enum Party {
 }
 
 impl Declaration {
-    /// The declaration of `config` in `language`, with `texts`.
-    pub(crate) fn new(config: &Config, language: &str, texts: &BannerTexts) -> Self {
+    /// The declaration of what `declared` lists, by `categories`, in `language`, with
+    /// `texts`.
+    pub(crate) fn new(
+        categories: &Categories,
+        declared: &Declared,
+        language: &str,
+        texts: &BannerTexts,
+    ) -> Self {
         let t = &texts.declaration;
-        let categories = &config.categories;
         let mut groups: Vec<DeclaredCategory> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, language, texts);
+                let (label, description) = category_text(categories, category, language, texts);
                 DeclaredCategory {
                     key: category.key().to_owned(),
                     label: label.to_owned(),
@@ -198,12 +254,14 @@ impl Declaration {
         let mut add = |category: Category, cookie: DeclaredCookie| {
             let index = categories.index_of(category).map(usize::from);
             if let Some(group) = index.and_then(|index| groups.get_mut(index)) {
-                if !group.cookies.iter().any(|c| c.name == cookie.name) {
+                let listed =
+                    |c: &DeclaredCookie| c.name == cookie.name && c.storage == cookie.storage;
+                if !group.cookies.iter().any(listed) {
                     group.cookies.push(cookie);
                 }
             }
         };
-        for rule in &config.declared {
+        for rule in &declared.rules {
             let purpose = if rule.consent_cookie {
                 Some(t.consent_cookie.to_string())
             } else {
@@ -226,11 +284,16 @@ impl Declaration {
                         Party::First
                     },
                     catalog: false,
+                    storage: Storage::Cookie,
                 },
             );
         }
+        let mut seen_vendors: Vec<&'static str> = Vec::new();
         for (index, known) in known_trackers().iter().enumerate() {
-            if config.classifier.sightings().is_listed(index) {
+            if declared.sightings.is_listed(index) {
+                if !seen_vendors.contains(&known.vendor) {
+                    seen_vendors.push(known.vendor);
+                }
                 add(
                     known.category,
                     DeclaredCookie {
@@ -241,6 +304,37 @@ impl Declaration {
                         lifetime_seconds: known.expiry.seconds(),
                         party: Party::First,
                         catalog: true,
+                        storage: Storage::Cookie,
+                    },
+                );
+            }
+        }
+        for entry in &declared.storage.entries {
+            if entry
+                .known_vendor
+                .is_some_and(|vendor| !seen_vendors.contains(&vendor))
+            {
+                continue;
+            }
+            for area in entry.areas() {
+                let (storage, lifetime) = match area {
+                    StorageArea::Session => (Storage::Session, &t.session),
+                    _ => (Storage::Local, &texts.storage.until_deleted),
+                };
+                add(
+                    entry.category,
+                    DeclaredCookie {
+                        name: entry.pattern.to_string(),
+                        provider: entry
+                            .provider
+                            .as_deref()
+                            .map_or_else(|| t.this_site.to_string(), str::to_owned),
+                        purpose: entry.purpose.as_deref().map(str::to_owned),
+                        lifetime: Some(lifetime.to_string()),
+                        lifetime_seconds: None,
+                        party: Party::First,
+                        catalog: entry.known_vendor.is_some(),
+                        storage,
                     },
                 );
             }
@@ -251,12 +345,14 @@ impl Declaration {
             intro: t.intro.to_string(),
             categories: groups,
             texts: t.clone(),
+            storage_texts: texts.storage.clone(),
         }
     }
 
     /// The declaration as JSON: `{"language", "title", "intro", "categories": [{"key",
     /// "label", "description", "cookies": [{"name", "provider", "purpose", "lifetime",
-    /// "lifetime_seconds", "party", "catalog"}]}]}`.
+    /// "lifetime_seconds", "party", "catalog", "storage"}]}]}`, `storage` being
+    /// `"cookie"`, `"local"` or `"session"`.
     ///
     /// ```
     /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
@@ -268,96 +364,4 @@ impl Declaration {
         // Only strings, numbers, booleans and sequences: serializing cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// The declaration as an HTML fragment to put in the app's cookie policy page: a
-    /// `<section>` with a heading, the intro and one table per category. Every text is
-    /// escaped.
-    ///
-    /// ```
-    /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
-    /// let html = layer.declaration().to_html();
-    /// assert!(html.starts_with("<section class=\"tc-declaration\""));
-    /// # Ok::<(), tower_consent::BuildError>(())
-    /// ```
-    pub fn to_html(&self) -> String {
-        let mut out = String::with_capacity(2048);
-        out.push_str("<section class=\"tc-declaration\" lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str("\">\n<h2>");
-        escape_into(&mut out, &self.title);
-        out.push_str("</h2>\n<p>");
-        escape_into(&mut out, &self.intro);
-        out.push_str("</p>\n");
-        for category in &self.categories {
-            out.push_str("<h3 id=\"tc-declaration-");
-            escape_into(&mut out, &category.key);
-            out.push_str("\">");
-            escape_into(&mut out, &category.label);
-            out.push_str("</h3>\n");
-            if !category.description.is_empty() {
-                out.push_str("<p>");
-                escape_into(&mut out, &category.description);
-                out.push_str("</p>\n");
-            }
-            cookie_table(&mut out, &self.texts, &category.cookies);
-        }
-        out.push_str("</section>\n");
-        out
-    }
-
-    /// The declaration as a standalone HTML page.
-    pub(crate) fn to_page(&self, stylesheet: &str) -> String {
-        let mut out = String::with_capacity(4096);
-        out.push_str("<!doctype html>\n<html lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str(
-            "\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-        );
-        escape_into(&mut out, &self.title);
-        out.push_str("</title>\n<link rel=\"stylesheet\" href=\"");
-        escape_into(&mut out, stylesheet);
-        out.push_str("\">\n</head>\n<body>\n<main>\n");
-        out.push_str(&self.to_html());
-        out.push_str("</main>\n</body>\n</html>\n");
-        out
-    }
-}
-
-/// One category's cookies as a table (or a sentence saying there are none).
-pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[DeclaredCookie]) {
-    if cookies.is_empty() {
-        out.push_str("<p class=\"tc-no-cookies\">");
-        escape_into(out, &h.no_cookies);
-        out.push_str("</p>\n");
-        return;
-    }
-    out.push_str("<table class=\"tc-cookies\">\n<thead><tr>");
-    for heading in [&h.name, &h.provider, &h.purpose, &h.lifetime, &h.party] {
-        out.push_str("<th scope=\"col\">");
-        escape_into(out, heading);
-        out.push_str("</th>");
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for cookie in cookies {
-        let party = match cookie.party {
-            Party::First => &h.first_party,
-            Party::Third => &h.third_party,
-        };
-        let cells = [
-            cookie.name.as_str(),
-            &cookie.provider,
-            cookie.purpose.as_deref().unwrap_or(&h.not_stated),
-            cookie.lifetime.as_deref().unwrap_or(&h.not_stated),
-            party,
-        ];
-        out.push_str("<tr>");
-        for cell in cells {
-            out.push_str("<td>");
-            escape_into(out, cell);
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
 }

@@ -6,8 +6,9 @@ use http::header::SET_COOKIE;
 use http::uri::PathAndQuery;
 use http::Response;
 
+use crate::caching;
 use crate::consent::{unix_now, Choice, Consent, Decision};
-use crate::gate::{self, RequestCookies};
+use crate::gate::{self, Gate, RequestCookies};
 use crate::same_origin::{Refusal, Verdict};
 
 /// What the response side needs to know about the request.
@@ -28,11 +29,11 @@ pub(crate) struct RequestState {
     language: u16,
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
-    opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
+    opted_in: Option<Box<crate::ledger::OptedIn>>,
     /// Who the request counts against for the ledger's rate limit (4 bytes: the room
     /// this struct had spare).
     #[cfg(feature = "ledger")]
-    client: crate::ledger::respond::ClientKey,
+    client: crate::ledger::ClientKey,
     /// What the HTML gate needs, when it is on and the app answers. Boxed: the
     /// response future of every request carries this state.
     #[cfg(feature = "html")]
@@ -44,9 +45,6 @@ pub(crate) struct RequestState {
 pub(crate) enum NotRecorded {
     /// The request did not come from a page of this site.
     CrossSite(Refusal),
-    /// The request's client is over the ledger's rate limit.
-    #[cfg(feature = "ledger")]
-    RateLimited(crate::ledger::respond::Limited),
     /// The operating system gave no randomness for a consent id.
     NoRandomness,
 }
@@ -70,7 +68,7 @@ impl RequestState {
             #[cfg(feature = "ledger")]
             opted_in: None,
             #[cfg(feature = "ledger")]
-            client: crate::ledger::respond::ClientKey::UNKNOWN,
+            client: crate::ledger::ClientKey::UNKNOWN,
             #[cfg(feature = "html")]
             html: None,
         }
@@ -83,7 +81,7 @@ impl RequestState {
 
     /// Keeps what a ledger record of this request needs.
     #[cfg(feature = "ledger")]
-    pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
+    pub(crate) fn set_capture(&mut self, capture: crate::ledger::Capture) {
         self.language = capture.language;
         self.opted_in = capture.opted_in;
         self.client = capture.client;
@@ -91,23 +89,18 @@ impl RequestState {
 
     /// Keeps who an endpoint request counts against for the ledger's rate limit.
     #[cfg(feature = "ledger")]
-    pub(crate) fn set_client(&mut self, client: crate::ledger::respond::ClientKey) {
+    pub(crate) fn set_client(&mut self, client: crate::ledger::ClientKey) {
         self.client = client;
     }
 
-    /// Takes a token from the ledger's rate limit for this request's client: the one
-    /// check every request that writes to the ledger, or reads it for a visitor, passes
-    /// first. `Ok` without a ledger or a limit.
+    /// Who the request counts against for the ledger's rate limit.
     #[cfg(feature = "ledger")]
-    pub(crate) fn admit(&self) -> Result<(), crate::ledger::respond::Limited> {
-        match &self.consent.config().ledger {
-            Some(ledger) => ledger.admit(self.client),
-            None => Ok(()),
-        }
+    pub(crate) fn client(&self) -> crate::ledger::ClientKey {
+        self.client
     }
 
     #[cfg(feature = "ledger")]
-    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::respond::OptedIn>) {
+    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::OptedIn>) {
         (self.language, self.opted_in.as_deref())
     }
 
@@ -152,15 +145,13 @@ impl RequestState {
 
     /// Turns a choice made on this request into the decision to record. Every choice,
     /// from a handler or an endpoint, is decided here, and only for a request that
-    /// passes the same-origin check and, with a ledger, its rate limit.
+    /// passes the same-origin check.
     pub(crate) fn decide(&self, choice: &Choice) -> Result<Decision, NotRecorded> {
         self.same_origin().map_err(NotRecorded::CrossSite)?;
-        #[cfg(feature = "ledger")]
-        self.admit().map_err(NotRecorded::RateLimited)?;
-        let config = self.consent.config();
+        let context = self.consent.context();
         let decision = choice.decide(
-            &config.categories,
-            config.cookie.revision(),
+            &context.categories,
+            context.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),
             unix_now(),
@@ -184,7 +175,7 @@ impl RequestState {
             Ok(decision) => Some(decision),
             Err(NotRecorded::CrossSite(reason)) => {
                 let path = self.path();
-                let routes = &self.consent.config().refused_choice_routes;
+                let routes = &self.consent.context().refused_choice_routes;
                 if routes.first_time(path.as_bytes()) {
                     tracing::warn!(
                         path,
@@ -197,9 +188,6 @@ impl RequestState {
                 }
                 None
             }
-            // Logged by the limiter, once a minute per client.
-            #[cfg(feature = "ledger")]
-            Err(NotRecorded::RateLimited(_)) => None,
             Err(NotRecorded::NoRandomness) => None,
         }
     }
@@ -210,12 +198,13 @@ impl RequestState {
     /// the consent in force, refused request cookies are purged (in report-only mode
     /// both are only logged), the consent cookie is set if a decision was made, a
     /// response carrying cookies of the layer's own is kept out of shared caches, and
-    /// `Vary: Cookie` is added. Returns the consent in force for the response (a
-    /// decision it records included).
+    /// `Vary: Cookie` is added, all by `gate`. Returns the consent in force for the
+    /// response (a decision it records included).
     pub(crate) fn finish<B>(
         self,
         response: &mut Response<B>,
         decided: Option<Decision>,
+        gate: &Gate,
     ) -> Consent {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
@@ -224,20 +213,20 @@ impl RequestState {
                 let pending = self.consent.decision().filter(|_| self.record_pending);
                 pending.copied()
             });
-        let config = self.consent.config();
+        let context = self.consent.context();
         let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
         let headers = response.headers_mut();
         let purging = self.filtered || recorded.is_some();
         let mut own_cookies = false;
         // The visitor's consent decided a `Set-Cookie` of the app's.
         let mut consented = false;
-        match &config.report_only {
+        match &gate.report_only {
             Some(report) => {
                 let path = self.path();
                 report.response(
                     headers,
                     &self.cookies,
-                    &config.classifier,
+                    &gate.classifier,
                     granted,
                     path,
                     purging,
@@ -245,13 +234,13 @@ impl RequestState {
             }
             None => {
                 consented =
-                    gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
+                    gate::strip_set_cookies(headers, self.path(), &gate.classifier, granted);
                 if purging {
                     own_cookies = gate::purge(
                         headers,
                         &self.cookies,
-                        &config.classifier,
-                        &config.purge,
+                        &gate.classifier,
+                        &gate.purge,
                         granted,
                     ) > 0;
                 }
@@ -260,16 +249,16 @@ impl RequestState {
         if let Some(decision) = &recorded {
             headers.append(
                 SET_COOKIE,
-                config.cookie.encode(decision, &config.categories),
+                context.cookie.encode(decision, &context.categories),
             );
             own_cookies = true;
         }
         if own_cookies {
-            gate::keep_out_of_shared_caches(headers, "no-store");
+            caching::keep_out_of_shared_caches(headers, "no-store");
         } else if consented {
-            gate::keep_out_of_shared_caches(headers, "private");
+            caching::keep_out_of_shared_caches(headers, "private");
         }
-        gate::vary_on_cookie(headers);
+        caching::vary_on_cookie(headers);
         match recorded {
             Some(decision) => self.consent.with_decision(decision),
             None => self.consent,

@@ -92,18 +92,19 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let config = &self.config;
+        let context = &config.consent;
         let gpc = gpc::signal(request.headers());
         let scan = gate::scan_request(
             request.headers(),
             request.uri(),
             request.uri().path(),
-            &config.classifier,
-            &config.cookie,
-            &config.categories,
+            &config.gate.classifier,
+            &context.cookie,
+            &context.categories,
         );
         let read = scan.decision;
         let stale_id = scan.stale_id();
-        let pending = if gpc && config.honour_gpc {
+        let pending = if gpc && context.honour_gpc {
             gpc::override_decision(read.as_ref(), unix_now)
         } else {
             None
@@ -112,37 +113,37 @@ where
             crate::metrics::gpc_override();
         }
         let page = request.uri().path_and_query().cloned();
-        let consent = Consent::new(pending.or(read), stale_id, gpc, page, config.clone());
-        let (cookies, filtered) = match &config.report_only {
+        let consent = Consent::new(pending.or(read), stale_id, gpc, page, context.clone());
+        let (cookies, filtered) = match &config.gate.report_only {
             Some(report) => report.request(
                 scan,
-                &config.classifier,
+                &config.gate.classifier,
                 consent.granted_set(),
                 request.uri().path(),
             ),
             None => gate::filter_request(
                 request.headers_mut(),
                 scan,
-                &config.classifier,
+                &config.gate.classifier,
                 consent.granted_set(),
             ),
         };
         let origin = config.same_origin.check(request.headers(), request.uri());
         let endpoint = config
             .endpoints
-            .route(request.uri().path(), config.honour_gpc);
+            .route(request.uri().path(), context.honour_gpc);
         if let Some(endpoint) = endpoint {
             let mut state =
                 RequestState::new(consent, cookies, filtered, pending.is_some(), origin);
             #[cfg(feature = "ledger")]
             if config.ledger.is_some() {
-                state.set_client(crate::ledger::respond::Client::of(request.extensions()).key());
+                state.set_client(crate::ledger::Client::of(request.extensions()).key());
             }
             if endpoint.is_static() {
                 // Cacheable answers must not carry a visitor's consent cookie.
                 state.discard_pending();
             }
-            return ResponseFuture::endpoint(endpoint, request, state);
+            return ResponseFuture::endpoint(endpoint, request, state, config.clone());
         }
         #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
         // The response side keeps the page too: the report, the logs and the HTML gate
@@ -157,19 +158,19 @@ where
         #[cfg(feature = "ledger")]
         if let Some(ledger) = &config.ledger {
             state.set_capture(ledger.capture(
-                &config.endpoints,
+                &context.banner,
                 request.headers(),
                 request.extensions(),
             ));
         }
         #[cfg(feature = "html")]
-        let state = if config.html.is_some() && config.report_only.is_none() {
+        let state = if config.html.is_some() && config.gate.report_only.is_none() {
             // Report-only mode leaves pages as they are.
             state.with_html(crate::html::HtmlRequest::new(&mut request, &consent))
         } else {
             state
         };
         request.extensions_mut().insert(consent);
-        ResponseFuture::inner(self.inner.call(request), state)
+        ResponseFuture::inner(self.inner.call(request), state, config.clone())
     }
 }

@@ -3,8 +3,10 @@
 //! The ids, classes and field names below are relied on by `assets/banner.js`, the
 //! consent endpoint and the browser tests; change them together.
 
-use super::texts::BannerTexts;
-use crate::declaration::{cookie_table, DeclaredCookie};
+use super::declaration::cookie_table;
+use crate::declaration::DeclaredCookie;
+use crate::escape::Html;
+use crate::texts::BannerTexts;
 
 /// One category row of the banner's choices.
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +48,9 @@ pub(crate) struct BannerView<'a> {
     pub(crate) records: bool,
     /// What the HTML gate gives the banner's `<link>` and `<script>` when it injects it.
     pub(crate) assets: AssetAttributes<'a>,
+    /// The storage rules `banner.js` removes refused keys by, as JSON (empty for none):
+    /// the root's `data-tc-storage`.
+    pub(crate) storage: &'a str,
 }
 
 /// Attributes of the banner's style sheet and script that only the HTML gate knows,
@@ -150,7 +155,11 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .text(view.endpoint)
         .raw("\" lang=\"")
         .text(view.language)
-        .raw("\">\n");
+        .raw("\"");
+    if !standalone && !view.storage.is_empty() {
+        out.raw(" data-tc-storage=\"").text(view.storage).raw("\"");
+    }
+    out.raw(">\n");
 
     out.raw(
         "<section id=\"tc-banner\" class=\"tc-banner\" role=\"dialog\" aria-modal=\"false\" \
@@ -298,54 +307,13 @@ fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
         .raw("\">\n<summary>")
         .text(&t.declaration.show_cookies)
         .raw("</summary>\n");
-    cookie_table(&mut out.0, &t.declaration, c.cookies);
+    cookie_table(&mut out.0, &t.declaration, &t.storage, c.cookies);
     out.raw("</details>\n</div>\n");
 }
 
 /// `application/x-www-form-urlencoded` form of a query value.
 fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// An HTML string being written.
-struct Html(String);
-
-impl Html {
-    fn with_capacity(capacity: usize) -> Self {
-        Self(String::with_capacity(capacity))
-    }
-
-    /// Appends trusted markup as is.
-    fn raw(&mut self, markup: &str) -> &mut Self {
-        self.0.push_str(markup);
-        self
-    }
-
-    /// Appends text, escaped for element content and quoted attribute values.
-    fn text(&mut self, text: &str) -> &mut Self {
-        escape_into(&mut self.0, text);
-        self
-    }
-}
-
-/// Escapes `& < > " '`, enough for text and double- or single-quoted attribute values.
-pub(crate) fn escape_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // `i` is the index of an ASCII byte, so both slices end on char boundaries.
-        out.push_str(&text[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
 }
 
 #[cfg(test)]
@@ -396,6 +364,7 @@ mod tests {
             asset_version: "1.2.3",
             records: false,
             assets: AssetAttributes::default(),
+            storage: "",
         }
     }
 
@@ -449,13 +418,21 @@ mod tests {
     }
 
     #[test]
-    fn escape_covers_the_five_characters() {
-        let mut out = String::new();
-        escape_into(&mut out, "a&b<c>d\"e'f — ü");
-        assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e&#39;f — ü");
-        let mut out = String::new();
-        escape_into(&mut out, "");
-        assert_eq!(out, "");
+    fn the_storage_rules_go_to_the_script_on_the_root() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let storage = r#"[["_hj*","ls","analytics"]]"#;
+        let v = BannerView {
+            storage,
+            ..view(&texts, &categories)
+        };
+        let html = render(&v);
+        assert!(html.contains(
+            "<div class=\"tc-consent\" data-tc-endpoint=\"/_consent\" lang=\"en\" \
+             data-tc-storage=\"[[&quot;_hj*&quot;,&quot;ls&quot;,&quot;analytics&quot;]]\">"
+        ));
+        // The settings page runs no script.
+        assert!(!render_page(&v).contains("data-tc-storage"));
     }
 
     #[test]

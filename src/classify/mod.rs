@@ -25,6 +25,7 @@ pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
 pub(crate) use self::report::{UndeclaredNames, SLOTS};
+pub(crate) use self::rule::validate_scopes;
 pub use self::rule::{CookieScope, Rule};
 pub(crate) use self::seen::{Sightings, Unlisted, Witness, MAX_FROM_REQUESTS};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
@@ -99,7 +100,7 @@ pub(crate) struct Classifier {
     /// Shared with the ledger's housekeeping task, which shares it with the fleet.
     undeclared: Arc<UndeclaredNames>,
     /// The catalog entries the cookie declaration lists, and the evidence for others;
-    /// shared like `undeclared`.
+    /// the declaration reads them too, and the ledger's housekeeping task shares them.
     sightings: Arc<Sightings>,
 }
 
@@ -281,6 +282,11 @@ impl Classifier {
         (&self.sightings, &self.undeclared)
     }
 
+    /// The sightings, for the cookie declaration to read.
+    pub(crate) fn shared_sightings(&self) -> Arc<Sightings> {
+        Arc::clone(&self.sightings)
+    }
+
     /// Every exact cookie name a rule names, with its class.
     pub(crate) fn exact_names(&self) -> impl Iterator<Item = (&[u8], Class)> {
         self.exact.iter().map(|(name, &class)| (&**name, class))
@@ -369,7 +375,7 @@ fn compile(
         let scope_id = if rule.scopes.is_empty() {
             0
         } else {
-            crate::gate::validate_scopes(&rule.scopes)?;
+            validate_scopes(&rule.scopes)?;
             let id = scopes
                 .iter()
                 .position(|s| *s == rule.scopes)

@@ -1,6 +1,6 @@
 //! A visitor's choice, as a handler records it.
 
-use super::{ConsentId, Decision, Source};
+use super::decision::{ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
 use crate::Category;
 
@@ -54,6 +54,17 @@ enum Selection {
     RejectAll,
     Withdraw,
     Only(Vec<Category>),
+}
+
+/// What a [`Choice`] does, whatever categories it names: what metrics count and what a
+/// ledger record says of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChoiceKind {
+    AcceptAll,
+    RejectAll,
+    Withdraw,
+    /// Only the categories it lists.
+    Custom,
 }
 
 impl Choice {
@@ -121,26 +132,24 @@ impl Choice {
         self.selection == Selection::Withdraw
     }
 
-    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw` or
-    /// `custom`.
-    pub(crate) fn action(&self) -> &'static str {
+    /// What the choice does, whatever it grants.
+    pub(crate) fn kind(&self) -> ChoiceKind {
         match self.selection {
-            Selection::AcceptAll => "accept_all",
-            Selection::RejectAll => "reject_all",
-            Selection::Withdraw => "withdraw",
-            Selection::Only(_) => "custom",
+            Selection::AcceptAll => ChoiceKind::AcceptAll,
+            Selection::RejectAll => ChoiceKind::RejectAll,
+            Selection::Withdraw => ChoiceKind::Withdraw,
+            Selection::Only(_) => ChoiceKind::Custom,
         }
     }
 
-    /// What the choice does, as the ledger records it.
-    #[cfg(feature = "ledger")]
-    pub(crate) fn ledger_action(&self) -> crate::ledger::Action {
-        use crate::ledger::Action;
-        match self.selection {
-            Selection::AcceptAll => Action::AcceptAll,
-            Selection::RejectAll => Action::RejectAll,
-            Selection::Withdraw => Action::Withdraw,
-            Selection::Only(_) => Action::Custom,
+    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw` or
+    /// `custom`.
+    pub(crate) fn action(&self) -> &'static str {
+        match self.kind() {
+            ChoiceKind::AcceptAll => "accept_all",
+            ChoiceKind::RejectAll => "reject_all",
+            ChoiceKind::Withdraw => "withdraw",
+            ChoiceKind::Custom => "custom",
         }
     }
 

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
+use super::embeds::{EmbedEntry, EmbedId};
 use super::url::{
     document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
     Target, TooDeep,
@@ -133,11 +134,13 @@ pub fn known_tracker_resources() -> &'static [KnownResource] {
     KNOWN_RESOURCES
 }
 
-/// What a match found: the category and who it is (for logs).
+/// What a match found: the category and who it is (for logs), and for an embed, which
+/// one ([`super::embeds`]: it gets a placeholder).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub(crate) category: CategoryIndex,
     pub(crate) vendor: &'static str,
+    pub(crate) embed: Option<EmbedId>,
 }
 
 #[derive(Debug)]
@@ -330,10 +333,13 @@ pub(crate) struct ScriptRule {
 }
 
 impl ResourceMatcher {
-    /// Compiles the app's rules and, with `catalog`, the built-in entries.
+    /// Compiles the app's rules and, with `catalog`, the built-in entries, and the
+    /// entries of the embeds (the app's among its rules, the built-in ones with the
+    /// catalog's: the two lists share no URL).
     pub(crate) fn build(
         rules: &[ScriptRule],
         catalog: bool,
+        embeds: Vec<EmbedEntry>,
         categories: &Categories,
     ) -> Result<Self, BuildError> {
         let mut matcher = Self::default();
@@ -350,6 +356,25 @@ impl ResourceMatcher {
                     hit: Hit {
                         category,
                         vendor: "script_rule",
+                        embed: None,
+                    },
+                },
+            );
+        }
+        for embed in embeds {
+            matcher.categories = matcher.categories.with(embed.category);
+            let table = match embed.app {
+                true => &mut matcher.app,
+                false => &mut matcher.catalog,
+            };
+            table.insert(
+                embed.host,
+                Entry {
+                    path: embed.path.into_boxed_str(),
+                    hit: Hit {
+                        category: embed.category,
+                        vendor: "embed",
+                        embed: Some(embed.id),
                     },
                 },
             );
@@ -367,6 +392,7 @@ impl ResourceMatcher {
                         hit: Hit {
                             category,
                             vendor: known.vendor,
+                            embed: None,
                         },
                     },
                 );
@@ -451,9 +477,7 @@ impl ResourceMatcher {
                 self.app
                     .local
                     .iter()
-                    .filter(|e| {
-                        !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path)
-                    })
+                    .filter(|e| !e.path.is_empty() && contains_path(text.as_bytes(), &e.path))
                     .map(|e| e.hit)
                     .find(&wanted)
             })
@@ -846,6 +870,72 @@ fn contains_ignore_case(text: &[u8], needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Whether `text` (a script's source) may hold `path` as a URL parser reads it once
+/// the script has run, in any ASCII case: tabs and newlines are dropped (the URL
+/// Standard removes them), and a run of `/` and `\\` stands for one `/` (URLs of
+/// special schemes read `\\` as `/`; `\\/` and `\\\\` are JavaScript's escapes of `/`
+/// and `\\`).
+///
+/// Linear in `text` for a given `path`: a try starts at a byte that can begin `path`
+/// (at the start of a run of slashes when `path` begins with one) and reads at most
+/// `path.len()` such units.
+fn contains_path(text: &[u8], path: &str) -> bool {
+    let path = path.as_bytes();
+    let Some(&first) = path.first() else {
+        return true;
+    };
+    // Whether the last byte not skipped was a slash: a run of slashes (with tabs and
+    // newlines in it) is one `/`, tried once, from its start.
+    let mut after_slash = false;
+    for (start, &b) in text.iter().enumerate() {
+        let begins = match first {
+            b'/' => is_slash(b) && !after_slash,
+            _ => b.eq_ignore_ascii_case(&first),
+        };
+        if begins && holds_path_at(text, start, path) {
+            return true;
+        }
+        if !is_skipped(b) {
+            after_slash = is_slash(b);
+        }
+    }
+    false
+}
+
+/// Whether `text` from `at` holds `path`, read as [`contains_path`] reads it.
+fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
+    let mut wanted = 0;
+    while let Some(&byte) = path.get(wanted) {
+        match text.get(at) {
+            None => return false,
+            Some(&b) if is_skipped(b) => at += 1,
+            Some(&b) if byte == b'/' && is_slash(b) => {
+                wanted += path[wanted..].iter().take_while(|&&b| b == b'/').count();
+                at += text[at..]
+                    .iter()
+                    .take_while(|&&b| is_slash(b) || is_skipped(b))
+                    .count();
+            }
+            Some(b) if b.eq_ignore_ascii_case(&byte) => {
+                at += 1;
+                wanted += 1;
+            }
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+/// A tab or newline, which the URL Standard removes from a URL.
+fn is_skipped(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r')
+}
+
+/// `/`, or `\\`, which URLs of special schemes read as `/`.
+fn is_slash(b: u8) -> bool {
+    b == b'/' || b == b'\\'
+}
+
 /// The last segment of a rule's path that is not empty (`heatmap.js` of
 /// `/js/heatmap.js`, `js` of `/js/`).
 fn last_segment(path: &str) -> &str {
@@ -857,7 +947,7 @@ fn last_segment(path: &str) -> &str {
 
 /// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
 /// relative URLs).
-fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
+pub(super) fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
     let invalid = |reason: &str| BuildError::InvalidScriptRule {
         pattern: pattern.to_owned(),
         reason: reason.to_owned(),
@@ -903,7 +993,8 @@ pub(crate) fn test_matcher(rules: &[(&str, Category)]) -> ResourceMatcher {
             category: *c,
         })
         .collect();
-    ResourceMatcher::build(&rules, true, &Categories::new(Vec::new())).expect("valid rules")
+    ResourceMatcher::build(&rules, true, Vec::new(), &Categories::new(Vec::new()))
+        .expect("valid rules")
 }
 
 #[cfg(test)]
@@ -999,7 +1090,7 @@ mod tests {
                 category: Category::Analytics,
             }];
             assert!(
-                ResourceMatcher::build(&rules, false, &categories).is_err(),
+                ResourceMatcher::build(&rules, false, Vec::new(), &categories).is_err(),
                 "{bad:?}"
             );
         }
@@ -1008,7 +1099,7 @@ mod tests {
             category: Category::Custom("nope"),
         }];
         assert_eq!(
-            ResourceMatcher::build(&undeclared, false, &categories).unwrap_err(),
+            ResourceMatcher::build(&undeclared, false, Vec::new(), &categories).unwrap_err(),
             BuildError::UndeclaredCategory("nope".into())
         );
     }
@@ -1104,6 +1195,49 @@ mod tests {
                 .local
                 .iter()
                 .any(|e| contains_ignore_case(text.as_bytes(), &e.path))
+    }
+
+    #[test]
+    fn a_path_in_script_text_is_read_as_a_url_parser_reads_it() {
+        let path = "/js/heatmap.js";
+        for text in [
+            "s.src='/js/heatmap.js'",
+            "s.src=`/JS/heat\nmap.js`",
+            "s.src=`/js/\theatmap.\r\njs`",
+            r"s.src='\\js\\heatmap.js'",
+            r"s.src='\/js\/heatmap.js'",
+            r"s.src='/x\..\js/heatmap.js'",
+            "//js//heatmap.js",
+        ] {
+            assert!(contains_path(text.as_bytes(), path), "{text:?}");
+        }
+        for text in [
+            "/js/heat map.js",
+            "/jsheatmap.js",
+            "/js/heatmap.j",
+            "\tjs/heatmap.js",
+            "",
+        ] {
+            assert!(!contains_path(text.as_bytes(), path), "{text:?}");
+        }
+        assert!(contains_path(b"heatmap.js", "heatmap.js"));
+        assert!(contains_path(b"", ""));
+    }
+
+    /// Runs of slashes, tabs and backslashes are read once: 256 KiB of each costs
+    /// milliseconds (rescanning the run from each of its slashes would cost minutes).
+    #[test]
+    fn a_path_search_is_linear_in_runs_of_slashes() {
+        for unit in ["/\t", "\\", "/", "\t/", "/j", "/\\\n"] {
+            let text = unit.repeat(256 * 1024 / unit.len());
+            let started = std::time::Instant::now();
+            assert!(!contains_path(text.as_bytes(), "/js/heatmap.js"));
+            let took = started.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{unit:?}: {took:?}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::{Bytes, BytesMut};
 use lol_html::errors::RewritingError;
@@ -20,8 +20,10 @@ use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSin
 
 use super::attributes::{renames, Attrs, Input, RenamePlan, Unwritten, Urls};
 use super::catalog::{Hit, LastFound};
+use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
-use super::element::{may_load_from_attributes, tag_name, Name};
+use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
+use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
 use super::glance::must_read;
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
@@ -30,8 +32,11 @@ use super::noscript::{Fragment, FragmentEnd, NoscriptHold};
 use super::output::{Edit, MisplacedTag, Output, Rename, Replace, TagName};
 use super::srcset::srcset_urls;
 use super::url::{decode_references, Location, TooDeep, Url};
+use crate::banner::AssetAttributes;
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
+use crate::escape::escape_into;
+use crate::texts::category_text;
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
@@ -40,6 +45,8 @@ type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 pub(crate) struct Page {
     /// The consent in force for this response (a choice recorded by it included).
     pub(crate) consent: Consent,
+    /// The HTML gate's settings.
+    pub(crate) gate: Arc<HtmlConfig>,
     /// The banner language (an index of the configured texts).
     pub(crate) language: usize,
     /// Where the banner's forms and the placeholders' links send the visitor back.
@@ -78,6 +85,14 @@ struct State {
     media: Option<String>,
     /// The placeholders written after held-back iframes, by category key.
     placeholders: Vec<(String, String)>,
+    /// A `<body>` start tag came: a placeholder may stand in for a held-back embed's
+    /// script (in the head, its markup would end the head early).
+    body: bool,
+    /// The banner's style sheet was written before an embed's placeholder.
+    embed_style_done: bool,
+    /// The last embed placeholder written, and what it was for: a page that embeds
+    /// the same player many times writes the same placeholder again without making it.
+    last_embed: Option<(EmbedId, String, Layout, String)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -143,6 +158,8 @@ struct Hold {
     /// Written the client-side way (`type="text/plain" data-category`) and granted:
     /// the renames that make it run, applied if its text loads nothing refused.
     activation: Option<Vec<Rename>>,
+    /// The embed its text loads, if that is what holds it back ([`decide`]).
+    embed: Option<EmbedId>,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -178,8 +195,8 @@ struct Shared {
 }
 
 impl Shared {
-    fn gate(&self) -> Option<&super::HtmlConfig> {
-        self.page.consent.config().html.as_ref()
+    fn gate(&self) -> &HtmlConfig {
+        &self.page.gate
     }
 
     /// Whether `hit` names a category this visitor refused (never `necessary`).
@@ -190,7 +207,7 @@ impl Shared {
     fn key(&self, index: CategoryIndex) -> &'static str {
         self.page
             .consent
-            .config()
+            .context()
             .categories
             .category(index)
             .map_or("unknown", |c| c.key())
@@ -310,19 +327,9 @@ impl Rewriter {
         state: State,
     ) -> Self {
         let granted = page.consent.granted_set();
-        let nothing_to_match = page
-            .consent
-            .config()
-            .html
-            .as_ref()
-            .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
-        let everything_granted = page.consent.config().categories.all().is_subset(granted);
-        let matches_around = page
-            .consent
-            .config()
-            .html
-            .as_ref()
-            .is_some_and(|gate| gate.matcher.matches_around(&state.location));
+        let nothing_to_match = page.gate.matcher.categories().is_subset(granted);
+        let everything_granted = page.consent.context().categories.all().is_subset(granted);
+        let matches_around = page.gate.matcher.matches_around(&state.location);
         let shared = Shared {
             page,
             granted,
@@ -332,12 +339,10 @@ impl Rewriter {
             utf8,
             matches_around,
         };
-        let rewriter = shared.gate().map(|gate| {
-            HtmlRewriter::new(
-                settings(gate, everything_granted, encoding, charset_known),
-                Sink,
-            )
-        });
+        let rewriter = Some(HtmlRewriter::new(
+            settings(shared.gate(), everything_granted, encoding, charset_known),
+            Sink,
+        ));
         Self {
             rewriter: Mutex::new(rewriter),
             context: Some(Box::new(Context {
@@ -462,7 +467,7 @@ impl Context {
     /// Whether the banner is still to be injected at the end of a document.
     fn wants_banner_probe(&self) -> bool {
         let state = &self.state;
-        self.shared.gate().is_some_and(|gate| gate.inject_banner)
+        self.shared.gate().inject_banner
             && state.fragment.is_none()
             && state.document
             && !state.banner_seen
@@ -568,6 +573,7 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
     };
     if matches!(name, Some(Name::Html | Name::Head | Name::Body)) {
         cx.state.document = true;
+        cx.state.body |= name == Some(Name::Body);
     }
     if !cx.state.consent_mode_done && (name == Some(Name::Head) || Name::may_run_a_script(name)) {
         cx.state.consent_mode_done = true;
@@ -607,7 +613,7 @@ struct Split<'c> {
 }
 
 fn on_body(shared: &Shared, el: &mut El<'_, '_>) {
-    let injects = shared.gate().is_some_and(|gate| gate.inject_banner);
+    let injects = shared.gate().inject_banner;
     if let (true, Some(handlers)) = (injects, el.end_tag_handlers()) {
         handlers.push(Box::new(|end: &mut EndTag<'_>| {
             in_context(|context| {
@@ -683,8 +689,8 @@ fn on_probe(
 fn on_document_end(context: &mut Context) -> HandlerResult {
     // The document ended inside a held script, style sheet or `<noscript>`, whose text
     // ran to the end: it is decided on what was read.
-    if let Some(hold) = context.state.hold.take() {
-        let mark = decide(&context.shared, &context.state, &hold);
+    if let Some(mut hold) = context.state.hold.take() {
+        let mark = decide(&context.shared, &context.state, &mut hold);
         release(context, hold, mark)?;
     }
     if context.state.noscript.is_some() {
@@ -696,9 +702,7 @@ fn on_document_end(context: &mut Context) -> HandlerResult {
 /// The banner, once, unless the page has one or injection is off; it carries the
 /// response's token and nonces.
 fn take_banner(shared: &Shared, state: &mut State) -> Result<Option<String>, &'static str> {
-    let Some(gate) = shared.gate() else {
-        return Ok(None);
-    };
+    let gate = shared.gate();
     if !gate.inject_banner || state.banner_seen || state.banner_done {
         return Ok(None);
     }
@@ -709,22 +713,21 @@ fn take_banner(shared: &Shared, state: &mut State) -> Result<Option<String>, &'s
         false => Some(state.token()?),
     };
     let page = &shared.page;
-    let endpoints = &page.consent.config().endpoints;
-    let assets = crate::banner::AssetAttributes {
+    let assets = AssetAttributes {
         held: token.as_ref().map(Token::as_str),
         script_nonce: page.nonces.script.as_deref(),
         style_nonce: page.nonces.style.as_deref(),
     };
-    Ok(Some(endpoints.banner_with(
-        &page.consent,
+    Ok(Some(page.consent.banner_in(
         page.language,
         &page.return_to,
+        false,
         assets,
     )))
 }
 
 fn consent_mode_snippet(shared: &Shared) -> Option<String> {
-    let mode = shared.gate()?.consent_mode.as_ref()?;
+    let mode = shared.gate().consent_mode.as_ref()?;
     let nonce = match &shared.page.inline {
         InlineScripts::Allowed => None,
         InlineScripts::Nonce(nonce) => Some(nonce.as_str()),
@@ -741,8 +744,8 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
 enum Verdict {
     /// Left exactly as written.
     Keep,
-    /// Held back for category `key`.
-    Neutralise(&'static str),
+    /// Held back for category `key`; for an embed, behind its placeholder.
+    Neutralise(&'static str, Option<EmbedId>),
     /// Held back for good ([`block`]).
     Block(&'static str),
 }
@@ -769,9 +772,7 @@ fn on_resource(
         output,
     } = cx;
     let (shared, input) = (*shared, *input);
-    let Some(gate) = shared.gate() else {
-        return Ok(());
-    };
+    let gate = shared.gate();
     if matches!(tag, "script" | "iframe")
         && !shared.everything_granted
         && hide_if_misread(input, el)?
@@ -800,7 +801,7 @@ fn on_resource(
         }
         Glance::Read => {}
     }
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
         (false, _) => Attrs::read(el, input),
         // No URL is read: only the annotations are looked up.
@@ -820,7 +821,7 @@ fn on_resource(
                     let written = attrs.data_consent.as_deref();
                     let loaders = Loaders::default();
                     return neutralise(
-                        shared, state, output, input, el, tag, &key, written, loaders,
+                        shared, state, output, input, el, tag, &key, written, loaders, None,
                     );
                 }
             }
@@ -836,7 +837,7 @@ fn on_resource(
             let written = attrs.data_consent.as_deref();
             let loaders = Loaders::default();
             return neutralise(
-                shared, state, output, input, el, tag, &key, written, loaders,
+                shared, state, output, input, el, tag, &key, written, loaders, None,
             );
         }
     }
@@ -856,9 +857,11 @@ fn on_resource(
     let loaders = read_loaders(shared, &state.location, &attrs);
     let verdict = classify(shared, &state.location, &mut state.last_found, urls, tag);
     match verdict {
-        Some(Verdict::Neutralise(key)) => {
+        Some(Verdict::Neutralise(key, embed)) => {
             let written = attrs.data_consent.as_deref();
-            return neutralise(shared, state, output, input, el, tag, key, written, loaders);
+            return neutralise(
+                shared, state, output, input, el, tag, key, written, loaders, embed,
+            );
         }
         Some(Verdict::Block(why)) => return block(output, input, el, tag, why),
         Some(Verdict::Keep) | None => {}
@@ -911,7 +914,7 @@ fn client_side_script(
     attrs: &Attrs<'_>,
     key: String,
 ) -> HandlerResult {
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     // What it loads once active: its `data-src`, or its own URLs.
     let data_src = el.get_attribute("data-src");
     let own = attrs.urls.as_ref().and_then(|urls| {
@@ -922,7 +925,7 @@ fn client_side_script(
             urls,
             "script",
         ) {
-            Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
+            Some(Verdict::Neutralise(key, _) | Verdict::Block(key)) => Some(key),
             Some(Verdict::Keep) | None => None,
         }
     });
@@ -1031,7 +1034,7 @@ fn mark_banner_script(
         return Ok(false);
     };
     let path = src.trim().split(['?', '#']).next().unwrap_or_default();
-    let prefix = shared.page.consent.config().endpoints.prefix();
+    let prefix = shared.page.consent.context().banner.prefix();
     if path.strip_prefix(prefix) != Some("/banner.js") {
         return Ok(false);
     }
@@ -1049,9 +1052,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
         input,
         output,
     } = cx;
-    let Some(gate) = shared.gate() else {
-        return Ok(());
-    };
+    let gate = shared.gate();
     if shared.nothing_to_match {
         return Ok(());
     }
@@ -1089,9 +1090,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
 /// refused. An event handler is an inline script: its text is read as one is. A
 /// `style` attribute is CSS: its `url()`s are read as URLs.
 fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Loaders {
-    let Some(gate) = shared.gate() else {
-        return Loaders::default();
-    };
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let mut loaders = Loaders::default();
     for handler in &attrs.handlers {
@@ -1124,7 +1123,7 @@ fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Load
 /// refused, read as every URL of the page is; a document nested too deep to read
 /// counts as refused.
 fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<Hit> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     match gate.matcher.find(&Url::new(raw).target(location), refused) {
         Ok(hit) => hit.filter(|hit| refused(hit)),
@@ -1136,7 +1135,7 @@ fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<Hit> {
 /// under the first category the rules and the catalog name that the visitor refused
 /// (there is one, or nothing would be read).
 fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     Some(Hit {
         category: gate
             .matcher
@@ -1144,6 +1143,7 @@ fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
             .iter()
             .find(|&c| !shared.granted.contains(c))?,
         vendor: what,
+        embed: None,
     })
 }
 
@@ -1175,6 +1175,7 @@ fn hold_back_loaders(
         Some(("data-consent", key)),
         held,
         plan,
+        None,
     )
 }
 
@@ -1235,7 +1236,7 @@ fn on_text_element(
 /// start tag as written may tell without reading its attributes.
 fn is_necessary(shared: &Shared, written: Option<&[u8]>, el: &El<'_, '_>) -> bool {
     const ANNOTATION: &[u8] = b"data-consent";
-    let annotations = shared.gate().is_some_and(|gate| gate.annotations);
+    let annotations = shared.gate().annotations;
     let may_be = written.is_none_or(|tag| {
         tag.windows(ANNOTATION.len())
             .any(|window| window.eq_ignore_ascii_case(ANNOTATION))
@@ -1294,7 +1295,7 @@ fn on_noscript_text(context: &mut Context, chunk: &mut TextChunk<'_>) -> Handler
         chunk.remove();
         return Ok(());
     }
-    let limit = shared.gate().map_or(0, |gate| gate.inline_script_limit);
+    let limit = shared.gate().inline_script_limit;
     let end = written(output);
     if end + chunk.as_str().len() - noscript.content() > limit {
         tracing::warn!(
@@ -1364,6 +1365,7 @@ fn drop_noscript(
         plain: false,
         mark: Some(("data-consent-blocked", why)),
         held: None,
+        before: None,
     };
     output.edit(edit, std::iter::empty::<Result<Rename, Unwritten>>())?;
     output.replace(Replace {
@@ -1489,7 +1491,7 @@ fn classify(
     urls: &Urls<'_>,
     tag: &str,
 ) -> Option<Verdict> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let find = |url: Url<'_>| gate.matcher.find(&url.target(location), refused);
     let mut found = None;
@@ -1528,7 +1530,7 @@ fn classify(
         if let Some(hit) = hit {
             if refused(&hit) {
                 tracing::debug!(vendor = hit.vendor, tag, "tracker held back");
-                return Some(Verdict::Neutralise(shared.key(hit.category)));
+                return Some(Verdict::Neutralise(shared.key(hit.category), hit.embed));
             }
             found = Some(Verdict::Keep);
         }
@@ -1585,7 +1587,8 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
 ];
 
 /// Holds `el` back for category `key`, which the page `written` in its `data-consent`
-/// if it did; with `loaders`, its event handlers and `style` attribute too.
+/// if it did; with `loaders`, its event handlers and `style` attribute too. An `embed`
+/// (an iframe, or a script in the body) gets its placeholder right before it.
 #[allow(clippy::too_many_arguments)]
 fn neutralise(
     shared: &Shared,
@@ -1597,8 +1600,9 @@ fn neutralise(
     key: &str,
     written: Option<&str>,
     loaders: Loaders,
+    embed: Option<EmbedId>,
 ) -> HandlerResult {
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
     let known = categories.index_of_key(key).map(|index| shared.key(index));
     let mark = known
@@ -1615,12 +1619,35 @@ fn neutralise(
         handlers: loaders.handlers,
         style: loaders.style,
     };
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, held, plan)?;
+    // In SVG or MathML a frame is inert, and a placeholder's HTML would end the foreign
+    // content early: a browser would then read what follows (a CDATA section, say)
+    // differently from lol_html.
+    let html = el.namespace_uri() == HTML;
+    let embed =
+        embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
+    let before = match (embed, held) {
+        (Some(embed), Some(token)) => {
+            let layout = match tag {
+                "iframe" => layout_of(el, loaders.style),
+                _ => Layout::default(),
+            };
+            embed_placeholder(shared, state, embed, key, token, &layout)
+        }
+        _ => None,
+    };
+    let placed = before.is_some();
+    hold_back_tag(
+        output,
+        input,
+        el,
+        TagName::Is(tag),
+        mark,
+        held,
+        plan,
+        before,
+    )?;
     match tag {
-        // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
-        // foreign content early: a browser would then read what follows (a CDATA
-        // section, say) differently from lol_html.
-        "iframe" | "frame" if el.namespace_uri() == HTML => {
+        "iframe" | "frame" if html && !placed => {
             el.after(placeholder(shared, state, key), ContentType::Html);
         }
         "video" | "audio" | "picture" => {
@@ -1662,10 +1689,6 @@ fn activate(el: &mut El<'_, '_>) {
     }
 }
 
-pub(super) fn is_plain_text(kind: Option<&str>) -> bool {
-    kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("text/plain"))
-}
-
 /// Whether a `<script type>` runs: no type, an empty one, a JavaScript MIME type or
 /// `module`.
 fn is_executable(kind: Option<&str>) -> bool {
@@ -1694,8 +1717,6 @@ fn is_executable(kind: Option<&str>) -> bool {
         )
 }
 
-pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
-
 /// Holds `el` back for good, `why` in its `data-consent-blocked`: what it would load
 /// or run cannot be decided, so no category's consent activates it.
 fn block(
@@ -1713,12 +1734,13 @@ fn block(
         style: false,
     };
     let mark = Some(("data-consent-blocked", why));
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan)
+    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan, None)
 }
 
 /// Holds the start tag of `el` back in the output, `mark` and `held` inserted: what
 /// `plan` names moves to a data attribute, and a script (`plan.kind`) gets
-/// `type="text/plain"`.
+/// `type="text/plain"`; `before` (a placeholder) is written before it.
+#[allow(clippy::too_many_arguments)]
 fn hold_back_tag(
     output: &mut Output,
     input: &Input,
@@ -1727,6 +1749,7 @@ fn hold_back_tag(
     mark: Option<(&'static str, &'static str)>,
     held: Option<Token>,
     plan: RenamePlan,
+    before: Option<String>,
 ) -> HandlerResult {
     let edit = Edit {
         at: written(output),
@@ -1735,6 +1758,7 @@ fn hold_back_tag(
         plain: plan.kind,
         mark,
         held,
+        before,
     };
     Ok(output.edit(edit, renames(el, input, plan))?)
 }
@@ -1793,11 +1817,12 @@ fn hold_text(
         text: std::mem::take(&mut state.spare_text),
         vouched,
         activation: None,
+        embed: None,
     });
     if empty == Some(true) {
         // No text: nothing it could load; only its attributes decide.
         return match state.hold.take() {
-            Some(hold) => release_with(state, output, hold, None),
+            Some(hold) => release_with(state, output, hold, None, None),
             None => Ok(()),
         };
     }
@@ -1809,8 +1834,8 @@ fn hold_text(
         // Captures nothing (the context has all it needs): no allocation for the box.
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
-                Some(hold) => {
-                    let mark = decide(&context.shared, &context.state, &hold);
+                Some(mut hold) => {
+                    let mark = decide(&context.shared, &context.state, &mut hold);
                     release(context, hold, mark)
                 }
                 None => Ok(()),
@@ -1850,10 +1875,7 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
         // lol_html read the content as something other than a browser does.
         return Err("a held element's text read as other than its own kind of text".into());
     }
-    let limit = context
-        .shared
-        .gate()
-        .map_or(0, |gate| gate.inline_script_limit);
+    let limit = context.shared.gate().inline_script_limit;
     let text = chunk.as_str();
     if hold.text.len() + text.len() > limit {
         // Too long to decide: it is held back, never to run or apply, and the rest of
@@ -1884,8 +1906,8 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
         return Ok(());
     }
     match context.state.hold.take() {
-        Some(hold) => {
-            let mark = decide(&context.shared, &context.state, &hold);
+        Some(mut hold) => {
+            let mark = decide(&context.shared, &context.state, &mut hold);
             release(context, hold, mark)
         }
         None => Ok(()),
@@ -1914,9 +1936,9 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// its start tag gets, if any. A script's text is scanned for the URLs it mentions; an
 /// import map's or speculation rules' JSON has each string read as a URL against the
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
-/// read as URLs.
-fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, &'static str)> {
-    let gate = shared.gate()?;
+/// read as URLs. What holds it back may be an embed: `hold` remembers which.
+fn decide(shared: &Shared, state: &State, hold: &mut Hold) -> Option<(&'static str, &'static str)> {
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
     let hit = match hold.reading {
@@ -1955,6 +1977,7 @@ fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, 
         element = hold.name,
         "inline tracker held back"
     );
+    hold.embed = hit.embed;
     Some(("data-consent", shared.key(hit.category)))
 }
 
@@ -1965,7 +1988,26 @@ fn release(
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
 ) -> HandlerResult {
-    release_with(&mut context.state, &mut context.output, hold, mark)
+    // An embed's inline loader (Disqus's) held back whole, in the body: its placeholder
+    // goes before it.
+    let before = match (hold.embed, mark, hold.activation.is_none()) {
+        (Some(embed), Some(("data-consent", key)), true)
+            if hold.name == "script" && context.state.body =>
+        {
+            let token = context.state.token()?;
+            let layout = Layout::default();
+            embed_placeholder(
+                &context.shared,
+                &mut context.state,
+                embed,
+                key,
+                token,
+                &layout,
+            )
+        }
+        _ => None,
+    };
+    release_with(&mut context.state, &mut context.output, hold, mark, before)
 }
 
 /// [`release`] with what it needs of the context.
@@ -1974,6 +2016,7 @@ fn release_with(
     output: &mut Output,
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
+    before: Option<String>,
 ) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
@@ -1990,6 +2033,7 @@ fn release_with(
             plain: false,
             mark,
             held,
+            before: None,
         };
         match mark {
             None => output.edit(
@@ -2021,6 +2065,7 @@ fn release_with(
             plain: whole,
             mark: Some(mark),
             held,
+            before,
         };
         let renames = hold
             .renames
@@ -2084,19 +2129,19 @@ fn placeholder<'s>(shared: &Shared, state: &'s mut State, key: &str) -> &'s str 
 
 fn make_placeholder(shared: &Shared, key: &str) -> String {
     let page = &shared.page;
-    let config = page.consent.config();
-    let (tag, texts) = config.endpoints.texts(page.language);
-    let category = config
-        .categories
+    let context = page.consent.context();
+    let (tag, texts) = context.banner.texts(page.language);
+    let categories = &context.categories;
+    let category = categories
         .index_of_key(key)
-        .and_then(|index| config.categories.category(index));
+        .and_then(|index| categories.category(index));
     let (label, description) = match category {
-        Some(category) => config.categories.text(category, tag, texts),
+        Some(category) => category_text(categories, category, tag, texts),
         None => (key, ""),
     };
     let link = format!(
         "{}/settings?return_to={}",
-        config.endpoints.prefix(),
+        context.banner.prefix(),
         form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
     );
     format!(
@@ -2110,9 +2155,91 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
     )
 }
 
+/// How a held-back iframe is laid out, as its attributes say: its placeholder takes
+/// its place. Its `style` is copied only if it loads nothing refused (`style_held`).
+fn layout_of(el: &El<'_, '_>, style_held: bool) -> Layout {
+    // lol_html gives values as written: decoded here as a browser decodes them, and
+    // escaped again where the placeholder writes them.
+    let copied = |name: &str| {
+        el.get_attribute(name)
+            .filter(|value| !value.trim().is_empty() && value.len() <= MAX_COPIED)
+            .map(|value| decode_references(&value).into_owned())
+    };
+    Layout {
+        width: el
+            .get_attribute("width")
+            .and_then(|w| Dimension::parse(&decode_references(&w))),
+        height: el
+            .get_attribute("height")
+            .and_then(|h| Dimension::parse(&decode_references(&h))),
+        class: copied("class"),
+        style: if style_held { None } else { copied("style") },
+    }
+}
+
+/// The placeholder of the embed `embed` held back for category `key` with `token`, in
+/// the visitor's language; the first of a page comes after the banner's style sheet.
+fn embed_placeholder(
+    shared: &Shared,
+    state: &mut State,
+    embed: EmbedId,
+    key: &str,
+    token: Token,
+    layout: &Layout,
+) -> Option<String> {
+    let page = &shared.page;
+    let context = page.consent.context();
+    let stylesheet = (!state.embed_style_done).then(|| {
+        let mut link = String::from("<link rel=\"stylesheet\" href=\"");
+        escape_into(&mut link, &context.banner.stylesheet());
+        link.push('"');
+        if let Some(nonce) = &page.nonces.style {
+            link.push_str(" nonce=\"");
+            escape_into(&mut link, nonce);
+            link.push('"');
+        }
+        link.push('>');
+        link
+    });
+    state.embed_style_done = true;
+    if let Some((id, last_key, last_layout, html)) = &state.last_embed {
+        if *id == embed && last_key == key && last_layout == layout && stylesheet.is_none() {
+            return Some(html.clone());
+        }
+    }
+    let (vendor, kind) = shared.gate().embeds.get(embed)?;
+    let (tag, texts) = context.banner.texts(page.language);
+    let categories = &context.categories;
+    let category = categories
+        .index_of_key(key)
+        .and_then(|index| categories.category(index))?;
+    let (label, _) = category_text(categories, category, tag, texts);
+    let settings_href = format!(
+        "{}/settings?return_to={}",
+        context.banner.prefix(),
+        form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
+    );
+    let placeholder = Placeholder {
+        texts: &texts.embeds,
+        vendor,
+        kind,
+        category: label,
+        settings_href: &settings_href,
+        settings_text: &texts.settings,
+        token: token.as_str(),
+    };
+    let html = placeholder.render(layout);
+    let out = match &stylesheet {
+        Some(link) => format!("{link}{html}"),
+        None => html.clone(),
+    };
+    state.last_embed = Some((embed, key.to_owned(), layout.clone(), html));
+    Some(out)
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    crate::banner::escape_into(&mut out, text);
+    crate::escape::escape_into(&mut out, text);
     out
 }
 

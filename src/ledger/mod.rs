@@ -61,6 +61,7 @@
 
 mod batch;
 mod client_ip;
+mod entry;
 mod error;
 pub(crate) mod fleet;
 mod limit;
@@ -68,7 +69,6 @@ mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod record;
-pub(crate) mod respond;
 mod retention;
 mod retry;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -84,8 +84,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use self::client_ip::ClientIp;
+pub(crate) use self::entry::{Capture, LedgerConfig, OptedIn, Recording};
 pub use self::error::LedgerError;
 use self::limit::Limiter;
+pub(crate) use self::limit::{Client, ClientKey};
 pub use self::limit::{RateLimit, DEFAULT_BURST, DEFAULT_MAX_CLIENTS, DEFAULT_PERIOD};
 pub use self::memory::MemoryStore;
 #[cfg(feature = "postgres")]
