@@ -152,7 +152,7 @@ impl ConsentLayerBuilder {
         endpoints.check_gpc_date()?;
         let same_origin = endpoints.same_origin(consent.secure);
         #[cfg(feature = "ledger")]
-        let ledger = ledger.checked(&banner.banner_texts, &categories)?;
+        let ledger = ledger.checked(&banner.banner_texts, &categories, &classifier)?;
         let declared = Declared::new(declared, classifier.shared_sightings(), storage);
         let banner = banner
             .banner(
