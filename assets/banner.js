@@ -7,6 +7,10 @@
   const $ = (s) => root.querySelector(s);
   const endpoint = root.getAttribute('data-tc-endpoint') || '/_consent';
   const reopen = $('#tc-reopen');
+  // Opt-out and notice-only regions: a compact notice that blocks nothing, whose
+  // "Do Not Sell or Share" goes through the same endpoint as every choice.
+  const notice = $('#tc-notice');
+  const noticeChoices = $('#tc-notice-choices');
   const reject = $('#tc-reject');
   const details = $('#tc-customize');
   const status = $('.tc-status');
@@ -177,13 +181,14 @@
     });
   };
 
-  banner.addEventListener('click', (event) => {
+  const surfaces = notice ? [banner, notice] : [banner];
+  const onClick = (event) => {
     const t = event.target;
     const button = t instanceof Element && t.closest('button[type="submit"]');
     if (button) clicked = button;
-  });
+  };
 
-  banner.addEventListener('submit', async (event) => {
+  const onSubmit = async (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     let action = null;
@@ -232,9 +237,14 @@
       if (!reload) timer = setTimeout(() => { status.textContent = ''; }, 6000);
     }
     banner.hidden = true;
+    if (notice) notice.hidden = true;
     if (details) details.open = false;
     document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted: keys } }));
     close();
+  };
+  surfaces.forEach((surface) => {
+    surface.addEventListener('click', onClick);
+    surface.addEventListener('submit', onSubmit);
   });
 
   // Escape closes without recording anything: silence is refusal.
@@ -242,12 +252,13 @@
     if (event.key === 'Escape' && !banner.hidden) close();
   });
 
-  if (reopen) {
-    reopen.addEventListener('click', (event) => {
+  [reopen, noticeChoices].forEach((link) => {
+    if (!link) return;
+    link.addEventListener('click', (event) => {
       event.preventDefault();
       open();
     });
-  }
+  });
 
   if (!banner.hidden) open();
 })();

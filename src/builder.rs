@@ -11,10 +11,13 @@ use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly, DEFAULT_PURGE_LIMIT};
 use crate::layer::ConsentLayer;
+use crate::regime::{Regimes, Region};
 use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
-use crate::{BannerTexts, BuildError, Category, CustomCategory, Lifetime, ReportAccess};
+use crate::{
+    BannerTexts, BuildError, Category, CustomCategory, Lifetime, Regime, RegionSource, ReportAccess,
+};
 
 /// Six months: how long a choice (acceptance or refusal alike) is remembered by default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(183 * 24 * 60 * 60);
@@ -67,6 +70,11 @@ pub struct ConsentLayerBuilder {
     endpoint_prefix: String,
     allowed_origins: Vec<String>,
     honour_gpc: bool,
+    region_source: Option<crate::RegionSource>,
+    /// `(region, regime, GPC binding)` as given; checked by `build()`.
+    regime_overrides: Vec<(String, Option<Regime>, Option<bool>)>,
+    fallback_regime: Regime,
+    sale_share: Vec<Category>,
     report_only: bool,
     gpc_last_update: Option<String>,
     banner_texts: Vec<(String, BannerTexts)>,
@@ -110,6 +118,10 @@ impl Default for ConsentLayerBuilder {
             endpoint_prefix: "/_consent".to_owned(),
             allowed_origins: Vec::new(),
             honour_gpc: true,
+            region_source: None,
+            regime_overrides: Vec::new(),
+            fallback_regime: Regime::OptIn,
+            sale_share: vec![Category::Marketing],
             report_only: false,
             gpc_last_update: None,
             banner_texts: BannerTexts::BUILTIN_LANGUAGES
@@ -151,6 +163,10 @@ impl fmt::Debug for ConsentLayerBuilder {
             .field("endpoint_prefix", &self.endpoint_prefix)
             .field("allowed_origins", &self.allowed_origins)
             .field("honour_gpc", &self.honour_gpc)
+            .field("region_source", &self.region_source)
+            .field("regime_overrides", &self.regime_overrides)
+            .field("fallback_regime", &self.fallback_regime)
+            .field("sale_share", &self.sale_share)
             .field("report_only", &self.report_only)
             .field("gpc_last_update", &self.gpc_last_update)
             .field(
@@ -663,6 +679,80 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Reads where each visitor is from `source`, so that each gets the consent
+    /// [`Regime`] of their region: opt-in in the EEA, the UK, Switzerland and Quebec,
+    /// opt-out in the US states with comprehensive privacy laws (the compiled table, see
+    /// [`regime_in`](Self::regime_in)), the [fallback](Self::fallback_regime) elsewhere
+    /// and when the region is unknown. Without a source every visitor gets the fallback.
+    ///
+    /// Only name a CDN's headers if the origin cannot be reached around the CDN:
+    /// anybody can send them to an origin that is reachable directly.
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentLayer, RegionSource};
+    /// let builder = ConsentLayer::builder().region_source(RegionSource::cloudflare());
+    /// ```
+    pub fn region_source(mut self, source: RegionSource) -> Self {
+        self.region_source = Some(source);
+        self
+    }
+
+    /// The regime of visitors whose region is unknown or not in the table (default
+    /// [`Regime::OptIn`], the strictest, as consent platforms do).
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentLayer, Regime};
+    /// let builder = ConsentLayer::builder().fallback_regime(Regime::OptIn);
+    /// ```
+    pub fn fallback_regime(mut self, regime: Regime) -> Self {
+        self.fallback_regime = regime;
+        self
+    }
+
+    /// Sets the regime of `region` (a country such as `BR`, or a subdivision such as
+    /// `US-VA`), over the compiled table's row; a subdivision's row wins over its
+    /// country's. The row's GPC rule is kept (a new row's is that of its country, or
+    /// not binding). `build()` checks the region.
+    ///
+    /// ```
+    /// # use tower_consent::{ConsentLayer, Regime};
+    /// let builder = ConsentLayer::builder()
+    ///     .regime_in("BR", Regime::OptIn)
+    ///     .regime_in("US-FL", Regime::OptOut);
+    /// ```
+    pub fn regime_in(mut self, region: impl Into<String>, regime: Regime) -> Self {
+        self.regime_overrides
+            .push((region.into(), Some(regime), None));
+        self
+    }
+
+    /// Sets whether the law of `region` makes Global Privacy Control a binding opt-out
+    /// of sale and sharing, over the compiled table's row. Where it is binding the
+    /// layer honours the signal even with [`honour_gpc(false)`](Self::honour_gpc).
+    ///
+    /// ```
+    /// # use tower_consent::ConsentLayer;
+    /// let builder = ConsentLayer::builder().gpc_binding_in("US-VA", true);
+    /// ```
+    pub fn gpc_binding_in(mut self, region: impl Into<String>, binding: bool) -> Self {
+        self.regime_overrides
+            .push((region.into(), None, Some(binding)));
+        self
+    }
+
+    /// The categories whose cookies the site uses to sell or share personal data
+    /// (default: marketing): "Do Not Sell or Share My Personal Information" and Global
+    /// Privacy Control refuse these. Necessary cannot be one of them.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer};
+    /// let builder = ConsentLayer::builder().sale_share([Category::Marketing, Category::Analytics]);
+    /// ```
+    pub fn sale_share(mut self, categories: impl IntoIterator<Item = Category>) -> Self {
+        self.sale_share = categories.into_iter().collect();
+        self
+    }
+
     /// Turns the HTML gate on: tracker scripts, iframes and pixels in `text/html`
     /// responses are held back until the visitor consents, and the banner is inserted
     /// into full pages (see the [`html`](crate::html) module).
@@ -814,6 +904,13 @@ impl ConsentLayerBuilder {
             time::Date::parse(date, &format)
                 .map_err(|_| BuildError::InvalidGpcDate(date.clone()))?;
         }
+        let regimes = checked_regimes(
+            self.region_source,
+            &self.regime_overrides,
+            self.fallback_regime,
+            &self.sale_share,
+            &categories,
+        )?;
         let same_origin = SameOrigin::new(self.allowed_origins, self.secure);
         #[cfg(feature = "ledger")]
         let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories)?;
@@ -842,6 +939,7 @@ impl ConsentLayerBuilder {
             endpoints,
             same_origin,
             honour_gpc: self.honour_gpc,
+            regimes,
             report_only: self.report_only.then(ReportOnly::new),
             #[cfg(feature = "ledger")]
             ledger,
@@ -880,6 +978,47 @@ fn checked_ledger(
         options.ip,
         wordings,
     )))
+}
+
+/// The regime settings, with every region and category checked.
+fn checked_regimes(
+    source: Option<RegionSource>,
+    overrides: &[(String, Option<Regime>, Option<bool>)],
+    fallback: Regime,
+    sale_share: &[Category],
+    categories: &Categories,
+) -> Result<Regimes, BuildError> {
+    let overrides = overrides
+        .iter()
+        .map(|(region, regime, gpc)| {
+            let parsed = region
+                .parse::<Region>()
+                .map_err(|_| BuildError::InvalidRegion(region.clone()))?;
+            Ok((parsed, *regime, *gpc))
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let mut set = CategorySet::EMPTY;
+    for &category in sale_share {
+        let index = categories
+            .index_of(category)
+            .filter(|_| !category.is_necessary())
+            .ok_or_else(|| {
+                BuildError::InvalidSaleShare(format!("{category} cannot be sold or shared"))
+            })?;
+        set = set.with(index);
+    }
+    if set.is_empty() {
+        return Err(BuildError::InvalidSaleShare(
+            "name at least one category".to_owned(),
+        ));
+    }
+    Ok(Regimes::new(
+        source,
+        &overrides,
+        fallback,
+        set,
+        categories.all(),
+    ))
 }
 
 fn checked_cookie_name(

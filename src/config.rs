@@ -9,6 +9,7 @@ use crate::consent::cookie::ConsentCookie;
 use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly};
+use crate::regime::Regimes;
 use crate::report_once::ReportOnce;
 use crate::same_origin::SameOrigin;
 
@@ -25,8 +26,11 @@ pub(crate) struct Config {
     pub(crate) endpoints: Endpoints,
     /// Who may record a choice.
     pub(crate) same_origin: SameOrigin,
-    /// Whether `Sec-GPC: 1` refuses marketing.
+    /// Whether `Sec-GPC: 1` refuses the sale/share categories where no law makes it
+    /// binding.
     pub(crate) honour_gpc: bool,
+    /// Which regime applies where, and the categories sold or shared.
+    pub(crate) regimes: Regimes,
     /// Report-only mode: what the gate would do is logged, nothing is removed.
     pub(crate) report_only: Option<ReportOnly>,
     /// The proof-of-consent ledger, if any.

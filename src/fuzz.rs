@@ -309,7 +309,14 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         .build()
         .ok()?;
     let rewrite = |chunks: &[&[u8]]| -> Option<Vec<u8>> {
-        let consent = Consent::new(None, None, false, None, layer.config().clone());
+        let consent = Consent::new(
+            None,
+            None,
+            false,
+            None,
+            crate::regime::InForce::OPT_IN,
+            layer.config().clone(),
+        );
         let mut response = http::Response::new(());
         response
             .headers_mut()

@@ -117,13 +117,14 @@ mod layer;
 #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
 pub mod ledger;
 mod metrics;
+mod regime;
 mod report;
 mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
 
-pub use banner::{BannerTexts, CategoryText, DeclarationTexts};
+pub use banner::{BannerTexts, CategoryText, DeclarationTexts, OptOutTexts};
 pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
@@ -139,5 +140,6 @@ pub use future::ResponseFuture;
 #[cfg_attr(docsrs, doc(cfg(feature = "html")))]
 pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResource};
 pub use layer::ConsentLayer;
+pub use regime::{InvalidRegime, InvalidRegion, Regime, Region, RegionSource};
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;

@@ -131,16 +131,22 @@ impl RequestState {
         let config = self.consent.config();
         let decision = choice.decide(
             &config.categories,
+            config.regimes.sale_share(),
             config.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),
             unix_now(),
         );
-        crate::metrics::decision_recorded(choice.action(), decision.as_ref().map(|d| d.source));
+        crate::metrics::decision_recorded(
+            choice.action(),
+            decision.as_ref().map(|d| d.source),
+            self.consent.regime(),
+        );
         match &decision {
             Some(decision) => tracing::debug!(
                 id = %decision.id,
                 source = decision.source.as_str(),
+                regime = self.consent.regime().as_str(),
                 withdrawal = choice.is_withdrawal(),
                 "consent recorded"
             ),
@@ -193,7 +199,9 @@ impl RequestState {
                 pending.copied()
             });
         let config = self.consent.config();
-        let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
+        let granted = recorded.map_or(self.consent.granted_set(), |d| {
+            self.consent.granted_with(&d)
+        });
         let headers = response.headers_mut();
         let purging = self.filtered || recorded.is_some();
         let mut own_cookies = false;
@@ -238,6 +246,10 @@ impl RequestState {
             gate::keep_out_of_shared_caches(headers, "private");
         }
         gate::vary_on_cookie(headers);
+        // What is granted depends on where the visitor is, as these headers say.
+        for name in config.regimes.header_names() {
+            gate::vary_on(headers, name);
+        }
         match recorded {
             Some(decision) => self.consent.with_decision(decision),
             None => self.consent,

@@ -12,5 +12,6 @@ mod texts;
 
 pub(crate) use self::render::{
     escape_into, render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView,
+    Notice,
 };
-pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts};
+pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts, OptOutTexts};

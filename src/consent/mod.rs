@@ -15,7 +15,8 @@ use http::uri::PathAndQuery;
 pub use self::choice::Choice;
 use crate::category::{CategoryIndex, CategorySet};
 use crate::config::Config;
-use crate::Category;
+use crate::regime::InForce;
+use crate::{Category, Regime, Region};
 
 /// The consent state of one request, computed once by the layer from the signed consent
 /// cookie.
@@ -48,6 +49,8 @@ pub struct Consent {
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
+    /// The regime in force where the visitor is, and the region.
+    in_force: InForce,
     /// The path and query the request was for, as the layer saw it (before any router
     /// stripped a prefix): where the banner's forms send the visitor back to.
     page: Option<PathAndQuery>,
@@ -62,17 +65,55 @@ impl Consent {
         stale_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
+        in_force: InForce,
         config: Arc<Config>,
     ) -> Self {
-        let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
+        let granted = config
+            .regimes
+            .effective(in_force.regime, decision.map(|d| (d.granted, d.decided)));
         Self {
             decision,
             stale_id,
             granted,
             gpc,
+            in_force,
             page,
             config,
         }
+    }
+
+    /// What `decision` grants on this request: its choices for what it decided, this
+    /// request's regime defaults for the rest (see [`Regimes::effective`]).
+    pub(crate) fn granted_with(&self, decision: &Decision) -> CategorySet {
+        self.config.regimes.effective(
+            self.in_force.regime,
+            Some((decision.granted, decision.decided)),
+        )
+    }
+
+    /// The consent regime in force for this visitor, chosen by their region (see
+    /// [`ConsentLayerBuilder::region_source`](crate::ConsentLayerBuilder::region_source));
+    /// [`Regime::OptIn`] without a region source.
+    ///
+    /// ```
+    /// # use tower_consent::{Consent, Regime};
+    /// fn opt_out(consent: &Consent) -> bool { consent.regime() == Regime::OptOut }
+    /// ```
+    pub fn regime(&self) -> Regime {
+        self.in_force.regime
+    }
+
+    /// Where the visitor is, as the layer's region source says; `None` without a source
+    /// or when the source does not know.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn region(consent: &Consent) -> String {
+    ///     consent.region().map_or_else(|| "unknown".into(), |r| r.to_string())
+    /// }
+    /// ```
+    pub fn region(&self) -> Option<Region> {
+        self.in_force.region
     }
 
     /// The same request's consent after `decision` was recorded.
@@ -82,6 +123,7 @@ impl Consent {
             None,
             self.gpc,
             self.page.clone(),
+            self.in_force,
             self.config.clone(),
         )
     }
@@ -186,7 +228,7 @@ impl Consent {
     /// whatever the store does, and grants only once committed.
     #[cfg(feature = "ledger")]
     pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
-        decision.granted.is_subset(self.granted)
+        self.granted_with(decision).is_subset(self.granted)
     }
 
     /// The browser's consent id, even when its decision is no longer in force (an
@@ -217,13 +259,22 @@ impl Consent {
         self.gpc
     }
 
-    /// Whether marketing is off because the layer honours this request's GPC signal
-    /// (and the visitor did not grant marketing explicitly while sending it).
+    /// Whether the sale/share categories are off because the layer honours this
+    /// request's GPC signal (and the visitor did not grant them explicitly while sending
+    /// it).
     pub(crate) fn gpc_applied(&self) -> bool {
+        let sale_share = self.config.regimes.sale_share();
         let explicit_opt_in = self
             .decision
-            .is_some_and(|d| d.gpc && self.allows(Category::Marketing));
-        self.gpc && self.config.honour_gpc && !explicit_opt_in
+            .is_some_and(|d| d.gpc && !self.granted.intersection(sale_share).is_empty());
+        self.gpc && self.honours_gpc() && !explicit_opt_in
+    }
+
+    /// Whether the layer honours GPC on this request: the app chose to
+    /// ([`honour_gpc`](crate::ConsentLayerBuilder::honour_gpc), the default), or the
+    /// visitor's region's law makes the signal binding.
+    pub(crate) fn honours_gpc(&self) -> bool {
+        self.config.honour_gpc || self.in_force.gpc_binding
     }
 
     /// The consent banner for the page this request asks for, as an HTML fragment to
@@ -263,6 +314,8 @@ impl fmt::Debug for Consent {
             .field("granted", &self.granted().collect::<Vec<_>>())
             .field("decision", &self.decision)
             .field("gpc", &self.gpc)
+            .field("regime", &self.in_force.regime)
+            .field("region", &self.in_force.region)
             .finish()
     }
 }
@@ -272,6 +325,10 @@ impl fmt::Debug for Consent {
 pub(crate) struct Decision {
     /// Always contains necessary.
     pub(crate) granted: CategorySet,
+    /// The categories the decision decides: every category for a full choice, only the
+    /// sale/share ones for "Do Not Sell or Share" and GPC. The regime's defaults apply
+    /// to the rest.
+    pub(crate) decided: CategorySet,
     pub(crate) revision: u32,
     /// Unix seconds.
     pub(crate) decided_at: u64,

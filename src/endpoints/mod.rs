@@ -35,7 +35,7 @@ use http::{HeaderValue, Method, Response, StatusCode};
 use self::assets::Asset;
 use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
 pub(crate) use self::problem::Problem;
-use crate::banner::{self, BannerTexts, BannerView, CategoryView};
+use crate::banner::{self, BannerTexts, BannerView, CategoryView, Notice};
 use crate::category::{CategorySet, MAX_CATEGORIES};
 use crate::config::Config;
 use crate::consent::Decision;
@@ -45,7 +45,7 @@ use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::request_state::{NotRecorded, RequestState};
 use crate::same_origin::Refusal;
-use crate::{BuildError, Category, Consent};
+use crate::{BuildError, Category, Consent, Regime};
 
 /// The path of the GPC support document.
 const GPC_JSON: &str = "/.well-known/gpc.json";
@@ -238,6 +238,7 @@ impl Endpoints {
             open: consent.needs_banner(),
             withdraw: consent.granted().any(|c| !c.is_necessary()),
             gpc_applied: consent.gpc_applied(),
+            notice: notice(consent),
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,
@@ -249,6 +250,20 @@ impl Endpoints {
         } else {
             banner::render(&view)
         }
+    }
+}
+
+/// The notice `consent`'s regime shows in place of the dialog: open while the visitor
+/// has not decided, and in an opt-out region also while the decision in force is the
+/// layer's own from the GPC signal, so that the visitor sees it was honoured.
+fn notice(consent: &Consent) -> Option<Notice> {
+    let open = !consent.decided();
+    match consent.regime() {
+        Regime::OptIn => None,
+        Regime::OptOut => Some(Notice::OptOut {
+            open: open || consent.source() == Some(crate::Source::Gpc),
+        }),
+        Regime::NoticeOnly => Some(Notice::NoticeOnly { open }),
     }
 }
 

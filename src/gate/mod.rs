@@ -16,7 +16,7 @@ pub(crate) use self::purge::{purge, Purge, DEFAULT_PURGE_LIMIT};
 pub(crate) use self::report_only::ReportOnly;
 pub(crate) use self::request::{filter_request, scan_request};
 pub(crate) use self::response::{
-    is_deletion, keep_out_of_shared_caches, strip_set_cookies, vary_on_cookie,
+    is_deletion, keep_out_of_shared_caches, strip_set_cookies, vary_on, vary_on_cookie,
 };
 use crate::category::CategorySet;
 use crate::classify::{Class, CookieScope};

@@ -1,7 +1,7 @@
 //! The response side: stripping the app's `Set-Cookie` headers, and `Vary`.
 
 use http::header::{CACHE_CONTROL, SET_COOKIE, VARY};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::is_granted;
 use crate::category::CategorySet;
@@ -208,6 +208,19 @@ pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
     }
 }
 
+/// Adds `name` to `Vary`, unless `Vary` already covers it (or is `*`).
+pub(crate) fn vary_on(headers: &mut HeaderMap, name: &HeaderName) {
+    let covered = headers.get_all(VARY).iter().any(|value| {
+        value.as_bytes().split(|&b| b == b',').any(|token| {
+            let token = trim_wsp(token);
+            token == b"*" || token.eq_ignore_ascii_case(name.as_str().as_bytes())
+        })
+    });
+    if !covered {
+        headers.append(VARY, HeaderValue::from(name.clone()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +300,17 @@ mod tests {
         vary_on_cookie(&mut headers);
         vary_on_cookie(&mut headers);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
+        let region = HeaderName::from_static("cf-ipcountry");
+        vary_on(&mut headers, &region);
+        vary_on(&mut headers, &region);
+        assert_eq!(headers.get_all(VARY).iter().count(), 2);
+        headers.remove(VARY);
+        headers.insert(
+            VARY,
+            HeaderValue::from_static("Accept-Encoding, CF-IPCountry"),
+        );
+        vary_on(&mut headers, &region);
+        assert_eq!(headers.get_all(VARY).iter().count(), 1, "covered, any case");
         let mut headers = HeaderMap::new();
         headers.insert(VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
         vary_on_cookie(&mut headers);

@@ -61,4 +61,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} месец|{n} месеца",
         years: "{n} година|{n} години",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -57,4 +57,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} měsíc|{n} měsíců",
         years: "{n} rok|{n} let",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

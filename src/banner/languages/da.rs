@@ -63,4 +63,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} måned|{n} måneder",
         years: "{n} år|{n} år",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

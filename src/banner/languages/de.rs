@@ -34,4 +34,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     marketing: ("Marketing", "Werbung und websiteübergreifendes Tracking."),
     declaration: (DeclarationTexts::german()),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -62,4 +62,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} μήνας|{n} μήνες",
         years: "{n} έτος|{n} έτη",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -31,4 +31,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     analytics: ("Analytics", "Measure how the site is used."),
     marketing: ("Marketing", "Advertising and tracking across sites."),
     declaration: (DeclarationTexts::english()),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

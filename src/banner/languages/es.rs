@@ -30,4 +30,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     analytics: ("Análisis", "Miden cómo se usa el sitio."),
     marketing: ("Marketing", "Publicidad y seguimiento a través de distintos sitios."),
     declaration: (DeclarationTexts::spanish()),
+    opt_out: (crate::banner::OptOutTexts::spanish()),
 };

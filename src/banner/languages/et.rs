@@ -62,4 +62,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} kuu|{n} kuud",
         years: "{n} aasta|{n} aastat",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

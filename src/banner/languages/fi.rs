@@ -62,4 +62,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} kuukausi|{n} kuukautta",
         years: "{n} vuosi|{n} vuotta",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -35,4 +35,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     marketing: ("Marketing", "Publicité et pistage d’un site à l’autre."),
     declaration: (DeclarationTexts::french()),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -65,4 +65,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mí|{n} mí",
         years: "{n} bliain|{n} bliain",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

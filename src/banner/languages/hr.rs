@@ -60,4 +60,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mjesec|{n} mjeseci",
         years: "{n} godina|{n} godina",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -63,4 +63,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} hónap|{n} hónap",
         years: "{n} év|{n} év",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -56,4 +56,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mese|{n} mesi",
         years: "{n} anno|{n} anni",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -64,4 +64,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mėnuo|{n} mėnesių",
         years: "{n} metai|{n} metų",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

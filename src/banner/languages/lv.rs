@@ -63,4 +63,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mēnesis|{n} mēneši",
         years: "{n} gads|{n} gadi",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -61,4 +61,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} xahar|{n} xhur",
         years: "{n} sena|{n} snin",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

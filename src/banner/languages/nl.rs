@@ -59,4 +59,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} maand|{n} maanden",
         years: "{n} jaar|{n} jaar",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

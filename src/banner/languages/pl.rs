@@ -65,4 +65,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} miesiąc|{n} miesięcy",
         years: "{n} rok|{n} lat",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -61,4 +61,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mês|{n} meses",
         years: "{n} ano|{n} anos",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -64,4 +64,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} lună|{n} luni",
         years: "{n} an|{n} ani",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -60,4 +60,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mesiac|{n} mesiacov",
         years: "{n} rok|{n} rokov",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

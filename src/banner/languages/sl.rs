@@ -60,4 +60,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mesec|{n} mesecev",
         years: "{n} leto|{n} let",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };

@@ -61,4 +61,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} månad|{n} månader",
         years: "{n} år|{n} år",
     }),
+    opt_out: (crate::banner::OptOutTexts::english()),
 };
