@@ -7,6 +7,7 @@ use crate::category::{Categories, CategorySet, MAX_CATEGORIES};
 use crate::classify::{Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::config::Config;
 use crate::consent::cookie::{derive_key, ConsentCookie};
+use crate::consent::RegimeDefaults;
 use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly, DEFAULT_PURGE_LIMIT};
@@ -908,9 +909,11 @@ impl ConsentLayerBuilder {
             self.region_source,
             &self.regime_overrides,
             self.fallback_regime,
-            &self.sale_share,
-            &categories,
         )?;
+        let defaults = RegimeDefaults::new(
+            checked_sale_share(&self.sale_share, &categories)?,
+            categories.all(),
+        );
         let same_origin = SameOrigin::new(self.allowed_origins, self.secure);
         #[cfg(feature = "ledger")]
         let ledger = checked_ledger(self.ledger, &self.banner_texts, &categories)?;
@@ -940,6 +943,7 @@ impl ConsentLayerBuilder {
             same_origin,
             honour_gpc: self.honour_gpc,
             regimes,
+            defaults,
             report_only: self.report_only.then(ReportOnly::new),
             #[cfg(feature = "ledger")]
             ledger,
@@ -980,13 +984,11 @@ fn checked_ledger(
     )))
 }
 
-/// The regime settings, with every region and category checked.
+/// The regime settings, with every region checked.
 fn checked_regimes(
     source: Option<RegionSource>,
     overrides: &[(String, Option<Regime>, Option<bool>)],
     fallback: Regime,
-    sale_share: &[Category],
-    categories: &Categories,
 ) -> Result<Regimes, BuildError> {
     let overrides = overrides
         .iter()
@@ -997,14 +999,25 @@ fn checked_regimes(
             Ok((parsed, *regime, *gpc))
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
+    Ok(Regimes::new(source, &overrides, fallback))
+}
+
+/// The categories "Do Not Sell or Share" and GPC refuse: known, not necessary, at
+/// least one.
+fn checked_sale_share(
+    sale_share: &[Category],
+    categories: &Categories,
+) -> Result<CategorySet, BuildError> {
     let mut set = CategorySet::EMPTY;
     for &category in sale_share {
-        let index = categories
-            .index_of(category)
-            .filter(|_| !category.is_necessary())
-            .ok_or_else(|| {
-                BuildError::InvalidSaleShare(format!("{category} cannot be sold or shared"))
-            })?;
+        if category.is_necessary() {
+            return Err(BuildError::InvalidSaleShare(
+                "necessary cookies cannot be sold or shared".to_owned(),
+            ));
+        }
+        let index = categories.index_of(category).ok_or_else(|| {
+            BuildError::InvalidSaleShare(format!("{category} is not a category of this layer"))
+        })?;
         set = set.with(index);
     }
     if set.is_empty() {
@@ -1012,13 +1025,7 @@ fn checked_regimes(
             "name at least one category".to_owned(),
         ));
     }
-    Ok(Regimes::new(
-        source,
-        &overrides,
-        fallback,
-        set,
-        categories.all(),
-    ))
+    Ok(set)
 }
 
 fn checked_cookie_name(

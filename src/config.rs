@@ -6,6 +6,7 @@
 use crate::category::Categories;
 use crate::classify::Classifier;
 use crate::consent::cookie::ConsentCookie;
+use crate::consent::RegimeDefaults;
 use crate::declaration::DeclaredRule;
 use crate::endpoints::Endpoints;
 use crate::gate::{Purge, ReportOnly};
@@ -29,8 +30,10 @@ pub(crate) struct Config {
     /// Whether `Sec-GPC: 1` refuses the sale/share categories where no law makes it
     /// binding.
     pub(crate) honour_gpc: bool,
-    /// Which regime applies where, and the categories sold or shared.
+    /// Which regime applies where.
     pub(crate) regimes: Regimes,
+    /// What each regime grants before a decision, and the categories sold or shared.
+    pub(crate) defaults: RegimeDefaults,
     /// Report-only mode: what the gate would do is logged, nothing is removed.
     pub(crate) report_only: Option<ReportOnly>,
     /// The proof-of-consent ledger, if any.

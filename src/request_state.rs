@@ -131,7 +131,7 @@ impl RequestState {
         let config = self.consent.config();
         let decision = choice.decide(
             &config.categories,
-            config.regimes.sale_share(),
+            config.defaults.sale_share(),
             config.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),

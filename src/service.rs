@@ -109,9 +109,9 @@ where
             let found = gpc::Found {
                 decision: read.as_ref(),
                 granted: config
-                    .regimes
-                    .effective(in_force.regime, read.map(|d| (d.granted, d.decided))),
-                sale_share: config.regimes.sale_share(),
+                    .defaults
+                    .granted(in_force.regime, read.map(|d| (d.granted, d.decided))),
+                sale_share: config.defaults.sale_share(),
                 browser_id: read.map(|d| d.id).or(stale_id),
                 revision: config.cookie.revision(),
             };

@@ -2,6 +2,7 @@
 
 mod choice;
 pub(crate) mod cookie;
+mod defaults;
 mod verified;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use base64::Engine as _;
 use http::uri::PathAndQuery;
 
 pub use self::choice::Choice;
+pub(crate) use self::defaults::RegimeDefaults;
 use crate::category::{CategoryIndex, CategorySet};
 use crate::config::Config;
 use crate::regime::InForce;
@@ -69,8 +71,8 @@ impl Consent {
         config: Arc<Config>,
     ) -> Self {
         let granted = config
-            .regimes
-            .effective(in_force.regime, decision.map(|d| (d.granted, d.decided)));
+            .defaults
+            .granted(in_force.regime, decision.map(|d| (d.granted, d.decided)));
         Self {
             decision,
             stale_id,
@@ -85,7 +87,7 @@ impl Consent {
     /// What `decision` grants on this request: its choices for what it decided, this
     /// request's regime defaults for the rest (see [`Regimes::effective`]).
     pub(crate) fn granted_with(&self, decision: &Decision) -> CategorySet {
-        self.config.regimes.effective(
+        self.config.defaults.granted(
             self.in_force.regime,
             Some((decision.granted, decision.decided)),
         )
@@ -263,7 +265,7 @@ impl Consent {
     /// request's GPC signal (and the visitor did not grant them explicitly while sending
     /// it).
     pub(crate) fn gpc_applied(&self) -> bool {
-        let sale_share = self.config.regimes.sale_share();
+        let sale_share = self.config.defaults.sale_share();
         let explicit_opt_in = self
             .decision
             .is_some_and(|d| d.gpc && !self.granted.intersection(sale_share).is_empty());

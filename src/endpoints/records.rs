@@ -97,7 +97,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     let withdraw = |id| {
         Choice::withdraw().decide(
             &config.categories,
-            config.regimes.sale_share(),
+            config.defaults.sale_share(),
             config.cookie.revision(),
             id,
             consent.gpc(),

@@ -16,10 +16,11 @@
 //! table (`data/regimes.tsv`, one row per country or subdivision with the law behind
 //! it) is compiled in; the app overrides any row.
 //!
-//! A regime only supplies defaults for the categories the visitor has not decided:
-//! defaults are worked out per request and never written into the consent cookie, so a
-//! visitor who travels gets the defaults of where they are, while their explicit
-//! choices go with them.
+//! A regime only supplies defaults for the categories the visitor has not decided
+//! (worked out per request by the consent stage's `RegimeDefaults`, never
+//! written into the consent cookie), so a visitor who travels gets the defaults of
+//! where they are, while their explicit choices go with them. This module knows
+//! nothing of categories: it only says which regime is in force.
 
 mod region;
 mod source;
@@ -33,7 +34,6 @@ use http::HeaderMap;
 
 pub use self::region::{InvalidRegion, Region};
 pub use self::source::RegionSource;
-use crate::category::CategorySet;
 
 /// The consent rule for a visitor, chosen by where they are.
 ///
@@ -154,10 +154,6 @@ pub(crate) struct Regimes {
     /// The compiled table, or a copy of it with the app's overrides; sorted by region.
     table: Cow<'static, [(Region, Law)]>,
     fallback: Law,
-    /// The categories refused by "Do Not Sell or Share" and by GPC.
-    sale_share: CategorySet,
-    /// Every category of the layer: the opt-out and notice-only defaults.
-    all: CategorySet,
 }
 
 impl Regimes {
@@ -167,8 +163,6 @@ impl Regimes {
         source: Option<RegionSource>,
         overrides: &[(Region, Option<Regime>, Option<bool>)],
         fallback: Regime,
-        sale_share: CategorySet,
-        all: CategorySet,
     ) -> Self {
         let fallback = Law::new(fallback, false);
         let table = if overrides.is_empty() {
@@ -195,8 +189,6 @@ impl Regimes {
             source,
             table,
             fallback,
-            sale_share,
-            all,
         }
     }
 
@@ -238,37 +230,6 @@ impl Regimes {
             region,
             gpc_binding: law.gpc_binding,
         }
-    }
-
-    /// The categories granted by default under `regime`, before any decision.
-    pub(crate) fn defaults(&self, regime: Regime) -> CategorySet {
-        match regime {
-            Regime::OptIn => CategorySet::NECESSARY,
-            Regime::OptOut | Regime::NoticeOnly => self.all,
-        }
-    }
-
-    /// The categories "Do Not Sell or Share" and GPC refuse.
-    pub(crate) fn sale_share(&self) -> CategorySet {
-        self.sale_share
-    }
-
-    /// The one rule for what is granted on a request: the visitor's decision for the
-    /// categories it decided (`granted` within `decided`), the regime's defaults for the
-    /// rest, necessary always.
-    pub(crate) fn effective(
-        &self,
-        regime: Regime,
-        decision: Option<(CategorySet, CategorySet)>,
-    ) -> CategorySet {
-        let defaults = self.defaults(regime);
-        let granted = match decision {
-            None => defaults,
-            Some((granted, decided)) => granted
-                .intersection(decided)
-                .union(defaults.difference(decided)),
-        };
-        granted.union(CategorySet::NECESSARY)
     }
 }
 

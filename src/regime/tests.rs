@@ -2,9 +2,6 @@ use http::{HeaderMap, HeaderValue, Request};
 
 use super::*;
 
-/// The index of the marketing category.
-const MARKETING: crate::category::CategoryIndex = 3;
-
 fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
@@ -14,13 +11,7 @@ fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
 }
 
 fn regimes(source: Option<RegionSource>) -> Regimes {
-    Regimes::new(
-        source,
-        &[],
-        Regime::OptIn,
-        CategorySet::EMPTY.with(MARKETING),
-        CategorySet::first(4),
-    )
+    Regimes::new(source, &[], Regime::OptIn)
 }
 
 fn region(text: &str) -> Region {
@@ -236,8 +227,6 @@ fn the_app_overrides_rows_and_the_fallback() {
             (region("US-WY"), None, Some(true)),
         ],
         Regime::OptOut,
-        CategorySet::EMPTY.with(MARKETING),
-        CategorySet::first(4),
     );
     let law = |text: &str| {
         let in_force = table.in_force(Some(region(text)));
@@ -263,36 +252,6 @@ fn the_app_overrides_rows_and_the_fallback() {
         (Regime::OptIn, false),
         "rows not overridden stay"
     );
-}
-
-#[test]
-fn explicit_choices_win_defaults_fill_the_rest() {
-    let table = regimes(None);
-    let all = CategorySet::first(4);
-    let marketing = CategorySet::EMPTY.with(MARKETING);
-    // No decision: the regime's defaults.
-    assert_eq!(table.effective(Regime::OptIn, None), CategorySet::NECESSARY);
-    assert_eq!(table.effective(Regime::OptOut, None), all);
-    assert_eq!(table.effective(Regime::NoticeOnly, None), all);
-    // A full refusal wins everywhere.
-    let refused = Some((CategorySet::NECESSARY, all));
-    for regime in [Regime::OptIn, Regime::OptOut, Regime::NoticeOnly] {
-        assert_eq!(table.effective(regime, refused), CategorySet::NECESSARY);
-    }
-    // "Do Not Sell or Share": marketing refused, the rest as the regime says.
-    let do_not_sell = Some((CategorySet::NECESSARY, marketing));
-    assert_eq!(
-        table.effective(Regime::OptOut, do_not_sell),
-        all.difference(marketing)
-    );
-    assert_eq!(
-        table.effective(Regime::OptIn, do_not_sell),
-        CategorySet::NECESSARY
-    );
-    // Necessary, always.
-    assert!(table
-        .effective(Regime::OptIn, Some((CategorySet::EMPTY, all)))
-        .contains(0));
 }
 
 #[test]
