@@ -247,8 +247,8 @@ impl RequestState {
         }
         gate::vary_on_cookie(headers);
         // What is granted depends on where the visitor is, as these headers say.
-        for name in config.regimes.header_names() {
-            gate::vary_on(headers, name);
+        if let Some(names) = config.regimes.vary() {
+            gate::vary_on(headers, names);
         }
         match recorded {
             Some(decision) => self.consent.with_decision(decision),

@@ -1,7 +1,7 @@
 //! The response side: stripping the app's `Set-Cookie` headers, and `Vary`.
 
 use http::header::{CACHE_CONTROL, SET_COOKIE, VARY};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderValue};
 
 use super::is_granted;
 use crate::category::CategorySet;
@@ -208,16 +208,24 @@ pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
     }
 }
 
-/// Adds `name` to `Vary`, unless `Vary` already covers it (or is `*`).
-pub(crate) fn vary_on(headers: &mut HeaderMap, name: &HeaderName) {
-    let covered = headers.get_all(VARY).iter().any(|value| {
-        value.as_bytes().split(|&b| b == b',').any(|token| {
-            let token = trim_wsp(token);
-            token == b"*" || token.eq_ignore_ascii_case(name.as_str().as_bytes())
+/// Adds `names` (a `Vary` value: header names separated by commas) to `Vary`, unless
+/// `Vary` already covers each of them (or is `*`). One header line, whatever the number
+/// of names; the value is shared, not copied.
+pub(crate) fn vary_on(headers: &mut HeaderMap, names: &HeaderValue) {
+    let covered = |name: &[u8]| {
+        headers.get_all(VARY).iter().any(|value| {
+            value.as_bytes().split(|&b| b == b',').any(|token| {
+                let token = trim_wsp(token);
+                token == b"*" || token.eq_ignore_ascii_case(name)
+            })
         })
-    });
-    if !covered {
-        headers.append(VARY, HeaderValue::from(name.clone()));
+    };
+    let all_covered = names
+        .as_bytes()
+        .split(|&b| b == b',')
+        .all(|name| covered(trim_wsp(name)));
+    if !all_covered {
+        headers.append(VARY, names.clone());
     }
 }
 
@@ -300,17 +308,24 @@ mod tests {
         vary_on_cookie(&mut headers);
         vary_on_cookie(&mut headers);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
-        let region = HeaderName::from_static("cf-ipcountry");
+        let region = HeaderValue::from_static("cf-ipcountry, cf-region-code");
         vary_on(&mut headers, &region);
         vary_on(&mut headers, &region);
         assert_eq!(headers.get_all(VARY).iter().count(), 2);
         headers.remove(VARY);
         headers.insert(
             VARY,
-            HeaderValue::from_static("Accept-Encoding, CF-IPCountry"),
+            HeaderValue::from_static("Accept-Encoding, CF-IPCountry,CF-Region-Code"),
         );
         vary_on(&mut headers, &region);
         assert_eq!(headers.get_all(VARY).iter().count(), 1, "covered, any case");
+        headers.insert(VARY, HeaderValue::from_static("cf-ipcountry"));
+        vary_on(&mut headers, &region);
+        assert_eq!(
+            headers.get_all(VARY).iter().count(),
+            2,
+            "one name not covered"
+        );
         let mut headers = HeaderMap::new();
         headers.insert(VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
         vary_on_cookie(&mut headers);

@@ -154,6 +154,8 @@ pub(crate) struct Regimes {
     /// The compiled table, or a copy of it with the app's overrides; sorted by region.
     table: Cow<'static, [(Region, Law)]>,
     fallback: Law,
+    /// The source's header names as one `Vary` value, made once.
+    vary: Option<http::HeaderValue>,
 }
 
 impl Regimes {
@@ -185,10 +187,20 @@ impl Regimes {
             }
             Cow::Owned(table)
         };
+        let names: Vec<&str> = source
+            .iter()
+            .flat_map(RegionSource::header_names)
+            .map(http::HeaderName::as_str)
+            .collect();
+        // Header names are valid header values.
+        let vary = (!names.is_empty())
+            .then(|| http::HeaderValue::from_str(&names.join(", ")).ok())
+            .flatten();
         Self {
             source,
             table,
             fallback,
+            vary,
         }
     }
 
@@ -197,9 +209,10 @@ impl Regimes {
         self.source.is_some()
     }
 
-    /// The request headers the regime is read from: responses vary on them.
-    pub(crate) fn header_names(&self) -> impl Iterator<Item = &http::HeaderName> {
-        self.source.iter().flat_map(RegionSource::header_names)
+    /// The `Vary` value naming the request headers the regime is read from (none
+    /// without a source or for a function): responses vary on them.
+    pub(crate) fn vary(&self) -> Option<&http::HeaderValue> {
+        self.vary.as_ref()
     }
 
     /// Whether the source needs the whole request head (a function of the request).
