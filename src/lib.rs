@@ -16,7 +16,13 @@
 //! 5. it exposes the state as [`Consent`] (a request extension, and an axum extractor)
 //!    and records a [`Choice`] a handler returns.
 //!
-//! Without a valid, current decision only [`Category::Necessary`] cookies pass.
+//! Without a valid, current decision only [`Category::Necessary`] cookies pass: the
+//! opt-in [`Regime`], lawful everywhere. With a [`RegionSource`]
+//! ([`region_source`](ConsentLayerBuilder::region_source)), each visitor gets the regime
+//! of where they are: opt-out in US states with comprehensive privacy laws (every
+//! category until the visitor refuses; "Do Not Sell or Share My Personal Information";
+//! Global Privacy Control as their law reads it), opt-in in the EEA, the UK,
+//! Switzerland and Quebec, a fallback (opt-in unless the app says otherwise) elsewhere.
 //!
 //! # Quick start
 //!

@@ -627,13 +627,33 @@ async fn the_ledger_keeps_regime_and_region_and_records_the_opt_out() {
     assert_eq!(record.granted, ["necessary", "preferences", "analytics"]);
 
     // An opt-in region's choice keeps its regime and region too; no region, none.
+    let id_in = |answer: &http::Response<Body>| -> tower_consent::ConsentId {
+        let cookie = answer
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|v| v.starts_with("consent="))
+            .expect("a consent cookie")
+            .to_owned();
+        // The signed payload names the consent id in its fourth field.
+        cookie.split(':').nth(3).unwrap().parse().unwrap()
+    };
     let germany = post(Place::Germany, "action=reject_all&return_to=%2F").await;
-    assert_eq!(germany.status(), StatusCode::SEE_OTHER);
     let nowhere = post(Place::Nowhere, "action=accept_all&return_to=%2F").await;
-    assert_eq!(nowhere.status(), StatusCode::SEE_OTHER);
     ledger.flush().await.unwrap();
-    let stats = ledger.stats().await.unwrap();
-    assert_eq!(stats.records, 3);
+    for (answer, regime, region) in [
+        (&germany, Regime::OptIn, Some("DE")),
+        (&nowhere, Regime::OptIn, None),
+    ] {
+        let history = ledger.history(&Who::Consent(id_in(answer))).await.unwrap();
+        let [record] = history.as_slice() else {
+            panic!("one record: {history:?}");
+        };
+        assert_eq!(record.regime, regime);
+        assert_eq!(record.region.map(|r| r.to_string()).as_deref(), region);
+    }
+    assert_eq!(ledger.stats().await.unwrap().records, 3);
 
     // GPC on the first request in California: recorded by the layer, with the region.
     let page = app
@@ -655,4 +675,71 @@ async fn the_ledger_keeps_regime_and_region_and_records_the_opt_out() {
         .any(|v| v.to_str().unwrap().starts_with("consent=")));
     ledger.flush().await.unwrap();
     assert_eq!(ledger.stats().await.unwrap().records, 4);
+}
+
+/// The HTML gate and Google Consent Mode follow the regime: one resolved default per
+/// request, trackers held back only where the regime says so, the notice injected.
+#[cfg(feature = "html")]
+#[tokio::test]
+async fn the_html_gate_and_consent_mode_follow_the_regime() {
+    use tower_consent::{ConsentModeMapping, HtmlGate};
+
+    const PAGE: &str = "<!doctype html><html><head><title>t</title>\
+        <script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\
+        <script src=\"https://connect.facebook.net/en_US/fbevents.js\"></script>\
+        </head><body><main>page</main></body></html>";
+    let layer = regional()
+        .html_gate(HtmlGate::new().google_consent_mode(ConsentModeMapping::new()))
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/", get(|| async { axum::response::Html(PAGE) }))
+        .layer(layer);
+    let html = |place: Place, gpc: bool| {
+        let app = app.clone();
+        async move {
+            let mut request = Request::get("/");
+            for (name, value) in place.headers() {
+                request = request.header(*name, *value);
+            }
+            if gpc {
+                request = request.header("sec-gpc", "1");
+            }
+            let response = app
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let held = |page: &str, host: &str| {
+        // A held-back script keeps its URL in `data-consent-src`, not `src`.
+        page.contains(&format!("data-consent-src=\"https://{host}"))
+    };
+    // California: everything on until the visitor refuses.
+    let california = html(Place::California, false).await;
+    assert!(
+        california.contains("'ad_storage':'granted'"),
+        "{california}"
+    );
+    assert!(california.contains("'analytics_storage':'granted'"));
+    assert_eq!(california.matches("gtag('consent','default'").count(), 1);
+    assert!(!held(&california, "www.googletagmanager.com"));
+    assert!(!held(&california, "connect.facebook.net"));
+    assert!(california.contains("id=\"tc-do-not-sell\""));
+    // California under GPC: advertising off, analytics on.
+    let gpc = html(Place::California, true).await;
+    assert!(gpc.contains("'ad_storage':'denied'"), "{gpc}");
+    assert!(gpc.contains("'analytics_storage':'granted'"));
+    assert!(held(&gpc, "connect.facebook.net"));
+    assert!(!held(&gpc, "www.googletagmanager.com"));
+    // Germany, and no region: as today.
+    for place in [Place::Germany, Place::Nowhere] {
+        let page = html(place, false).await;
+        assert!(page.contains("'ad_storage':'denied'"), "{place:?}");
+        assert!(page.contains("'analytics_storage':'denied'"), "{place:?}");
+        assert!(held(&page, "www.googletagmanager.com"), "{place:?}");
+        assert!(!page.contains("tc-notice"), "{place:?}");
+    }
 }

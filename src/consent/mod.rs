@@ -26,7 +26,9 @@ use crate::{Category, Regime, Region};
 /// The layer puts it into the request extensions, so plain tower services read it with
 /// `request.extensions().get::<Consent>()`, and (with the `axum` feature) handlers take it
 /// as an extractor. Without a verified, current consent cookie only necessary cookies
-/// are allowed.
+/// are allowed in opt-in regions, and every category in opt-out and notice-only ones
+/// (see [`regime`](Self::regime)); a decision wins over those defaults for the
+/// categories it decides.
 ///
 /// # Example
 ///
@@ -219,18 +221,26 @@ impl Consent {
         self.decision.map(|d| d.id)
     }
 
-    /// Whether `decision`, made on this request, is a refusal: it grants no category
-    /// this consent (the one in force on the request, a GPC override included) does not
-    /// already grant. Rejecting all, withdrawing, a custom choice that only narrows, the
+    /// Whether `decision`, made on this request, is a refusal: it explicitly grants no
+    /// category this consent's decision (the one in force on the request, a GPC
+    /// override included) does not already grant explicitly. Rejecting all,
+    /// withdrawing, a custom choice that only narrows, "Do Not Sell or Share", the
     /// layer's own GPC decision and the withdrawal that comes with an erasure are
-    /// refusals; so is choosing again only what is granted already.
+    /// refusals; so is choosing again only what is granted already. A regime's
+    /// defaults are no grant: "Accept all" in an opt-out region grants what the
+    /// visitor then carries into every region, so it is a grant.
     ///
     /// The one rule for whether a decision may be applied before the ledger records it:
     /// refusing must never be harder than consenting, so refusals are applied at once
     /// whatever the store does, and grants only once committed.
     #[cfg(feature = "ledger")]
     pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
-        self.granted_with(decision).is_subset(self.granted)
+        let explicit = |d: &Decision| d.granted.intersection(d.decided);
+        let before = self
+            .decision
+            .map_or(CategorySet::NECESSARY, |d| explicit(&d))
+            .union(CategorySet::NECESSARY);
+        explicit(decision).is_subset(before)
     }
 
     /// The browser's consent id, even when its decision is no longer in force (an
