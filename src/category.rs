@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use crate::BannerTexts;
-
 /// What a cookie is for, and so whether it needs consent.
 ///
 /// [`Necessary`](Category::Necessary) cookies are always allowed and cannot be refused;
@@ -319,22 +317,17 @@ impl Categories {
     }
 
     /// The label and description of `category` for visitors whose banner is in
-    /// `language`: from `texts` for the standard categories, from the declaration for
-    /// custom ones.
-    pub(crate) fn text<'a>(
-        &'a self,
-        category: Category,
-        language: &str,
-        texts: &'a BannerTexts,
-    ) -> (&'a str, &'a str) {
-        match (texts.category(category), category) {
-            (Some(text), _) => (&text.label, &text.description),
-            (None, Category::Custom(key)) => self
+    /// `language` when the banner's texts have none for it: a custom category's own
+    /// (see [`CustomCategory::label_in`]), otherwise its key. The banner's texts come
+    /// first: see `texts::category_text`.
+    pub(crate) fn own_text(&self, category: Category, language: &str) -> (&str, &str) {
+        match category {
+            Category::Custom(key) => self
                 .custom
                 .iter()
                 .find(|c| c.key == key)
                 .map_or((key, ""), |c| c.text_in(language)),
-            (None, _) => (category.key(), ""),
+            _ => (category.key(), ""),
         }
     }
 
@@ -375,26 +368,5 @@ mod tests {
         assert_eq!(categories.index_of_key("ab"), Some(4));
         assert_eq!(categories.category(4), Some(Category::Custom("ab")));
         assert_eq!(categories.category(5), None);
-    }
-
-    #[test]
-    fn custom_labels_follow_the_banner_language() {
-        let categories = Categories::new(vec![CustomCategory::new("ab", "A/B", "Tests.")
-            .label_in("de", "A/B-Tests", "Vergleiche.")
-            .label_in("pt-BR", "Testes A/B", "Comparações.")
-            .label_in("DE", "A/B-Test", "Vergleich.")]);
-        let texts = BannerTexts::english();
-        let text = |language| categories.text(Category::Custom("ab"), language, &texts);
-        assert_eq!(text("en"), ("A/B", "Tests."));
-        // The later `DE` replaced `de`; matching ignores case and falls back to the
-        // primary subtag.
-        assert_eq!(text("de"), ("A/B-Test", "Vergleich."));
-        assert_eq!(text("de-AT"), ("A/B-Test", "Vergleich."));
-        assert_eq!(text("pt-br"), ("Testes A/B", "Comparações."));
-        assert_eq!(text("pt"), ("A/B", "Tests."));
-        assert_eq!(
-            categories.text(Category::Analytics, "de", &texts).0,
-            "Analytics"
-        );
     }
 }

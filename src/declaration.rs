@@ -11,10 +11,29 @@
 
 use serde::Serialize;
 
-use crate::banner::{escape_into, BannerTexts, DeclarationTexts};
-use crate::classify::known_trackers;
-use crate::config::Config;
+use crate::texts::{category_text, BannerTexts, DeclarationTexts};
+use std::sync::Arc;
+
+use crate::category::Categories;
+use crate::classify::{known_trackers, Sightings};
 use crate::{Category, Lifetime, Rule};
+
+/// What the declaration lists, fixed at build time but for the catalog entries the
+/// site is seen to use.
+#[derive(Debug)]
+pub(crate) struct Declared {
+    /// The app's rules, the consent cookie's first.
+    rules: Vec<DeclaredRule>,
+    /// Which catalog entries the site has been seen to use, as the classifier notes
+    /// them.
+    sightings: Arc<Sightings>,
+}
+
+impl Declared {
+    pub(crate) fn new(rules: Vec<DeclaredRule>, sightings: Arc<Sightings>) -> Self {
+        Self { rules, sightings }
+    }
+}
 
 /// What the app declared about one of its rules, kept for the declaration.
 #[derive(Clone, Debug)]
@@ -63,7 +82,8 @@ impl DeclaredRule {
 /// grouped by category.
 ///
 /// Render it with [`to_html`](Self::to_html) (a fragment for the app's own cookie policy
-/// page) or [`to_json`](Self::to_json), or serialize it with serde.
+/// page; rendered by the banner's HTML writer) or [`to_json`](Self::to_json), or
+/// serialize it with serde.
 ///
 /// # Example
 ///
@@ -101,8 +121,9 @@ pub struct Declaration {
     pub intro: String,
     /// Every category of the configuration, necessary first, each with its cookies.
     pub categories: Vec<DeclaredCategory>,
+    /// The headings and words of the tables, for the HTML the banner renders.
     #[serde(skip)]
-    texts: DeclarationTexts,
+    pub(crate) texts: DeclarationTexts,
 }
 
 /// One category of a [`Declaration`].
@@ -179,14 +200,19 @@ pub enum Party {
 }
 
 impl Declaration {
-    /// The declaration of `config` in `language`, with `texts`.
-    pub(crate) fn new(config: &Config, language: &str, texts: &BannerTexts) -> Self {
+    /// The declaration of what `declared` lists, by `categories`, in `language`, with
+    /// `texts`.
+    pub(crate) fn new(
+        categories: &Categories,
+        declared: &Declared,
+        language: &str,
+        texts: &BannerTexts,
+    ) -> Self {
         let t = &texts.declaration;
-        let categories = &config.categories;
         let mut groups: Vec<DeclaredCategory> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, language, texts);
+                let (label, description) = category_text(categories, category, language, texts);
                 DeclaredCategory {
                     key: category.key().to_owned(),
                     label: label.to_owned(),
@@ -203,7 +229,7 @@ impl Declaration {
                 }
             }
         };
-        for rule in &config.declared {
+        for rule in &declared.rules {
             let purpose = if rule.consent_cookie {
                 Some(t.consent_cookie.to_string())
             } else {
@@ -230,7 +256,7 @@ impl Declaration {
             );
         }
         for (index, known) in known_trackers().iter().enumerate() {
-            if config.classifier.sightings().is_listed(index) {
+            if declared.sightings.is_listed(index) {
                 add(
                     known.category,
                     DeclaredCookie {
@@ -268,96 +294,4 @@ impl Declaration {
         // Only strings, numbers, booleans and sequences: serializing cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// The declaration as an HTML fragment to put in the app's cookie policy page: a
-    /// `<section>` with a heading, the intro and one table per category. Every text is
-    /// escaped.
-    ///
-    /// ```
-    /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;
-    /// let html = layer.declaration().to_html();
-    /// assert!(html.starts_with("<section class=\"tc-declaration\""));
-    /// # Ok::<(), tower_consent::BuildError>(())
-    /// ```
-    pub fn to_html(&self) -> String {
-        let mut out = String::with_capacity(2048);
-        out.push_str("<section class=\"tc-declaration\" lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str("\">\n<h2>");
-        escape_into(&mut out, &self.title);
-        out.push_str("</h2>\n<p>");
-        escape_into(&mut out, &self.intro);
-        out.push_str("</p>\n");
-        for category in &self.categories {
-            out.push_str("<h3 id=\"tc-declaration-");
-            escape_into(&mut out, &category.key);
-            out.push_str("\">");
-            escape_into(&mut out, &category.label);
-            out.push_str("</h3>\n");
-            if !category.description.is_empty() {
-                out.push_str("<p>");
-                escape_into(&mut out, &category.description);
-                out.push_str("</p>\n");
-            }
-            cookie_table(&mut out, &self.texts, &category.cookies);
-        }
-        out.push_str("</section>\n");
-        out
-    }
-
-    /// The declaration as a standalone HTML page.
-    pub(crate) fn to_page(&self, stylesheet: &str) -> String {
-        let mut out = String::with_capacity(4096);
-        out.push_str("<!doctype html>\n<html lang=\"");
-        escape_into(&mut out, &self.language);
-        out.push_str(
-            "\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-        );
-        escape_into(&mut out, &self.title);
-        out.push_str("</title>\n<link rel=\"stylesheet\" href=\"");
-        escape_into(&mut out, stylesheet);
-        out.push_str("\">\n</head>\n<body>\n<main>\n");
-        out.push_str(&self.to_html());
-        out.push_str("</main>\n</body>\n</html>\n");
-        out
-    }
-}
-
-/// One category's cookies as a table (or a sentence saying there are none).
-pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[DeclaredCookie]) {
-    if cookies.is_empty() {
-        out.push_str("<p class=\"tc-no-cookies\">");
-        escape_into(out, &h.no_cookies);
-        out.push_str("</p>\n");
-        return;
-    }
-    out.push_str("<table class=\"tc-cookies\">\n<thead><tr>");
-    for heading in [&h.name, &h.provider, &h.purpose, &h.lifetime, &h.party] {
-        out.push_str("<th scope=\"col\">");
-        escape_into(out, heading);
-        out.push_str("</th>");
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for cookie in cookies {
-        let party = match cookie.party {
-            Party::First => &h.first_party,
-            Party::Third => &h.third_party,
-        };
-        let cells = [
-            cookie.name.as_str(),
-            &cookie.provider,
-            cookie.purpose.as_deref().unwrap_or(&h.not_stated),
-            cookie.lifetime.as_deref().unwrap_or(&h.not_stated),
-            party,
-        ];
-        out.push_str("<tr>");
-        for cell in cells {
-            out.push_str("<td>");
-            escape_into(out, cell);
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
 }

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use bytes::{Buf, Bytes};
@@ -12,6 +13,7 @@ use http_body::Body;
 use pin_project_lite::pin_project;
 
 use crate::body::ConsentBody;
+use crate::config::Config;
 use crate::consent::Decision;
 use crate::endpoints::choice_request::MAX_BODY;
 use crate::endpoints::{BodyRead, Endpoint};
@@ -23,6 +25,7 @@ pin_project! {
         #[pin]
         kind: Kind<F, ReqBody>,
         state: Option<RequestState>,
+        config: Arc<Config>,
     }
 }
 
@@ -80,10 +83,11 @@ struct Collecting {
 }
 
 impl<F: Future, ReqBody> ResponseFuture<F, ReqBody> {
-    pub(crate) fn inner(future: F, state: RequestState) -> Self {
+    pub(crate) fn inner(future: F, state: RequestState, config: Arc<Config>) -> Self {
         Self {
             kind: Kind::Inner { future },
             state: Some(state),
+            config,
         }
     }
 
@@ -91,6 +95,7 @@ impl<F: Future, ReqBody> ResponseFuture<F, ReqBody> {
         endpoint: Endpoint,
         request: http::Request<ReqBody>,
         state: RequestState,
+        config: Arc<Config>,
     ) -> Self {
         let (parts, body) = request.into_parts();
         if endpoint.needs_body(&parts.method) {
@@ -104,11 +109,13 @@ impl<F: Future, ReqBody> ResponseFuture<F, ReqBody> {
                     }),
                 },
                 state: Some(state),
+                config,
             };
         }
         Self {
-            kind: answer(endpoint, &parts, BodyRead::Read(&[]), state),
+            kind: answer(endpoint, &parts, BodyRead::Read(&[]), state, &config),
             state: None,
+            config,
         }
     }
 }
@@ -120,12 +127,14 @@ fn answer<F: Future, ReqBody>(
     parts: &Parts,
     body: BodyRead<'_>,
     mut state: RequestState,
+    config: &Config,
 ) -> Kind<F, ReqBody> {
+    let settings = config.endpoint_settings();
     #[cfg(feature = "ledger")]
     let (mut response, decided) =
-        match crate::ledger::respond::endpoint(endpoint, parts, body, &mut state) {
-            crate::ledger::respond::Respond::Now(response, decided) => (response, decided),
-            crate::ledger::respond::Respond::Later(work) => {
+        match crate::endpoints::ledger::endpoint(endpoint, parts, body, &mut state, settings) {
+            crate::endpoints::ledger::Respond::Now(response, decided) => (response, decided),
+            crate::endpoints::ledger::Respond::Later(work) => {
                 return Kind::Ledger {
                     answer: Box::new(LedgerAnswer {
                         work,
@@ -137,10 +146,11 @@ fn answer<F: Future, ReqBody>(
         };
     #[cfg(not(feature = "ledger"))]
     let (mut response, decided) = {
-        let (response, recorded) = crate::endpoints::answer(endpoint, parts, body, &mut state);
+        let (response, recorded) =
+            crate::endpoints::answer(endpoint, parts, body, &mut state, settings);
         (response, recorded.map(|(decision, _)| decision))
     };
-    let _ = state.finish(&mut response, decided);
+    let _ = state.finish(&mut response, decided, &config.gate, config.regimes.vary());
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
@@ -157,12 +167,13 @@ fn answer<F: Future, ReqBody>(
 fn record<F, ReqBody, B, E>(
     mut state: RequestState,
     mut response: Response<B>,
+    ledger: &crate::ledger::LedgerConfig,
 ) -> Recorded<Kind<F, ReqBody>, B>
 where
     F: Future<Output = Result<Response<B>, E>>,
 {
-    use crate::ledger::respond::Handled;
-    match crate::ledger::respond::response(&mut state, &mut response) {
+    use crate::endpoints::ledger::Handled;
+    match crate::endpoints::ledger::response(&mut state, &mut response, ledger) {
         Some(Handled::Waiting(decision, committed)) => Recorded::Waiting(Kind::Recording {
             recording: Box::new(Recording {
                 output: Some(Ok(response)),
@@ -195,13 +206,14 @@ fn finish_app<B>(
     mut state: RequestState,
     mut response: Response<B>,
     decided: Option<Decision>,
+    config: &Config,
 ) -> Response<ConsentBody<B>> {
     #[cfg(feature = "html")]
     let html = state.take_html();
-    let consent = state.finish(&mut response, decided);
+    let consent = state.finish(&mut response, decided, &config.gate, config.regimes.vary());
     #[cfg(feature = "html")]
-    if let Some(html) = html {
-        if let Some(feed) = crate::html::prepare(consent, html, &mut response) {
+    if let (Some(html), Some(gate)) = (html, &config.html) {
+        if let Some(feed) = crate::html::prepare(consent, gate, html, &mut response) {
             return response.map(|body| ConsentBody::html(body, feed));
         }
     }
@@ -224,19 +236,22 @@ where
                 KindProj::Inner { future } => {
                     let response = ready!(future.poll(cx))?;
                     if let Some(state) = this.state.take() {
+                        let config = &**this.config;
                         #[cfg(feature = "ledger")]
-                        if state.consent().config().ledger.is_some() {
-                            match record::<F, ReqBody, _, _>(state, response) {
+                        if let Some(ledger) = &config.ledger {
+                            match record::<F, ReqBody, _, _>(state, response, ledger) {
                                 Recorded::Waiting(recording) => {
                                     this.kind.set(recording);
                                     continue;
                                 }
                                 Recorded::Now(state, response, decided) => {
-                                    return Poll::Ready(Ok(finish_app(state, response, decided)))
+                                    return Poll::Ready(Ok(finish_app(
+                                        state, response, decided, config,
+                                    )))
                                 }
                             }
                         }
-                        return Poll::Ready(Ok(finish_app(state, response, None)));
+                        return Poll::Ready(Ok(finish_app(state, response, None, config)));
                     }
                     return Poll::Ready(Ok(response.map(ConsentBody::inner)));
                 }
@@ -253,12 +268,17 @@ where
                     // Without its commit, the decision is not applied: the response
                     // goes out without a consent cookie.
                     let decided = committed.then_some(recording.decision);
-                    return Poll::Ready(Ok(finish_app(state, response, decided)));
+                    return Poll::Ready(Ok(finish_app(state, response, decided, this.config)));
                 }
                 KindProj::Ledger { answer } => {
                     let (mut response, decided) = ready!(answer.work.as_mut().poll(cx));
                     if let Some(state) = answer.state.take() {
-                        let _ = state.finish(&mut response, decided);
+                        let _ = state.finish(
+                            &mut response,
+                            decided,
+                            &this.config.gate,
+                            this.config.regimes.vary(),
+                        );
                     }
                     if answer.head {
                         *response.body_mut() = Bytes::new();
@@ -297,7 +317,9 @@ where
                         }
                     };
                     let next = match (parts.take(), this.state.take()) {
-                        (Some(parts), Some(state)) => answer(*endpoint, &parts, read, state),
+                        (Some(parts), Some(state)) => {
+                            answer(*endpoint, &parts, read, state, this.config)
+                        }
                         // Polled again after answering: nothing left to give.
                         _ => Kind::Answered { response: None },
                     };

@@ -15,8 +15,9 @@ use crate::cookie_header::{
     cookie_pairs, filter_cookie_header, header_set_cookie_name, reference_cookie_pairs,
     set_cookie_name, trim_wsp, Filtered, SetCookieName,
 };
-use crate::endpoints::choice_request::{parse, same_site_path};
+use crate::endpoints::choice_request::parse;
 use crate::gate::is_deletion;
+use crate::same_origin::same_site_path;
 use crate::same_origin::SameOrigin;
 use crate::CustomCategory;
 
@@ -309,20 +310,21 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         .build()
         .ok()?;
     let rewrite = |chunks: &[&[u8]]| -> Option<Vec<u8>> {
+        let config = layer.config();
         let consent = Consent::new(
             None,
             None,
             false,
             None,
             crate::regime::InForce::OPT_IN,
-            layer.config().clone(),
+            config.consent.clone(),
         );
         let mut response = http::Response::new(());
         response
             .headers_mut()
             .insert(CONTENT_TYPE, http::HeaderValue::from_static("text/html"));
         let request = HtmlRequest::new(&mut Request::new(()), &consent);
-        let mut feed = prepare(consent, request, &mut response)?;
+        let mut feed = prepare(consent, config.html.as_ref()?, request, &mut response)?;
         let mut out = Vec::new();
         for chunk in chunks {
             feed.write(bytes::Bytes::copy_from_slice(chunk));

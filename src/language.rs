@@ -84,6 +84,16 @@ fn parse_quality(text: &str) -> Option<u16> {
     }
 }
 
+/// `primary[-subtag…]`: 2 to 8 letters, then subtags of 1 to 8 letters or digits.
+pub(crate) fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,10 @@
-//! [`ConsentLayer`]: the tower layer; its services share one [`Config`].
+//! [`ConsentLayer`]: the tower layer; its services share one [`Config`]. It is made by
+//! the [`builder`](crate::builder).
 
 use std::sync::Arc;
 
 use tower_layer::Layer;
 
-use crate::builder::ConsentLayerBuilder;
 use crate::config::Config;
 use crate::declaration::Declaration;
 use crate::service::ConsentService;
@@ -36,17 +36,6 @@ pub struct ConsentLayer {
 }
 
 impl ConsentLayer {
-    /// Starts configuring a layer.
-    ///
-    /// ```
-    /// # use tower_consent::ConsentLayer;
-    /// let layer = ConsentLayer::builder().secret([1u8; 32]).build()?;
-    /// # Ok::<(), tower_consent::BuildError>(())
-    /// ```
-    pub fn builder() -> ConsentLayerBuilder {
-        ConsentLayerBuilder::default()
-    }
-
     /// The cookie names seen in `Cookie` and `Set-Cookie` headers that no rule matches,
     /// with when and where each was first seen and how often: what to declare before
     /// enforcing. Never values. Bounded in memory; see [`CookieReport`] for the cap.
@@ -81,7 +70,7 @@ impl ConsentLayer {
     /// # Ok(()) }
     /// ```
     pub fn report(&self) -> CookieReport {
-        self.config.classifier.report()
+        self.config.gate.classifier.report()
     }
 
     /// The cookie declaration in the default banner language: every cookie the
@@ -98,8 +87,9 @@ impl ConsentLayer {
     /// # Ok::<(), tower_consent::BuildError>(())
     /// ```
     pub fn declaration(&self) -> Declaration {
-        let endpoints = &self.config.endpoints;
-        endpoints.declaration(&self.config, endpoints.language(None))
+        let context = &self.config.consent;
+        let banner = &context.banner;
+        banner.declaration(&context.categories, banner.language(None))
     }
 
     /// The cookie declaration in the banner language that best matches `language` (a
@@ -114,9 +104,10 @@ impl ConsentLayer {
     /// # Ok::<(), tower_consent::BuildError>(())
     /// ```
     pub fn declaration_in(&self, language: &str) -> Declaration {
-        let endpoints = &self.config.endpoints;
+        let context = &self.config.consent;
+        let banner = &context.banner;
         let header = http::HeaderValue::from_str(language).ok();
-        endpoints.declaration(&self.config, endpoints.language(header.as_ref()))
+        banner.declaration(&context.categories, banner.language(header.as_ref()))
     }
 
     /// The compiled configuration (for the fuzz entry points).

@@ -85,6 +85,17 @@
 //!   store, group-commit writer; needs a tokio runtime).
 //! - `sqlite`, `postgres`: the ledger's SQLite and PostgreSQL stores (sqlx).
 //!
+//! # Module map
+//!
+//! The code follows the data path, and its imports point one way down it. Request
+//! side: read consent (`consent/`, `gpc.rs`) → classify (`classify/`) → filter
+//! (`gate/request.rs`) → endpoints (`endpoints/`). Response side: strip
+//! (`gate/response.rs`) → purge (`gate/purge.rs`) → record (`request_state.rs`,
+//! `ledger/`) → HTML gate (`html/`). Each stage is handed its own part of the
+//! configuration; the builder's settings live in one file per stage (`builder/`).
+//! `ARCHITECTURE.md` in the repository has the whole map, the floors and the rule for
+//! where new code goes.
+//!
 //! # Rolling out
 //!
 //! [`ConsentLayer::report`] lists the cookie names the site uses that no rule declares
@@ -98,6 +109,7 @@
 mod banner;
 mod body;
 mod builder;
+mod caching;
 mod category;
 mod classify;
 mod config;
@@ -106,6 +118,7 @@ mod cookie_header;
 mod declaration;
 mod endpoints;
 mod error;
+mod escape;
 #[cfg(feature = "axum")]
 mod extract;
 mod future;
@@ -129,8 +142,8 @@ mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
+mod texts;
 
-pub use banner::{BannerTexts, CategoryText, DeclarationTexts, OptOutTexts};
 pub use body::{BoxError, ConsentBody};
 pub use builder::ConsentLayerBuilder;
 pub use category::{Category, CustomCategory};
@@ -149,3 +162,4 @@ pub use layer::ConsentLayer;
 pub use regime::{InvalidRegime, InvalidRegion, Regime, Region, RegionSource};
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;
+pub use texts::{BannerTexts, CategoryText, DeclarationTexts, OptOutTexts};

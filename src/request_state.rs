@@ -6,8 +6,9 @@ use http::header::SET_COOKIE;
 use http::uri::PathAndQuery;
 use http::Response;
 
+use crate::caching;
 use crate::consent::{unix_now, Choice, Consent, Decision};
-use crate::gate::{self, RequestCookies};
+use crate::gate::{self, Gate, RequestCookies};
 use crate::same_origin::{Refusal, Verdict};
 
 /// What the response side needs to know about the request.
@@ -28,7 +29,7 @@ pub(crate) struct RequestState {
     language: u16,
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
-    opted_in: Option<Box<crate::ledger::respond::OptedIn>>,
+    opted_in: Option<Box<crate::ledger::OptedIn>>,
     /// What the HTML gate needs, when it is on and the app answers. Boxed: the
     /// response future of every request carries this state.
     #[cfg(feature = "html")]
@@ -74,13 +75,13 @@ impl RequestState {
 
     /// Keeps what a ledger record of this request needs.
     #[cfg(feature = "ledger")]
-    pub(crate) fn set_capture(&mut self, capture: crate::ledger::respond::Capture) {
+    pub(crate) fn set_capture(&mut self, capture: crate::ledger::Capture) {
         self.language = capture.language;
         self.opted_in = capture.opted_in;
     }
 
     #[cfg(feature = "ledger")]
-    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::respond::OptedIn>) {
+    pub(crate) fn capture(&self) -> (u16, Option<&crate::ledger::OptedIn>) {
         (self.language, self.opted_in.as_deref())
     }
 
@@ -128,11 +129,11 @@ impl RequestState {
     /// passes the same-origin check.
     pub(crate) fn decide(&self, choice: &Choice) -> Result<Decision, NotRecorded> {
         self.same_origin().map_err(NotRecorded::CrossSite)?;
-        let config = self.consent.config();
+        let context = self.consent.context();
         let decision = choice.decide(
-            &config.categories,
-            config.defaults.sale_share(),
-            config.cookie.revision(),
+            &context.categories,
+            context.defaults.sale_share(),
+            context.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),
             unix_now(),
@@ -161,7 +162,7 @@ impl RequestState {
             Ok(decision) => Some(decision),
             Err(NotRecorded::CrossSite(reason)) => {
                 let path = self.path();
-                let routes = &self.consent.config().refused_choice_routes;
+                let routes = &self.consent.context().refused_choice_routes;
                 if routes.first_time(path.as_bytes()) {
                     tracing::warn!(
                         path,
@@ -184,12 +185,14 @@ impl RequestState {
     /// the consent in force, refused request cookies are purged (in report-only mode
     /// both are only logged), the consent cookie is set if a decision was made, a
     /// response carrying cookies of the layer's own is kept out of shared caches, and
-    /// `Vary: Cookie` is added. Returns the consent in force for the response (a
-    /// decision it records included).
+    /// `Vary: Cookie` is added, all by `gate`. Returns the consent in force for the
+    /// response (a decision it records included).
     pub(crate) fn finish<B>(
         self,
         response: &mut Response<B>,
         decided: Option<Decision>,
+        gate: &Gate,
+        region_vary: Option<&http::HeaderValue>,
     ) -> Consent {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
@@ -198,7 +201,7 @@ impl RequestState {
                 let pending = self.consent.decision().filter(|_| self.record_pending);
                 pending.copied()
             });
-        let config = self.consent.config();
+        let context = self.consent.context();
         let granted = recorded.map_or(self.consent.granted_set(), |d| {
             self.consent.granted_with(&d)
         });
@@ -207,13 +210,13 @@ impl RequestState {
         let mut own_cookies = false;
         // The visitor's consent decided a `Set-Cookie` of the app's.
         let mut consented = false;
-        match &config.report_only {
+        match &gate.report_only {
             Some(report) => {
                 let path = self.path();
                 report.response(
                     headers,
                     &self.cookies,
-                    &config.classifier,
+                    &gate.classifier,
                     granted,
                     path,
                     purging,
@@ -221,13 +224,13 @@ impl RequestState {
             }
             None => {
                 consented =
-                    gate::strip_set_cookies(headers, self.path(), &config.classifier, granted);
+                    gate::strip_set_cookies(headers, self.path(), &gate.classifier, granted);
                 if purging {
                     own_cookies = gate::purge(
                         headers,
                         &self.cookies,
-                        &config.classifier,
-                        &config.purge,
+                        &gate.classifier,
+                        &gate.purge,
                         granted,
                     ) > 0;
                 }
@@ -236,19 +239,19 @@ impl RequestState {
         if let Some(decision) = &recorded {
             headers.append(
                 SET_COOKIE,
-                config.cookie.encode(decision, &config.categories),
+                context.cookie.encode(decision, &context.categories),
             );
             own_cookies = true;
         }
         if own_cookies {
-            gate::keep_out_of_shared_caches(headers, "no-store");
+            caching::keep_out_of_shared_caches(headers, "no-store");
         } else if consented {
-            gate::keep_out_of_shared_caches(headers, "private");
+            caching::keep_out_of_shared_caches(headers, "private");
         }
-        gate::vary_on_cookie(headers);
+        caching::vary_on_cookie(headers);
         // What is granted depends on where the visitor is, as these headers say.
-        if let Some(names) = config.regimes.vary() {
-            gate::vary_on(headers, names);
+        if let Some(names) = region_vary {
+            caching::vary_on(headers, names);
         }
         match recorded {
             Some(decision) => self.consent.with_decision(decision),

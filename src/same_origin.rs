@@ -133,6 +133,21 @@ pub(crate) fn is_valid_origin(origin: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
 }
 
+/// `path` if it is a path on this site (`/…`, not `//…`), visible ASCII, at most 2 KiB;
+/// otherwise `/`. Never an open redirect.
+pub(crate) fn same_site_path(path: &str) -> &str {
+    let bytes = path.as_bytes();
+    let safe = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes.len() <= 2048
+        && bytes.iter().all(|&b| b.is_ascii_graphic());
+    if safe {
+        path
+    } else {
+        "/"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +253,22 @@ mod tests {
         assert!(!is_valid_origin("https://"));
         assert!(!is_valid_origin("https://example.com/path"));
         assert!(!is_valid_origin("ftp://example.com"));
+    }
+
+    #[test]
+    fn return_paths_never_leave_the_site() {
+        assert_eq!(same_site_path("/shop?x=1#top"), "/shop?x=1#top");
+        for hostile in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "shop",
+            "/a b",
+            "/a\r\nSet-Cookie:x",
+        ] {
+            assert_eq!(same_site_path(hostile), "/", "{hostile:?}");
+        }
+        assert_eq!(same_site_path(&format!("/{}", "a".repeat(3000))), "/");
     }
 }

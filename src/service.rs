@@ -93,27 +93,28 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let config = &self.config;
+        let context = &config.consent;
         let gpc = gpc::signal(request.headers());
         let scan = gate::scan_request(
             request.headers(),
             request.uri(),
             request.uri().path(),
-            &config.classifier,
-            &config.cookie,
-            &config.categories,
+            &config.gate.classifier,
+            &context.cookie,
+            &context.categories,
         );
         let read = scan.decision;
         let stale_id = scan.stale_id();
         let in_force = regime(&config.regimes, &mut request);
-        let pending = if gpc && (config.honour_gpc || in_force.gpc_binding) {
+        let pending = if gpc && (context.honour_gpc || in_force.gpc_binding) {
             let found = gpc::Found {
                 decision: read.as_ref(),
-                granted: config
+                granted: context
                     .defaults
                     .granted(in_force.regime, read.map(|d| (d.granted, d.decided))),
-                sale_share: config.defaults.sale_share(),
+                sale_share: context.defaults.sale_share(),
                 browser_id: read.map(|d| d.id).or(stale_id),
-                revision: config.cookie.revision(),
+                revision: context.cookie.revision(),
             };
             gpc::override_decision(found, unix_now)
         } else {
@@ -129,26 +130,26 @@ where
             gpc,
             page,
             in_force,
-            config.clone(),
+            context.clone(),
         );
-        let (cookies, filtered) = match &config.report_only {
+        let (cookies, filtered) = match &config.gate.report_only {
             Some(report) => report.request(
                 scan,
-                &config.classifier,
+                &config.gate.classifier,
                 consent.granted_set(),
                 request.uri().path(),
             ),
             None => gate::filter_request(
                 request.headers_mut(),
                 scan,
-                &config.classifier,
+                &config.gate.classifier,
                 consent.granted_set(),
             ),
         };
         let origin = config.same_origin.check(request.headers(), request.uri());
         let endpoint = config
             .endpoints
-            .route(request.uri().path(), config.honour_gpc);
+            .route(request.uri().path(), context.honour_gpc);
         if let Some(endpoint) = endpoint {
             let mut state =
                 RequestState::new(consent, cookies, filtered, pending.is_some(), origin);
@@ -156,7 +157,7 @@ where
                 // Cacheable answers must not carry a visitor's consent cookie.
                 state.discard_pending();
             }
-            return ResponseFuture::endpoint(endpoint, request, state);
+            return ResponseFuture::endpoint(endpoint, request, state, config.clone());
         }
         #[cfg_attr(not(feature = "ledger"), allow(unused_mut))]
         // The response side keeps the page too: the report, the logs and the HTML gate
@@ -171,20 +172,20 @@ where
         #[cfg(feature = "ledger")]
         if let Some(ledger) = &config.ledger {
             state.set_capture(ledger.capture(
-                &config.endpoints,
+                &context.banner,
                 request.headers(),
                 request.extensions(),
             ));
         }
         #[cfg(feature = "html")]
-        let state = if config.html.is_some() && config.report_only.is_none() {
+        let state = if config.html.is_some() && config.gate.report_only.is_none() {
             // Report-only mode leaves pages as they are.
             state.with_html(crate::html::HtmlRequest::new(&mut request, &consent))
         } else {
             state
         };
         request.extensions_mut().insert(consent);
-        ResponseFuture::inner(self.inner.call(request), state)
+        ResponseFuture::inner(self.inner.call(request), state, config.clone())
     }
 }
 

@@ -179,6 +179,37 @@ async fn finding_5_a_local_rule_matches_every_spelling_of_its_path() {
     }
 }
 
+/// Two fuzz findings of issue 21: an inline script naming an app rule's path as a URL
+/// parser reads it once JavaScript has evaluated the string: with a tab or newline
+/// inside (a template literal; the URL Standard drops them), with `\\` for `/`, or with
+/// JavaScript's `\\/` escape.
+#[tokio::test]
+async fn finding_5_an_inline_script_names_a_local_rule_however_a_url_parser_reads_it() {
+    let layer = layer(HtmlGate::new().script_rule("/js/heatmap.js", Category::Analytics));
+    for text in [
+        "s.src=`/js/heat\nmap.js`",
+        "s.src=`/js/\theatmap.\r\njs`",
+        r#"s.src="\\js\\heatmap.js""#,
+        r#"s.src="/x\\..\\js/HEATMAP.JS""#,
+        r#"s.src="\/js\/heatmap.js""#,
+        "/js/heatmap.\njs",
+    ] {
+        let html = format!("<script>{text}</script>");
+        let out = serve_at(&layer, "/", &html).await;
+        assert_ne!(out, html, "{text:?} served as written");
+        assert!(out.contains("type=\"text/plain\""), "{text:?}: {out}");
+    }
+    for text in [
+        "s.src=`/js/heat map.js`",
+        "/js/heat-map.js",
+        "/jsheatmap.js",
+    ] {
+        let html = format!("<script>{text}</script>");
+        let out = serve_at(&layer, "/", &html).await;
+        assert_eq!(out, html, "{text:?}");
+    }
+}
+
 #[tokio::test]
 async fn finding_6_an_invalid_percent_escape_leaves_the_others_decoded() {
     for element in [
@@ -334,12 +365,13 @@ proptest::proptest! {
     #[test]
     fn finding_17_every_reading_is_linear_in_the_page_size(
         place in proptest::sample::select(vec!["alt", "script", "srcdoc", "src", "host"]),
-        unit in proptest::sample::select(vec![".", "-", ".-", "&#46;", "%2e", ".c", "a."]),
+        unit in proptest::sample::select(vec![".", "-", ".-", "&#46;", "%2e", ".c", "a.", "\\\\", "/\t", "/j"]),
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime");
-        let layer = layer(HtmlGate::new());
+        // A local rule: inline scripts are searched for its path too.
+        let layer = layer(HtmlGate::new().script_rule("/js/heatmap.js", Category::Analytics));
         // The marginal time of a page's bytes: what a page of `len` bytes of the run
         // costs over the same page without it (lol_html's and the gate's fixed costs
         // per page would otherwise flatter the growth).

@@ -1,4 +1,6 @@
-//! The consent banner: texts, language choice and HTML rendering.
+//! The consent banner: its settings ([`BannerConfig`]: language choice, the categories
+//! offered) and its HTML, and the cookie declaration's HTML. Its words are data in
+//! [`texts`](crate::texts); what the declaration lists is [`declaration`](crate::declaration).
 //!
 //! The banner works without JavaScript: its buttons are plain `<form method="post">`
 //! submissions to the consent endpoint, answered with `303 See Other`, and the
@@ -6,12 +8,9 @@
 //! enhances it: choices go through `fetch`, the banner closes without a reload, and a
 //! `consent:change` event announces the granted categories.
 
-mod languages;
+mod config;
+mod declaration;
 mod render;
-mod texts;
 
-pub(crate) use self::render::{
-    escape_into, render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView,
-    Notice,
-};
-pub use self::texts::{BannerTexts, CategoryText, DeclarationTexts, OptOutTexts};
+pub(crate) use self::config::{BannerConfig, Visitor};
+pub(crate) use self::render::{AssetAttributes, Notice};

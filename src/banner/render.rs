@@ -3,8 +3,10 @@
 //! The ids, classes and field names below are relied on by `assets/banner.js`, the
 //! consent endpoint and the browser tests; change them together.
 
-use super::texts::BannerTexts;
-use crate::declaration::{cookie_table, DeclaredCookie};
+use super::declaration::cookie_table;
+use crate::declaration::DeclaredCookie;
+use crate::escape::Html;
+use crate::texts::BannerTexts;
 
 /// One category row of the banner's choices.
 #[derive(Clone, Copy, Debug)]
@@ -392,47 +394,6 @@ fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// An HTML string being written.
-struct Html(String);
-
-impl Html {
-    fn with_capacity(capacity: usize) -> Self {
-        Self(String::with_capacity(capacity))
-    }
-
-    /// Appends trusted markup as is.
-    fn raw(&mut self, markup: &str) -> &mut Self {
-        self.0.push_str(markup);
-        self
-    }
-
-    /// Appends text, escaped for element content and quoted attribute values.
-    fn text(&mut self, text: &str) -> &mut Self {
-        escape_into(&mut self.0, text);
-        self
-    }
-}
-
-/// Escapes `& < > " '`, enough for text and double- or single-quoted attribute values.
-pub(crate) fn escape_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // `i` is the index of an ASCII byte, so both slices end on char boundaries.
-        out.push_str(&text[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,16 +493,6 @@ mod tests {
             "<script src=\"/_consent/banner.js?v=1.2.3\" defer nonce=\"s+1=\" \
              data-tc-held=\"0123abcd\"></script>\n"
         ));
-    }
-
-    #[test]
-    fn escape_covers_the_five_characters() {
-        let mut out = String::new();
-        escape_into(&mut out, "a&b<c>d\"e'f — ü");
-        assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e&#39;f — ü");
-        let mut out = String::new();
-        escape_into(&mut out, "");
-        assert_eq!(out, "");
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod rule;
 mod seen;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 
@@ -24,6 +25,7 @@ pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
 use self::report::UndeclaredNames;
+pub(crate) use self::rule::validate_scopes;
 pub use self::rule::{CookieScope, Rule};
 pub(crate) use self::seen::{Sightings, Unlisted, Witness};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
@@ -96,8 +98,9 @@ pub(crate) struct Classifier {
     category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
     undeclared: UndeclaredNames,
-    /// The catalog entries the cookie declaration lists, and the evidence for others.
-    sightings: Sightings,
+    /// The catalog entries the cookie declaration lists, and the evidence for others;
+    /// the declaration reads them too.
+    sightings: Arc<Sightings>,
 }
 
 /// A rule ready for compilation.
@@ -215,7 +218,7 @@ impl Classifier {
             scopes,
             category_keys: categories.each().map(Category::key).collect(),
             undeclared: UndeclaredNames::new(),
-            sightings: Sightings::new(catalog_len),
+            sightings: Arc::new(Sightings::new(catalog_len)),
         })
     }
 
@@ -269,6 +272,11 @@ impl Classifier {
     /// sides report their sightings here.
     pub(crate) fn sightings(&self) -> &Sightings {
         &self.sightings
+    }
+
+    /// The sightings, for the cookie declaration to read.
+    pub(crate) fn shared_sightings(&self) -> Arc<Sightings> {
+        Arc::clone(&self.sightings)
     }
 
     /// Every exact cookie name a rule names, with its class.
@@ -359,7 +367,7 @@ fn compile(
         let scope_id = if rule.scopes.is_empty() {
             0
         } else {
-            crate::gate::validate_scopes(&rule.scopes)?;
+            validate_scopes(&rule.scopes)?;
             let id = scopes
                 .iter()
                 .position(|s| *s == rule.scopes)

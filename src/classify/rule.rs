@@ -1,7 +1,7 @@
 //! Classification rules as the app declares them.
 
 use super::Lifetime;
-use crate::Category;
+use crate::{BuildError, Category};
 
 /// Assigns cookies whose name matches a pattern to a [`Category`].
 ///
@@ -182,5 +182,54 @@ impl Default for CookieScope {
     /// Host-only, `Path=/`.
     fn default() -> Self {
         Self::host_only("/")
+    }
+}
+
+/// Checks purge scopes once, when the layer is built.
+pub(crate) fn validate_scopes(scopes: &[CookieScope]) -> Result<(), BuildError> {
+    for scope in scopes {
+        let error = |reason| BuildError::InvalidScope {
+            domain: scope.domain.clone(),
+            path: scope.path.clone(),
+            reason,
+        };
+        if !scope.path.starts_with('/') {
+            return Err(error("the path must start with `/`"));
+        }
+        if scope
+            .path
+            .bytes()
+            .any(|b| b == b';' || b.is_ascii_control() || !b.is_ascii())
+        {
+            return Err(error("the path must be visible ASCII without `;`"));
+        }
+        if let Some(domain) = &scope.domain {
+            let host = domain.strip_prefix('.').unwrap_or(domain);
+            if host.is_empty()
+                || !host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                return Err(error(
+                    "the domain must be a host name such as `example.com`",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_validated() {
+        assert!(validate_scopes(&[CookieScope::host_only("/a")]).is_ok());
+        assert!(validate_scopes(&[CookieScope::domain(".example.com", "/")]).is_ok());
+        assert!(validate_scopes(&[CookieScope::host_only("a")]).is_err());
+        assert!(validate_scopes(&[CookieScope::host_only("/;x")]).is_err());
+        assert!(validate_scopes(&[CookieScope::domain("", "/")]).is_err());
+        assert!(validate_scopes(&[CookieScope::domain("a b", "/")]).is_err());
     }
 }

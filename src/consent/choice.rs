@@ -1,6 +1,6 @@
 //! A visitor's choice, as a handler records it.
 
-use super::{ConsentId, Decision, Source};
+use super::decision::{ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
 use crate::Category;
 
@@ -54,6 +54,19 @@ enum Selection {
     RejectAll,
     Withdraw,
     Only(Vec<Category>),
+    DoNotSell,
+}
+
+/// What a [`Choice`] does, whatever categories it names: what metrics count and what a
+/// ledger record says of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChoiceKind {
+    AcceptAll,
+    RejectAll,
+    Withdraw,
+    /// Only the categories it lists.
+    Custom,
+    /// Only the sale/share categories refused, nothing else decided.
     DoNotSell,
 }
 
@@ -136,28 +149,26 @@ impl Choice {
         self.selection == Selection::Withdraw
     }
 
-    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw`,
-    /// `custom` or `do_not_sell`.
-    pub(crate) fn action(&self) -> &'static str {
+    /// What the choice does, whatever it grants.
+    pub(crate) fn kind(&self) -> ChoiceKind {
         match self.selection {
-            Selection::AcceptAll => "accept_all",
-            Selection::RejectAll => "reject_all",
-            Selection::Withdraw => "withdraw",
-            Selection::Only(_) => "custom",
-            Selection::DoNotSell => "do_not_sell",
+            Selection::AcceptAll => ChoiceKind::AcceptAll,
+            Selection::RejectAll => ChoiceKind::RejectAll,
+            Selection::Withdraw => ChoiceKind::Withdraw,
+            Selection::Only(_) => ChoiceKind::Custom,
+            Selection::DoNotSell => ChoiceKind::DoNotSell,
         }
     }
 
-    /// What the choice does, as the ledger records it.
-    #[cfg(feature = "ledger")]
-    pub(crate) fn ledger_action(&self) -> crate::ledger::Action {
-        use crate::ledger::Action;
-        match self.selection {
-            Selection::AcceptAll => Action::AcceptAll,
-            Selection::RejectAll => Action::RejectAll,
-            Selection::Withdraw => Action::Withdraw,
-            Selection::Only(_) => Action::Custom,
-            Selection::DoNotSell => Action::DoNotSell,
+    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw`,
+    /// `custom` or `do_not_sell`.
+    pub(crate) fn action(&self) -> &'static str {
+        match self.kind() {
+            ChoiceKind::AcceptAll => "accept_all",
+            ChoiceKind::RejectAll => "reject_all",
+            ChoiceKind::Withdraw => "withdraw",
+            ChoiceKind::Custom => "custom",
+            ChoiceKind::DoNotSell => "do_not_sell",
         }
     }
 

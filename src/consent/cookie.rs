@@ -22,8 +22,8 @@ use hmac::{Hmac, Mac};
 use http::HeaderValue;
 use sha2::Sha256;
 
+use super::decision::{ConsentId, Decision, Source};
 use super::verified::VerifiedValues;
-use super::{ConsentId, Decision, Source};
 use crate::category::{Categories, CategorySet};
 
 const FORMAT_VERSION: &str = "1";

@@ -2,6 +2,7 @@
 
 mod choice;
 pub(crate) mod cookie;
+mod decision;
 mod defaults;
 mod verified;
 
@@ -9,16 +10,39 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use http::uri::PathAndQuery;
 
 pub use self::choice::Choice;
+#[cfg(feature = "ledger")]
+pub(crate) use self::choice::ChoiceKind;
+use self::cookie::ConsentCookie;
+pub(crate) use self::decision::{unix_now, Decision};
+pub use self::decision::{ConsentId, InvalidConsentId, Source};
 pub(crate) use self::defaults::RegimeDefaults;
-use crate::category::{CategoryIndex, CategorySet};
-use crate::config::Config;
+use crate::banner::{AssetAttributes, BannerConfig, Notice, Visitor};
+use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::regime::InForce;
+use crate::report_once::ReportOnce;
 use crate::{Category, Regime, Region};
+
+/// What every [`Consent`] of a layer shares: what it needs to answer questions about
+/// the visitor's consent and to record a new choice, and nothing of the other stages.
+#[derive(Debug)]
+pub(crate) struct ConsentContext {
+    pub(crate) categories: Categories,
+    /// The consent cookie: its policy revision, and how decisions are written.
+    pub(crate) cookie: ConsentCookie,
+    /// Whether `Sec-GPC: 1` refuses the sale/share categories where no law makes it
+    /// binding.
+    pub(crate) honour_gpc: bool,
+    /// What each regime grants before a decision, and the categories sold or shared.
+    pub(crate) defaults: RegimeDefaults,
+    /// The banner, as [`Consent::banner_html`] renders it.
+    pub(crate) banner: BannerConfig,
+    /// Routes whose handler returned a `Choice` that was not recorded because the
+    /// request was cross-site: logged once each.
+    pub(crate) refused_choice_routes: ReportOnce,
+}
 
 /// The consent state of one request, computed once by the layer from the signed consent
 /// cookie.
@@ -58,7 +82,7 @@ pub struct Consent {
     /// The path and query the request was for, as the layer saw it (before any router
     /// stripped a prefix): where the banner's forms send the visitor back to.
     page: Option<PathAndQuery>,
-    config: Arc<Config>,
+    context: Arc<ConsentContext>,
 }
 
 impl Consent {
@@ -70,9 +94,9 @@ impl Consent {
         gpc: bool,
         page: Option<PathAndQuery>,
         in_force: InForce,
-        config: Arc<Config>,
+        context: Arc<ConsentContext>,
     ) -> Self {
-        let granted = config
+        let granted = context
             .defaults
             .granted(in_force.regime, decision.map(|d| (d.granted, d.decided)));
         Self {
@@ -82,14 +106,14 @@ impl Consent {
             gpc,
             in_force,
             page,
-            config,
+            context,
         }
     }
 
     /// What `decision` grants on this request: its choices for what it decided, this
-    /// request's regime defaults for the rest (see [`Regimes::effective`]).
+    /// request's regime defaults for the rest (see [`RegimeDefaults::granted`]).
     pub(crate) fn granted_with(&self, decision: &Decision) -> CategorySet {
-        self.config.defaults.granted(
+        self.context.defaults.granted(
             self.in_force.regime,
             Some((decision.granted, decision.decided)),
         )
@@ -97,7 +121,8 @@ impl Consent {
 
     /// The consent regime in force for this visitor, chosen by their region (see
     /// [`ConsentLayerBuilder::region_source`](crate::ConsentLayerBuilder::region_source));
-    /// [`Regime::OptIn`] without a region source.
+    /// the fallback, [`Regime::OptIn`] unless the app chose otherwise, without a region
+    /// source.
     ///
     /// ```
     /// # use tower_consent::{Consent, Regime};
@@ -128,7 +153,7 @@ impl Consent {
             self.gpc,
             self.page.clone(),
             self.in_force,
-            self.config.clone(),
+            self.context.clone(),
         )
     }
 
@@ -141,8 +166,9 @@ impl Consent {
         self.decision.as_ref()
     }
 
-    pub(crate) fn config(&self) -> &Config {
-        &self.config
+    /// What every consent of the layer shares.
+    pub(crate) fn context(&self) -> &ConsentContext {
+        &self.context
     }
 
     pub(crate) fn granted_set(&self) -> CategorySet {
@@ -159,7 +185,7 @@ impl Consent {
     /// }
     /// ```
     pub fn allows(&self, category: Category) -> bool {
-        self.config
+        self.context
             .categories
             .index_of(category)
             .is_some_and(|index| self.granted.contains(index))
@@ -176,7 +202,7 @@ impl Consent {
     pub fn granted(&self) -> impl Iterator<Item = Category> + '_ {
         self.granted
             .iter()
-            .filter_map(|index: CategoryIndex| self.config.categories.category(index))
+            .filter_map(|index: CategoryIndex| self.context.categories.category(index))
     }
 
     /// Whether the visitor made a choice that is still valid (signed, current revision,
@@ -207,7 +233,7 @@ impl Consent {
     /// fn policy(consent: &Consent) -> u32 { consent.revision() }
     /// ```
     pub fn revision(&self) -> u32 {
-        self.config.cookie.revision()
+        self.context.cookie.revision()
     }
 
     /// The random identifier of the decision, for the proof-of-consent record; `None`
@@ -275,7 +301,7 @@ impl Consent {
     /// request's GPC signal (and the visitor did not grant them explicitly while sending
     /// it).
     pub(crate) fn gpc_applied(&self) -> bool {
-        let sale_share = self.config.defaults.sale_share();
+        let sale_share = self.context.defaults.sale_share();
         let explicit_opt_in = self
             .decision
             .is_some_and(|d| d.gpc && !self.granted.intersection(sale_share).is_empty());
@@ -286,7 +312,7 @@ impl Consent {
     /// ([`honour_gpc`](crate::ConsentLayerBuilder::honour_gpc), the default), or the
     /// visitor's region's law makes the signal binding.
     pub(crate) fn honours_gpc(&self) -> bool {
-        self.config.honour_gpc || self.in_force.gpc_binding
+        self.context.honour_gpc || self.in_force.gpc_binding
     }
 
     /// The consent banner for the page this request asks for, as an HTML fragment to
@@ -303,10 +329,58 @@ impl Consent {
     /// }
     /// ```
     pub fn banner_html(&self, headers: &http::HeaderMap) -> String {
-        let endpoints = &self.config.endpoints;
-        let language = endpoints.language(headers.get(http::header::ACCEPT_LANGUAGE));
+        let banner = &self.context.banner;
+        let language = banner.language(headers.get(http::header::ACCEPT_LANGUAGE));
         let return_to = self.page.as_ref().map_or("/", PathAndQuery::as_str);
-        endpoints.banner(self, language, return_to, false)
+        self.banner_in(language, return_to, false, AssetAttributes::default())
+    }
+
+    /// The banner for this consent in `language` (an index of the banner texts),
+    /// sending form submissions back to `return_to`: a whole page when `page`,
+    /// otherwise a fragment whose style sheet and script carry `assets`.
+    pub(crate) fn banner_in(
+        &self,
+        language: usize,
+        return_to: &str,
+        page: bool,
+        assets: AssetAttributes<'_>,
+    ) -> String {
+        let context = &self.context;
+        context.banner.render(
+            &context.categories,
+            self.visitor(),
+            language,
+            return_to,
+            page,
+            assets,
+        )
+    }
+
+    /// What the banner shows of this consent.
+    fn visitor(&self) -> Visitor {
+        Visitor {
+            granted: self.granted,
+            undecided: self.needs_banner(),
+            withdraw: self.granted().any(|c| !c.is_necessary()),
+            gpc_applied: self.gpc_applied(),
+            identified: self.browser_id().is_some(),
+            notice: self.notice(),
+        }
+    }
+
+    /// The notice this consent's regime shows in place of the dialog: open while the
+    /// visitor has not decided, and in an opt-out region also while the decision in
+    /// force is the layer's own from the GPC signal, so that the visitor sees it was
+    /// honoured.
+    fn notice(&self) -> Option<Notice> {
+        let open = !self.decided();
+        match self.regime() {
+            Regime::OptIn => None,
+            Regime::OptOut => Some(Notice::OptOut {
+                open: open || self.source() == Some(Source::Gpc),
+            }),
+            Regime::NoticeOnly => Some(Notice::NoticeOnly { open }),
+        }
     }
 
     /// How the decision was made.
@@ -329,158 +403,5 @@ impl fmt::Debug for Consent {
             .field("regime", &self.in_force.regime)
             .field("region", &self.in_force.region)
             .finish()
-    }
-}
-
-/// A recorded decision, as carried by the consent cookie.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Decision {
-    /// Always contains necessary.
-    pub(crate) granted: CategorySet,
-    /// The categories the decision decides: every category for a full choice, only the
-    /// sale/share ones for "Do Not Sell or Share" and GPC. The regime's defaults apply
-    /// to the rest.
-    pub(crate) decided: CategorySet,
-    pub(crate) revision: u32,
-    /// Unix seconds.
-    pub(crate) decided_at: u64,
-    pub(crate) id: ConsentId,
-    pub(crate) source: Source,
-    /// Whether the browser sent Global Privacy Control when the choice was made: a
-    /// marketing grant made then is an explicit opt-in that GPC does not override.
-    pub(crate) gpc: bool,
-}
-
-/// Seconds since the Unix epoch; 0 if the clock is before it.
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// How a decision was made.
-///
-/// # Example
-///
-/// ```
-/// use tower_consent::{Choice, Source};
-///
-/// let choice = Choice::accept_all().source(Source::Banner);
-/// assert_eq!(Source::Gpc.as_str(), "gpc");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Source {
-    /// The visitor used the consent banner.
-    Banner,
-    /// The app recorded it through the API (a handler or the JSON endpoint).
-    Api,
-    /// The browser's Global Privacy Control signal.
-    Gpc,
-}
-
-impl Source {
-    /// The name used in JSON and logs: `banner`, `api` or `gpc`.
-    ///
-    /// ```
-    /// # use tower_consent::Source;
-    /// assert_eq!(Source::Banner.as_str(), "banner");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Banner => "banner",
-            Source::Api => "api",
-            Source::Gpc => "gpc",
-        }
-    }
-
-    pub(crate) fn code(self) -> u8 {
-        match self {
-            Source::Banner => b'b',
-            Source::Api => b'a',
-            Source::Gpc => b'g',
-        }
-    }
-
-    pub(crate) fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "b" => Some(Source::Banner),
-            "a" => Some(Source::Api),
-            "g" => Some(Source::Gpc),
-            _ => None,
-        }
-    }
-}
-
-/// A random 96-bit identifier of one browser's consent, drawn from the operating
-/// system's CSPRNG. Displayed as 16 URL-safe base64 characters.
-///
-/// # Example
-///
-/// ```
-/// use tower_consent::ConsentId;
-///
-/// let id = ConsentId::random().expect("the OS has randomness");
-/// assert_eq!(id.to_string().len(), 16);
-/// assert_eq!(id.to_string().parse::<ConsentId>(), Ok(id));
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ConsentId([u8; 12]);
-
-impl ConsentId {
-    /// A fresh identifier, or `None` if the operating system gives no randomness.
-    pub fn random() -> Option<Self> {
-        let mut bytes = [0; 12];
-        getrandom::fill(&mut bytes).ok()?;
-        Some(Self(bytes))
-    }
-
-    /// The identifier's random bytes.
-    pub(crate) fn bytes(&self) -> &[u8; 12] {
-        &self.0
-    }
-}
-
-impl fmt::Display for ConsentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = [0u8; 16];
-        let written = URL_SAFE_NO_PAD
-            .encode_slice(self.0, &mut text)
-            .map_err(|_| fmt::Error)?;
-        f.write_str(std::str::from_utf8(&text[..written]).map_err(|_| fmt::Error)?)
-    }
-}
-
-impl fmt::Debug for ConsentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ConsentId({self})")
-    }
-}
-
-/// The text is not 16 URL-safe base64 characters.
-///
-/// # Example
-///
-/// ```
-/// use tower_consent::{ConsentId, InvalidConsentId};
-///
-/// assert_eq!("nope".parse::<ConsentId>(), Err(InvalidConsentId));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a consent id is 16 URL-safe base64 characters")]
-pub struct InvalidConsentId;
-
-impl std::str::FromStr for ConsentId {
-    type Err = InvalidConsentId;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        if text.len() != 16 {
-            return Err(InvalidConsentId);
-        }
-        let mut bytes = [0; 12];
-        match URL_SAFE_NO_PAD.decode_slice(text, &mut bytes) {
-            Ok(12) => Ok(Self(bytes)),
-            _ => Err(InvalidConsentId),
-        }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use foldhash::fast::RandomState;
 
-use super::Decision;
+use super::decision::Decision;
 
 /// Entries per thread. A value is about 110 bytes, so a full table holds about 20 KiB.
 const SLOTS: usize = 128;

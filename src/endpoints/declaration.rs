@@ -5,18 +5,18 @@ use http::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, VARY};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use crate::config::Config;
+use crate::consent::ConsentContext;
 
 /// Answers with the declaration in the request's language: JSON when the request
 /// accepts `application/json` (and not HTML first), a standalone page otherwise.
-pub(super) fn respond(parts: &Parts, config: &Config) -> Response<Bytes> {
-    let endpoints = &config.endpoints;
-    let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
-    let declaration = endpoints.declaration(config, language);
+pub(super) fn respond(parts: &Parts, context: &ConsentContext) -> Response<Bytes> {
+    let banner = &context.banner;
+    let language = banner.language(parts.headers.get(ACCEPT_LANGUAGE));
+    let declaration = banner.declaration(&context.categories, language);
     let mut response = if wants_json(&parts.headers) {
         super::json::answer(StatusCode::OK, declaration.to_json())
     } else {
-        let mut page = Response::new(Bytes::from(declaration.to_page(&endpoints.stylesheet())));
+        let mut page = Response::new(Bytes::from(declaration.to_page(&banner.stylesheet())));
         page.headers_mut().insert(
             CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),

@@ -22,9 +22,11 @@ mod assets;
 pub(crate) mod choice_request;
 mod declaration;
 pub(crate) mod json;
+#[cfg(feature = "ledger")]
+pub(crate) mod ledger;
 mod problem;
 #[cfg(feature = "ledger")]
-pub(crate) mod records;
+mod records;
 mod state;
 
 use bytes::Bytes;
@@ -33,32 +35,28 @@ use http::request::Parts;
 use http::{HeaderValue, Method, Response, StatusCode};
 
 use self::assets::Asset;
-use self::choice_request::{same_site_path, ChoiceRequest, MAX_BODY};
+use self::choice_request::{ChoiceRequest, MAX_BODY};
 pub(crate) use self::problem::Problem;
-use crate::banner::{self, BannerTexts, BannerView, CategoryView, Notice};
-use crate::category::{CategorySet, MAX_CATEGORIES};
-use crate::config::Config;
+use crate::banner::AssetAttributes;
+use crate::classify::Classifier;
 use crate::consent::Decision;
-use crate::declaration::Declaration;
-use crate::language::negotiate;
+#[cfg(feature = "ledger")]
+use crate::ledger::LedgerConfig;
 use crate::report::Access;
 use crate::report_once::ReportOnce;
 use crate::request_state::{NotRecorded, RequestState};
-use crate::same_origin::Refusal;
-use crate::{BuildError, Category, Consent, Regime};
+use crate::same_origin::{same_site_path, Refusal};
+use crate::{BuildError, Consent};
 
 /// The path of the GPC support document.
 const GPC_JSON: &str = "/.well-known/gpc.json";
 
-/// Endpoint settings, fixed at build time.
+/// Endpoint settings, fixed at build time. The banner's (texts, languages, the prefix
+/// its forms post to) are the consent's: see [`BannerConfig`](crate::banner::BannerConfig).
 #[derive(Debug)]
 pub(crate) struct Endpoints {
     prefix: String,
-    /// Banner texts by language tag; `default_language` indexes it.
-    texts: Vec<(String, BannerTexts)>,
-    default_language: usize,
     gpc_last_update: Option<String>,
-    asset_version: String,
     /// Who may read `{prefix}/report`; `None`: nobody, the endpoint does not exist.
     report_access: Option<Access>,
     /// Whether `{prefix}/records` is served (a ledger is configured).
@@ -66,28 +64,17 @@ pub(crate) struct Endpoints {
     records: bool,
     /// The causes of refused choices from pages that were logged.
     refusals: ReportOnce,
-    /// The categories the banner offers.
-    offered: CategorySet,
 }
 
 impl Endpoints {
-    pub(crate) fn new(
-        prefix: String,
-        texts: Vec<(String, BannerTexts)>,
-        default_language: usize,
-        gpc_last_update: Option<String>,
-    ) -> Self {
+    pub(crate) fn new(prefix: String, gpc_last_update: Option<String>) -> Self {
         Self {
             prefix,
-            texts,
-            default_language,
             gpc_last_update,
-            asset_version: assets::version(),
             report_access: None,
             #[cfg(feature = "ledger")]
             records: false,
             refusals: ReportOnce::new(),
-            offered: CategorySet::first(MAX_CATEGORIES),
         }
     }
 
@@ -102,14 +89,6 @@ impl Endpoints {
     pub(crate) fn with_records(mut self) -> Self {
         self.records = true;
         self
-    }
-
-    /// Whether the banner links to the visitor's records.
-    fn shows_records(&self) -> bool {
-        #[cfg(feature = "ledger")]
-        return self.records;
-        #[cfg(not(feature = "ledger"))]
-        false
     }
 
     /// The endpoint `path` names, if any.
@@ -132,139 +111,23 @@ impl Endpoints {
             _ => return None,
         })
     }
-
-    /// The cookie declaration of `config` in `language` (an index of the texts).
-    pub(crate) fn declaration(&self, config: &Config, language: usize) -> Declaration {
-        let (tag, texts) = &self.texts[language];
-        Declaration::new(config, tag, texts)
-    }
-
-    /// The path of the stylesheet, with its version.
-    pub(crate) fn stylesheet(&self) -> String {
-        format!("{}/banner.css?v={}", self.prefix, self.asset_version)
-    }
-
-    /// The endpoints' path prefix, e.g. `/_consent`.
-    #[cfg(any(feature = "html", feature = "ledger"))]
-    pub(crate) fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
-    /// The language tag and banner texts at `language` (an index from
-    /// [`language`](Self::language)).
-    #[cfg(feature = "html")]
-    pub(crate) fn texts(&self, language: usize) -> &(String, BannerTexts) {
-        &self.texts[language]
-    }
-
-    /// Offers only the categories of `offered` in the banner.
-    pub(crate) fn offering(mut self, offered: CategorySet) -> Self {
-        self.offered = offered;
-        self
-    }
-
-    /// The banner language for a request's `Accept-Language`: an index of the texts.
-    pub(crate) fn language(&self, accept_language: Option<&HeaderValue>) -> usize {
-        negotiate(
-            accept_language,
-            self.texts.iter().map(|(tag, _)| tag.as_str()),
-            self.default_language,
-        )
-    }
-
-    /// The banner for `consent`, in `language` (an index of the texts), sending form
-    /// submissions back to `return_to`; a whole page when `page`.
-    pub(crate) fn banner(
-        &self,
-        consent: &Consent,
-        language: usize,
-        return_to: &str,
-        page: bool,
-    ) -> String {
-        let assets = banner::AssetAttributes::default();
-        self.render_banner(consent, language, return_to, page, assets)
-    }
-
-    /// The banner fragment as the HTML gate injects it, with `assets` on its style
-    /// sheet and script.
-    #[cfg(feature = "html")]
-    pub(crate) fn banner_with(
-        &self,
-        consent: &Consent,
-        language: usize,
-        return_to: &str,
-        assets: banner::AssetAttributes<'_>,
-    ) -> String {
-        self.render_banner(consent, language, return_to, false, assets)
-    }
-
-    fn render_banner(
-        &self,
-        consent: &Consent,
-        language: usize,
-        return_to: &str,
-        page: bool,
-        assets: banner::AssetAttributes<'_>,
-    ) -> String {
-        let (tag, texts) = &self.texts[language];
-        let config = consent.config();
-        let categories = &config.categories;
-        let declaration = Declaration::new(config, tag, texts);
-        let offered = |category: &Category| {
-            categories
-                .index_of(*category)
-                .is_some_and(|index| self.offered.contains(index))
-        };
-        let views: Vec<CategoryView<'_>> = categories
-            .each()
-            .zip(&declaration.categories)
-            .filter(|(category, _)| offered(category))
-            .map(|(category, declared)| {
-                let (label, description) = categories.text(category, tag, texts);
-                CategoryView {
-                    key: category.key(),
-                    label,
-                    description,
-                    required: category.is_necessary(),
-                    granted: consent.allows(category),
-                    cookies: &declared.cookies,
-                }
-            })
-            .collect();
-        let view = BannerView {
-            texts,
-            language: tag,
-            categories: &views,
-            open: consent.needs_banner(),
-            withdraw: consent.granted().any(|c| !c.is_necessary()),
-            gpc_applied: consent.gpc_applied(),
-            notice: notice(consent),
-            endpoint: &self.prefix,
-            return_to: same_site_path(return_to),
-            asset_version: &self.asset_version,
-            records: self.shows_records() && consent.browser_id().is_some(),
-            assets,
-        };
-        if page {
-            banner::render_page(&view)
-        } else {
-            banner::render(&view)
-        }
-    }
 }
 
-/// The notice `consent`'s regime shows in place of the dialog: open while the visitor
-/// has not decided, and in an opt-out region also while the decision in force is the
-/// layer's own from the GPC signal, so that the visitor sees it was honoured.
-fn notice(consent: &Consent) -> Option<Notice> {
-    let open = !consent.decided();
-    match consent.regime() {
-        Regime::OptIn => None,
-        Regime::OptOut => Some(Notice::OptOut {
-            open: open || consent.source() == Some(crate::Source::Gpc),
-        }),
-        Regime::NoticeOnly => Some(Notice::NoticeOnly { open }),
-    }
+/// What the endpoints answer from besides the request's consent (which carries the
+/// banner and the categories): their own settings, the classifier's report and, with
+/// a ledger, its settings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings<'a> {
+    pub(crate) endpoints: &'a Endpoints,
+    /// Whose undeclared-cookie report `{prefix}/report` serves.
+    pub(crate) classifier: &'a Classifier,
+    #[cfg(feature = "ledger")]
+    pub(crate) ledger: Option<&'a LedgerConfig>,
+}
+
+/// The version of the banner's assets, for their URLs and `ETag`.
+pub(crate) fn asset_version() -> String {
+    assets::version()
 }
 
 /// What a request to the endpoints asks for.
@@ -280,7 +143,7 @@ pub(crate) enum Endpoint {
     GpcJson,
     /// `{prefix}/report`, when the app configured who may read it.
     Report,
-    /// `{prefix}/records`: the visitor's ledger records (answered in `ledger::respond`).
+    /// `{prefix}/records`: the visitor's ledger records (answered in `endpoints::ledger`).
     #[cfg(feature = "ledger")]
     Records,
     NotFound,
@@ -320,14 +183,15 @@ pub(crate) fn answer(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &mut RequestState,
+    settings: Settings<'_>,
 ) -> (Response<Bytes>, Option<Recorded>) {
-    match respond(endpoint, parts, body, state) {
+    match respond(endpoint, parts, body, state, settings) {
         Ok(answer) => answer,
         Err(problem) => {
             state.discard_pending();
             crate::metrics::endpoint_error(problem.code());
             let response = if from_a_page(parts) {
-                refusal_page(&problem, parts, body, state)
+                refusal_page(&problem, parts, body, state, settings.endpoints)
             } else {
                 problem.into_response()
             };
@@ -365,8 +229,8 @@ fn refusal_page(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &RequestState,
+    endpoints: &Endpoints,
 ) -> Response<Bytes> {
-    let endpoints = &state.consent().config().endpoints;
     if endpoints.refusals.first_time(problem.message()) {
         tracing::warn!(
             code = problem.code(),
@@ -375,21 +239,18 @@ fn refusal_page(
             "a choice sent from a page was refused; the visitor was shown why"
         );
     }
-    let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
-    let (tag, texts) = &endpoints.texts[language];
+    let banner = &state.consent().context().banner;
+    let language = banner.language(parts.headers.get(ACCEPT_LANGUAGE));
     let return_to = match body {
         BodyRead::Read(body) => form_urlencoded::parse(body)
             .find(|(name, _)| name == "return_to")
             .map(|(_, value)| value.into_owned()),
         BodyRead::TooLarge | BodyRead::Unreadable => None,
     };
-    let html = banner::render_refusal(
-        texts,
-        tag,
-        &endpoints.prefix,
-        &endpoints.asset_version,
+    let html = banner.refusal(
+        language,
         problem.message(),
-        same_site_path(return_to.as_deref().unwrap_or("/")),
+        return_to.as_deref().unwrap_or("/"),
     );
     let mut response = Response::new(Bytes::from(html));
     *response.status_mut() = problem.status();
@@ -408,9 +269,11 @@ fn respond(
     parts: &Parts,
     body: BodyRead<'_>,
     state: &RequestState,
+    settings: Settings<'_>,
 ) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
     let consent = state.consent();
-    let endpoints = &consent.config().endpoints;
+    let endpoints = settings.endpoints;
+    let banner = &consent.context().banner;
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
     let answer = match endpoint {
         Endpoint::NotFound => return Err(Problem::not_found()),
@@ -418,8 +281,8 @@ fn respond(
         #[cfg(feature = "ledger")]
         Endpoint::Records => return Err(Problem::not_found()),
         Endpoint::Consent if reading => {
-            let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
-            let json = state_json(consent, endpoints, language);
+            let language = banner.language(parts.headers.get(ACCEPT_LANGUAGE));
+            let json = state_json(consent, language);
             (json::answer(StatusCode::OK, json), None)
         }
         Endpoint::Consent if parts.method == Method::POST => {
@@ -437,7 +300,7 @@ fn respond(
                     return Err(Problem::bad_request("the request body could not be read"))
                 }
             };
-            let request = choice_request::parse(parts, body, &consent.config().categories)?;
+            let request = choice_request::parse(parts, body, &consent.context().categories)?;
             record(parts, state, request)?
         }
         Endpoint::Consent if parts.method == Method::DELETE => {
@@ -451,13 +314,13 @@ fn respond(
         Endpoint::Consent => return Err(Problem::method_not_allowed("GET, HEAD, POST, DELETE")),
         _ if !reading => return Err(Problem::method_not_allowed("GET, HEAD")),
         Endpoint::Banner | Endpoint::Settings => {
-            let language = endpoints.language(parts.headers.get(ACCEPT_LANGUAGE));
+            let language = banner.language(parts.headers.get(ACCEPT_LANGUAGE));
             let return_to = query_param(parts, "return_to").unwrap_or_else(|| "/".to_owned());
-            let html = endpoints.banner(
-                consent,
+            let html = consent.banner_in(
                 language,
                 &return_to,
                 endpoint == Endpoint::Settings,
+                AssetAttributes::default(),
             );
             let mut response = Response::new(Bytes::from(html));
             let headers = response.headers_mut();
@@ -469,11 +332,8 @@ fn respond(
             headers.append(VARY, HeaderValue::from_static("accept-language"));
             (response, None)
         }
-        Endpoint::Declaration => (declaration::respond(parts, consent.config()), None),
-        Endpoint::Asset(asset) => (
-            assets::respond(asset, parts, &endpoints.asset_version),
-            None,
-        ),
+        Endpoint::Declaration => (declaration::respond(parts, consent.context()), None),
+        Endpoint::Asset(asset) => (assets::respond(asset, parts, banner.asset_version()), None),
         Endpoint::Report => {
             let allowed = endpoints
                 .report_access
@@ -486,7 +346,7 @@ fn respond(
                     "the report is only for requests the application allows",
                 ));
             }
-            let json = consent.config().classifier.report().to_json();
+            let json = settings.classifier.report().to_json();
             (json::answer(StatusCode::OK, json), None)
         }
         Endpoint::GpcJson => {
@@ -529,11 +389,10 @@ fn record(
         }
         None => {
             let consent = state.consent().with_decision(decision);
-            let endpoints = &consent.config().endpoints;
+            let banner = &consent.context().banner;
             let json = state_json(
                 &consent,
-                endpoints,
-                endpoints.language(parts.headers.get(ACCEPT_LANGUAGE)),
+                banner.language(parts.headers.get(ACCEPT_LANGUAGE)),
             );
             json::answer(StatusCode::OK, json)
         }
@@ -541,8 +400,8 @@ fn record(
     Ok((response, Some((decision, request))))
 }
 
-fn state_json(consent: &Consent, endpoints: &Endpoints, language: usize) -> String {
-    let (tag, texts) = &endpoints.texts[language];
+fn state_json(consent: &Consent, language: usize) -> String {
+    let (tag, texts) = consent.context().banner.texts(language);
     state::to_json(consent, tag, texts)
 }
 

@@ -16,11 +16,11 @@
 use http::request::Parts;
 use http::{Method, StatusCode};
 
+use super::ledger::{answer_when_recorded, unavailable, Respond};
 use super::problem::Problem;
 use super::{forbidden, json};
 use crate::consent::{unix_now, Decision};
-use crate::ledger::respond::{unavailable, Respond};
-use crate::ledger::{Action, RecordSource, Who};
+use crate::ledger::{Action, LedgerConfig, RecordSource, Who};
 use crate::request_state::RequestState;
 use crate::Choice;
 
@@ -31,19 +31,16 @@ pub(crate) const PAGE_SIZE: usize = 100;
 pub(crate) const MAX_PAGE_SIZE: usize = 500;
 
 /// Answers `GET`, `HEAD` and `DELETE` on `{prefix}/records`.
-pub(crate) fn answer(parts: &Parts, state: &RequestState) -> Respond {
-    match respond(parts, state) {
+pub(crate) fn answer(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Respond {
+    match respond(parts, state, ledger) {
         Ok(respond) => respond,
         Err(problem) => Respond::Now(problem.into_response(), None),
     }
 }
 
-fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
+fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result<Respond, Problem> {
     let consent = state.consent();
-    let config = consent.config();
-    let Some(ledger) = config.ledger.as_ref() else {
-        return Err(Problem::not_found());
-    };
+    let context = consent.context();
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
     if reading {
         if let Some(b"cross-site" | b"same-site") =
@@ -60,7 +57,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     let store = ledger.ledger.clone();
     if reading {
         let (after, limit) = page_query(parts)?;
-        let records_path = format!("{}/records", config.endpoints.prefix());
+        let records_path = format!("{}/records", context.banner.prefix());
         return Ok(Respond::Later(Box::pin(async move {
             let page = store.history_page(&Who::Consent(id), after, limit).await;
             let read = match page {
@@ -96,15 +93,15 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     // browser's id, so that the visitor can try again with it.
     let withdraw = |id| {
         Choice::withdraw().decide(
-            &config.categories,
-            config.defaults.sale_share(),
-            config.cookie.revision(),
+            &context.categories,
+            context.defaults.sale_share(),
+            context.cookie.revision(),
             id,
             consent.gpc(),
             unix_now(),
         )
     };
-    let capture = ledger.capture(&config.endpoints, &parts.headers, &parts.extensions);
+    let capture = ledger.capture(&context.banner, &parts.headers, &parts.extensions);
     let capture = (capture.language, capture.opted_in.as_deref());
     let entry = |decision: Decision| {
         let entry = ledger.entry(
@@ -122,9 +119,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
     Ok(Respond::Later(Box::pin(async move {
         let Some((fresh, fresh_entry)) = fresh else {
             let recording = kept_entry.write(&store);
-            return recording
-                .answer(no_randomness().into_response(), kept)
-                .await;
+            return answer_when_recorded(recording, no_randomness().into_response(), kept).await;
         };
         match store.erase(&Who::Consent(id)).await {
             Ok(erased) => {
@@ -133,7 +128,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
                     "consent_id": fresh.id.to_string(),
                 });
                 let response = json::answer(StatusCode::OK, json.to_string());
-                fresh_entry.write(&store).answer(response, fresh).await
+                answer_when_recorded(fresh_entry.write(&store), response, fresh).await
             }
             Err(error) => {
                 tracing::warn!(%error, %id, "erasing a visitor's ledger records failed; consent withdrawn");
@@ -143,7 +138,7 @@ fn respond(parts: &Parts, state: &RequestState) -> Result<Respond, Problem> {
                     "consent was withdrawn, but the records could not be erased now; try again",
                 )
                 .into_response();
-                kept_entry.write(&store).answer(response, kept).await
+                answer_when_recorded(kept_entry.write(&store), response, kept).await
             }
         }
     })))

@@ -4,8 +4,8 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::banner::BannerTexts;
 use crate::category::CategoryIndex;
+use crate::texts::{category_text, BannerTexts};
 use crate::Consent;
 
 #[derive(Serialize)]
@@ -45,7 +45,7 @@ struct CategoryState<'a> {
 
 /// The JSON document describing `consent`, labelled in `language`.
 pub(crate) fn to_json(consent: &Consent, language: &str, texts: &BannerTexts) -> String {
-    let categories = &consent.config().categories;
+    let categories = &consent.context().categories;
     let state = State {
         revision: consent.revision(),
         decided: consent.decided(),
@@ -67,7 +67,7 @@ pub(crate) fn to_json(consent: &Consent, language: &str, texts: &BannerTexts) ->
         categories: (0..categories.len() as CategoryIndex)
             .filter_map(|index| {
                 let category = categories.category(index)?;
-                let (label, description) = categories.text(category, language, texts);
+                let (label, description) = category_text(categories, category, language, texts);
                 Some(CategoryState {
                     key: category.key(),
                     label,

@@ -16,8 +16,8 @@ use bytes::Bytes;
 use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 
+use super::cookies::{is_granted, RequestCookies};
 use super::domains::{cookie_domains, CookieDomains};
-use super::{is_granted, RequestCookies};
 use crate::category::{CategorySet, NECESSARY_INDEX};
 use crate::classify::{Class, Classifier, CookieScope, ScopeSetId};
 use crate::cookie_header::{

@@ -12,9 +12,9 @@
 use http::header::SET_COOKIE;
 use http::HeaderMap;
 
+use super::cookies::{is_granted, RequestCookies};
 use super::request::RequestScan;
 use super::response::refused;
-use super::{is_granted, RequestCookies};
 use crate::category::CategorySet;
 use crate::classify::Classifier;
 use crate::cookie_header::{cookie_pairs, set_cookie_is_nameless};

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::header::{COOKIE, HOST};
 use http::{HeaderMap, HeaderValue, Uri};
 
-use super::{is_granted, RequestCookies};
+use super::cookies::{is_granted, RequestCookies};
 use crate::category::{Categories, CategorySet, NECESSARY_INDEX};
 use crate::classify::{Classifier, Seen, Unlisted, Witness};
 use crate::consent::cookie::{ConsentCookie, Verified};

@@ -243,7 +243,7 @@ impl<'i> Attrs<'i> {
         };
         if attrs.data_consent.is_none() && tag == "script" {
             attrs.kind = get("type");
-            if super::rewrite::is_plain_text(attrs.kind.as_deref()) {
+            if super::element::is_plain_text(attrs.kind.as_deref()) {
                 attrs.data_category = get("data-category");
             }
         }

@@ -451,9 +451,7 @@ impl ResourceMatcher {
                 self.app
                     .local
                     .iter()
-                    .filter(|e| {
-                        !e.path.is_empty() && contains_ignore_case(text.as_bytes(), &e.path)
-                    })
+                    .filter(|e| !e.path.is_empty() && contains_path(text.as_bytes(), &e.path))
                     .map(|e| e.hit)
                     .find(&wanted)
             })
@@ -846,6 +844,59 @@ fn contains_ignore_case(text: &[u8], needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Whether `text` (a script's source) may hold `path` as a URL parser reads it once
+/// the script has run, in any ASCII case: tabs and newlines are dropped (the URL
+/// Standard removes them), and a run of `/` and `\\` stands for one `/` (URLs of
+/// special schemes read `\\` as `/`; `\\/` and `\\\\` are JavaScript's escapes of `/`
+/// and `\\`).
+///
+/// Linear in `text` for a given `path`: a try starts at a byte that can begin `path`
+/// (at the start of a run of slashes when `path` begins with one) and reads at most
+/// `path.len()` such units.
+fn contains_path(text: &[u8], path: &str) -> bool {
+    let path = path.as_bytes();
+    let Some(&first) = path.first() else {
+        return true;
+    };
+    let starts = |&start: &usize| match first {
+        b'/' => is_slash(text[start]) && (start == 0 || !is_slash(text[start - 1])),
+        _ => text[start].eq_ignore_ascii_case(&first),
+    };
+    (0..text.len())
+        .filter(starts)
+        .any(|start| holds_path_at(text, start, path))
+}
+
+/// Whether `text` from `at` holds `path`, read as [`contains_path`] reads it.
+fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
+    let skipped = |b: u8| matches!(b, b'\t' | b'\n' | b'\r');
+    let mut wanted = 0;
+    while let Some(&byte) = path.get(wanted) {
+        match text.get(at) {
+            None => return false,
+            Some(&b) if skipped(b) => at += 1,
+            Some(&b) if byte == b'/' && is_slash(b) => {
+                wanted += path[wanted..].iter().take_while(|&&b| b == b'/').count();
+                at += text[at..]
+                    .iter()
+                    .take_while(|&&b| is_slash(b) || skipped(b))
+                    .count();
+            }
+            Some(b) if b.eq_ignore_ascii_case(&byte) => {
+                at += 1;
+                wanted += 1;
+            }
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+/// `/`, or `\\`, which URLs of special schemes read as `/`.
+fn is_slash(b: u8) -> bool {
+    b == b'/' || b == b'\\'
+}
+
 /// The last segment of a rule's path that is not empty (`heatmap.js` of
 /// `/js/heatmap.js`, `js` of `/js/`).
 fn last_segment(path: &str) -> &str {
@@ -1104,6 +1155,33 @@ mod tests {
                 .local
                 .iter()
                 .any(|e| contains_ignore_case(text.as_bytes(), &e.path))
+    }
+
+    #[test]
+    fn a_path_in_script_text_is_read_as_a_url_parser_reads_it() {
+        let path = "/js/heatmap.js";
+        for text in [
+            "s.src='/js/heatmap.js'",
+            "s.src=`/JS/heat\nmap.js`",
+            "s.src=`/js/\theatmap.\r\njs`",
+            r"s.src='\\js\\heatmap.js'",
+            r"s.src='\/js\/heatmap.js'",
+            r"s.src='/x\..\js/heatmap.js'",
+            "//js//heatmap.js",
+        ] {
+            assert!(contains_path(text.as_bytes(), path), "{text:?}");
+        }
+        for text in [
+            "/js/heat map.js",
+            "/jsheatmap.js",
+            "/js/heatmap.j",
+            "\tjs/heatmap.js",
+            "",
+        ] {
+            assert!(!contains_path(text.as_bytes(), path), "{text:?}");
+        }
+        assert!(contains_path(b"heatmap.js", "heatmap.js"));
+        assert!(contains_path(b"", ""));
     }
 
     proptest::proptest! {

@@ -6,6 +6,14 @@
 //! (which copies it). Every element may carry an event handler or a `style` attribute;
 //! most carry neither, which one pass over the tag tells ([`may_load_from_attributes`]).
 
+/// The HTML namespace: an element in another (SVG, MathML) is foreign content.
+pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
+
+/// Whether a `<script type>` is `text/plain`: a script that does not run.
+pub(super) fn is_plain_text(kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("text/plain"))
+}
+
 /// An element the gate treats apart from the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Name {

@@ -31,7 +31,7 @@ pub(super) const TEXT_ELEMENTS: &str = "iframe, title, textarea, xmp, noembed, n
 /// text) as markup. `true` too when the tag's end is not kept, which only a run of
 /// more than [`KEPT_BEFORE`] spaces before its `>` brings about.
 pub(super) fn is_misread(el: &El<'_, '_>, input: &Input) -> bool {
-    if el.namespace_uri() != super::rewrite::HTML {
+    if el.namespace_uri() != super::element::HTML {
         // In SVG and MathML lol_html reads content as markup, as browsers do.
         return false;
     }

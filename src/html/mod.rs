@@ -185,6 +185,8 @@ mod srcset;
 mod url;
 mod validators;
 
+use std::sync::Arc;
+
 use http::header::{
     ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION,
     CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HOST, VARY,
@@ -226,10 +228,7 @@ impl HtmlRequest {
         let accept_language = request.headers().get(ACCEPT_LANGUAGE).cloned();
         let mut revalidating = None;
         if validators::names_gated_validator(request.headers()) {
-            let language = consent
-                .config()
-                .endpoints
-                .language(accept_language.as_ref());
+            let language = consent.context().banner.language(accept_language.as_ref());
             let state = StateKey::new(consent, language);
             if validators::translate_request(request.headers_mut(), &state) {
                 revalidating = Some(state);
@@ -316,10 +315,10 @@ fn names_text_html(accept: &[u8]) -> bool {
 /// `Content-Length`, no content coding, …) and returns the body's feed.
 pub(crate) fn prepare<B>(
     consent: Consent,
+    gate: &Arc<HtmlConfig>,
     request: HtmlRequest,
     response: &mut Response<B>,
 ) -> Option<Feed> {
-    let gate = consent.config().html.as_ref()?;
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
         if let Some(state) = &request.revalidating {
@@ -327,7 +326,7 @@ pub(crate) fn prepare<B>(
             // gated for the request's state (even if this response records a choice).
             let headers = response.headers_mut();
             validators::follow_state(headers, state);
-            crate::gate::keep_out_of_shared_caches(headers, "private");
+            crate::caching::keep_out_of_shared_caches(headers, "private");
         }
         return None;
     }
@@ -345,12 +344,12 @@ pub(crate) fn prepare<B>(
         }
         Kind::Missing | Kind::Other => return None,
     };
-    let config = consent.config();
-    let language = config.endpoints.language(request.accept_language.as_ref());
+    let context = consent.context();
+    let language = context.banner.language(request.accept_language.as_ref());
     let path = consent.page().map_or("/", http::uri::PathAndQuery::path);
     let headers = response.headers_mut();
     validators::follow_state(headers, &StateKey::new(&consent, language));
-    crate::gate::keep_out_of_shared_caches(headers, "private");
+    crate::caching::keep_out_of_shared_caches(headers, "private");
     headers.remove(CONTENT_LENGTH);
     headers.remove(ACCEPT_RANGES);
     if gate.inject_banner && !varies_on_language(headers) {
@@ -361,7 +360,7 @@ pub(crate) fn prepare<B>(
         // An XML document: lol_html reads HTML, and XML differs where it matters (an
         // element inside `<title>` or `<noscript>`, `<script/>`, entities declared in
         // the document type). It passes only when there is nothing to hold back.
-        if config.categories.all().is_subset(consent.granted_set()) {
+        if context.categories.all().is_subset(consent.granted_set()) {
             return None;
         }
         return Some(refuse(
@@ -417,6 +416,7 @@ pub(crate) fn prepare<B>(
         inline: csp::inline_scripts(response.headers()),
         nonces: csp::nonces(response.headers()),
         consent,
+        gate: Arc::clone(gate),
         language,
         return_to,
         location,

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::{Bytes, BytesMut};
 use lol_html::errors::RewritingError;
@@ -20,8 +20,9 @@ use lol_html::{AsciiCompatibleEncoding, HandlerResult, MemorySettings, OutputSin
 
 use super::attributes::{renames, Attrs, Input, RenamePlan, Unwritten, Urls};
 use super::catalog::{Hit, LastFound};
+use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
-use super::element::{may_load_from_attributes, tag_name, Name};
+use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
 use super::glance::must_read;
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
@@ -30,8 +31,10 @@ use super::noscript::{Fragment, FragmentEnd, NoscriptHold};
 use super::output::{Edit, MisplacedTag, Output, Rename, Replace, TagName};
 use super::srcset::srcset_urls;
 use super::url::{decode_references, Location, TooDeep, Url};
+use crate::banner::AssetAttributes;
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
+use crate::texts::category_text;
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
@@ -40,6 +43,8 @@ type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 pub(crate) struct Page {
     /// The consent in force for this response (a choice recorded by it included).
     pub(crate) consent: Consent,
+    /// The HTML gate's settings.
+    pub(crate) gate: Arc<HtmlConfig>,
     /// The banner language (an index of the configured texts).
     pub(crate) language: usize,
     /// Where the banner's forms and the placeholders' links send the visitor back.
@@ -178,8 +183,8 @@ struct Shared {
 }
 
 impl Shared {
-    fn gate(&self) -> Option<&super::HtmlConfig> {
-        self.page.consent.config().html.as_ref()
+    fn gate(&self) -> &HtmlConfig {
+        &self.page.gate
     }
 
     /// Whether `hit` names a category this visitor refused (never `necessary`).
@@ -190,7 +195,7 @@ impl Shared {
     fn key(&self, index: CategoryIndex) -> &'static str {
         self.page
             .consent
-            .config()
+            .context()
             .categories
             .category(index)
             .map_or("unknown", |c| c.key())
@@ -310,19 +315,9 @@ impl Rewriter {
         state: State,
     ) -> Self {
         let granted = page.consent.granted_set();
-        let nothing_to_match = page
-            .consent
-            .config()
-            .html
-            .as_ref()
-            .is_none_or(|gate| gate.matcher.categories().is_subset(granted));
-        let everything_granted = page.consent.config().categories.all().is_subset(granted);
-        let matches_around = page
-            .consent
-            .config()
-            .html
-            .as_ref()
-            .is_some_and(|gate| gate.matcher.matches_around(&state.location));
+        let nothing_to_match = page.gate.matcher.categories().is_subset(granted);
+        let everything_granted = page.consent.context().categories.all().is_subset(granted);
+        let matches_around = page.gate.matcher.matches_around(&state.location);
         let shared = Shared {
             page,
             granted,
@@ -332,12 +327,10 @@ impl Rewriter {
             utf8,
             matches_around,
         };
-        let rewriter = shared.gate().map(|gate| {
-            HtmlRewriter::new(
-                settings(gate, everything_granted, encoding, charset_known),
-                Sink,
-            )
-        });
+        let rewriter = Some(HtmlRewriter::new(
+            settings(shared.gate(), everything_granted, encoding, charset_known),
+            Sink,
+        ));
         Self {
             rewriter: Mutex::new(rewriter),
             context: Some(Box::new(Context {
@@ -462,7 +455,7 @@ impl Context {
     /// Whether the banner is still to be injected at the end of a document.
     fn wants_banner_probe(&self) -> bool {
         let state = &self.state;
-        self.shared.gate().is_some_and(|gate| gate.inject_banner)
+        self.shared.gate().inject_banner
             && state.fragment.is_none()
             && state.document
             && !state.banner_seen
@@ -607,7 +600,7 @@ struct Split<'c> {
 }
 
 fn on_body(shared: &Shared, el: &mut El<'_, '_>) {
-    let injects = shared.gate().is_some_and(|gate| gate.inject_banner);
+    let injects = shared.gate().inject_banner;
     if let (true, Some(handlers)) = (injects, el.end_tag_handlers()) {
         handlers.push(Box::new(|end: &mut EndTag<'_>| {
             in_context(|context| {
@@ -696,9 +689,7 @@ fn on_document_end(context: &mut Context) -> HandlerResult {
 /// The banner, once, unless the page has one or injection is off; it carries the
 /// response's token and nonces.
 fn take_banner(shared: &Shared, state: &mut State) -> Result<Option<String>, &'static str> {
-    let Some(gate) = shared.gate() else {
-        return Ok(None);
-    };
+    let gate = shared.gate();
     if !gate.inject_banner || state.banner_seen || state.banner_done {
         return Ok(None);
     }
@@ -709,22 +700,21 @@ fn take_banner(shared: &Shared, state: &mut State) -> Result<Option<String>, &'s
         false => Some(state.token()?),
     };
     let page = &shared.page;
-    let endpoints = &page.consent.config().endpoints;
-    let assets = crate::banner::AssetAttributes {
+    let assets = AssetAttributes {
         held: token.as_ref().map(Token::as_str),
         script_nonce: page.nonces.script.as_deref(),
         style_nonce: page.nonces.style.as_deref(),
     };
-    Ok(Some(endpoints.banner_with(
-        &page.consent,
+    Ok(Some(page.consent.banner_in(
         page.language,
         &page.return_to,
+        false,
         assets,
     )))
 }
 
 fn consent_mode_snippet(shared: &Shared) -> Option<String> {
-    let mode = shared.gate()?.consent_mode.as_ref()?;
+    let mode = shared.gate().consent_mode.as_ref()?;
     let nonce = match &shared.page.inline {
         InlineScripts::Allowed => None,
         InlineScripts::Nonce(nonce) => Some(nonce.as_str()),
@@ -769,9 +759,7 @@ fn on_resource(
         output,
     } = cx;
     let (shared, input) = (*shared, *input);
-    let Some(gate) = shared.gate() else {
-        return Ok(());
-    };
+    let gate = shared.gate();
     if matches!(tag, "script" | "iframe")
         && !shared.everything_granted
         && hide_if_misread(input, el)?
@@ -800,7 +788,7 @@ fn on_resource(
         }
         Glance::Read => {}
     }
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
         (false, _) => Attrs::read(el, input),
         // No URL is read: only the annotations are looked up.
@@ -911,7 +899,7 @@ fn client_side_script(
     attrs: &Attrs<'_>,
     key: String,
 ) -> HandlerResult {
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     // What it loads once active: its `data-src`, or its own URLs.
     let data_src = el.get_attribute("data-src");
     let own = attrs.urls.as_ref().and_then(|urls| {
@@ -1031,7 +1019,7 @@ fn mark_banner_script(
         return Ok(false);
     };
     let path = src.trim().split(['?', '#']).next().unwrap_or_default();
-    let prefix = shared.page.consent.config().endpoints.prefix();
+    let prefix = shared.page.consent.context().banner.prefix();
     if path.strip_prefix(prefix) != Some("/banner.js") {
         return Ok(false);
     }
@@ -1049,9 +1037,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
         input,
         output,
     } = cx;
-    let Some(gate) = shared.gate() else {
-        return Ok(());
-    };
+    let gate = shared.gate();
     if shared.nothing_to_match {
         return Ok(());
     }
@@ -1089,9 +1075,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
 /// refused. An event handler is an inline script: its text is read as one is. A
 /// `style` attribute is CSS: its `url()`s are read as URLs.
 fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Loaders {
-    let Some(gate) = shared.gate() else {
-        return Loaders::default();
-    };
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let mut loaders = Loaders::default();
     for handler in &attrs.handlers {
@@ -1124,7 +1108,7 @@ fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Load
 /// refused, read as every URL of the page is; a document nested too deep to read
 /// counts as refused.
 fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<Hit> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     match gate.matcher.find(&Url::new(raw).target(location), refused) {
         Ok(hit) => hit.filter(|hit| refused(hit)),
@@ -1136,7 +1120,7 @@ fn refused_url(shared: &Shared, location: &Location, raw: &str) -> Option<Hit> {
 /// under the first category the rules and the catalog name that the visitor refused
 /// (there is one, or nothing would be read).
 fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     Some(Hit {
         category: gate
             .matcher
@@ -1235,7 +1219,7 @@ fn on_text_element(
 /// start tag as written may tell without reading its attributes.
 fn is_necessary(shared: &Shared, written: Option<&[u8]>, el: &El<'_, '_>) -> bool {
     const ANNOTATION: &[u8] = b"data-consent";
-    let annotations = shared.gate().is_some_and(|gate| gate.annotations);
+    let annotations = shared.gate().annotations;
     let may_be = written.is_none_or(|tag| {
         tag.windows(ANNOTATION.len())
             .any(|window| window.eq_ignore_ascii_case(ANNOTATION))
@@ -1294,7 +1278,7 @@ fn on_noscript_text(context: &mut Context, chunk: &mut TextChunk<'_>) -> Handler
         chunk.remove();
         return Ok(());
     }
-    let limit = shared.gate().map_or(0, |gate| gate.inline_script_limit);
+    let limit = shared.gate().inline_script_limit;
     let end = written(output);
     if end + chunk.as_str().len() - noscript.content() > limit {
         tracing::warn!(
@@ -1489,7 +1473,7 @@ fn classify(
     urls: &Urls<'_>,
     tag: &str,
 ) -> Option<Verdict> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let find = |url: Url<'_>| gate.matcher.find(&url.target(location), refused);
     let mut found = None;
@@ -1598,7 +1582,7 @@ fn neutralise(
     written: Option<&str>,
     loaders: Loaders,
 ) -> HandlerResult {
-    let categories = &shared.page.consent.config().categories;
+    let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
     let known = categories.index_of_key(key).map(|index| shared.key(index));
     let mark = known
@@ -1662,10 +1646,6 @@ fn activate(el: &mut El<'_, '_>) {
     }
 }
 
-pub(super) fn is_plain_text(kind: Option<&str>) -> bool {
-    kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("text/plain"))
-}
-
 /// Whether a `<script type>` runs: no type, an empty one, a JavaScript MIME type or
 /// `module`.
 fn is_executable(kind: Option<&str>) -> bool {
@@ -1693,8 +1673,6 @@ fn is_executable(kind: Option<&str>) -> bool {
                 | "text/x-javascript"
         )
 }
-
-pub(super) const HTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// Holds `el` back for good, `why` in its `data-consent-blocked`: what it would load
 /// or run cannot be decided, so no category's consent activates it.
@@ -1850,10 +1828,7 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
         // lol_html read the content as something other than a browser does.
         return Err("a held element's text read as other than its own kind of text".into());
     }
-    let limit = context
-        .shared
-        .gate()
-        .map_or(0, |gate| gate.inline_script_limit);
+    let limit = context.shared.gate().inline_script_limit;
     let text = chunk.as_str();
     if hold.text.len() + text.len() > limit {
         // Too long to decide: it is held back, never to run or apply, and the rest of
@@ -1916,7 +1891,7 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
 /// read as URLs.
 fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, &'static str)> {
-    let gate = shared.gate()?;
+    let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
     let hit = match hold.reading {
@@ -2084,19 +2059,19 @@ fn placeholder<'s>(shared: &Shared, state: &'s mut State, key: &str) -> &'s str 
 
 fn make_placeholder(shared: &Shared, key: &str) -> String {
     let page = &shared.page;
-    let config = page.consent.config();
-    let (tag, texts) = config.endpoints.texts(page.language);
-    let category = config
-        .categories
+    let context = page.consent.context();
+    let (tag, texts) = context.banner.texts(page.language);
+    let categories = &context.categories;
+    let category = categories
         .index_of_key(key)
-        .and_then(|index| config.categories.category(index));
+        .and_then(|index| categories.category(index));
     let (label, description) = match category {
-        Some(category) => config.categories.text(category, tag, texts),
+        Some(category) => category_text(categories, category, tag, texts),
         None => (key, ""),
     };
     let link = format!(
         "{}/settings?return_to={}",
-        config.endpoints.prefix(),
+        context.banner.prefix(),
         form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
     );
     format!(
@@ -2112,7 +2087,7 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    crate::banner::escape_into(&mut out, text);
+    crate::escape::escape_into(&mut out, text);
     out
 }
 

@@ -55,12 +55,12 @@
 
 mod batch;
 mod client_ip;
+mod entry;
 mod error;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod record;
-pub(crate) mod respond;
 mod retention;
 mod retry;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -76,6 +76,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use self::client_ip::ClientIp;
+pub(crate) use self::entry::{Capture, LedgerConfig, OptedIn, Recording};
 pub use self::error::LedgerError;
 pub use self::memory::MemoryStore;
 #[cfg(feature = "postgres")]

@@ -8,8 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::banner::BannerTexts;
 use crate::category::Categories;
+use crate::consent::ChoiceKind;
+use crate::texts::{category_text, BannerTexts};
 use crate::{ConsentId, Regime, Region};
 
 /// The longest user agent kept, in bytes; longer ones are cut.
@@ -148,6 +149,17 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the ledger records of a choice of `kind`.
+    pub(crate) fn of(kind: ChoiceKind) -> Self {
+        match kind {
+            ChoiceKind::AcceptAll => Action::AcceptAll,
+            ChoiceKind::RejectAll => Action::RejectAll,
+            ChoiceKind::Withdraw => Action::Withdraw,
+            ChoiceKind::Custom => Action::Custom,
+            ChoiceKind::DoNotSell => Action::DoNotSell,
+        }
+    }
+
     /// The name stored and shown: `accept_all`, `reject_all`, `custom`, `withdraw`,
     /// `gpc`, `do_not_sell`.
     ///
@@ -324,7 +336,7 @@ impl Wording {
         let shown: Vec<serde_json::Value> = categories
             .each()
             .map(|category| {
-                let (label, description) = categories.text(category, language, texts);
+                let (label, description) = category_text(categories, category, language, texts);
                 serde_json::json!({
                     "key": category.key(),
                     "label": label,
