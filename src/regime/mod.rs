@@ -140,6 +140,7 @@ pub(crate) struct InForce {
 
 impl InForce {
     /// A request of a layer without regions: today's opt-in, no region.
+    #[cfg(any(test, feature = "__fuzz"))]
     pub(crate) const OPT_IN: InForce = InForce {
         regime: Regime::OptIn,
         region: None,
