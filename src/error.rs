@@ -129,6 +129,21 @@ pub enum BuildError {
         /// The least value accepted.
         min: usize,
     },
+    /// [`HtmlGate::embed_category`](crate::HtmlGate::embed_category) names a vendor the
+    /// built-in embeds ([`known_embeds`](crate::known_embeds)) do not have.
+    #[error(
+        "no built-in embed of vendor {0:?}: name one of `known_embeds()`, or add the embed \
+         with `HtmlGate::embed`"
+    )]
+    UnknownEmbedVendor(String),
+    /// A [`StorageRule`](crate::StorageRule)'s pattern cannot name a tracker's key.
+    #[error("invalid storage pattern {pattern:?}: {reason}")]
+    InvalidStoragePattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A region given to `regime_in` or `gpc_binding_in` is not an ISO 3166-1 country
     /// code, optionally followed by `-` and an ISO 3166-2 subdivision code.
     #[error(

@@ -7,18 +7,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use bytes::Bytes;
 use http::header::REFERER;
 use http::request::Parts;
-use http::{Response, StatusCode};
+use http::Response;
 
-use super::{BodyRead, Endpoint, Problem, Settings};
+use super::recorded::answer_when_recorded;
+pub(crate) use super::recorded::Respond;
+use super::{BodyRead, Endpoint, Settings};
 use crate::consent::Decision;
 use crate::ledger::{Action, LedgerConfig, RecordSource, Recording};
 use crate::request_state::RequestState;
-
-/// An endpoint's answer that waits for the ledger, and the decision to record with it.
-pub(crate) type Work = Pin<Box<dyn Future<Output = (Response<Bytes>, Option<Decision>)> + Send>>;
 
 /// A handler response's ledger write: `true` once committed, `false` if it failed.
 pub(crate) type Committed = Pin<Box<dyn Future<Output = bool> + Send>>;
@@ -32,46 +30,11 @@ pub(crate) enum Handled {
     Waiting(Decision, Committed),
 }
 
-/// An endpoint's answer: now, or once the ledger answered.
-pub(crate) enum Respond {
-    Now(Response<Bytes>, Option<Decision>),
-    Later(Work),
-}
-
-/// The endpoint's answer carrying `decision` once `recording` is done: as it is for a
-/// refusal; for a grant once committed, else `503` without the decision.
-pub(super) async fn answer_when_recorded(
-    recording: Recording,
-    response: Response<Bytes>,
-    decision: Decision,
-) -> (Response<Bytes>, Option<Decision>) {
-    match recording {
-        Recording::Applied => (response, Some(decision)),
-        Recording::Waiting(write) => match write.await {
-            Ok(()) => (response, Some(decision)),
-            Err(error) => {
-                tracing::warn!(%error, id = %decision.id, "a grant not recorded in the ledger, so not applied");
-                (unavailable(), None)
-            }
-        },
-    }
-}
-
 /// The path part of a `Referer` (`https://host/path?q` → `/path?q`).
 fn referer_path(parts: &Parts) -> Option<&str> {
     let referer = parts.headers.get(REFERER)?.to_str().ok()?;
     let rest = referer.split_once("://").map_or(referer, |(_, rest)| rest);
     rest.find('/').map(|slash| &rest[slash..])
-}
-
-/// `503`: the ledger could not record a grant, so it was not applied.
-pub(crate) fn unavailable() -> Response<Bytes> {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "ledger_unavailable",
-        "the choice could not be recorded, so it was not applied; try again",
-    )
-    .into_response()
 }
 
 /// Answers an endpoint request; a grant it makes is recorded before the answer, a

@@ -26,6 +26,8 @@ pub(crate) mod json;
 pub(crate) mod ledger;
 mod problem;
 #[cfg(feature = "ledger")]
+mod recorded;
+#[cfg(feature = "ledger")]
 mod records;
 mod state;
 

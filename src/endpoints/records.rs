@@ -16,8 +16,8 @@
 use http::request::Parts;
 use http::{Method, StatusCode};
 
-use super::ledger::{answer_when_recorded, unavailable, Respond};
 use super::problem::Problem;
+use super::recorded::{answer_when_recorded, unavailable, Respond};
 use super::{forbidden, json};
 use crate::consent::{unix_now, Decision};
 use crate::ledger::{Action, LedgerConfig, RecordSource, Who};

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
+use super::embeds::{EmbedEntry, EmbedId};
 use super::url::{
     document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
     Target, TooDeep,
@@ -133,11 +134,13 @@ pub fn known_tracker_resources() -> &'static [KnownResource] {
     KNOWN_RESOURCES
 }
 
-/// What a match found: the category and who it is (for logs).
+/// What a match found: the category and who it is (for logs), and for an embed, which
+/// one ([`super::embeds`]: it gets a placeholder).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub(crate) category: CategoryIndex,
     pub(crate) vendor: &'static str,
+    pub(crate) embed: Option<EmbedId>,
 }
 
 #[derive(Debug)]
@@ -330,10 +333,13 @@ pub(crate) struct ScriptRule {
 }
 
 impl ResourceMatcher {
-    /// Compiles the app's rules and, with `catalog`, the built-in entries.
+    /// Compiles the app's rules and, with `catalog`, the built-in entries, and the
+    /// entries of the embeds (the app's among its rules, the built-in ones with the
+    /// catalog's: the two lists share no URL).
     pub(crate) fn build(
         rules: &[ScriptRule],
         catalog: bool,
+        embeds: Vec<EmbedEntry>,
         categories: &Categories,
     ) -> Result<Self, BuildError> {
         let mut matcher = Self::default();
@@ -350,6 +356,25 @@ impl ResourceMatcher {
                     hit: Hit {
                         category,
                         vendor: "script_rule",
+                        embed: None,
+                    },
+                },
+            );
+        }
+        for embed in embeds {
+            matcher.categories = matcher.categories.with(embed.category);
+            let table = match embed.app {
+                true => &mut matcher.app,
+                false => &mut matcher.catalog,
+            };
+            table.insert(
+                embed.host,
+                Entry {
+                    path: embed.path.into_boxed_str(),
+                    hit: Hit {
+                        category: embed.category,
+                        vendor: "embed",
+                        embed: Some(embed.id),
                     },
                 },
             );
@@ -367,6 +392,7 @@ impl ResourceMatcher {
                         hit: Hit {
                             category,
                             vendor: known.vendor,
+                            embed: None,
                         },
                     },
                 );
@@ -858,28 +884,36 @@ fn contains_path(text: &[u8], path: &str) -> bool {
     let Some(&first) = path.first() else {
         return true;
     };
-    let starts = |&start: &usize| match first {
-        b'/' => is_slash(text[start]) && (start == 0 || !is_slash(text[start - 1])),
-        _ => text[start].eq_ignore_ascii_case(&first),
-    };
-    (0..text.len())
-        .filter(starts)
-        .any(|start| holds_path_at(text, start, path))
+    // Whether the last byte not skipped was a slash: a run of slashes (with tabs and
+    // newlines in it) is one `/`, tried once, from its start.
+    let mut after_slash = false;
+    for (start, &b) in text.iter().enumerate() {
+        let begins = match first {
+            b'/' => is_slash(b) && !after_slash,
+            _ => b.eq_ignore_ascii_case(&first),
+        };
+        if begins && holds_path_at(text, start, path) {
+            return true;
+        }
+        if !is_skipped(b) {
+            after_slash = is_slash(b);
+        }
+    }
+    false
 }
 
 /// Whether `text` from `at` holds `path`, read as [`contains_path`] reads it.
 fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
-    let skipped = |b: u8| matches!(b, b'\t' | b'\n' | b'\r');
     let mut wanted = 0;
     while let Some(&byte) = path.get(wanted) {
         match text.get(at) {
             None => return false,
-            Some(&b) if skipped(b) => at += 1,
+            Some(&b) if is_skipped(b) => at += 1,
             Some(&b) if byte == b'/' && is_slash(b) => {
                 wanted += path[wanted..].iter().take_while(|&&b| b == b'/').count();
                 at += text[at..]
                     .iter()
-                    .take_while(|&&b| is_slash(b) || skipped(b))
+                    .take_while(|&&b| is_slash(b) || is_skipped(b))
                     .count();
             }
             Some(b) if b.eq_ignore_ascii_case(&byte) => {
@@ -890,6 +924,11 @@ fn holds_path_at(text: &[u8], mut at: usize, path: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// A tab or newline, which the URL Standard removes from a URL.
+fn is_skipped(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r')
 }
 
 /// `/`, or `\\`, which URLs of special schemes read as `/`.
@@ -908,7 +947,7 @@ fn last_segment(path: &str) -> &str {
 
 /// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
 /// relative URLs).
-fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
+pub(super) fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
     let invalid = |reason: &str| BuildError::InvalidScriptRule {
         pattern: pattern.to_owned(),
         reason: reason.to_owned(),
@@ -954,7 +993,8 @@ pub(crate) fn test_matcher(rules: &[(&str, Category)]) -> ResourceMatcher {
             category: *c,
         })
         .collect();
-    ResourceMatcher::build(&rules, true, &Categories::new(Vec::new())).expect("valid rules")
+    ResourceMatcher::build(&rules, true, Vec::new(), &Categories::new(Vec::new()))
+        .expect("valid rules")
 }
 
 #[cfg(test)]
@@ -1050,7 +1090,7 @@ mod tests {
                 category: Category::Analytics,
             }];
             assert!(
-                ResourceMatcher::build(&rules, false, &categories).is_err(),
+                ResourceMatcher::build(&rules, false, Vec::new(), &categories).is_err(),
                 "{bad:?}"
             );
         }
@@ -1059,7 +1099,7 @@ mod tests {
             category: Category::Custom("nope"),
         }];
         assert_eq!(
-            ResourceMatcher::build(&undeclared, false, &categories).unwrap_err(),
+            ResourceMatcher::build(&undeclared, false, Vec::new(), &categories).unwrap_err(),
             BuildError::UndeclaredCategory("nope".into())
         );
     }
@@ -1182,6 +1222,22 @@ mod tests {
         }
         assert!(contains_path(b"heatmap.js", "heatmap.js"));
         assert!(contains_path(b"", ""));
+    }
+
+    /// Runs of slashes, tabs and backslashes are read once: 256 KiB of each costs
+    /// milliseconds (rescanning the run from each of its slashes would cost minutes).
+    #[test]
+    fn a_path_search_is_linear_in_runs_of_slashes() {
+        for unit in ["/\t", "\\", "/", "\t/", "/j", "/\\\n"] {
+            let text = unit.repeat(256 * 1024 / unit.len());
+            let started = std::time::Instant::now();
+            assert!(!contains_path(text.as_bytes(), "/js/heatmap.js"));
+            let took = started.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{unit:?}: {took:?}"
+            );
+        }
     }
 
     proptest::proptest! {
