@@ -10,12 +10,14 @@ use std::path::Path;
 const CATALOG: &str = "data/catalog.tsv";
 const EMBEDS: &str = "data/embeds.tsv";
 const STORAGE: &str = "data/storage.tsv";
+const REGIMES: &str = "data/regimes.tsv";
 
 fn main() {
     catalog();
     resources();
     embeds();
     storage();
+    regimes();
 }
 
 /// The rows of a TAB-separated data file (comments and blank lines left out), each with
@@ -216,4 +218,77 @@ fn lifetime_expr(text: &str) -> Option<String> {
         "Lifetime::For(Duration::from_secs({}))",
         n.checked_mul(unit)?
     ))
+}
+
+/// Compiles `data/regimes.tsv` into `regimes.rs`: the region → regime table behind
+/// `ConsentLayerBuilder::region_source`, sorted by region as `Region` orders itself
+/// (country bytes, then subdivision bytes, zero-padded), checked for duplicates.
+fn regimes() {
+    println!("cargo:rerun-if-changed={REGIMES}");
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(Path::new(&root).join(REGIMES))
+        .unwrap_or_else(|error| panic!("cannot read {REGIMES}: {error}"));
+    let mut rows: Vec<([u8; 5], &str, bool)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let at = || format!("{REGIMES}:{}", number + 1);
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [region, regime, gpc, law, source] = fields[..] else {
+            panic!("{}: expected 5 TAB-separated fields", at());
+        };
+        assert!(
+            !law.trim().is_empty() && source.starts_with("https://"),
+            "{}: every row names its law and an https source",
+            at()
+        );
+        let key = region_key(region).unwrap_or_else(|| panic!("{}: bad region {region:?}", at()));
+        let regime = match regime {
+            "opt-in" => "Regime::OptIn",
+            "opt-out" => "Regime::OptOut",
+            "notice-only" => "Regime::NoticeOnly",
+            other => panic!("{}: unknown regime {other:?}", at()),
+        };
+        let gpc = match gpc {
+            "yes" => true,
+            "no" => false,
+            other => panic!("{}: gpc is yes or no, not {other:?}", at()),
+        };
+        rows.push((key, regime, gpc));
+    }
+    rows.sort_by_key(|row| row.0);
+    if let Some(pair) = rows.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        panic!("{REGIMES}: region {:?} has two rows", pair[0].0);
+    }
+    let mut out = String::from("#[rustfmt::skip]\nstatic TABLE: &[(Region, Law)] = &[\n");
+    for (key, regime, gpc) in rows {
+        writeln!(out, "    (Region({key:?}), Law::new({regime}, {gpc})),")
+            .expect("writing to a String");
+    }
+    out.push_str("];\n");
+    let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&dir).join("regimes.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// `US` or `US-CA` as `Region`'s bytes: two upper-case letters, then up to three upper-case
+/// letters or digits, zero-padded.
+fn region_key(text: &str) -> Option<[u8; 5]> {
+    let bytes = text.as_bytes();
+    let (country, subdivision) = match bytes {
+        [a, b] => ([*a, *b], &[][..]),
+        [a, b, b'-', rest @ ..] if (1..=3).contains(&rest.len()) => ([*a, *b], rest),
+        _ => return None,
+    };
+    let upper = |b: &u8| b.is_ascii_uppercase();
+    if !country.iter().all(upper)
+        || !subdivision
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut key = [country[0], country[1], 0, 0, 0];
+    key[2..2 + subdivision.len()].copy_from_slice(subdivision);
+    Some(key)
 }

@@ -7,6 +7,10 @@
   const $ = (s) => root.querySelector(s);
   const endpoint = root.getAttribute('data-tc-endpoint') || '/_consent';
   const reopen = $('#tc-reopen');
+  // Opt-out and notice-only regions: a compact notice that blocks nothing, whose
+  // "Do Not Sell or Share" goes through the same endpoint as every choice.
+  const notice = $('#tc-notice');
+  const noticeChoices = $('#tc-notice-choices');
   const reject = $('#tc-reject');
   const details = $('#tc-customize');
   const status = $('.tc-status');
@@ -261,6 +265,7 @@
       if (!reload) timer = setTimeout(() => { status.textContent = ''; }, 6000);
     }
     banner.hidden = true;
+    if (notice) notice.hidden = true;
     if (details) details.open = false;
     document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted: keys } }));
     return keys;
@@ -299,13 +304,13 @@
     if (focus && el.isConnected && typeof el.focus === 'function') el.focus();
   });
 
-  banner.addEventListener('click', (event) => {
+  const onClick = (event) => {
     const t = event.target;
     const button = t instanceof Element && t.closest('button[type="submit"]');
     if (button) clicked = button;
-  });
+  };
 
-  banner.addEventListener('submit', async (event) => {
+  const onSubmit = async (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     let action = null;
@@ -325,6 +330,10 @@
     const recorded = await record(body);
     if (recorded === false) submitPlain(form, action);
     else if (recorded) close();
+  };
+  (notice ? [banner, notice] : [banner]).forEach((surface) => {
+    surface.addEventListener('click', onClick);
+    surface.addEventListener('submit', onSubmit);
   });
 
   // Escape closes without recording anything: silence is refusal.
@@ -332,12 +341,13 @@
     if (event.key === 'Escape' && !banner.hidden) close();
   });
 
-  if (reopen) {
-    reopen.addEventListener('click', (event) => {
+  [reopen, noticeChoices].forEach((link) => {
+    if (!link) return;
+    link.addEventListener('click', (event) => {
       event.preventDefault();
       open();
     });
-  }
+  });
 
   sweep(granted);
   if (!banner.hidden) open();

@@ -13,6 +13,9 @@
 //! cargo bench --bench instructions -- scaling # groups whose name contains "scaling"
 //! cargo bench --bench instructions --features __bench -- catalog
 //!     # the classifier cases with the catalog and with a catalog ten times larger
+//! cargo bench --bench instructions -- regimes
+//!     # an undecided visitor's request without a region source, and with Cloudflare's
+//!     # headers read: none sent, Germany, California (issue 25)
 //! ```
 //!
 //! Without valgrind it says so and exits successfully.
@@ -25,8 +28,9 @@ use tower::{Layer, Service};
 use tower_cookies::CookieManagerLayer;
 
 use support::{
-    app, classifier_layer, drive, request, request_scenarios, scaling_header, site_layer, Req,
-    CLASSIFIER_CASES, RULE_COUNTS, SCALING_COUNTS,
+    app, classifier_layer, drive, located, regional_layer, request, request_scenarios,
+    scaling_header, site_layer, Region, Req, CLASSIFIER_CASES, FIVE_COOKIES, REGIME_CASES,
+    RULE_COUNTS, SCALING_COUNTS, SET_3,
 };
 
 const WARM_UP: u64 = 10;
@@ -43,6 +47,8 @@ enum Setup {
     Catalog(usize, usize),
     /// Cookie count.
     Scaling(u64),
+    /// Index into `REGIME_CASES`.
+    Regime(usize),
 }
 
 struct Case {
@@ -98,6 +104,15 @@ fn cases() -> Vec<Case> {
             });
         }
     }
+    for (index, case) in REGIME_CASES.iter().enumerate() {
+        cases.push(Case {
+            group: "regimes".to_owned(),
+            name: case.name.to_owned(),
+            setup: Setup::Regime(index),
+            variants: &["consent_layer"],
+            iterations: 100,
+        });
+    }
     for count in SCALING_COUNTS {
         cases.push(Case {
             group: "scaling".to_owned(),
@@ -116,12 +131,18 @@ fn counted_request<S: Service<Req>>(service: &mut S, request: Req) -> S::Respons
     drive(service, request)
 }
 
-fn run<S: Service<Req>>(mut service: S, cookie: Option<&'static str>, iterations: u64) {
+fn run<S: Service<Req>>(
+    mut service: S,
+    cookie: Option<&'static str>,
+    region: Region,
+    iterations: u64,
+) {
+    let request = || located(request(cookie), region);
     for _ in 0..WARM_UP {
-        drop(drive(&mut service, request(cookie)));
+        drop(drive(&mut service, request()));
     }
     for _ in 0..iterations {
-        let request = request(cookie);
+        let request = request();
         let response = counted_request(&mut service, request);
         drop(response);
     }
@@ -129,6 +150,7 @@ fn run<S: Service<Req>>(mut service: S, cookie: Option<&'static str>, iterations
 
 /// Runs one case and variant; callgrind counts.
 fn child(case: &Case, variant: &str) {
+    let mut region: Region = &[];
     let (layer, set_cookies, cookie) = match case.setup {
         Setup::Request(index) => {
             let layer = site_layer();
@@ -147,14 +169,25 @@ fn child(case: &Case, variant: &str) {
         ),
         #[cfg(not(feature = "__bench"))]
         Setup::Catalog(..) => unreachable!("the catalog group needs the __bench feature"),
+        Setup::Regime(index) => {
+            let case = &REGIME_CASES[index];
+            region = case.region;
+            let layer = if case.source {
+                regional_layer()
+            } else {
+                site_layer()
+            };
+            (layer, SET_3, Some(FIVE_COOKIES))
+        }
     };
     let inner = app(set_cookies);
     match variant {
-        "bare" => run(inner, cookie, case.iterations),
-        "consent_layer" => run(layer.layer(inner), cookie, case.iterations),
+        "bare" => run(inner, cookie, region, case.iterations),
+        "consent_layer" => run(layer.layer(inner), cookie, region, case.iterations),
         "tower_cookies" => run(
             CookieManagerLayer::new().layer(inner),
             cookie,
+            region,
             case.iterations,
         ),
         other => panic!("unknown variant {other}"),

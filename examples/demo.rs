@@ -71,6 +71,22 @@
 //! curl -s http://127.0.0.1:3000/ | grep -E 'gtag/js|data-consent="analytics"'
 //! ```
 //!
+//! Regimes by region: the demo takes the visitor's region from Cloudflare's
+//! `CF-IPCountry` and `cf-region-code` headers. It trusts them only because it is a
+//! demo: behind Cloudflare, an origin may trust them only if it cannot be reached
+//! around Cloudflare. So curl can play a visitor from anywhere. A Californian gets
+//! the opt-out regime: `_ga` and `_fbp` reach the app without any choice, and the page
+//! offers "Do Not Sell or Share My Personal Information":
+//!
+//! ```text
+//! curl -i -H 'CF-IPCountry: US' -H 'cf-region-code: CA' -H 'Cookie: session=1; _ga=GA1.2.3; _fbp=fb.1.2' http://127.0.0.1:3000/
+//! ```
+//!
+//! With `-H 'Sec-GPC: 1'` the signal refuses the sale and sharing of personal data:
+//! `_fbp` is withheld and deleted, `_ga` still passes, and the refusal is recorded.
+//! With `CF-IPCountry: DE`, or without the headers, both are withheld and deleted, as
+//! for everyone without a region.
+//!
 //! The consent cookie is signed with `CONSENT_SECRET` (32 bytes or more); without it
 //! the demo draws a random secret, so choices are forgotten when it restarts.
 
@@ -87,7 +103,8 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use tower_consent::ledger::{ClientIp, Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
 use tower_consent::{
-    Category, Consent, ConsentBanner, ConsentLayer, ConsentModeMapping, HtmlGate, Lifetime, Rule,
+    Category, Consent, ConsentBanner, ConsentLayer, ConsentModeMapping, HtmlGate, Lifetime, Regime,
+    RegionSource, Rule,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -137,6 +154,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .marketing(["_fbp"])
         .known_trackers()
         .ledger(ledger.clone())
+        // The visitor's region from Cloudflare's headers, trusted here only because
+        // this is a demo: a real origin must not be reachable around Cloudflare, or
+        // anybody can claim any region.
+        .region_source(RegionSource::cloudflare())
         // Tracker scripts, iframes and pixels are held back in the HTML until consent;
         // Google Consent Mode defaults go first in <head>.
         .html_gate(HtmlGate::new().google_consent_mode(ConsentModeMapping::new()))
@@ -342,11 +363,14 @@ fn render(
         .id()
         .map_or_else(|| "—".to_owned(), |id| id.to_string());
     let source = consent.source().map_or("—", |source| source.as_str());
-    let decided = if consent.decided() {
-        "yes"
-    } else {
-        "no — only necessary cookies pass"
+    let decided = match (consent.decided(), consent.regime()) {
+        (true, _) => "yes",
+        (false, Regime::OptIn) => "no — only necessary cookies pass",
+        (false, _) => "no — this region's regime lets every category pass until you refuse",
     };
+    let region = consent
+        .region()
+        .map_or_else(|| "unknown".to_owned(), |region| region.to_string());
 
     format!(
         r#"<!DOCTYPE html>
@@ -376,6 +400,8 @@ from your browser.</p>
 <h2>Current consent</h2>
 <table>
 <tbody>
+<tr><th>Region</th><td id="region">{region}</td></tr>
+<tr><th>Regime</th><td id="regime">{regime}</td></tr>
 <tr><th>Decided</th><td>{decided}</td></tr>
 <tr><th>Granted categories</th><td>{granted}</td></tr>
 <tr><th>Consent id</th><td><code>{id}</code></td></tr>
@@ -401,7 +427,8 @@ Download them as JSON: <a href="/_consent/records" id="export">/_consent/records
 <tbody id="records">{records}</tbody>
 </table>
 
-<p>Change your choice at any time with the “Cookie settings” link below. Which cookies
+<p>Change your choice at any time with the “Cookie settings” link below (“Your Privacy
+Choices” where the regime is opt-out). Which cookies
 this site uses, and what for: the <a href="/_consent/cookies" id="declaration">cookie
 declaration</a> (it also lists the catalog trackers this site is seen to use: those
 the app sets, and those the browsers of three visitors send).</p>
@@ -411,6 +438,8 @@ the app sets, and those the browsers of three visitors send).</p>
 "#,
         style = STYLE,
         rows = rows,
+        region = escape(&region),
+        regime = consent.regime(),
         decided = decided,
         granted = escape(&granted),
         id = escape(&id),

@@ -74,6 +74,27 @@ pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
     }
 }
 
+/// Adds `names` (a `Vary` value: header names separated by commas) to `Vary`, unless
+/// `Vary` already covers each of them (or is `*`). One header line, whatever the number
+/// of names; the value is shared, not copied.
+pub(crate) fn vary_on(headers: &mut HeaderMap, names: &HeaderValue) {
+    let covered = |name: &[u8]| {
+        headers.get_all(VARY).iter().any(|value| {
+            value.as_bytes().split(|&b| b == b',').any(|token| {
+                let token = trim_wsp(token);
+                token == b"*" || token.eq_ignore_ascii_case(name)
+            })
+        })
+    };
+    let all_covered = names
+        .as_bytes()
+        .split(|&b| b == b',')
+        .all(|name| covered(trim_wsp(name)));
+    if !all_covered {
+        headers.append(VARY, names.clone());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +139,24 @@ mod tests {
         vary_on_cookie(&mut headers);
         vary_on_cookie(&mut headers);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
+        let region = HeaderValue::from_static("cf-ipcountry, cf-region-code");
+        vary_on(&mut headers, &region);
+        vary_on(&mut headers, &region);
+        assert_eq!(headers.get_all(VARY).iter().count(), 2);
+        headers.remove(VARY);
+        headers.insert(
+            VARY,
+            HeaderValue::from_static("Accept-Encoding, CF-IPCountry,CF-Region-Code"),
+        );
+        vary_on(&mut headers, &region);
+        assert_eq!(headers.get_all(VARY).iter().count(), 1, "covered, any case");
+        headers.insert(VARY, HeaderValue::from_static("cf-ipcountry"));
+        vary_on(&mut headers, &region);
+        assert_eq!(
+            headers.get_all(VARY).iter().count(),
+            2,
+            "one name not covered"
+        );
         let mut headers = HeaderMap::new();
         headers.insert(VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
         vary_on_cookie(&mut headers);

@@ -199,12 +199,35 @@ impl CategorySet {
     /// Only the necessary category.
     pub(crate) const NECESSARY: CategorySet = CategorySet(1);
 
-    pub(crate) fn with(self, index: CategoryIndex) -> Self {
+    /// No category.
+    pub(crate) const EMPTY: CategorySet = CategorySet(0);
+
+    pub(crate) const fn with(self, index: CategoryIndex) -> Self {
         Self(self.0 | 1 << index)
     }
 
     pub(crate) fn without(self, index: CategoryIndex) -> Self {
         Self(self.0 & !(1 << index))
+    }
+
+    /// The indexes in `self` or in `other`.
+    pub(crate) const fn union(self, other: CategorySet) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// The indexes in both `self` and `other`.
+    pub(crate) const fn intersection(self, other: CategorySet) -> Self {
+        Self(self.0 & other.0)
+    }
+
+    /// The indexes of `self` that are not in `other`.
+    pub(crate) const fn difference(self, other: CategorySet) -> Self {
+        Self(self.0 & !other.0)
+    }
+
+    /// Whether the set holds no index.
+    pub(crate) const fn is_empty(self) -> bool {
+        self.0 == 0
     }
 
     /// How many categories the set holds.

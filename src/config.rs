@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::consent::ConsentContext;
 use crate::endpoints::Endpoints;
 use crate::gate::Gate;
+use crate::regime::Regimes;
 use crate::same_origin::SameOrigin;
 
 /// Everything the layer decided at build time, shared by all services.
@@ -22,6 +23,8 @@ pub(crate) struct Config {
     pub(crate) gate: Gate,
     /// Who may record a choice.
     pub(crate) same_origin: SameOrigin,
+    /// Which regime applies where: read before `Consent` is made.
+    pub(crate) regimes: Regimes,
     pub(crate) endpoints: Endpoints,
     /// The proof-of-consent ledger, if any.
     #[cfg(feature = "ledger")]

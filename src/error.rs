@@ -147,4 +147,13 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A region given to `regime_in` or `gpc_binding_in` is not an ISO 3166-1 country
+    /// code, optionally followed by `-` and an ISO 3166-2 subdivision code.
+    #[error(
+        "invalid region {0:?}: expected a country such as `DE` or a subdivision such as `US-CA`"
+    )]
+    InvalidRegion(String),
+    /// `sale_share` names necessary, a category the layer does not know, or nothing.
+    #[error("invalid sale/share categories: {0}")]
+    InvalidSaleShare(String),
 }

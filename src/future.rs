@@ -150,7 +150,7 @@ fn answer<F: Future, ReqBody>(
             crate::endpoints::answer(endpoint, parts, body, &mut state, settings);
         (response, recorded.map(|(decision, _)| decision))
     };
-    let _ = state.finish(&mut response, decided, &config.gate);
+    let _ = state.finish(&mut response, decided, &config.gate, config.regimes.vary());
     if parts.method == http::Method::HEAD {
         *response.body_mut() = Bytes::new();
     }
@@ -210,7 +210,7 @@ fn finish_app<B>(
 ) -> Response<ConsentBody<B>> {
     #[cfg(feature = "html")]
     let html = state.take_html();
-    let consent = state.finish(&mut response, decided, &config.gate);
+    let consent = state.finish(&mut response, decided, &config.gate, config.regimes.vary());
     #[cfg(feature = "html")]
     if let (Some(html), Some(gate)) = (html, &config.html) {
         if let Some(feed) = crate::html::prepare(consent, gate, html, &mut response) {
@@ -273,7 +273,12 @@ where
                 KindProj::Ledger { answer } => {
                     let (mut response, decided) = ready!(answer.work.as_mut().poll(cx));
                     if let Some(state) = answer.state.take() {
-                        let _ = state.finish(&mut response, decided, &this.config.gate);
+                        let _ = state.finish(
+                            &mut response,
+                            decided,
+                            &this.config.gate,
+                            this.config.regimes.vary(),
+                        );
                     }
                     if answer.head {
                         *response.body_mut() = Bytes::new();

@@ -311,7 +311,14 @@ pub fn html_gate(data: &[u8]) -> Option<Vec<u8>> {
         .ok()?;
     let rewrite = |chunks: &[&[u8]]| -> Option<Vec<u8>> {
         let config = layer.config();
-        let consent = Consent::new(None, None, false, None, config.consent.clone());
+        let consent = Consent::new(
+            None,
+            None,
+            false,
+            None,
+            crate::regime::InForce::OPT_IN,
+            config.consent.clone(),
+        );
         let mut response = http::Response::new(());
         response
             .headers_mut()

@@ -16,9 +16,15 @@
 //! 5. it exposes the state as [`Consent`] (a request extension, and an axum extractor)
 //!    and records a [`Choice`] a handler returns.
 //!
-//! Without a valid, current decision only [`Category::Necessary`] cookies pass. With the
-//! default `html` feature, the layer also holds back the tracker scripts, iframes and
-//! pixels of its `text/html` responses (the [HTML gate](html), on unless
+//! Without a valid, current decision only [`Category::Necessary`] cookies pass: the
+//! opt-in [`Regime`], lawful everywhere. With a [`RegionSource`]
+//! ([`region_source`](ConsentLayerBuilder::region_source)), each visitor gets the regime
+//! of where they are: opt-out in US states with comprehensive privacy laws (every
+//! category until the visitor refuses; "Do Not Sell or Share My Personal Information";
+//! Global Privacy Control as their law reads it), opt-in in the EEA, the UK,
+//! Switzerland and Quebec, a fallback (opt-in unless the app says otherwise) elsewhere.
+//! With the default `html` feature, the layer also holds back the tracker scripts,
+//! iframes and pixels of its `text/html` responses (the [HTML gate](html), on unless
 //! [`without_html_gate`](ConsentLayerBuilder::without_html_gate) turns it off) and
 //! inserts the banner into full pages.
 //!
@@ -135,6 +141,7 @@ mod layer;
 #[cfg_attr(docsrs, doc(cfg(feature = "ledger")))]
 pub mod ledger;
 mod metrics;
+mod regime;
 mod report;
 mod report_once;
 mod request_state;
@@ -161,7 +168,10 @@ pub use html::{
     KnownEmbed, KnownResource,
 };
 pub use layer::ConsentLayer;
+pub use regime::{InvalidRegime, InvalidRegion, Regime, Region, RegionSource};
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;
 pub use storage::{known_storage, KnownStorage, Storage, StorageArea, StorageRule};
-pub use texts::{BannerTexts, CategoryText, DeclarationTexts, EmbedTexts, StorageTexts};
+pub use texts::{
+    BannerTexts, CategoryText, DeclarationTexts, EmbedTexts, OptOutTexts, StorageTexts,
+};

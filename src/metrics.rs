@@ -18,7 +18,7 @@
 //! | `tower_consent_ledger_rate_limited_total` | | requests refused (`429`, or a handler's `Choice` not applied) because their client was over the ledger's rate limit |
 //! | `tower_consent_html_unreadable_total` | `reason` | pages the HTML gate could not read and did not send (`coding`, `xhtml`) |
 
-use crate::Source;
+use crate::{Regime, Source};
 
 /// Counts one request cookie that was not forwarded unless `kept`; returns `kept`.
 #[inline]
@@ -61,13 +61,13 @@ pub(crate) fn html_unreadable(reason: &'static str) {
 
 /// Counts one recorded choice; `source` is `None` when the choice could not be recorded.
 #[inline]
-pub(crate) fn decision_recorded(action: &'static str, source: Option<Source>) {
+pub(crate) fn decision_recorded(action: &'static str, source: Option<Source>, regime: Regime) {
     #[cfg(feature = "metrics")]
     if let Some(source) = source {
-        counters::decision_recorded(action, source);
+        counters::decision_recorded(action, source, regime);
     }
     #[cfg(not(feature = "metrics"))]
-    let _ = (action, source);
+    let _ = (action, source, regime);
 }
 
 /// Counts one request on which Global Privacy Control overrode a marketing opt-in.
@@ -112,7 +112,7 @@ pub(crate) fn endpoint_error(code: &'static str) {
 mod counters {
     use ::metrics::{Key, Label, Level, Metadata};
 
-    use crate::Source;
+    use crate::{Regime, Source};
 
     const FILTERED: &str = "tower_consent_request_cookies_filtered_total";
     const STRIPPED: &str = "tower_consent_set_cookies_stripped_total";
@@ -182,19 +182,25 @@ mod counters {
 
     #[cold]
     #[inline(never)]
-    pub(super) fn decision_recorded(action: &'static str, source: Source) {
+    pub(super) fn decision_recorded(action: &'static str, source: Source, regime: Regime) {
+        macro_rules! by_regime {
+            ($action:literal, $source:literal) => {
+                match regime {
+                    Regime::OptIn => increment(key!(DECISIONS,
+                        "action" => $action, "source" => $source, "regime" => "opt_in")),
+                    Regime::OptOut => increment(key!(DECISIONS,
+                        "action" => $action, "source" => $source, "regime" => "opt_out")),
+                    Regime::NoticeOnly => increment(key!(DECISIONS,
+                        "action" => $action, "source" => $source, "regime" => "notice_only")),
+                }
+            };
+        }
         macro_rules! by_source {
             ($action:literal) => {
                 match source {
-                    Source::Banner => {
-                        increment(key!(DECISIONS, "action" => $action, "source" => "banner"))
-                    }
-                    Source::Api => {
-                        increment(key!(DECISIONS, "action" => $action, "source" => "api"))
-                    }
-                    Source::Gpc => {
-                        increment(key!(DECISIONS, "action" => $action, "source" => "gpc"))
-                    }
+                    Source::Banner => by_regime!($action, "banner"),
+                    Source::Api => by_regime!($action, "api"),
+                    Source::Gpc => by_regime!($action, "gpc"),
                 }
             };
         }
@@ -203,11 +209,13 @@ mod counters {
             "reject_all" => by_source!("reject_all"),
             "withdraw" => by_source!("withdraw"),
             "custom" => by_source!("custom"),
+            "do_not_sell" => by_source!("do_not_sell"),
             other => increment(&Key::from_parts(
                 DECISIONS,
                 vec![
                     Label::from_static_parts("action", other),
                     Label::from_static_parts("source", source.as_str()),
+                    Label::from_static_parts("regime", regime.as_str()),
                 ],
             )),
         }

@@ -151,16 +151,22 @@ impl RequestState {
         let context = self.consent.context();
         let decision = choice.decide(
             &context.categories,
+            context.defaults.sale_share(),
             context.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),
             unix_now(),
         );
-        crate::metrics::decision_recorded(choice.action(), decision.as_ref().map(|d| d.source));
+        crate::metrics::decision_recorded(
+            choice.action(),
+            decision.as_ref().map(|d| d.source),
+            self.consent.regime(),
+        );
         match &decision {
             Some(decision) => tracing::debug!(
                 id = %decision.id,
                 source = decision.source.as_str(),
+                regime = self.consent.regime().as_str(),
                 withdrawal = choice.is_withdrawal(),
                 "consent recorded"
             ),
@@ -205,6 +211,7 @@ impl RequestState {
         response: &mut Response<B>,
         decided: Option<Decision>,
         gate: &Gate,
+        region_vary: Option<&http::HeaderValue>,
     ) -> Consent {
         let chosen = response.extensions_mut().remove::<Choice>();
         let recorded = decided
@@ -214,7 +221,9 @@ impl RequestState {
                 pending.copied()
             });
         let context = self.consent.context();
-        let granted = recorded.map_or(self.consent.granted_set(), |d| d.granted);
+        let granted = recorded.map_or(self.consent.granted_set(), |d| {
+            self.consent.granted_with(&d)
+        });
         let headers = response.headers_mut();
         let purging = self.filtered || recorded.is_some();
         let mut own_cookies = false;
@@ -259,6 +268,10 @@ impl RequestState {
             caching::keep_out_of_shared_caches(headers, "private");
         }
         caching::vary_on_cookie(headers);
+        // What is granted depends on where the visitor is, as these headers say.
+        if let Some(names) = region_vary {
+            caching::vary_on(headers, names);
+        }
         match recorded {
             Some(decision) => self.consent.with_decision(decision),
             None => self.consent,

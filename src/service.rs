@@ -11,6 +11,7 @@ use crate::body::ConsentBody;
 use crate::config::Config;
 use crate::consent::{unix_now, Consent};
 use crate::future::ResponseFuture;
+use crate::regime::{InForce, Regimes};
 use crate::request_state::RequestState;
 use crate::{gate, gpc};
 
@@ -104,8 +105,18 @@ where
         );
         let read = scan.decision;
         let stale_id = scan.stale_id();
-        let pending = if gpc && context.honour_gpc {
-            gpc::override_decision(read.as_ref(), unix_now)
+        let in_force = regime(&config.regimes, &mut request);
+        let pending = if gpc && (context.honour_gpc || in_force.gpc_binding) {
+            let found = gpc::Found {
+                decision: read.as_ref(),
+                granted: context
+                    .defaults
+                    .granted(in_force.regime, read.map(|d| (d.granted, d.decided))),
+                sale_share: context.defaults.sale_share(),
+                browser_id: read.map(|d| d.id).or(stale_id),
+                revision: context.cookie.revision(),
+            };
+            gpc::override_decision(found, unix_now)
         } else {
             None
         };
@@ -113,7 +124,14 @@ where
             crate::metrics::gpc_override();
         }
         let page = request.uri().path_and_query().cloned();
-        let consent = Consent::new(pending.or(read), stale_id, gpc, page, context.clone());
+        let consent = Consent::new(
+            pending.or(read),
+            stale_id,
+            gpc,
+            page,
+            in_force,
+            context.clone(),
+        );
         let (cookies, filtered) = match &config.gate.report_only {
             Some(report) => report.request(
                 scan,
@@ -173,4 +191,28 @@ where
         request.extensions_mut().insert(consent);
         ResponseFuture::inner(self.inner.call(request), state, config.clone())
     }
+}
+
+/// The regime in force on `request`. Without a region source, the fallback at once; a
+/// function source is lent the request's head (moved out and back: nothing is copied
+/// or allocated).
+#[inline]
+fn regime<B>(regimes: &Regimes, request: &mut Request<B>) -> InForce {
+    if !regimes.reads_regions() {
+        return regimes.in_force(None);
+    }
+    if !regimes.needs_parts() {
+        return regimes.for_headers(request.headers());
+    }
+    let (mut parts, ()) = Request::new(()).into_parts();
+    parts.method = request.method().clone();
+    parts.version = request.version();
+    parts.uri = std::mem::take(request.uri_mut());
+    parts.headers = std::mem::take(request.headers_mut());
+    parts.extensions = std::mem::take(request.extensions_mut());
+    let in_force = regimes.for_parts(&parts);
+    *request.uri_mut() = parts.uri;
+    *request.headers_mut() = parts.headers;
+    *request.extensions_mut() = parts.extensions;
+    in_force
 }

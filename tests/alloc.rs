@@ -342,3 +342,98 @@ fn a_ledger_adds_no_allocation_to_requests_that_record_nothing() {
         assert_eq!(counts[0], counts[1], "with a ledger, for {cookie:?}");
     }
 }
+
+/// Regimes by region (issue 25): working out the regime allocates nothing. A layer
+/// that reads Cloudflare's headers allocates, for each request, what a layer without a
+/// region source allocates for the request whose consent is the same: reading the two
+/// headers, normalising the region and finding its row (binary searches of a static
+/// table) cost no allocation, nor does `Vary` on the two headers (static names).
+#[test]
+fn working_out_the_regime_allocates_nothing() {
+    use tower_consent::RegionSource;
+
+    let regional = || {
+        ConsentLayer::builder()
+            .secret(SECRET)
+            .necessary(["session", "csrftoken"])
+            .preferences(["theme", "lang"])
+            .analytics(["_ga", "_ga_*", "_gid"])
+            .marketing(["_fbp", "fr"])
+            .known_trackers()
+            .region_source(RegionSource::cloudflare())
+            .build()
+            .expect("valid configuration")
+    };
+    let located = |cookie: Option<&'static str>, region: &[(&'static str, &'static str)]| {
+        let mut request = request(cookie);
+        for (name, value) in region {
+            request
+                .headers_mut()
+                .insert(*name, HeaderValue::from_static(value));
+        }
+        request
+    };
+    // The second run of `request()` through a fresh service of `layer`.
+    let allocations = |layer: ConsentLayer, request: &dyn Fn() -> Req, set: &[&'static str]| {
+        let mut service = layer.layer(Prepared::default());
+        let mut last = 0;
+        for _ in 0..2 {
+            service.get_mut().0 = Some(response(set));
+            last = count(&mut service, request()).0;
+        }
+        last
+    };
+    let all = leak(format!(
+        "{FIVE_COOKIES}; {}",
+        consent_cookie(&layer(), Choice::accept_all())
+    ));
+    let necessary = leak(format!(
+        "{FIVE_COOKIES}; {}",
+        consent_cookie(&layer(), Choice::reject_all())
+    ));
+    const CALIFORNIA: &[(&str, &str)] = &[("cf-ipcountry", "US"), ("cf-region-code", "CA")];
+    const GERMANY: &[(&str, &str)] = &[("cf-ipcountry", "DE"), ("cf-region-code", "BY")];
+    /// A case: its name, the request's `Cookie`, its region headers, and the `Cookie` of
+    /// the request with the same consent to a layer without a region source.
+    type Case = (
+        &'static str,
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+        Option<&'static str>,
+    );
+    let cases: [Case; 5] = [
+        // An undecided Californian: opt-out, nothing stripped, as accept-all without a
+        // region source.
+        (
+            "opt-out, undecided",
+            Some(FIVE_COOKIES),
+            CALIFORNIA,
+            Some(all),
+        ),
+        // An undecided German: opt-in, as today.
+        (
+            "opt-in, undecided",
+            Some(FIVE_COOKIES),
+            GERMANY,
+            Some(FIVE_COOKIES),
+        ),
+        (
+            "no region header",
+            Some(FIVE_COOKIES),
+            &[],
+            Some(FIVE_COOKIES),
+        ),
+        (
+            "opt-out, refused",
+            Some(necessary),
+            CALIFORNIA,
+            Some(necessary),
+        ),
+        ("opt-in, accepted", Some(all), GERMANY, Some(all)),
+    ];
+    for (case, cookie, region, same_as) in cases {
+        let with_region = allocations(regional(), &|| located(cookie, region), &SET_3);
+        let without = allocations(layer(), &|| request(same_as), &SET_3);
+        assert_eq!(with_region, without, "{case}");
+    }
+}

@@ -35,6 +35,12 @@
 //! after a withdrawal, granted and undeclared ones staying. The tests of this file take
 //! turns, so only one Chromium runs at a time.
 //!
+//! `regimes_in_headless_chromium` (issue 25) puts the page behind a stand-in for
+//! Cloudflare that places `localhost` in California and `127.0.0.1` in Germany: in the
+//! opt-out region the compact notice blocks nothing, "Do Not Sell or Share My Personal
+//! Information" works with and without JavaScript, and the permanent link reads "Your
+//! Privacy Choices" (`opt-out-notice.png`); in the opt-in region the banner is today's.
+//!
 //! Each step is printed to stderr; a failing scenario names its step and leaves a
 //! screenshot and the page source in `target/browser-artifacts/failure-<scenario>.*`.
 //! Screenshots of the banner (`banner-first-layer.png`, `banner-second-layer.png`,
@@ -2356,6 +2362,230 @@ async fn embeds_and_storage_in_headless_chromium() {
             for (name, javascript, scenario) in scenarios {
                 failures.extend(run_scenario(&driver, &base, name, javascript, scenario).await);
             }
+            failures
+        },
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------
+// Regimes by region (issue 25)
+// ---------------------------------------------------------------------------------
+
+/// The test page behind a stand-in for Cloudflare: like the CDN, it sets
+/// `CF-IPCountry` and `cf-region-code` on every request (over whatever the browser
+/// sent), here from the host the browser asked for: `localhost` is California,
+/// `127.0.0.1` Germany. The layer reads them through `RegionSource::cloudflare()`.
+fn regional_app() -> Router {
+    let layer = ConsentLayer::builder()
+        .secret([7u8; 32])
+        .secure(false)
+        .necessary(["session"])
+        .preferences(["theme"])
+        .analytics(["_ga"])
+        .marketing(["_fbp"])
+        .region_source(tower_consent::RegionSource::cloudflare())
+        .build()
+        .expect("valid configuration");
+    Router::new()
+        .route("/", get(page))
+        .layer(layer)
+        .layer(axum::middleware::map_request(
+            |mut request: axum::extract::Request| async move {
+                let california = request
+                    .headers()
+                    .get("host")
+                    .is_some_and(|host| host.as_bytes().starts_with(b"localhost:"));
+                let headers = request.headers_mut();
+                let (country, region) = if california {
+                    ("US", "CA")
+                } else {
+                    ("DE", "BY")
+                };
+                headers.insert("cf-ipcountry", country.parse().expect("a header value"));
+                headers.insert("cf-region-code", region.parse().expect("a header value"));
+                request
+            },
+        ))
+}
+
+/// The opt-out notice blocks nothing: small, not focused, the page under the middle of
+/// the viewport is the page's own.
+async fn expect_non_blocking_notice(b: &Browser) -> Res {
+    b.wait_displayed("#tc-notice", true).await?;
+    check(!b.displayed("#tc-banner").await?, || {
+        "the consent dialog is open in an opt-out region".into()
+    })?;
+    let (_, height) = b.viewport().await?;
+    let notice = b.rect("#tc-notice").await?;
+    check(notice.height < height * 0.3, || {
+        format!(
+            "the notice is not compact: {} px of {height} px",
+            notice.height
+        )
+    })?;
+    let middle = b
+        .js(
+            "const el = document.elementFromPoint(innerWidth / 2, innerHeight / 3); \
+             return el ? !el.closest('.tc-consent') : false;",
+        )
+        .await?;
+    check(middle == json!(true), || {
+        "the consent UI covers the middle of the page".into()
+    })?;
+    let focus = b.active_id().await?;
+    check(!focus.starts_with("tc-"), || {
+        format!("the notice took the focus: #{focus}")
+    })?;
+    let link = b
+        .find("#tc-reopen")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("read #tc-reopen"))?;
+    check(link == "Your Privacy Choices", || {
+        format!("the permanent link reads {link:?}")
+    })?;
+    let action = b
+        .find("#tc-do-not-sell")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("read #tc-do-not-sell"))?;
+    check(
+        action == "Do Not Sell or Share My Personal Information",
+        || format!("the opt-out action reads {action:?}"),
+    )
+}
+
+/// First visit and a reload in California: every category passes without a choice.
+async fn opt_out_first_visit(b: &Browser) -> Res {
+    b.step("open / from California");
+    b.goto("/").await?;
+    expect_non_blocking_notice(b).await?;
+    b.step("reload: the app receives every category's cookie, no choice made");
+    b.reload().await?;
+    expect_received(b, &["session", "theme", "_ga", "_fbp"]).await?;
+    let names = b.cookie_names().await?;
+    check(!names.iter().any(|n| n == CONSENT_COOKIE), || {
+        format!("a consent cookie before any choice: {names:?}")
+    })
+}
+
+async fn opt_out_js(b: &Browser) -> Res {
+    opt_out_first_visit(b).await?;
+    b.screenshot("opt-out-notice.png").await?;
+    b.step("Do Not Sell or Share, with JavaScript");
+    b.js("window.__tcSamePage = true").await?;
+    b.click("#tc-do-not-sell").await?;
+    b.wait_displayed("#tc-notice", false).await?;
+    let same_page = b.js("return window.__tcSamePage === true").await?;
+    check(same_page == json!(true), || {
+        "the page was reloaded: the script did not handle the click".into()
+    })?;
+    b.step("the marketing cookie is gone from the browser, the others stay");
+    b.wait_until("_fbp is deleted", || async {
+        Ok(!b.cookie_names().await?.iter().any(|n| n == "_fbp"))
+    })
+    .await?;
+    let names = b.cookie_names().await?;
+    check(
+        names.iter().any(|n| n == "_ga") && names.iter().any(|n| n == CONSENT_COOKIE),
+        || format!("after opting out the browser holds {names:?}"),
+    )?;
+    b.step("reload: the app no longer receives _fbp; the notice stays closed");
+    b.reload().await?;
+    expect_received(b, &["session", "theme", "_ga", CONSENT_COOKIE]).await?;
+    check(!b.displayed("#tc-notice").await?, || {
+        "the notice is shown again after opting out".into()
+    })?;
+    b.step("Your Privacy Choices reopens the settings, marketing unticked");
+    b.click("#tc-reopen").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    let marketing = b
+        .js("return document.getElementById('tc-cat-marketing').checked")
+        .await?;
+    check(marketing == json!(false), || {
+        "marketing is ticked after opting out".into()
+    })
+}
+
+async fn opt_out_nojs(b: &Browser) -> Res {
+    opt_out_first_visit(b).await?;
+    expect_scripts_off(b).await?;
+    b.step("Do Not Sell or Share without JavaScript: a form post, 303 back to /");
+    b.click("#tc-do-not-sell").await?;
+    b.wait_until("the page is / again", || async {
+        Ok(b.client.current_url().await.map_err(ctx("url"))?.path() == "/")
+    })
+    .await?;
+    b.wait_displayed("#tc-notice", false).await?;
+    let names = b.cookie_names().await?;
+    check(!names.iter().any(|n| n == "_fbp"), || {
+        format!("_fbp is still in the browser: {names:?}")
+    })?;
+    expect_received(b, &["session", "theme", "_ga", CONSENT_COOKIE]).await?;
+    let link = b
+        .find("#tc-reopen")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("read #tc-reopen"))?;
+    check(link == "Your Privacy Choices", || {
+        format!("the permanent link reads {link:?}")
+    })
+}
+
+/// Germany: today's banner, open, focused, nothing but necessary cookies.
+async fn opt_in_unchanged(b: &Browser) -> Res {
+    b.step("open / from Germany");
+    b.goto("/").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    wait_for_banner_script(b).await?;
+    check(!b.displayed("#tc-notice").await?, || {
+        "an opt-out notice in an opt-in region".into()
+    })?;
+    let link = b
+        .find("#tc-reopen")
+        .await?
+        .text()
+        .await
+        .map_err(ctx("read #tc-reopen"))?;
+    check(link == "Cookie settings", || {
+        format!("the permanent link reads {link:?}")
+    })?;
+    b.reload().await?;
+    b.expect_no_trackers().await?;
+    expect_received(b, &["session"]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regimes_in_headless_chromium() {
+    browser_test(
+        "regimes_in_headless_chromium",
+        regional_app(),
+        |driver, base| async move {
+            // The same server under the host name the stand-in CDN places in California.
+            let california = base.replace("127.0.0.1", "localhost");
+            let mut failures = Vec::new();
+            failures.extend(
+                run_scenario(&driver, &california, "opt_out_js", true, |b| {
+                    Box::pin(opt_out_js(b))
+                })
+                .await,
+            );
+            failures.extend(
+                run_scenario(&driver, &california, "opt_out_nojs", false, |b| {
+                    Box::pin(opt_out_nojs(b))
+                })
+                .await,
+            );
+            failures.extend(
+                run_scenario(&driver, &base, "opt_in_unchanged", true, |b| {
+                    Box::pin(opt_in_unchanged(b))
+                })
+                .await,
+            );
             failures
         },
     )

@@ -433,6 +433,52 @@ async fn a_failing_store_means_503_no_cookie_and_pages_still_served() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Regimes by region (issue 25): in an opt-out region everything is on before a
+/// choice, yet "Accept all" is still a grant (the visitor carries it into every region),
+/// so it waits for its record; "Do Not Sell or Share" and GPC are refusals, applied at
+/// once whatever the store does.
+#[tokio::test]
+async fn in_an_opt_out_region_grants_still_wait_and_opt_outs_do_not() {
+    let dir = tempdir("opt-out-down");
+    let store = Switch::new(SqliteStore::open(dir.join("ledger.db")).await.unwrap());
+    let ledger = Ledger::from_arc(store.clone());
+    let app = app(builder()
+        .ledger(ledger.clone())
+        .region_source(tower_consent::RegionSource::cloudflare()));
+    store.set_down(true);
+    let californian = |body: &'static str| {
+        same_origin(Method::POST, "/_consent")
+            .header("cf-ipcountry", "US")
+            .header("cf-region-code", "CA")
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let accept = send(&app, californian(r#"{"action":"accept_all"}"#)).await;
+    assert_eq!(accept.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(accept.consent_cookie(), None);
+    let opt_out = send(&app, californian(r#"{"action":"do_not_sell"}"#)).await;
+    assert_eq!(opt_out.status, StatusCode::OK);
+    assert!(opt_out.consent_cookie().is_some());
+    let page = send(
+        &app,
+        Request::get("/")
+            .header("cf-ipcountry", "US")
+            .header("cf-region-code", "CA")
+            .header("sec-gpc", "1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(page.consent_cookie().is_some(), "GPC's refusal applies");
+    // Back up: the deferred refusals reach the store.
+    store.set_down(false);
+    ledger.flush().await.unwrap();
+    assert_eq!(ledger.stats().await.unwrap().records, 2);
+    drop((app, ledger, store));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test]
 async fn visitors_read_and_erase_their_own_records() {
     let ledger = Ledger::new(MemoryStore::new());

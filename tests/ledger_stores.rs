@@ -12,7 +12,7 @@ use tower_consent::ledger::{
     Action, Ledger, LedgerStore, MemoryStore, PgStore, Record, RecordSource, SqliteStore, Who,
     Wording,
 };
-use tower_consent::ConsentId;
+use tower_consent::{ConsentId, Regime};
 
 fn database_url() -> String {
     std::env::var("DATABASE_URL")
@@ -149,6 +149,15 @@ fn record(id: ConsentId, at: OffsetDateTime, action: Action, wording: &Wording) 
         wording: wording.hash.clone(),
         page: Some("/shop".into()),
         gpc: false,
+        // Withdrawals made in California, the rest with no region: both kinds of row.
+        regime: match action {
+            Action::Withdraw => Regime::OptOut,
+            _ => Regime::OptIn,
+        },
+        region: match action {
+            Action::Withdraw => Some("US-CA".parse().expect("a region")),
+            _ => None,
+        },
         user_agent: Some("Mozilla/5.0 (test)".into()),
         ip: Some("203.0.113.0/24".into()),
     }
@@ -504,4 +513,43 @@ async fn postgres_schema_names_are_checked() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("schema"), "{error}");
+}
+
+/// A ledger written before regimes existed (issue 25) gains the `regime` and `region`
+/// columns when opened: its records read as opt-in, without a region.
+#[tokio::test]
+async fn sqlite_records_kept_before_regimes_read_as_opt_in() {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("before-regimes")));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("create SQLite");
+    let first = include_str!("../migrations/sqlite/20261125000001_consent_ledger.sql");
+    sqlx::raw_sql(first)
+        .execute(&pool)
+        .await
+        .expect("the first schema");
+    let id = id();
+    sqlx::raw_sql(&format!(
+        "INSERT INTO consent_wordings VALUES ('w', 'en', '{{}}'); \
+         INSERT INTO consent_records (consent_id, recorded_at, revision, granted, action, \
+         source, language, wording, page, gpc) \
+         VALUES ('{id}', 1700000000, 1, 'necessary', 'reject_all', 'banner_form', 'en', 'w', \
+         '/', 0);"
+    ))
+    .execute(&pool)
+    .await
+    .expect("a record of the first schema");
+    pool.close().await;
+    let ledger = Ledger::new(SqliteStore::open(&path).await.expect("migrate"));
+    let history = ledger.history(&Who::Consent(id)).await.unwrap();
+    let [record] = history.as_slice() else {
+        panic!("one record: {history:?}");
+    };
+    assert_eq!((record.regime, record.region), (Regime::OptIn, None));
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
 }

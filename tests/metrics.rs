@@ -154,7 +154,11 @@ fn counters_move_with_what_the_layer_does() {
         assert_eq!(
             count(
                 "tower_consent_decisions_total",
-                &[("action", "accept_all"), ("source", "api")]
+                &[
+                    ("action", "accept_all"),
+                    ("source", "api"),
+                    ("regime", "opt_in")
+                ]
             ),
             1
         );
@@ -179,7 +183,40 @@ fn counters_move_with_what_the_layer_does() {
         assert_eq!(
             count(
                 "tower_consent_decisions_total",
-                &[("action", "withdraw"), ("source", "banner")]
+                &[
+                    ("action", "withdraw"),
+                    ("source", "banner"),
+                    ("regime", "opt_in")
+                ]
+            ),
+            1
+        );
+
+        // Decisions by regime: "Do Not Sell or Share" from California (issue 25).
+        let regional = ConsentLayer::builder()
+            .secret(SECRET)
+            .secure(false)
+            .marketing(["_fbp"])
+            .region_source(tower_consent::RegionSource::cloudflare())
+            .build()
+            .unwrap();
+        let request = Request::post("/_consent")
+            .header("sec-fetch-site", "same-origin")
+            .header("cf-ipcountry", "US")
+            .header("cf-region-code", "CA")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("action=do_not_sell&return_to=/".to_owned())
+            .unwrap();
+        let response = send(&regional, request, &[], None);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            count(
+                "tower_consent_decisions_total",
+                &[
+                    ("action", "do_not_sell"),
+                    ("source", "banner"),
+                    ("regime", "opt_out")
+                ]
             ),
             1
         );

@@ -13,7 +13,7 @@ use http::header::{COOKIE, HOST, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
 use http_body_util::{Empty, Full};
 use tower::{service_fn, Layer, Service};
-use tower_consent::{Category, Choice, Consent, ConsentLayer, Rule};
+use tower_consent::{Category, Choice, Consent, ConsentLayer, RegionSource, Rule};
 use tower_cookies::Cookies;
 
 pub(crate) type Req = Request<Empty<Bytes>>;
@@ -51,6 +51,66 @@ pub(crate) fn site_layer() -> ConsentLayer {
         .known_trackers()
         .build()
         .expect("valid configuration")
+}
+
+/// [`site_layer`] reading the visitor's region from Cloudflare's headers (issue 25).
+pub(crate) fn regional_layer() -> ConsentLayer {
+    ConsentLayer::builder()
+        .secret(SECRET)
+        .necessary(["session", "csrftoken", "sid_*"])
+        .preferences(["theme", "lang", "pref_*"])
+        .analytics(["_ga", "_ga_*", "_gid"])
+        .marketing(["_fbp", "fr"])
+        .known_trackers()
+        .region_source(RegionSource::cloudflare())
+        .build()
+        .expect("valid configuration")
+}
+
+/// Region headers a CDN set on a request.
+pub(crate) type Region = &'static [(&'static str, &'static str)];
+
+/// A regimes case: with or without a region source, and the region headers sent. The
+/// request carries [`FIVE_COOKIES`] without a consent cookie (an undecided visitor)
+/// and the app sets [`SET_3`].
+pub(crate) struct RegimeCase {
+    pub(crate) name: &'static str,
+    pub(crate) source: bool,
+    pub(crate) region: Region,
+}
+
+/// The regimes cases of issue 25.
+pub(crate) const REGIME_CASES: [RegimeCase; 4] = [
+    RegimeCase {
+        name: "no_source",
+        source: false,
+        region: &[],
+    },
+    RegimeCase {
+        name: "cloudflare_no_headers",
+        source: true,
+        region: &[],
+    },
+    RegimeCase {
+        name: "cloudflare_de_opt_in",
+        source: true,
+        region: &[("cf-ipcountry", "DE"), ("cf-region-code", "BY")],
+    },
+    RegimeCase {
+        name: "cloudflare_us_ca_opt_out",
+        source: true,
+        region: &[("cf-ipcountry", "US"), ("cf-region-code", "CA")],
+    },
+];
+
+/// `request` with `region`'s headers, as a CDN sets them.
+pub(crate) fn located(mut request: Req, region: Region) -> Req {
+    for (name, value) in region {
+        request
+            .headers_mut()
+            .insert(*name, HeaderValue::from_static(value));
+    }
+    request
 }
 
 /// The catalog plus `rules` app rules: half exact names, half `app_pfx_<i>_*` patterns.

@@ -5,7 +5,7 @@
 use http::HeaderValue;
 
 use super::render::{
-    render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView,
+    render, render_page, render_refusal, AssetAttributes, BannerView, CategoryView, Notice,
 };
 use crate::category::{Categories, CategoryIndex, CategorySet};
 use crate::declaration::{Declaration, Declared};
@@ -45,6 +45,9 @@ pub(crate) struct Visitor {
     pub(crate) gpc_applied: bool,
     /// The browser has a consent id, so records a ledger may keep.
     pub(crate) identified: bool,
+    /// The compact notice of the visitor's opt-out or notice-only region, in place of
+    /// the open dialog; `None` in opt-in regions.
+    pub(crate) notice: Option<Notice>,
 }
 
 impl BannerConfig {
@@ -157,6 +160,7 @@ impl BannerConfig {
             open: visitor.undecided,
             withdraw: visitor.withdraw,
             gpc_applied: visitor.gpc_applied,
+            notice: visitor.notice,
             endpoint: &self.prefix,
             return_to: same_site_path(return_to),
             asset_version: &self.asset_version,

@@ -13,4 +13,4 @@ mod declaration;
 mod render;
 
 pub(crate) use self::config::{BannerConfig, Visitor};
-pub(crate) use self::render::AssetAttributes;
+pub(crate) use self::render::{AssetAttributes, Notice};

@@ -35,8 +35,12 @@ pub(crate) struct BannerView<'a> {
     pub(crate) open: bool,
     /// The visitor had granted something: the reject button becomes "withdraw".
     pub(crate) withdraw: bool,
-    /// Show [`BannerTexts::gpc_notice`].
+    /// Show [`BannerTexts::gpc_notice`] (or, with a notice, the opt-out texts'
+    /// `gpc_honoured`).
     pub(crate) gpc_applied: bool,
+    /// The compact notice of opt-out and notice-only regions, in place of the open
+    /// dialog; `None` in opt-in regions.
+    pub(crate) notice: Option<Notice>,
     /// The consent endpoint, e.g. `/_consent`: the forms' action; assets live below it.
     pub(crate) endpoint: &'a str,
     /// An already validated same-origin path to return to after a choice.
@@ -51,6 +55,21 @@ pub(crate) struct BannerView<'a> {
     /// The storage rules `banner.js` removes refused keys by, as JSON (empty for none):
     /// the root's `data-tc-storage`.
     pub(crate) storage: &'a str,
+}
+
+/// The notice an opt-out or notice-only region gets instead of the dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Notice {
+    /// Opt-out: the notice at collection, with "Do Not Sell or Share".
+    OptOut {
+        /// Show the notice (no decision yet, or the layer's own GPC decision).
+        open: bool,
+    },
+    /// Notice-only: the notice, with the link to the choices.
+    NoticeOnly {
+        /// Show the notice (no decision yet).
+        open: bool,
+    },
 }
 
 /// Attributes of the banner's style sheet and script that only the HTML gate knows,
@@ -165,7 +184,7 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         "<section id=\"tc-banner\" class=\"tc-banner\" role=\"dialog\" aria-modal=\"false\" \
          aria-labelledby=\"tc-title\" aria-describedby=\"tc-desc\" tabindex=\"-1\"",
     )
-    .raw(if view.open || standalone {
+    .raw(if (view.open && view.notice.is_none()) || standalone {
         ">\n"
     } else {
         " hidden>\n"
@@ -176,8 +195,12 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
     .text(&t.body)
     .raw("</p>\n");
     if view.gpc_applied {
+        let text = match view.notice {
+            Some(_) => &t.opt_out.gpc_honoured,
+            None => &t.gpc_notice,
+        };
         out.raw("<p class=\"tc-gpc\" role=\"note\">")
-            .text(&t.gpc_notice)
+            .text(text)
             .raw("</p>\n");
     }
 
@@ -205,7 +228,16 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .text(&t.withdraw)
         .raw("\">")
         .text(reject_text)
-        .raw("</button>\n</form>\n");
+        .raw("</button>\n");
+    if matches!(view.notice, Some(Notice::OptOut { .. })) {
+        out.raw(
+            "<button type=\"submit\" name=\"action\" value=\"do_not_sell\" class=\"tc-button\" \
+             id=\"tc-dialog-do-not-sell\">",
+        )
+        .text(&t.opt_out.do_not_sell)
+        .raw("</button>\n");
+    }
+    out.raw("</form>\n");
 
     out.raw("<details class=\"tc-customize\" id=\"tc-customize\">\n<summary class=\"tc-button\">")
         .text(&t.customize)
@@ -230,6 +262,12 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .raw("/cookies\" id=\"tc-declaration-link\">")
         .text(&t.declaration.title)
         .raw("</a></p>\n</section>\n");
+
+    if !standalone {
+        if let Some(notice) = view.notice {
+            self::notice(out, view, notice);
+        }
+    }
 
     // Outside the section so that it stays visible (and announced) once the banner is
     // hidden after a choice.
@@ -259,7 +297,10 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
             .raw("/settings?return_to=")
             .text(&url_encode(return_to))
             .raw("\" class=\"tc-reopen\" id=\"tc-reopen\">")
-            .text(&t.settings)
+            .text(match view.notice {
+                Some(_) => &t.opt_out.privacy_choices,
+                None => &t.settings,
+            })
             .raw("</a>\n</div>\n<script src=\"")
             .text(view.endpoint)
             .raw("/banner.js?v=")
@@ -273,6 +314,50 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         }
         out.raw("></script>\n");
     }
+}
+
+/// The compact notice of an opt-out or notice-only region: a region of the page, not a
+/// dialog, that blocks nothing. Its "Do Not Sell or Share" is a form of its own, so it
+/// works without JavaScript.
+fn notice(out: &mut Html, view: &BannerView<'_>, notice: Notice) {
+    let t = &view.texts.opt_out;
+    let (open, text) = match notice {
+        Notice::OptOut { open } => (open, &t.notice),
+        Notice::NoticeOnly { open } => (open, &t.notice_only),
+    };
+    out.raw(
+        "<section id=\"tc-notice\" class=\"tc-notice\" role=\"region\" \
+         aria-labelledby=\"tc-notice-text\"",
+    )
+    .raw(if open { ">\n" } else { " hidden>\n" })
+    .raw("<p id=\"tc-notice-text\">")
+    .text(text)
+    .raw("</p>\n");
+    if view.gpc_applied {
+        out.raw("<p class=\"tc-gpc\" role=\"note\" id=\"tc-notice-gpc\">")
+            .text(&t.gpc_honoured)
+            .raw("</p>\n");
+    }
+    out.raw("<div class=\"tc-notice-actions\">\n");
+    if matches!(notice, Notice::OptOut { .. }) && !view.gpc_applied {
+        out.raw("<form method=\"post\" action=\"")
+            .text(view.endpoint)
+            .raw("\">\n<input type=\"hidden\" name=\"return_to\" value=\"")
+            .text(view.return_to)
+            .raw(
+                "\">\n<button type=\"submit\" name=\"action\" value=\"do_not_sell\" \
+                 class=\"tc-button\" id=\"tc-do-not-sell\">",
+            )
+            .text(&t.do_not_sell)
+            .raw("</button>\n</form>\n");
+    }
+    out.raw("<a href=\"")
+        .text(view.endpoint)
+        .raw("/settings?return_to=")
+        .text(&url_encode(view.return_to))
+        .raw("\" class=\"tc-notice-choices\" id=\"tc-notice-choices\">")
+        .text(&t.privacy_choices)
+        .raw("</a>\n</div>\n</section>\n");
 }
 
 fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
@@ -359,6 +444,7 @@ mod tests {
             open: true,
             withdraw: false,
             gpc_applied: false,
+            notice: None,
             endpoint: "/_consent",
             return_to: "/shop?page=2&sort=asc",
             asset_version: "1.2.3",
@@ -644,5 +730,69 @@ mod tests {
         ));
         assert!(!page.contains("tc-reopen"));
         assert!(!page.contains("<script"));
+    }
+
+    #[test]
+    fn opt_out_regions_get_a_compact_notice_with_do_not_sell() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let html = render(&BannerView {
+            notice: Some(Notice::OptOut { open: true }),
+            ..view(&texts, &categories)
+        });
+        // The dialog stays closed: the notice blocks nothing.
+        assert!(html.contains("id=\"tc-banner\" class=\"tc-banner\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"tc-title\" aria-describedby=\"tc-desc\" tabindex=\"-1\" hidden>"), "{html}");
+        assert!(html.contains("<section id=\"tc-notice\" class=\"tc-notice\" role=\"region\" aria-labelledby=\"tc-notice-text\">"));
+        // A form of its own: works without JavaScript, back to the page.
+        assert!(html.contains(
+            "<form method=\"post\" action=\"/_consent\">\n<input type=\"hidden\" name=\"return_to\" value=\"/shop?page=2&amp;sort=asc\">\n<button type=\"submit\" name=\"action\" value=\"do_not_sell\" class=\"tc-button\" id=\"tc-do-not-sell\">Do Not Sell or Share My Personal Information</button>"
+        ), "{html}");
+        assert!(html.contains("id=\"tc-reopen\">Your Privacy Choices</a>"));
+        assert!(
+            html.contains("id=\"tc-dialog-do-not-sell\""),
+            "also in the settings"
+        );
+        assert!(!html.contains("Cookie settings</a>"));
+
+        let under_gpc = render(&BannerView {
+            notice: Some(Notice::OptOut { open: true }),
+            gpc_applied: true,
+            ..view(&texts, &categories)
+        });
+        assert!(under_gpc.contains(&*texts.opt_out.gpc_honoured));
+        assert!(
+            !under_gpc.contains("id=\"tc-do-not-sell\""),
+            "nothing left to refuse"
+        );
+
+        let decided = render(&BannerView {
+            notice: Some(Notice::OptOut { open: false }),
+            open: false,
+            ..view(&texts, &categories)
+        });
+        assert!(decided.contains("aria-labelledby=\"tc-notice-text\" hidden>"));
+    }
+
+    #[test]
+    fn notice_only_regions_inform_without_an_opt_out_form() {
+        let texts = BannerTexts::spanish();
+        let categories = categories(false);
+        let html = render(&BannerView {
+            notice: Some(Notice::NoticeOnly { open: true }),
+            ..view(&texts, &categories)
+        });
+        assert!(html.contains(&*texts.opt_out.notice_only));
+        assert!(!html.contains("do_not_sell"));
+        assert!(html.contains("id=\"tc-notice-choices\">Sus opciones de privacidad</a>"));
+    }
+
+    #[test]
+    fn opt_in_regions_keep_the_dialog() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let html = render(&view(&texts, &categories));
+        assert!(!html.contains("tc-notice"));
+        assert!(!html.contains("do_not_sell"));
+        assert!(html.contains("id=\"tc-reopen\">Cookie settings</a>"));
     }
 }

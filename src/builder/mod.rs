@@ -3,7 +3,8 @@
 //! The settings live with the stage they configure, one file each: [`consent`] (the
 //! consent cookie, GPC), [`classify`] (rules, catalog, categories), [`gate`] (purge,
 //! report-only), [`banner`] (texts, languages, offered categories), [`endpoints`]
-//! (prefix, origins, GPC document, report), `ledger` and `html`. Each file holds its
+//! (prefix, origins, GPC document, report), [`regime`] (region source, regimes by
+//! region, sale/share categories), `ledger` and `html`. Each file holds its
 //! stage's settings, their defaults, the builder methods that set them and the checks
 //! that compile them; [`build`](ConsentLayerBuilder::build) runs the checks in one
 //! order and hands each stage its part.
@@ -17,6 +18,7 @@ mod gate;
 mod html;
 #[cfg(feature = "ledger")]
 mod ledger;
+mod regime;
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use self::classify::ClassifySettings;
 use self::consent::ConsentSettings;
 use self::endpoints::EndpointSettings;
 use self::gate::GateSettings;
+use self::regime::RegimeSettings;
 use crate::config::Config;
 use crate::consent::ConsentContext;
 use crate::declaration::Declared;
@@ -65,6 +68,7 @@ pub struct ConsentLayerBuilder {
     gate: GateSettings,
     banner: BannerSettings,
     endpoints: EndpointSettings,
+    regime: RegimeSettings,
     #[cfg(feature = "ledger")]
     ledger: self::ledger::LedgerSettings,
     #[cfg(feature = "html")]
@@ -79,6 +83,7 @@ impl fmt::Debug for ConsentLayerBuilder {
         self.gate.debug_fields(&mut f);
         self.banner.debug_fields(&mut f);
         self.endpoints.debug_fields(&mut f);
+        self.regime.debug_fields(&mut f);
         #[cfg(feature = "ledger")]
         f.field("ledger", &self.ledger);
         #[cfg(feature = "html")]
@@ -114,6 +119,7 @@ impl ConsentLayerBuilder {
             mut gate,
             banner,
             mut endpoints,
+            mut regime,
             #[cfg(feature = "ledger")]
             ledger,
             #[cfg(feature = "html")]
@@ -151,6 +157,8 @@ impl ConsentLayerBuilder {
         let default_language = banner.default_language()?;
         endpoints.check_gpc_date()?;
         let same_origin = endpoints.same_origin(consent.secure);
+        let regimes = regime.regimes()?;
+        let defaults = regime.defaults(&categories)?;
         #[cfg(feature = "ledger")]
         let ledger = ledger.checked(&banner.banner_texts, &categories, &classifier)?;
         let declared = Declared::new(declared, classifier.shared_sightings(), storage);
@@ -171,6 +179,7 @@ impl ConsentLayerBuilder {
             cookie: consent.cookie(cookie_name, keys),
             categories,
             honour_gpc: consent.honour_gpc,
+            defaults,
             banner,
             refused_choice_routes: ReportOnce::new(),
         };
@@ -179,6 +188,7 @@ impl ConsentLayerBuilder {
             gate: gate.gate(classifier),
             endpoints,
             same_origin,
+            regimes,
             #[cfg(feature = "ledger")]
             ledger,
             #[cfg(feature = "html")]

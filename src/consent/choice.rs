@@ -54,6 +54,7 @@ enum Selection {
     RejectAll,
     Withdraw,
     Only(Vec<Category>),
+    DoNotSell,
 }
 
 /// What a [`Choice`] does, whatever categories it names: what metrics count and what a
@@ -65,6 +66,8 @@ pub(crate) enum ChoiceKind {
     Withdraw,
     /// Only the categories it lists.
     Custom,
+    /// Only the sale/share categories refused, nothing else decided.
+    DoNotSell,
 }
 
 impl Choice {
@@ -98,6 +101,20 @@ impl Choice {
     /// ```
     pub fn withdraw() -> Self {
         Self::new(Selection::Withdraw)
+    }
+
+    /// "Do Not Sell or Share My Personal Information": refuses the categories the site
+    /// sells or shares (see
+    /// [`sale_share`](crate::ConsentLayerBuilder::sale_share); marketing by default)
+    /// and decides nothing else, so the other categories keep what the visitor's regime
+    /// gives them. In an opt-in region that is nothing more than before.
+    ///
+    /// ```
+    /// # use tower_consent::Choice;
+    /// let choice = Choice::do_not_sell_or_share();
+    /// ```
+    pub fn do_not_sell_or_share() -> Self {
+        Self::new(Selection::DoNotSell)
     }
 
     /// Grants exactly these categories (and necessary). Custom categories the layer
@@ -139,17 +156,19 @@ impl Choice {
             Selection::RejectAll => ChoiceKind::RejectAll,
             Selection::Withdraw => ChoiceKind::Withdraw,
             Selection::Only(_) => ChoiceKind::Custom,
+            Selection::DoNotSell => ChoiceKind::DoNotSell,
         }
     }
 
-    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw` or
-    /// `custom`.
+    /// What the choice does, for metrics: `accept_all`, `reject_all`, `withdraw`,
+    /// `custom` or `do_not_sell`.
     pub(crate) fn action(&self) -> &'static str {
         match self.kind() {
             ChoiceKind::AcceptAll => "accept_all",
             ChoiceKind::RejectAll => "reject_all",
             ChoiceKind::Withdraw => "withdraw",
             ChoiceKind::Custom => "custom",
+            ChoiceKind::DoNotSell => "do_not_sell",
         }
     }
 
@@ -164,7 +183,9 @@ impl Choice {
     pub(crate) fn granted(&self, categories: &Categories) -> CategorySet {
         match &self.selection {
             Selection::AcceptAll => categories.all(),
-            Selection::RejectAll | Selection::Withdraw => CategorySet::NECESSARY,
+            Selection::RejectAll | Selection::Withdraw | Selection::DoNotSell => {
+                CategorySet::NECESSARY
+            }
             Selection::Only(list) => list.iter().fold(CategorySet::NECESSARY, |set, &category| {
                 match categories.index_of(category) {
                     Some(index) => set.with(index),
@@ -177,6 +198,15 @@ impl Choice {
         }
     }
 
+    /// The categories this choice decides: every one, but only `sale_share` for "Do
+    /// Not Sell or Share".
+    pub(crate) fn decided(&self, categories: &Categories, sale_share: CategorySet) -> CategorySet {
+        match self.selection {
+            Selection::DoNotSell => sale_share,
+            _ => categories.all(),
+        }
+    }
+
     /// Turns the choice into a decision. The browser keeps its consent id (`browser_id`,
     /// also that of a decision no longer in force) across decisions and policy
     /// revisions, so its whole history can be followed, read and erased; a browser
@@ -186,6 +216,7 @@ impl Choice {
     pub(crate) fn decide(
         &self,
         categories: &Categories,
+        sale_share: CategorySet,
         revision: u32,
         browser_id: Option<ConsentId>,
         gpc: bool,
@@ -197,6 +228,7 @@ impl Choice {
         };
         Some(Decision {
             granted: self.granted(categories),
+            decided: self.decided(categories, sale_share),
             revision,
             decided_at: now,
             id,
@@ -241,16 +273,35 @@ mod tests {
     fn decisions_keep_the_browser_id() {
         let categories = Categories::new(Vec::new());
         let first = Choice::accept_all()
-            .decide(&categories, 1, None, false, 10)
+            .decide(&categories, MARKETING, 1, None, false, 10)
             .unwrap();
         let second = Choice::withdraw()
             .source(crate::Source::Banner)
-            .decide(&categories, 2, Some(first.id), true, 20)
+            .decide(&categories, MARKETING, 2, Some(first.id), true, 20)
             .unwrap();
         assert_eq!(first.id, second.id);
         assert_eq!(second.granted, CategorySet::NECESSARY);
         assert_eq!(second.source, crate::Source::Banner);
         assert_eq!(second.decided_at, 20);
         assert!(second.gpc);
+    }
+
+    /// The marketing category alone, the default sale/share set.
+    const MARKETING: CategorySet = CategorySet::EMPTY.with(3);
+
+    #[test]
+    fn do_not_sell_decides_only_sale_and_share() {
+        let categories = Categories::new(Vec::new());
+        let sale_share = CategorySet::EMPTY.with(3).with(2);
+        let decision = Choice::do_not_sell_or_share()
+            .decide(&categories, sale_share, 1, None, false, 10)
+            .unwrap();
+        assert_eq!(decision.granted, CategorySet::NECESSARY);
+        assert_eq!(decision.decided, sale_share);
+        assert_eq!(Choice::do_not_sell_or_share().action(), "do_not_sell");
+        let full = Choice::reject_all()
+            .decide(&categories, sale_share, 1, None, false, 10)
+            .unwrap();
+        assert_eq!(full.decided, CategorySet::first(4));
     }
 }

@@ -7,6 +7,11 @@
 //! Global Privacy Control, and the keys those of the granted categories other than
 //! necessary. Keys, not
 //! bit positions, are stored so a cookie means the same under any configuration.
+//!
+//! A decision that decides only some categories ("Do Not Sell or Share", GPC in an
+//! opt-out region) is written as format `2`, with one more field: the keys of the
+//! categories it decides (`…:<granted keys>:<decided keys>`). The regime's defaults
+//! apply to the others on each request; they are never written.
 
 use std::time::Duration;
 
@@ -22,6 +27,8 @@ use super::verified::VerifiedValues;
 use crate::category::{Categories, CategorySet};
 
 const FORMAT_VERSION: &str = "1";
+/// The format of a decision about only some categories.
+const PARTIAL_FORMAT_VERSION: &str = "2";
 /// How far in the future a decision time may lie before the cookie is refused.
 const CLOCK_SKEW: u64 = 5 * 60;
 /// Length of the base64 HMAC-SHA256 signature that starts a signed value.
@@ -186,20 +193,35 @@ impl ConsentCookie {
 }
 
 fn payload(decision: &Decision, categories: &Categories) -> String {
-    let mut keys = decision
-        .granted
-        .iter()
-        .filter(|&index| index != 0)
-        .filter_map(|index| categories.category(index))
-        .map(|category| category.key());
+    let partial = !categories.all().is_subset(decision.decided);
     let mut text = format!(
-        "{FORMAT_VERSION}:{}:{}:{}:{}:{}:",
+        "{}:{}:{}:{}:{}:{}:",
+        if partial {
+            PARTIAL_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        },
         decision.revision,
         decision.decided_at,
         decision.id,
         char::from(decision.source.code()),
         u8::from(decision.gpc),
     );
+    push_keys(&mut text, decision.granted, categories);
+    if partial {
+        text.push(':');
+        push_keys(&mut text, decision.decided, categories);
+    }
+    text
+}
+
+/// The keys of the categories of `set` other than necessary, joined by `+`.
+fn push_keys(text: &mut String, set: CategorySet, categories: &Categories) {
+    let mut keys = set
+        .iter()
+        .filter(|&index| index != 0)
+        .filter_map(|index| categories.category(index))
+        .map(|category| category.key());
     if let Some(first) = keys.next() {
         text.push_str(first);
         for key in keys {
@@ -207,14 +229,23 @@ fn payload(decision: &Decision, categories: &Categories) -> String {
             text.push_str(key);
         }
     }
-    text
+}
+
+/// The categories named by `+`-joined keys; keys this configuration does not know (a
+/// removed custom category) name nothing.
+fn parse_keys(keys: &str, categories: &Categories) -> CategorySet {
+    keys.split('+')
+        .filter_map(|key| categories.index_of_key(key))
+        .fold(CategorySet::EMPTY, CategorySet::with)
 }
 
 fn parse_payload(payload: &str, categories: &Categories) -> Option<Decision> {
     let mut fields = payload.split(':');
-    if fields.next()? != FORMAT_VERSION {
-        return None;
-    }
+    let partial = match fields.next()? {
+        FORMAT_VERSION => false,
+        PARTIAL_FORMAT_VERSION => true,
+        _ => return None,
+    };
     let revision = fields.next()?.parse().ok()?;
     let decided_at = fields.next()?.parse().ok()?;
     let id = fields.next()?.parse::<ConsentId>().ok()?;
@@ -224,17 +255,18 @@ fn parse_payload(payload: &str, categories: &Categories) -> Option<Decision> {
         "1" => true,
         _ => return None,
     };
-    let keys = fields.next()?;
+    let granted = parse_keys(fields.next()?, categories).union(CategorySet::NECESSARY);
+    let decided = if partial {
+        parse_keys(fields.next()?, categories)
+    } else {
+        categories.all()
+    };
     if fields.next().is_some() {
         return None;
     }
-    // Keys this configuration does not know (a removed custom category) grant nothing.
-    let granted = keys
-        .split('+')
-        .filter_map(|key| categories.index_of_key(key))
-        .fold(CategorySet::NECESSARY, CategorySet::with);
     Some(Decision {
         granted,
+        decided,
         revision,
         decided_at,
         id,
@@ -267,6 +299,7 @@ mod tests {
     fn decision(granted: CategorySet) -> Decision {
         Decision {
             granted,
+            decided: CategorySet::first(5),
             revision: 3,
             decided_at: NOW,
             id: ConsentId([7; 12]),
@@ -411,6 +444,28 @@ mod tests {
         assert_eq!(read(&cookie(2, 4), &value, NOW), None, "another key");
         let tampered = value.replace(":b:1:", ":a:1:");
         assert_eq!(read(&cookie(1, 4), &tampered, NOW), None, "tampered");
+    }
+
+    #[test]
+    fn a_partial_decision_keeps_what_it_decided() {
+        let cookie = cookie(1, 3);
+        let do_not_sell = Decision {
+            decided: CategorySet::EMPTY.with(3),
+            ..decision(CategorySet::NECESSARY)
+        };
+        let value = signed_value(&cookie.encode(&do_not_sell, &categories()));
+        assert!(value.ends_with(":b:1::marketing"), "{value}");
+        assert!(value[44..].starts_with("2:"), "{value}");
+        assert_eq!(
+            cookie
+                .decode(value.as_bytes(), &categories(), NOW)
+                .and_then(Verified::current),
+            Some(do_not_sell)
+        );
+        // A full decision keeps format 1, as before.
+        let full = signed_value(&cookie.encode(&decision(CategorySet::NECESSARY), &categories()));
+        assert!(full[44..].starts_with("1:"), "{full}");
+        assert!(parse_payload("2:3:5:BwcHBwcHBwcHBwcH:a:0::marketing:x", &categories()).is_none());
     }
 
     #[test]

@@ -14,6 +14,10 @@ use crate::category::CategorySet;
 pub(crate) struct Decision {
     /// Always contains necessary.
     pub(crate) granted: CategorySet,
+    /// The categories the decision decides: every category for a full choice, only the
+    /// sale/share ones for "Do Not Sell or Share" and GPC. The regime's defaults apply
+    /// to the rest.
+    pub(crate) decided: CategorySet,
     pub(crate) revision: u32,
     /// Unix seconds.
     pub(crate) decided_at: u64,

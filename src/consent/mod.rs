@@ -3,6 +3,7 @@
 mod choice;
 pub(crate) mod cookie;
 mod decision;
+mod defaults;
 mod verified;
 
 use std::fmt;
@@ -17,10 +18,12 @@ pub(crate) use self::choice::ChoiceKind;
 use self::cookie::ConsentCookie;
 pub(crate) use self::decision::{unix_now, Decision};
 pub use self::decision::{ConsentId, InvalidConsentId, Source};
-use crate::banner::{AssetAttributes, BannerConfig, Visitor};
+pub(crate) use self::defaults::RegimeDefaults;
+use crate::banner::{AssetAttributes, BannerConfig, Notice, Visitor};
 use crate::category::{Categories, CategoryIndex, CategorySet};
+use crate::regime::InForce;
 use crate::report_once::ReportOnce;
-use crate::Category;
+use crate::{Category, Regime, Region};
 
 /// What every [`Consent`] of a layer shares: what it needs to answer questions about
 /// the visitor's consent and to record a new choice, and nothing of the other stages.
@@ -29,8 +32,11 @@ pub(crate) struct ConsentContext {
     pub(crate) categories: Categories,
     /// The consent cookie: its policy revision, and how decisions are written.
     pub(crate) cookie: ConsentCookie,
-    /// Whether `Sec-GPC: 1` refuses marketing.
+    /// Whether `Sec-GPC: 1` refuses the sale/share categories where no law makes it
+    /// binding.
     pub(crate) honour_gpc: bool,
+    /// What each regime grants before a decision, and the categories sold or shared.
+    pub(crate) defaults: RegimeDefaults,
     /// The banner, as [`Consent::banner_html`] renders it.
     pub(crate) banner: BannerConfig,
     /// Routes whose handler returned a `Choice` that was not recorded because the
@@ -44,7 +50,9 @@ pub(crate) struct ConsentContext {
 /// The layer puts it into the request extensions, so plain tower services read it with
 /// `request.extensions().get::<Consent>()`, and (with the `axum` feature) handlers take it
 /// as an extractor. Without a verified, current consent cookie only necessary cookies
-/// are allowed.
+/// are allowed in opt-in regions, and every category in opt-out and notice-only ones
+/// (see [`regime`](Self::regime)); a decision wins over those defaults for the
+/// categories it decides.
 ///
 /// # Example
 ///
@@ -69,6 +77,8 @@ pub struct Consent {
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
+    /// The regime in force where the visitor is, and the region.
+    in_force: InForce,
     /// The path and query the request was for, as the layer saw it (before any router
     /// stripped a prefix): where the banner's forms send the visitor back to.
     page: Option<PathAndQuery>,
@@ -83,17 +93,56 @@ impl Consent {
         stale_id: Option<ConsentId>,
         gpc: bool,
         page: Option<PathAndQuery>,
+        in_force: InForce,
         context: Arc<ConsentContext>,
     ) -> Self {
-        let granted = decision.map_or(CategorySet::NECESSARY, |d| d.granted);
+        let granted = context
+            .defaults
+            .granted(in_force.regime, decision.map(|d| (d.granted, d.decided)));
         Self {
             decision,
             stale_id,
             granted,
             gpc,
+            in_force,
             page,
             context,
         }
+    }
+
+    /// What `decision` grants on this request: its choices for what it decided, this
+    /// request's regime defaults for the rest (see [`RegimeDefaults::granted`]).
+    pub(crate) fn granted_with(&self, decision: &Decision) -> CategorySet {
+        self.context.defaults.granted(
+            self.in_force.regime,
+            Some((decision.granted, decision.decided)),
+        )
+    }
+
+    /// The consent regime in force for this visitor, chosen by their region (see
+    /// [`ConsentLayerBuilder::region_source`](crate::ConsentLayerBuilder::region_source));
+    /// the fallback, [`Regime::OptIn`] unless the app chose otherwise, without a region
+    /// source.
+    ///
+    /// ```
+    /// # use tower_consent::{Consent, Regime};
+    /// fn opt_out(consent: &Consent) -> bool { consent.regime() == Regime::OptOut }
+    /// ```
+    pub fn regime(&self) -> Regime {
+        self.in_force.regime
+    }
+
+    /// Where the visitor is, as the layer's region source says; `None` without a source
+    /// or when the source does not know.
+    ///
+    /// ```
+    /// # use tower_consent::Consent;
+    /// fn region(consent: &Consent) -> String {
+    ///     consent.region().map_or_else(|| "unknown".into(), |r| r.to_string())
+    /// }
+    /// ```
+    pub fn region(&self) -> Option<Region> {
+        self.in_force.region
     }
 
     /// The same request's consent after `decision` was recorded.
@@ -103,6 +152,7 @@ impl Consent {
             None,
             self.gpc,
             self.page.clone(),
+            self.in_force,
             self.context.clone(),
         )
     }
@@ -197,18 +247,26 @@ impl Consent {
         self.decision.map(|d| d.id)
     }
 
-    /// Whether `decision`, made on this request, is a refusal: it grants no category
-    /// this consent (the one in force on the request, a GPC override included) does not
-    /// already grant. Rejecting all, withdrawing, a custom choice that only narrows, the
+    /// Whether `decision`, made on this request, is a refusal: it explicitly grants no
+    /// category this consent's decision (the one in force on the request, a GPC
+    /// override included) does not already grant explicitly. Rejecting all,
+    /// withdrawing, a custom choice that only narrows, "Do Not Sell or Share", the
     /// layer's own GPC decision and the withdrawal that comes with an erasure are
-    /// refusals; so is choosing again only what is granted already.
+    /// refusals; so is choosing again only what is granted already. A regime's
+    /// defaults are no grant: "Accept all" in an opt-out region grants what the
+    /// visitor then carries into every region, so it is a grant.
     ///
     /// The one rule for whether a decision may be applied before the ledger records it:
     /// refusing must never be harder than consenting, so refusals are applied at once
     /// whatever the store does, and grants only once committed.
     #[cfg(feature = "ledger")]
     pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
-        decision.granted.is_subset(self.granted)
+        let explicit = |d: &Decision| d.granted.intersection(d.decided);
+        let before = self
+            .decision
+            .map_or(CategorySet::NECESSARY, |d| explicit(&d))
+            .union(CategorySet::NECESSARY);
+        explicit(decision).is_subset(before)
     }
 
     /// The browser's consent id, even when its decision is no longer in force (an
@@ -239,13 +297,22 @@ impl Consent {
         self.gpc
     }
 
-    /// Whether marketing is off because the layer honours this request's GPC signal
-    /// (and the visitor did not grant marketing explicitly while sending it).
+    /// Whether the sale/share categories are off because the layer honours this
+    /// request's GPC signal (and the visitor did not grant them explicitly while sending
+    /// it).
     pub(crate) fn gpc_applied(&self) -> bool {
+        let sale_share = self.context.defaults.sale_share();
         let explicit_opt_in = self
             .decision
-            .is_some_and(|d| d.gpc && self.allows(Category::Marketing));
-        self.gpc && self.context.honour_gpc && !explicit_opt_in
+            .is_some_and(|d| d.gpc && !self.granted.intersection(sale_share).is_empty());
+        self.gpc && self.honours_gpc() && !explicit_opt_in
+    }
+
+    /// Whether the layer honours GPC on this request: the app chose to
+    /// ([`honour_gpc`](crate::ConsentLayerBuilder::honour_gpc), the default), or the
+    /// visitor's region's law makes the signal binding.
+    pub(crate) fn honours_gpc(&self) -> bool {
+        self.context.honour_gpc || self.in_force.gpc_binding
     }
 
     /// The consent banner for the page this request asks for, as an HTML fragment to
@@ -297,6 +364,22 @@ impl Consent {
             withdraw: self.granted().any(|c| !c.is_necessary()),
             gpc_applied: self.gpc_applied(),
             identified: self.browser_id().is_some(),
+            notice: self.notice(),
+        }
+    }
+
+    /// The notice this consent's regime shows in place of the dialog: open while the
+    /// visitor has not decided, and in an opt-out region also while the decision in
+    /// force is the layer's own from the GPC signal, so that the visitor sees it was
+    /// honoured.
+    fn notice(&self) -> Option<Notice> {
+        let open = !self.decided();
+        match self.regime() {
+            Regime::OptIn => None,
+            Regime::OptOut => Some(Notice::OptOut {
+                open: open || self.source() == Some(Source::Gpc),
+            }),
+            Regime::NoticeOnly => Some(Notice::NoticeOnly { open }),
         }
     }
 
@@ -317,6 +400,8 @@ impl fmt::Debug for Consent {
             .field("granted", &self.granted().collect::<Vec<_>>())
             .field("decision", &self.decision)
             .field("gpc", &self.gpc)
+            .field("regime", &self.in_force.regime)
+            .field("region", &self.in_force.region)
             .finish()
     }
 }

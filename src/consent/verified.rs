@@ -125,6 +125,7 @@ mod tests {
     fn decision(decided_at: u64) -> Decision {
         Decision {
             granted: CategorySet::NECESSARY,
+            decided: CategorySet::first(4),
             revision: 1,
             decided_at,
             id: ConsentId([1; 12]),

@@ -54,6 +54,7 @@ enum Action {
     RejectAll,
     Custom,
     Withdraw,
+    DoNotSell,
 }
 
 impl Action {
@@ -63,8 +64,10 @@ impl Action {
             "reject_all" => Ok(Action::RejectAll),
             "custom" => Ok(Action::Custom),
             "withdraw" => Ok(Action::Withdraw),
+            "do_not_sell" => Ok(Action::DoNotSell),
             _ => Err(Problem::bad_request(
-                "`action` must be `accept_all`, `reject_all`, `custom` or `withdraw`",
+                "`action` must be `accept_all`, `reject_all`, `custom`, `withdraw` or \
+                 `do_not_sell`",
             )),
         }
     }
@@ -156,6 +159,7 @@ fn choice(
         (Action::AcceptAll, None) => Ok(Choice::accept_all()),
         (Action::RejectAll, None) => Ok(Choice::reject_all()),
         (Action::Withdraw, None) => Ok(Choice::withdraw()),
+        (Action::DoNotSell, None) => Ok(Choice::do_not_sell_or_share()),
     }
 }
 

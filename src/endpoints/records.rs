@@ -97,6 +97,7 @@ fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result
     let withdraw = |id| {
         Choice::withdraw().decide(
             &context.categories,
+            context.defaults.sale_share(),
             context.cookie.revision(),
             id,
             consent.gpc(),

@@ -16,6 +16,10 @@ struct State<'a> {
     id: Option<String>,
     source: Option<&'static str>,
     gpc: Gpc,
+    /// The regime in force where the visitor is: `opt_in`, `opt_out`, `notice_only`.
+    regime: &'static str,
+    /// Where the visitor is (`US-CA`), if the layer reads regions and knows.
+    region: Option<String>,
     language: &'a str,
     categories: Vec<CategoryState<'a>>,
 }
@@ -26,7 +30,7 @@ struct Gpc {
     seen: bool,
     /// The layer honours the signal.
     honoured: bool,
-    /// Marketing is off because of the signal.
+    /// The sale/share categories are off because of the signal.
     applied: bool,
 }
 
@@ -54,9 +58,11 @@ pub(crate) fn to_json(consent: &Consent, language: &str, texts: &BannerTexts) ->
         source: consent.source().map(|s| s.as_str()),
         gpc: Gpc {
             seen: consent.gpc(),
-            honoured: consent.context().honour_gpc,
+            honoured: consent.honours_gpc(),
             applied: consent.gpc_applied(),
         },
+        regime: consent.regime().as_str(),
+        region: consent.region().map(|region| region.to_string()),
         language,
         categories: (0..categories.len() as CategoryIndex)
             .filter_map(|index| {

@@ -209,8 +209,10 @@ impl LedgerConfig {
             consent_id: decision.id,
             recorded_at,
             revision: decision.revision,
-            granted: decision
-                .granted
+            // What is in force: the decision, and the regime's defaults for what it
+            // leaves undecided.
+            granted: consent
+                .granted_with(decision)
                 .iter()
                 .filter_map(|index| categories.category(index))
                 .map(|category| category.key().to_owned())
@@ -224,6 +226,8 @@ impl LedgerConfig {
                 .filter(|path| path.starts_with('/'))
                 .map(|path| truncate(path, MAX_PAGE).to_owned()),
             gpc: decision.gpc,
+            regime: consent.regime(),
+            region: consent.region(),
             user_agent: opted_in.and_then(|o| o.user_agent.as_ref()).map(|agent| {
                 truncate(&String::from_utf8_lossy(agent.as_bytes()), MAX_USER_AGENT).to_owned()
             }),

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::category::Categories;
 use crate::consent::ChoiceKind;
 use crate::texts::{category_text, BannerTexts};
-use crate::ConsentId;
+use crate::{ConsentId, Regime, Region};
 
 /// The longest user agent kept, in bytes; longer ones are cut.
 pub(crate) const MAX_USER_AGENT: usize = 512;
@@ -31,9 +31,10 @@ pub(crate) const MAX_PAGE: usize = 2048;
 /// let json = r#"{"consent_id":"AAAAAAAAAAAAAAAA","recorded_at":"2026-11-25T10:00:00Z",
 ///   "revision":1,"granted":["necessary","analytics"],"action":"custom",
 ///   "source":"banner_form","language":"en","wording":"ab12","page":"/shop","gpc":false,
-///   "user_agent":null,"ip":null}"#;
+///   "regime":"opt_out","region":"US-CA","user_agent":null,"ip":null}"#;
 /// let record: Record = serde_json::from_str(json)?;
 /// assert_eq!(record.action, Action::Custom);
+/// assert_eq!(record.region.map(|r| r.to_string()).as_deref(), Some("US-CA"));
 /// assert_eq!(record.source, RecordSource::BannerForm);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -61,6 +62,22 @@ pub struct Record {
     pub page: Option<String>,
     /// Whether the browser sent Global Privacy Control (`Sec-GPC: 1`).
     pub gpc: bool,
+    /// The consent regime in force where the visitor was (`opt_in` for records kept
+    /// before regimes existed).
+    #[serde(
+        default,
+        serialize_with = "regime_to_text",
+        deserialize_with = "regime_from_text"
+    )]
+    pub regime: Regime,
+    /// Where the visitor was, as the layer's region source said; `None` without a
+    /// source or when it did not know.
+    #[serde(
+        default,
+        serialize_with = "region_to_text",
+        deserialize_with = "region_from_text"
+    )]
+    pub region: Option<Region>,
     /// The browser's `User-Agent`, only with `ledger_user_agent(true)`.
     pub user_agent: Option<String>,
     /// The client's network, `/24` (IPv4) or `/48` (IPv6), only with `ledger_ip(true)`.
@@ -74,6 +91,33 @@ fn id_to_text<S: Serializer>(id: &ConsentId, serializer: S) -> Result<S::Ok, S::
 fn id_from_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<ConsentId, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.parse().map_err(serde::de::Error::custom)
+}
+
+fn regime_to_text<S: Serializer>(regime: &Regime, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(regime.as_str())
+}
+
+fn regime_from_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Regime, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+fn region_to_text<S: Serializer>(
+    region: &Option<Region>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match region {
+        Some(region) => serializer.collect_str(region),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn region_from_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Region>, D::Error> {
+    Option::<String>::deserialize(deserializer)?
+        .map(|text| text.parse().map_err(serde::de::Error::custom))
+        .transpose()
 }
 
 /// What the visitor did.
@@ -99,6 +143,9 @@ pub enum Action {
     Withdraw,
     /// The browser's Global Privacy Control signal refused marketing.
     Gpc,
+    /// "Do Not Sell or Share My Personal Information": the sale/share categories
+    /// refused, nothing else decided.
+    DoNotSell,
 }
 
 impl Action {
@@ -109,11 +156,12 @@ impl Action {
             ChoiceKind::RejectAll => Action::RejectAll,
             ChoiceKind::Withdraw => Action::Withdraw,
             ChoiceKind::Custom => Action::Custom,
+            ChoiceKind::DoNotSell => Action::DoNotSell,
         }
     }
 
     /// The name stored and shown: `accept_all`, `reject_all`, `custom`, `withdraw`,
-    /// `gpc`.
+    /// `gpc`, `do_not_sell`.
     ///
     /// ```
     /// # use tower_consent::ledger::Action;
@@ -126,6 +174,7 @@ impl Action {
             Action::Custom => "custom",
             Action::Withdraw => "withdraw",
             Action::Gpc => "gpc",
+            Action::DoNotSell => "do_not_sell",
         }
     }
 }
@@ -196,6 +245,7 @@ impl FromStr for Action {
             Action::Custom,
             Action::Withdraw,
             Action::Gpc,
+            Action::DoNotSell,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -313,6 +363,13 @@ impl Wording {
                 "preferences": category_texts(&texts.preferences),
                 "analytics": category_texts(&texts.analytics),
                 "marketing": category_texts(&texts.marketing),
+                "opt_out": {
+                    "notice": texts.opt_out.notice,
+                    "notice_only": texts.opt_out.notice_only,
+                    "do_not_sell": texts.opt_out.do_not_sell,
+                    "privacy_choices": texts.opt_out.privacy_choices,
+                    "gpc_honoured": texts.opt_out.gpc_honoured,
+                },
             },
             "categories": shown,
         });
@@ -379,6 +436,7 @@ mod tests {
             Action::Custom,
             Action::Withdraw,
             Action::Gpc,
+            Action::DoNotSell,
         ] {
             assert_eq!(action.as_str().parse::<Action>(), Ok(action));
         }

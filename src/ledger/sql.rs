@@ -9,7 +9,8 @@ use crate::{Direction, UndeclaredCookie};
 
 /// The columns of `consent_records` a [`Record`] is made of, in [`StoredRecord`] order.
 pub(crate) const RECORD_COLUMNS: &str = "consent_id, recorded_at, revision, granted, action, \
-                                         source, language, wording, page, gpc, user_agent, ip";
+                                         source, language, wording, page, gpc, regime, region, \
+                                         user_agent, ip";
 
 /// A `consent_records` row.
 #[derive(sqlx::FromRow)]
@@ -24,6 +25,8 @@ pub(crate) struct StoredRecord {
     wording: String,
     page: Option<String>,
     gpc: bool,
+    regime: String,
+    region: Option<String>,
     user_agent: Option<String>,
     ip: Option<String>,
 }
@@ -45,6 +48,11 @@ impl TryFrom<StoredRecord> for Record {
             wording: row.wording,
             page: row.page,
             gpc: row.gpc,
+            regime: row.regime.parse().map_err(|_| corrupt("regime"))?,
+            region: row
+                .region
+                .map(|region| region.parse().map_err(|_| corrupt("region")))
+                .transpose()?,
             user_agent: row.user_agent,
             ip: row.ip,
         })
@@ -157,7 +165,7 @@ pub(crate) fn migration_failed(error: sqlx::migrate::MigrateError) -> LedgerErro
     LedgerError::store(error)
 }
 
-/// The most records in one `INSERT` (12 bound values each).
+/// The most records in one `INSERT` (14 bound values each).
 pub(crate) const INSERT_CHUNK: usize = 256;
 
 /// Appends the `VALUES` of `records` to an `INSERT INTO consent_records (…)`.
@@ -168,6 +176,7 @@ where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     builder.push_values(records, |mut row, record| {
@@ -181,6 +190,8 @@ where
             .push_bind(record.wording.as_str())
             .push_bind(record.page.as_deref())
             .push_bind(record.gpc)
+            .push_bind(record.regime.as_str())
+            .push_bind(record.region.map(|region| region.to_string()))
             .push_bind(record.user_agent.as_deref())
             .push_bind(record.ip.as_deref());
     });

@@ -326,6 +326,8 @@ mod tests {
             wording: "w".into(),
             page: None,
             gpc: false,
+            regime: crate::Regime::OptIn,
+            region: None,
             user_agent: None,
             ip: None,
         }

@@ -110,6 +110,105 @@ pub struct BannerTexts {
     pub embeds: EmbedTexts,
     /// How the declaration lists what trackers keep in the browser's storage.
     pub storage: StorageTexts,
+    /// The texts of the opt-out and notice-only regimes' notice. English and Spanish
+    /// are built in; the other built-in languages use the English ones until translated.
+    pub opt_out: OptOutTexts,
+}
+
+/// The texts of the compact notice shown in opt-out and notice-only regions (see
+/// [`Regime`](crate::Regime)), and of the "Do Not Sell or Share" action.
+///
+/// The action and link texts are those California's regulations name (11 CCR 7013,
+/// 7015, 7026): keep their meaning when translating.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{BannerTexts, OptOutTexts};
+///
+/// let texts = BannerTexts {
+///     opt_out: OptOutTexts {
+///         notice: "We use cookies for analytics and ads; you can opt out.".into(),
+///         ..OptOutTexts::english()
+///     },
+///     ..BannerTexts::english()
+/// };
+/// assert_eq!(texts.opt_out.privacy_choices, "Your Privacy Choices");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptOutTexts {
+    /// The notice at collection in opt-out regions: which cookies are used, and that
+    /// the visitor can opt out of the sale or sharing of their personal information.
+    pub notice: Cow<'static, str>,
+    /// The notice in notice-only regions: which cookies are used, and where to refuse.
+    pub notice_only: Cow<'static, str>,
+    /// The opt-out action: "Do Not Sell or Share My Personal Information".
+    pub do_not_sell: Cow<'static, str>,
+    /// The permanent link to the privacy settings: "Your Privacy Choices".
+    pub privacy_choices: Cow<'static, str>,
+    /// Shown when the browser's opt-out preference signal (Global Privacy Control) was
+    /// honoured.
+    pub gpc_honoured: Cow<'static, str>,
+}
+
+impl OptOutTexts {
+    /// The built-in English texts.
+    ///
+    /// ```
+    /// use tower_consent::OptOutTexts;
+    ///
+    /// assert_eq!(
+    ///     OptOutTexts::english().do_not_sell,
+    ///     "Do Not Sell or Share My Personal Information"
+    /// );
+    /// ```
+    pub const fn english() -> Self {
+        Self {
+            notice: Cow::Borrowed(
+                "This site and its partners use cookies for preferences, analytics and \
+                 personalised advertising. You can opt out of the sale or sharing of your \
+                 personal information at any time.",
+            ),
+            notice_only: Cow::Borrowed(
+                "This site uses cookies for preferences, analytics and marketing. You can \
+                 refuse them at any time under “Your Privacy Choices”.",
+            ),
+            do_not_sell: Cow::Borrowed("Do Not Sell or Share My Personal Information"),
+            privacy_choices: Cow::Borrowed("Your Privacy Choices"),
+            gpc_honoured: Cow::Borrowed(
+                "Your browser’s opt-out preference signal (Global Privacy Control) was \
+                 honoured: your personal information is not sold or shared.",
+            ),
+        }
+    }
+
+    /// The built-in Spanish texts.
+    ///
+    /// ```
+    /// use tower_consent::OptOutTexts;
+    ///
+    /// assert_eq!(OptOutTexts::spanish().privacy_choices, "Sus opciones de privacidad");
+    /// ```
+    pub const fn spanish() -> Self {
+        Self {
+            notice: Cow::Borrowed(
+                "Este sitio y sus socios usan cookies de preferencias, análisis y \
+                 publicidad personalizada. Puede oponerse en cualquier momento a la venta o \
+                 el intercambio de su información personal.",
+            ),
+            notice_only: Cow::Borrowed(
+                "Este sitio usa cookies de preferencias, análisis y marketing. Puede \
+                 rechazarlas en cualquier momento en “Sus opciones de privacidad”.",
+            ),
+            do_not_sell: Cow::Borrowed("No vender ni compartir mi información personal"),
+            privacy_choices: Cow::Borrowed("Sus opciones de privacidad"),
+            gpc_honoured: Cow::Borrowed(
+                "Se ha respetado la señal de preferencia de exclusión de su navegador \
+                 (Global Privacy Control): su información personal no se vende ni se \
+                 comparte.",
+            ),
+        }
+    }
 }
 
 /// The texts of the placeholder the HTML gate writes in place of an embed it holds
@@ -975,6 +1074,31 @@ mod tests {
         assert_eq!(BannerTexts::builtin(""), None);
         assert_eq!(BannerTexts::builtin("-"), None);
         assert_eq!(BannerTexts::builtin("eng"), None);
+    }
+
+    #[test]
+    fn opt_out_texts_in_english_and_spanish_others_fall_back() {
+        for (code, texts) in all_builtin() {
+            let expected = match code {
+                "es" => OptOutTexts::spanish(),
+                _ => OptOutTexts::english(),
+            };
+            assert_eq!(texts.opt_out, expected, "{code}");
+        }
+        let (en, es) = (OptOutTexts::english(), OptOutTexts::spanish());
+        for (english, spanish) in [
+            (&en.notice, &es.notice),
+            (&en.notice_only, &es.notice_only),
+            (&en.do_not_sell, &es.do_not_sell),
+            (&en.privacy_choices, &es.privacy_choices),
+            (&en.gpc_honoured, &es.gpc_honoured),
+        ] {
+            assert_ne!(english, spanish);
+            assert!(!english.contains('"') && !spanish.contains('"'));
+        }
+        // The notice-only text names the link as the visitor sees it.
+        assert!(en.notice_only.contains(&*en.privacy_choices));
+        assert!(es.notice_only.contains(&*es.privacy_choices));
     }
 
     #[test]

@@ -36,4 +36,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     declaration: (DeclarationTexts::german()),
     embeds: (EmbedTexts::german()),
     storage: (StorageTexts::german()),
+    opt_out: (crate::texts::OptOutTexts::english()),
 };

@@ -33,4 +33,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     declaration: (DeclarationTexts::english()),
     embeds: (EmbedTexts::english()),
     storage: (StorageTexts::english()),
+    opt_out: (crate::texts::OptOutTexts::english()),
 };

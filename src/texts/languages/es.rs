@@ -32,4 +32,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     declaration: (DeclarationTexts::spanish()),
     embeds: (EmbedTexts::spanish()),
     storage: (StorageTexts::spanish()),
+    opt_out: (crate::texts::OptOutTexts::spanish()),
 };

@@ -37,4 +37,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     declaration: (DeclarationTexts::french()),
     embeds: (EmbedTexts::french()),
     storage: (StorageTexts::french()),
+    opt_out: (crate::texts::OptOutTexts::english()),
 };

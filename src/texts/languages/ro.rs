@@ -66,4 +66,5 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     }),
     embeds: (EmbedTexts::english()),
     storage: (StorageTexts::english()),
+    opt_out: (crate::texts::OptOutTexts::english()),
 };
