@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::ConsentLayerBuilder;
-use crate::category::Categories;
+use crate::category::{Categories, CategorySet};
 use crate::ledger::{Ledger, LedgerConfig, Wording};
 use crate::{BannerTexts, BuildError};
 
@@ -21,6 +21,7 @@ impl LedgerSettings {
         self,
         texts: &[(String, BannerTexts)],
         categories: &Categories,
+        offered: CategorySet,
         classifier: &crate::classify::Classifier,
     ) -> Result<Option<LedgerConfig>, BuildError> {
         let Some(ledger) = self.ledger else {
@@ -37,7 +38,7 @@ impl LedgerSettings {
         }
         let wordings = texts
             .iter()
-            .map(|(tag, texts)| Arc::new(Wording::of_banner(tag, texts, categories)))
+            .map(|(tag, texts)| Arc::new(Wording::of_banner(tag, texts, categories, offered)))
             .collect();
         Ok(Some(LedgerConfig::new(
             ledger,

@@ -160,7 +160,7 @@ impl ConsentLayerBuilder {
         let regimes = regime.regimes()?;
         let defaults = regime.defaults(&categories)?;
         #[cfg(feature = "ledger")]
-        let ledger = ledger.checked(&banner.banner_texts, &categories, &classifier)?;
+        let ledger = ledger.checked(&banner.banner_texts, &categories, offered, &classifier)?;
         let declared = Declared::new(declared, classifier.shared_sightings(), storage);
         let banner = banner
             .banner(
