@@ -361,6 +361,7 @@ fn working_out_the_regime_allocates_nothing() {
             .marketing(["_fbp", "fr"])
             .known_trackers()
             .region_source(RegionSource::cloudflare())
+            .without_html_gate()
             .build()
             .expect("valid configuration")
     };
