@@ -151,6 +151,32 @@
     old.parentNode.replaceChild(style, old);
   };
   const plain = (el) => (el.getAttribute('type') || '').trim().toLowerCase() === 'text/plain';
+  // An embed's placeholder stands right before it; both carry this response's token.
+  const EMBED = 'data-tc-embed';
+  const isHeld = (el) => Boolean(el && token && el.getAttribute(MARK) === token && el.hasAttribute('data-consent'));
+  const placeholderOf = (el) => {
+    const before = el.previousElementSibling;
+    return before && before.getAttribute(EMBED) === token ? before : null;
+  };
+  // Brings one held-back element to life; a script runs after those before it (chain).
+  const wake = (el, chain) => {
+    el.removeAttribute(MARK);
+    const placeholder = placeholderOf(el);
+    if (placeholder) placeholder.parentNode.removeChild(placeholder);
+    // Held back whole, a script or style sheet is text/plain; otherwise only its
+    // event handlers or style attribute were.
+    if (el.localName === 'script' && plain(el)) return chain.then(() => runScript(el));
+    if (el.localName === 'style' && plain(el)) {
+      applyStyle(el);
+      return chain;
+    }
+    restore(el, el);
+    const next = el.nextElementSibling;
+    if (next && next.classList.contains('tc-placeholder')) next.parentNode.removeChild(next);
+    const media = el.localName === 'source' ? el.parentElement : el;
+    if (media && typeof media.load === 'function' && /^(VIDEO|AUDIO)$/.test(media.tagName)) media.load();
+    return chain;
+  };
   const activate = (keys) => {
     const fresh = keys.filter((k) => granted.indexOf(k) < 0);
     if (!fresh.length || !token) return;
@@ -158,24 +184,120 @@
     Array.from(document.querySelectorAll('[' + MARK + ']')).forEach((el) => {
       if (el.getAttribute(MARK) !== token) return;
       if (fresh.indexOf(el.getAttribute('data-consent')) < 0) return;
-      el.removeAttribute(MARK);
-      // Held back whole, a script or style sheet is text/plain; otherwise only its
-      // event handlers or style attribute were.
-      if (el.localName === 'script' && plain(el)) {
-        chain = chain.then(() => runScript(el));
-        return;
-      }
-      if (el.localName === 'style' && plain(el)) {
-        applyStyle(el);
-        return;
-      }
-      restore(el, el);
-      const next = el.nextElementSibling;
-      if (next && next.classList.contains('tc-placeholder')) next.parentNode.removeChild(next);
-      const media = el.localName === 'source' ? el.parentElement : el;
-      if (media && typeof media.load === 'function' && /^(VIDEO|AUDIO)$/.test(media.tagName)) media.load();
+      chain = wake(el, chain);
     });
   };
+
+  // Keys trackers keep in the browser's storage, by category (data-tc-storage: a list
+  // of [pattern, 'l' | 's' | 'ls', category], the first match of a key deciding; * is
+  // any run of characters). Those of refused categories are removed.
+  const storageRules = (() => {
+    let list = null;
+    try {
+      list = JSON.parse(root.getAttribute('data-tc-storage') || '[]');
+    } catch (e) { return []; }
+    if (!Array.isArray(list)) return [];
+    return list.filter((r) => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === 'string'))
+      .map(([pattern, areas, key]) => ({
+        test: new RegExp('^' + pattern.split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&')).join('[\\s\\S]*') + '$'),
+        areas,
+        key,
+      }));
+  })();
+  const sweep = (keys) => {
+    if (!storageRules.length) return;
+    [['l', 'localStorage'], ['s', 'sessionStorage']].forEach(([area, name]) => {
+      let store = null;
+      try {
+        store = window[name];
+      } catch (e) { return; } // storage disabled
+      if (!store) return;
+      const refused = [];
+      for (let i = 0; i < store.length; i += 1) {
+        const key = store.key(i);
+        if (key === null) continue;
+        const rule = storageRules.find((r) => r.areas.indexOf(area) >= 0 && r.test.test(key));
+        if (rule && keys.indexOf(rule.key) < 0) refused.push(key);
+      }
+      refused.forEach((key) => store.removeItem(key));
+    });
+  };
+
+  // Records a choice through the endpoint, as the banner's forms do, then shows and
+  // applies it. False when it could not be sent (the caller falls back), null when it
+  // was busy or reloads.
+  const record = async (body) => {
+    if (busy) return null;
+    busy = true;
+    let response = null;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (e) { /* network error */ }
+    busy = false;
+    if (!response || !response.ok) return false;
+    let data;
+    try {
+      data = await response.json();
+    } catch (e) {
+      window.location.reload(); // saved, but the answer is unreadable
+      return null;
+    }
+    const keys = apply(data);
+    const withdrawn = granted.some((k) => keys.indexOf(k) < 0);
+    consentModeUpdate(keys);
+    activate(keys);
+    sweep(keys);
+    granted = keys;
+    if (status) {
+      const saved = status.getAttribute('data-tc-saved') || '';
+      const reload = withdrawn ? status.getAttribute('data-tc-reload') || '' : '';
+      status.textContent = reload ? saved + ' ' + reload : saved;
+      clearTimeout(timer);
+      if (!reload) timer = setTimeout(() => { status.textContent = ''; }, 6000);
+    }
+    banner.hidden = true;
+    if (details) details.open = false;
+    document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted: keys } }));
+    return keys;
+  };
+
+  // The placeholders of held-back embeds offer their two actions: load that one
+  // element (nothing recorded), or allow its category (a choice, recorded as the
+  // banner's, which brings every element of the category to life).
+  const embeds = () => Array.from(document.querySelectorAll('[' + EMBED + ']'))
+    .filter((p) => p.getAttribute(EMBED) === token && isHeld(p.nextElementSibling));
+  embeds().forEach((p) => {
+    p.querySelectorAll('button[data-tc-embed-load], button[data-tc-embed-allow]').forEach((b) => { b.hidden = false; });
+  });
+  document.addEventListener('click', async (event) => {
+    const t = event.target;
+    const button = t instanceof Element && t.closest('button[data-tc-embed-load], button[data-tc-embed-allow]');
+    const placeholder = button && button.closest('[' + EMBED + ']');
+    if (!placeholder || placeholder.getAttribute(EMBED) !== token) return;
+    const el = placeholder.nextElementSibling;
+    if (!isHeld(el)) return;
+    event.preventDefault();
+    const focus = placeholder.contains(document.activeElement);
+    if (button.hasAttribute('data-tc-embed-load')) {
+      wake(el, Promise.resolve());
+    } else {
+      const key = el.getAttribute('data-consent');
+      const keys = granted.indexOf(key) < 0 ? granted.concat([key]) : granted;
+      const recorded = await record({ action: 'custom', granted: keys, source: 'banner' });
+      if (recorded === false) {
+        const settings = placeholder.querySelector('a[href]');
+        if (settings) window.location.assign(settings.href);
+        return;
+      }
+      if (!recorded) return;
+    }
+    if (focus && el.isConnected && typeof el.focus === 'function') el.focus();
+  });
 
   banner.addEventListener('click', (event) => {
     const t = event.target;
@@ -200,41 +322,9 @@
       body = { action, source: 'banner' };
     }
     event.preventDefault();
-    if (busy) return;
-    busy = true;
-    let response = null;
-    try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-      });
-    } catch (e) { /* network error */ }
-    busy = false;
-    if (!response || !response.ok) return submitPlain(form, action);
-    let data;
-    try {
-      data = await response.json();
-    } catch (e) {
-      return window.location.reload(); // saved, but the answer is unreadable
-    }
-    const keys = apply(data);
-    const withdrawn = granted.some((k) => keys.indexOf(k) < 0);
-    consentModeUpdate(keys);
-    activate(keys);
-    granted = keys;
-    if (status) {
-      const saved = status.getAttribute('data-tc-saved') || '';
-      const reload = withdrawn ? status.getAttribute('data-tc-reload') || '' : '';
-      status.textContent = reload ? saved + ' ' + reload : saved;
-      clearTimeout(timer);
-      if (!reload) timer = setTimeout(() => { status.textContent = ''; }, 6000);
-    }
-    banner.hidden = true;
-    if (details) details.open = false;
-    document.dispatchEvent(new CustomEvent('consent:change', { detail: { granted: keys } }));
-    close();
+    const recorded = await record(body);
+    if (recorded === false) submitPlain(form, action);
+    else if (recorded) close();
   });
 
   // Escape closes without recording anything: silence is refusal.
@@ -249,5 +339,6 @@
     });
   }
 
+  sweep(granted);
   if (!banner.hidden) open();
 })();

@@ -265,10 +265,14 @@ fn runner_kib() -> usize {
 
 /// Runs one of [`GROUPS`] on the page of [`runner_kib`], for the modes outside
 /// criterion.
+///
+/// `HTML_BENCH_EMBEDS=0` gates without the built-in embeds (issue 24), to measure what
+/// they cost in the same build.
 fn runner() -> impl FnMut(&str) -> usize {
+    let embeds = std::env::var("HTML_BENCH_EMBEDS").map_or(true, |on| on != "0");
     let gated = ConsentLayer::builder()
         .secret(SECRET)
-        .html_gate(HtmlGate::new())
+        .html_gate(HtmlGate::new().known_embeds(embeds))
         .build()
         .expect("valid configuration");
     let page = page(runner_kib() * 1024);

@@ -8,15 +8,22 @@
 //! browsers send, within bounds no visitor can push (see `classify::seen`). So the
 //! declaration grows with what the site really sets, and never lists the hundreds of
 //! catalog entries the site does not use.
+//!
+//! Keys kept in the browser's `localStorage` and `sessionStorage` are listed as their
+//! own type ([`Storage`]): those the app declares
+//! ([`StorageRule`](crate::StorageRule)), and those of the built-in list
+//! ([`known_storage`](crate::known_storage)) whose vendor's cookies this site has been
+//! seen to use (the server never sees storage keys themselves).
 
 use serde::Serialize;
 
-use crate::texts::{category_text, BannerTexts, DeclarationTexts};
+use crate::texts::{category_text, BannerTexts, DeclarationTexts, StorageTexts};
 use std::sync::Arc;
 
 use crate::category::Categories;
 use crate::classify::{known_trackers, Sightings};
-use crate::{Category, Lifetime, Rule};
+use crate::storage::{StorageArea, StorageRules};
+use crate::{Category, Lifetime, Rule, Storage};
 
 /// What the declaration lists, fixed at build time but for the catalog entries the
 /// site is seen to use.
@@ -27,11 +34,26 @@ pub(crate) struct Declared {
     /// Which catalog entries the site has been seen to use, as the classifier notes
     /// them.
     sightings: Arc<Sightings>,
+    /// The keys trackers keep in the browser's storage (also what `banner.js` removes).
+    storage: StorageRules,
 }
 
 impl Declared {
-    pub(crate) fn new(rules: Vec<DeclaredRule>, sightings: Arc<Sightings>) -> Self {
-        Self { rules, sightings }
+    pub(crate) fn new(
+        rules: Vec<DeclaredRule>,
+        sightings: Arc<Sightings>,
+        storage: StorageRules,
+    ) -> Self {
+        Self {
+            rules,
+            sightings,
+            storage,
+        }
+    }
+
+    /// The storage rules as `banner.js` reads them (`data-tc-storage`).
+    pub(crate) fn storage_for_banner(&self) -> &str {
+        self.storage.banner()
     }
 }
 
@@ -124,6 +146,9 @@ pub struct Declaration {
     /// The headings and words of the tables, for the HTML the banner renders.
     #[serde(skip)]
     pub(crate) texts: DeclarationTexts,
+    /// How the tables name the browser's storages.
+    #[serde(skip)]
+    pub(crate) storage_texts: StorageTexts,
 }
 
 /// One category of a [`Declaration`].
@@ -146,11 +171,13 @@ pub struct DeclaredCategory {
     pub label: String,
     /// Its description for visitors.
     pub description: String,
-    /// Its cookies: the app's rules first, in the order declared, then catalog entries.
+    /// Its cookies: the app's rules first, in the order declared, then catalog entries;
+    /// then the keys kept in the browser's storage.
     pub cookies: Vec<DeclaredCookie>,
 }
 
-/// One cookie (or name pattern) of a [`Declaration`].
+/// One cookie (or name pattern) of a [`Declaration`], or one key (or pattern) kept in
+/// the browser's `localStorage` or `sessionStorage` ([`storage`](Self::storage)).
 ///
 /// # Example
 ///
@@ -180,6 +207,9 @@ pub struct DeclaredCookie {
     /// Whether it comes from the built-in catalog (and was seen on this site) rather
     /// than from the app's own rules.
     pub catalog: bool,
+    /// Where the browser keeps it: a cookie, or a key of `localStorage` or
+    /// `sessionStorage`.
+    pub storage: Storage,
 }
 
 /// Whether a cookie is set on the site's own domain or on another's.
@@ -224,7 +254,9 @@ impl Declaration {
         let mut add = |category: Category, cookie: DeclaredCookie| {
             let index = categories.index_of(category).map(usize::from);
             if let Some(group) = index.and_then(|index| groups.get_mut(index)) {
-                if !group.cookies.iter().any(|c| c.name == cookie.name) {
+                let listed =
+                    |c: &DeclaredCookie| c.name == cookie.name && c.storage == cookie.storage;
+                if !group.cookies.iter().any(listed) {
                     group.cookies.push(cookie);
                 }
             }
@@ -252,11 +284,16 @@ impl Declaration {
                         Party::First
                     },
                     catalog: false,
+                    storage: Storage::Cookie,
                 },
             );
         }
+        let mut seen_vendors: Vec<&'static str> = Vec::new();
         for (index, known) in known_trackers().iter().enumerate() {
             if declared.sightings.is_listed(index) {
+                if !seen_vendors.contains(&known.vendor) {
+                    seen_vendors.push(known.vendor);
+                }
                 add(
                     known.category,
                     DeclaredCookie {
@@ -267,6 +304,37 @@ impl Declaration {
                         lifetime_seconds: known.expiry.seconds(),
                         party: Party::First,
                         catalog: true,
+                        storage: Storage::Cookie,
+                    },
+                );
+            }
+        }
+        for entry in &declared.storage.entries {
+            if entry
+                .known_vendor
+                .is_some_and(|vendor| !seen_vendors.contains(&vendor))
+            {
+                continue;
+            }
+            for area in entry.areas() {
+                let (storage, lifetime) = match area {
+                    StorageArea::Session => (Storage::Session, &t.session),
+                    _ => (Storage::Local, &texts.storage.until_deleted),
+                };
+                add(
+                    entry.category,
+                    DeclaredCookie {
+                        name: entry.pattern.to_string(),
+                        provider: entry
+                            .provider
+                            .as_deref()
+                            .map_or_else(|| t.this_site.to_string(), str::to_owned),
+                        purpose: entry.purpose.as_deref().map(str::to_owned),
+                        lifetime: Some(lifetime.to_string()),
+                        lifetime_seconds: None,
+                        party: Party::First,
+                        catalog: entry.known_vendor.is_some(),
+                        storage,
                     },
                 );
             }
@@ -277,12 +345,14 @@ impl Declaration {
             intro: t.intro.to_string(),
             categories: groups,
             texts: t.clone(),
+            storage_texts: texts.storage.clone(),
         }
     }
 
     /// The declaration as JSON: `{"language", "title", "intro", "categories": [{"key",
     /// "label", "description", "cookies": [{"name", "provider", "purpose", "lifetime",
-    /// "lifetime_seconds", "party", "catalog"}]}]}`.
+    /// "lifetime_seconds", "party", "catalog", "storage"}]}]}`, `storage` being
+    /// `"cookie"`, `"local"` or `"session"`.
     ///
     /// ```
     /// # let layer = tower_consent::ConsentLayer::builder().secret([7u8; 32]).build()?;

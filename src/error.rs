@@ -129,4 +129,19 @@ pub enum BuildError {
         /// The least value accepted.
         min: usize,
     },
+    /// [`HtmlGate::embed_category`](crate::HtmlGate::embed_category) names a vendor the
+    /// built-in embeds ([`known_embeds`](crate::known_embeds)) do not have.
+    #[error(
+        "no built-in embed of vendor {0:?}: name one of `known_embeds()`, or add the embed \
+         with `HtmlGate::embed`"
+    )]
+    UnknownEmbedVendor(String),
+    /// A [`StorageRule`](crate::StorageRule)'s pattern cannot name a tracker's key.
+    #[error("invalid storage pattern {pattern:?}: {reason}")]
+    InvalidStoragePattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }

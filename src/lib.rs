@@ -135,6 +135,7 @@ mod report_once;
 mod request_state;
 mod same_origin;
 mod service;
+mod storage;
 mod texts;
 
 pub use body::{BoxError, ConsentBody};
@@ -150,8 +151,12 @@ pub use extract::{ConsentBanner, MissingConsentLayer};
 pub use future::ResponseFuture;
 #[cfg(feature = "html")]
 #[cfg_attr(docsrs, doc(cfg(feature = "html")))]
-pub use html::{known_tracker_resources, ConsentModeMapping, HtmlGate, KnownResource};
+pub use html::{
+    known_embeds, known_tracker_resources, ConsentModeMapping, Embed, EmbedKind, HtmlGate,
+    KnownEmbed, KnownResource,
+};
 pub use layer::ConsentLayer;
 pub use report::{CookieReport, Direction, ReportAccess, UndeclaredCookie};
 pub use service::ConsentService;
-pub use texts::{BannerTexts, CategoryText, DeclarationTexts};
+pub use storage::{known_storage, KnownStorage, Storage, StorageArea, StorageRule};
+pub use texts::{BannerTexts, CategoryText, DeclarationTexts, EmbedTexts, StorageTexts};

@@ -25,13 +25,21 @@
 //! `html_gate_in_headless_chromium` holds a tracker back and activates it on "Accept
 //! all"; `html_gate_forged_attributes_stay_inert_in_headless_chromium` checks that user
 //! content carrying forged `data-consent-*` attributes stays inert after "Accept all"
-//! while the gate's own held-back script runs. The tests of this file take turns, so
-//! only one Chromium runs at a time.
+//! while the gate's own held-back script runs. `embeds_and_storage_in_headless_chromium`
+//! (issue 24) shows a loopback stand-in for a video vendor's player behind its
+//! placeholder: "Load this one" loads that player without a reload, a request or a
+//! consent cookie, in the placeholder's box (nothing below moves); "Allow Marketing"
+//! records the choice and brings every marketing element to life; without JavaScript
+//! the placeholder's link opens the settings; and keys a script writes in
+//! `localStorage`/`sessionStorage` are removed at page load while refused and at once
+//! after a withdrawal, granted and undeclared ones staying. The tests of this file take
+//! turns, so only one Chromium runs at a time.
 //!
 //! Each step is printed to stderr; a failing scenario names its step and leaves a
 //! screenshot and the page source in `target/browser-artifacts/failure-<scenario>.*`.
 //! Screenshots of the banner (`banner-first-layer.png`, `banner-second-layer.png`,
-//! `settings-page-nojs.png`, `keyboard-focus.png`, `declaration-page.png`) and chromedriver's logs
+//! `settings-page-nojs.png`, `keyboard-focus.png`, `declaration-page.png`,
+//! `embed-placeholder.png`, `embed-placeholder-nojs.png`) and chromedriver's logs
 //! (`chromedriver-<test>.log`) are kept there too.
 //!
 //! Needs `chromedriver` on `PATH` (Debian: `apt-get install chromium chromium-driver`).
@@ -2030,6 +2038,325 @@ async fn html_gate_forged_attributes_stay_inert_in_headless_chromium() {
             .await
             .into_iter()
             .collect()
+        },
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------
+// Embeds behind their placeholder, and storage keys (issue 24)
+// ---------------------------------------------------------------------------------
+
+/// Requests for the loopback page standing in for a video vendor's player.
+static EMBED_REQUESTS: AtomicUsize = AtomicUsize::new(0);
+
+/// Two players of the "vendor" (an embed rule makes the loopback `/embed/` one), a
+/// marketing script, and a script that writes keys into the browser's storage: an
+/// analytics tracker's (built in: Amplitude's `AMP_*`, Hotjar's `hjViewportId`), a
+/// preferences key the app declares, and one nobody declares.
+async fn embeds_page() -> Html<&'static str> {
+    Html(concat!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<title>Embeds</title>\n</head>\n<body>\n<h1>Embeds</h1>\n",
+        "<div id=\"box1\"><iframe id=\"v1\" width=\"560\" height=\"315\" src=\"/embed/one\" ",
+        "title=\"Video one\" frameborder=\"0\" allowfullscreen></iframe></div>\n",
+        "<p id=\"after1\">After the first video.</p>\n",
+        "<div id=\"box2\"><iframe id=\"v2\" width=\"560\" height=\"315\" src=\"/embed/two\" ",
+        "title=\"Video two\" frameborder=\"0\"></iframe></div>\n",
+        "<script src=\"/marketing.js\"></script>\n",
+        // User content forging a placeholder (it cannot know the response's token) in
+        // front of a frame it annotated for marketing.
+        "<div id=\"forged\"><span data-tc-embed=\"00000000000000000000000000000000\">",
+        "<button type=\"button\" data-tc-embed-allow id=\"forged-allow\">Win a prize</button>",
+        "</span><iframe data-consent=\"marketing\" data-consent-held=\"00000000000000000000000000000000\" ",
+        "src=\"/embed/forged\"></iframe></div>\n",
+        "<script>window.writeKeys = () => { localStorage.setItem('AMP_1a2b', 'device'); ",
+        "sessionStorage.setItem('hjViewportId', 'v'); localStorage.setItem('theme_choice', 'dark'); ",
+        "localStorage.setItem('site_note', 'kept'); }; writeKeys();</script>\n",
+        // Room to scroll the players above the open banner.
+        "<div style=\"height:1000px\"></div>\n</body>\n</html>\n",
+    ))
+}
+
+async fn embed_player(path: axum::extract::Path<String>) -> impl IntoResponse {
+    EMBED_REQUESTS.fetch_add(1, Ordering::SeqCst);
+    Html(format!(
+        "<!doctype html><title>player</title><body><p id=\"who\">player {}</p></body>",
+        escape(&path)
+    ))
+}
+
+async fn marketing_js() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        "window.marketingRan = (window.marketingRan || 0) + 1;\n",
+    )
+}
+
+fn embeds_layer() -> ConsentLayer {
+    use tower_consent::{Category, Embed, EmbedKind, HtmlGate};
+    ConsentLayer::builder()
+        .secret([7u8; 32])
+        .secure(false)
+        .known_trackers()
+        .local_storage(Category::Preferences, ["theme_choice"])
+        .html_gate(
+            HtmlGate::new()
+                .embed(Embed::new("127.0.0.1/embed/", "YouTube", EmbedKind::Video))
+                .script_rule("/marketing.js", Category::Marketing),
+        )
+        .build()
+        .expect("valid configuration")
+}
+
+fn embeds_app() -> Router {
+    Router::new()
+        .route("/", get(embeds_page))
+        .route("/embed/{video}", get(embed_player))
+        .route("/marketing.js", get(marketing_js))
+        .layer(embeds_layer())
+}
+
+/// The consent cookie's value, if any.
+async fn consent_cookie(b: &Browser) -> Res<Option<String>> {
+    let cookies = b
+        .client
+        .get_all_cookies()
+        .await
+        .map_err(ctx("read cookies"))?;
+    Ok(cookies
+        .iter()
+        .find(|c| c.name() == CONSENT_COOKIE)
+        .map(|c| c.value().to_owned()))
+}
+
+/// The box of the first element matching `css`: `[left, top, width, height]`.
+async fn rect(b: &Browser, css: &str) -> Res<Value> {
+    b.js(&format!(
+        "const r = document.querySelector('{css}').getBoundingClientRect(); \
+         return [r.left, r.top, r.width, r.height];"
+    ))
+    .await
+}
+
+/// What the player in a same-origin frame says, or null while it says nothing.
+async fn frame_text(b: &Browser, id: &str) -> Res<Value> {
+    b.js(&format!(
+        "const f = document.getElementById('{id}'); \
+         const p = f && f.contentDocument && f.contentDocument.getElementById('who'); \
+         return p ? p.textContent : null;"
+    ))
+    .await
+}
+
+async fn embeds_load_one_then_allow(b: &Browser) -> Res {
+    EMBED_REQUESTS.store(0, Ordering::SeqCst);
+    b.step("open / with a fresh cookie jar: two placeholders, nothing loaded");
+    b.goto("/").await?;
+    b.wait_displayed("#box1 .tc-embed [data-tc-embed-load]", true)
+        .await?;
+    b.wait_displayed("#box2 .tc-embed [data-tc-embed-allow]", true)
+        .await?;
+    check(
+        !b.displayed("#v1").await? && !b.displayed("#v2").await?,
+        || "a held-back frame is displayed".into(),
+    )?;
+    let label = b
+        .js("return document.querySelector('#box1 .tc-embed').getAttribute('aria-label')")
+        .await?;
+    check(label == json!("Content from YouTube"), || {
+        format!("label {label}")
+    })?;
+    check(EMBED_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "the vendor's player was requested before anything was loaded".into()
+    })?;
+    let marketing = b.js("return window.marketingRan === undefined").await?;
+    check(marketing == json!(true), || "marketing.js ran".into())?;
+    b.screenshot("embed-placeholder.png").await?;
+    let placeholder = rect(b, "#box1 .tc-embed").await?;
+    let after = rect(b, "#after1").await?;
+    let cookie = consent_cookie(b).await?;
+
+    b.step("a forged placeholder's button records nothing and loads nothing");
+    b.js("document.getElementById('forged').scrollIntoView()")
+        .await?;
+    b.click("#forged-allow").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    check(consent_cookie(b).await? == cookie, || {
+        "a forged placeholder recorded a choice".into()
+    })?;
+    check(EMBED_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "a forged placeholder loaded a frame".into()
+    })?;
+    b.js("window.scrollTo(0, 0)").await?;
+
+    b.step("Load this one: the first video loads without a reload, nothing recorded");
+    b.js("window.__tcSamePage = true").await?;
+    b.click("#box1 .tc-embed [data-tc-embed-load]").await?;
+    b.wait_until("the first player loaded", || async {
+        Ok(frame_text(b, "v1").await? == json!("player one"))
+    })
+    .await?;
+    let state = b
+        .js("return [window.__tcSamePage === true, document.querySelectorAll('#box1 .tc-embed').length, \
+             document.querySelectorAll('#box2 .tc-embed').length, window.marketingRan === undefined];")
+        .await?;
+    check(state == json!([true, 0, 1, true]), || {
+        format!("after loading one: {state}")
+    })?;
+    check(EMBED_REQUESTS.load(Ordering::SeqCst) == 1, || {
+        format!("{} player requests", EMBED_REQUESTS.load(Ordering::SeqCst))
+    })?;
+    check(consent_cookie(b).await? == cookie, || {
+        "loading one embed changed the consent cookie".into()
+    })?;
+    b.step("no layout shift: the frame took the placeholder's box");
+    let frame = rect(b, "#v1").await?;
+    check(frame == placeholder, || {
+        format!("placeholder {placeholder}, frame {frame}")
+    })?;
+    let moved = rect(b, "#after1").await?;
+    check(moved == after, || {
+        format!("the next paragraph moved: {after} → {moved}")
+    })?;
+
+    b.step("Allow Marketing: recorded as a choice, every marketing element comes alive");
+    // Above the open banner, which covers the bottom of the window.
+    b.js("document.getElementById('box2').scrollIntoView()")
+        .await?;
+    b.click("#box2 .tc-embed [data-tc-embed-allow]").await?;
+    b.wait_until("the second player loaded", || async {
+        Ok(frame_text(b, "v2").await? == json!("player two"))
+    })
+    .await?;
+    b.wait_until("marketing.js ran", || async {
+        Ok(b.js("return window.marketingRan").await? == json!(1))
+    })
+    .await?;
+    let state = b
+        .js(
+            "return [window.__tcSamePage === true, document.querySelectorAll('.tc-embed').length, \
+             document.getElementById('tc-cat-marketing').checked, \
+             document.getElementById('tc-cat-analytics').checked, \
+             document.getElementById('tc-banner').hidden];",
+        )
+        .await?;
+    check(state == json!([true, 0, true, false, true]), || {
+        format!("after allowing marketing: {state}")
+    })?;
+    check(consent_cookie(b).await?.is_some(), || {
+        "no consent cookie after allowing marketing".into()
+    })?;
+
+    b.step("reload: the players are served as written");
+    b.reload().await?;
+    b.wait_until("both players loaded natively", || async {
+        Ok(frame_text(b, "v1").await? == json!("player one")
+            && frame_text(b, "v2").await? == json!("player two"))
+    })
+    .await?;
+    let placeholders = b
+        .js("return document.querySelectorAll('.tc-embed').length")
+        .await?;
+    check(placeholders == json!(0), || {
+        "placeholders after consent".into()
+    })
+}
+
+async fn embeds_nojs_settings_link(b: &Browser) -> Res {
+    EMBED_REQUESTS.store(0, Ordering::SeqCst);
+    b.step("open / without JavaScript: the placeholder shows its link, not its buttons");
+    b.goto("/").await?;
+    b.wait_displayed("#box1 .tc-embed .tc-embed-settings", true)
+        .await?;
+    check(
+        !b.displayed("#box1 .tc-embed [data-tc-embed-load]").await?
+            && !b.displayed("#box1 .tc-embed [data-tc-embed-allow]").await?,
+        || "the placeholder's buttons are displayed without JavaScript".into(),
+    )?;
+    b.screenshot("embed-placeholder-nojs.png").await?;
+    b.step("its link opens the cookie settings, with the way back");
+    b.click("#box1 .tc-embed .tc-embed-settings").await?;
+    b.wait_displayed("#tc-back", true).await?;
+    let url = b.client.current_url().await.map_err(ctx("current URL"))?;
+    check(url.path() == "/_consent/settings", || format!("at {url}"))?;
+    check(url.query() == Some("return_to=%2F"), || format!("at {url}"))?;
+    check(EMBED_REQUESTS.load(Ordering::SeqCst) == 0, || {
+        "the vendor's player was requested".into()
+    })
+}
+
+/// The storage keys the page's script wrote that are still there.
+async fn stored_keys(b: &Browser) -> Res<Value> {
+    b.js("return ['AMP_1a2b', 'theme_choice', 'site_note'].filter((k) => localStorage.getItem(k) !== null)\
+          .concat(sessionStorage.getItem('hjViewportId') !== null ? ['hjViewportId'] : []);")
+        .await
+}
+
+async fn storage_removed_when_refused(b: &Browser) -> Res {
+    b.step("open / with a fresh cookie jar: refused keys are removed at page load");
+    b.goto("/").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    wait_for_banner_script(b).await?;
+    let kept = stored_keys(b).await?;
+    check(kept == json!(["site_note"]), || {
+        format!("after load: {kept}")
+    })?;
+
+    b.step("Accept all: the script writes its keys again, and they stay");
+    b.click("#tc-accept").await?;
+    b.wait_displayed("#tc-banner", false).await?;
+    b.js("writeKeys()").await?;
+    b.reload().await?;
+    let kept = stored_keys(b).await?;
+    check(
+        kept == json!(["AMP_1a2b", "theme_choice", "site_note", "hjViewportId"]),
+        || format!("granted: {kept}"),
+    )?;
+
+    b.step("withdraw analytics only: its keys are gone at once, the others stay");
+    b.click("#tc-reopen").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    b.click("#tc-customize > summary").await?;
+    b.click("#tc-cat-analytics").await?;
+    b.click("#tc-save").await?;
+    b.wait_until("the analytics keys are gone", || async {
+        Ok(stored_keys(b).await? == json!(["theme_choice", "site_note"]))
+    })
+    .await?;
+
+    b.step("withdraw everything: the preferences key goes too, the undeclared one stays");
+    b.click("#tc-reopen").await?;
+    b.wait_displayed("#tc-banner", true).await?;
+    b.click("#tc-reject").await?;
+    b.wait_until("only the undeclared key is left", || async {
+        Ok(stored_keys(b).await? == json!(["site_note"]))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embeds_and_storage_in_headless_chromium() {
+    browser_test(
+        "embeds_and_storage_in_headless_chromium",
+        embeds_app(),
+        |driver, base| async move {
+            let mut failures = Vec::new();
+            let scenarios: [(&'static str, bool, Scenario); 3] = [
+                ("embeds_load_one_then_allow", true, |b| {
+                    Box::pin(embeds_load_one_then_allow(b))
+                }),
+                ("embeds_nojs_settings_link", false, |b| {
+                    Box::pin(embeds_nojs_settings_link(b))
+                }),
+                ("storage_removed_when_refused", true, |b| {
+                    Box::pin(storage_removed_when_refused(b))
+                }),
+            ];
+            for (name, javascript, scenario) in scenarios {
+                failures.extend(run_scenario(&driver, &base, name, javascript, scenario).await);
+            }
+            failures
         },
     )
     .await;

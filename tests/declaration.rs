@@ -16,7 +16,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 use tower_consent::{
-    Category, ConsentLayer, CustomCategory, DeclaredCookie, Lifetime, Party, Rule,
+    Category, ConsentLayer, CustomCategory, DeclaredCookie, Lifetime, Party, Rule, Storage,
+    StorageRule,
 };
 
 const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
@@ -89,8 +90,22 @@ async fn get_with(app: &Router, path: &str, headers: &[(http::HeaderName, &str)]
     }
 }
 
+/// The names of the cookies (not the storage keys) of a category.
 fn names(cookies: &[DeclaredCookie]) -> Vec<&str> {
-    cookies.iter().map(|c| c.name.as_str()).collect()
+    cookies
+        .iter()
+        .filter(|c| c.storage == Storage::Cookie)
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
+/// The storage keys of a category, with where each is kept.
+fn storage_keys(cookies: &[DeclaredCookie]) -> Vec<(&str, Storage)> {
+    cookies
+        .iter()
+        .filter(|c| c.storage != Storage::Cookie)
+        .map(|c| (c.name.as_str(), c.storage))
+        .collect()
 }
 
 #[tokio::test]
@@ -125,6 +140,22 @@ async fn lists_app_rules_and_only_the_catalog_entries_seen() {
     assert_eq!(
         names(&after.categories[3].cookies),
         ["VISITOR_INFO1_LIVE", "_fbp"]
+    );
+    // Hotjar's cookies were seen: the keys its script keeps in the browser's storage
+    // are listed too, after the cookies, as their own type.
+    assert_eq!(
+        storage_keys(&after.categories[2].cookies),
+        [
+            ("hjActiveViewportIds", Storage::Local),
+            ("hjViewportId", Storage::Session),
+            ("_hj*", Storage::Local),
+            ("_hj*", Storage::Session),
+        ]
+    );
+    assert!(storage_keys(&before.categories[2].cookies).is_empty());
+    assert!(
+        storage_keys(&after.categories[3].cookies).is_empty(),
+        "no vendor seen"
     );
     let ga = &after.categories[2].cookies[0];
     assert_eq!(ga.provider, "Google Analytics");
@@ -333,7 +364,7 @@ fn listed(layer: &ConsentLayer) -> Vec<String> {
         .categories
         .iter()
         .flat_map(|category| &category.cookies)
-        .filter(|cookie| cookie.catalog)
+        .filter(|cookie| cookie.catalog && cookie.storage == Storage::Cookie)
         .map(|cookie| cookie.name.clone())
         .collect()
 }
@@ -430,4 +461,82 @@ fn an_app_rule_for_a_catalog_cookie_keeps_the_catalog_facts() {
     let own = find("my_own");
     assert_eq!(own.provider, "This site");
     assert_eq!(own.purpose, None);
+}
+
+/// Issue 24: keys the app declares in the browser's storage are listed as their own
+/// type in the declaration, its JSON and the banner's lists; the built-in ones of a
+/// vendor only once the site was seen to use that vendor's cookies.
+#[tokio::test]
+async fn storage_keys_are_listed_as_their_own_type() {
+    let layer = ConsentLayer::builder()
+        .secret(SECRET)
+        .secure(false)
+        .storage(
+            StorageRule::local("ab_variant_*", Category::Analytics)
+                .purpose("Remembers which variant of a page you saw."),
+        )
+        .session_storage(Category::Preferences, ["draft"])
+        .known_trackers()
+        .build()
+        .expect("valid configuration");
+    let declaration = layer.declaration();
+    let analytics = &declaration.categories[2];
+    assert_eq!(
+        storage_keys(&analytics.cookies),
+        [("ab_variant_*", Storage::Local)]
+    );
+    let variant = &analytics.cookies[0];
+    assert_eq!(variant.provider, "This site");
+    assert_eq!(variant.lifetime.as_deref(), Some("Until deleted"));
+    assert_eq!(variant.lifetime_seconds, None);
+    assert!(!variant.catalog);
+    assert_eq!(
+        storage_keys(&declaration.categories[1].cookies),
+        [("draft", Storage::Session)]
+    );
+    // Amplitude's keys wait until its cookies are seen.
+    assert!(!analytics.cookies.iter().any(|c| c.name == "AMP_*"));
+
+    let html = declaration.to_html();
+    assert!(html.contains(
+        "<tr><td>ab_variant_*</td><td>This site</td><td>Remembers which variant of a page you saw.</td><td>Until deleted</td><td>Local storage</td></tr>"
+    ), "{html}");
+    assert!(html.contains(
+        "<tr><td>draft</td><td>This site</td><td>Not stated</td><td>Session</td><td>Session storage</td></tr>"
+    ), "{html}");
+    let json: Value = serde_json::from_str(&declaration.to_json()).unwrap();
+    assert_eq!(json["categories"][2]["cookies"][0]["storage"], "local");
+    assert_eq!(json["categories"][0]["cookies"][0]["storage"], "cookie");
+
+    // In German, and in the banner's "Show cookies" lists.
+    let app = app(layer);
+    let page = get_with(&app, "/_consent/cookies", &[(ACCEPT_LANGUAGE, "de")]).await;
+    assert!(
+        page.body
+            .contains("<td>Bis zur Löschung</td><td>Lokaler Speicher</td>"),
+        "{}",
+        page.body
+    );
+    let settings = get_with(&app, "/_consent/settings", &[]).await;
+    assert!(
+        settings.body.contains("<td>ab_variant_*</td>"),
+        "{}",
+        settings.body
+    );
+}
+
+#[test]
+fn storage_patterns_are_checked() {
+    let error = ConsentLayer::builder()
+        .secret(SECRET)
+        .local_storage(Category::Analytics, ["*"])
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            tower_consent::BuildError::InvalidStoragePattern { .. }
+        ),
+        "{error:?}"
+    );
 }

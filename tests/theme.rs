@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 const CSS: &str = include_str!("../assets/banner.css");
-const DEFAULTS: &str = ":where(.tc-consent){";
+const DEFAULTS: &str = ":where(.tc-consent,.tc-embed){";
 const DARK: &str = "@media (prefers-color-scheme:dark){";
 
 /// The `--tc-*` declarations of the first `:where(.tc-consent){…}` block after `from`.

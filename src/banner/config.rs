@@ -162,6 +162,7 @@ impl BannerConfig {
             asset_version: &self.asset_version,
             records: self.records && visitor.identified,
             assets,
+            storage: self.declared.storage_for_banner(),
         };
         if page {
             render_page(&view)

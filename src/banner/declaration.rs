@@ -5,7 +5,8 @@
 
 use crate::declaration::{Declaration, DeclaredCookie, Party};
 use crate::escape::escape_into;
-use crate::texts::DeclarationTexts;
+use crate::texts::{DeclarationTexts, StorageTexts};
+use crate::Storage;
 
 impl Declaration {
     /// The declaration as an HTML fragment to put in the app's cookie policy page: a
@@ -38,7 +39,12 @@ impl Declaration {
                 escape_into(&mut out, &category.description);
                 out.push_str("</p>\n");
             }
-            cookie_table(&mut out, &self.texts, &category.cookies);
+            cookie_table(
+                &mut out,
+                &self.texts,
+                &self.storage_texts,
+                &category.cookies,
+            );
         }
         out.push_str("</section>\n");
         out
@@ -63,8 +69,14 @@ impl Declaration {
     }
 }
 
-/// One category's cookies as a table (or a sentence saying there are none).
-pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[DeclaredCookie]) {
+/// One category's cookies as a table (or a sentence saying there are none). A key kept
+/// in the browser's storage says which storage in the column of a cookie's party.
+pub(crate) fn cookie_table(
+    out: &mut String,
+    h: &DeclarationTexts,
+    s: &StorageTexts,
+    cookies: &[DeclaredCookie],
+) {
     if cookies.is_empty() {
         out.push_str("<p class=\"tc-no-cookies\">");
         escape_into(out, &h.no_cookies);
@@ -79,9 +91,11 @@ pub(crate) fn cookie_table(out: &mut String, h: &DeclarationTexts, cookies: &[De
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for cookie in cookies {
-        let party = match cookie.party {
-            Party::First => &h.first_party,
-            Party::Third => &h.third_party,
+        let party = match (cookie.storage, cookie.party) {
+            (Storage::Local, _) => &s.local_storage,
+            (Storage::Session, _) => &s.session_storage,
+            (_, Party::First) => &h.first_party,
+            (_, Party::Third) => &h.third_party,
         };
         let cells = [
             cookie.name.as_str(),

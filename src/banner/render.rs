@@ -48,6 +48,9 @@ pub(crate) struct BannerView<'a> {
     pub(crate) records: bool,
     /// What the HTML gate gives the banner's `<link>` and `<script>` when it injects it.
     pub(crate) assets: AssetAttributes<'a>,
+    /// The storage rules `banner.js` removes refused keys by, as JSON (empty for none):
+    /// the root's `data-tc-storage`.
+    pub(crate) storage: &'a str,
 }
 
 /// Attributes of the banner's style sheet and script that only the HTML gate knows,
@@ -152,7 +155,11 @@ fn fragment(out: &mut Html, view: &BannerView<'_>, mode: Mode) {
         .text(view.endpoint)
         .raw("\" lang=\"")
         .text(view.language)
-        .raw("\">\n");
+        .raw("\"");
+    if !standalone && !view.storage.is_empty() {
+        out.raw(" data-tc-storage=\"").text(view.storage).raw("\"");
+    }
+    out.raw(">\n");
 
     out.raw(
         "<section id=\"tc-banner\" class=\"tc-banner\" role=\"dialog\" aria-modal=\"false\" \
@@ -300,7 +307,7 @@ fn category(out: &mut Html, t: &BannerTexts, c: &CategoryView<'_>) {
         .raw("\">\n<summary>")
         .text(&t.declaration.show_cookies)
         .raw("</summary>\n");
-    cookie_table(&mut out.0, &t.declaration, c.cookies);
+    cookie_table(&mut out.0, &t.declaration, &t.storage, c.cookies);
     out.raw("</details>\n</div>\n");
 }
 
@@ -357,6 +364,7 @@ mod tests {
             asset_version: "1.2.3",
             records: false,
             assets: AssetAttributes::default(),
+            storage: "",
         }
     }
 
@@ -407,6 +415,24 @@ mod tests {
             "<script src=\"/_consent/banner.js?v=1.2.3\" defer nonce=\"s+1=\" \
              data-tc-held=\"0123abcd\"></script>\n"
         ));
+    }
+
+    #[test]
+    fn the_storage_rules_go_to_the_script_on_the_root() {
+        let texts = BannerTexts::english();
+        let categories = categories(false);
+        let storage = r#"[["_hj*","ls","analytics"]]"#;
+        let v = BannerView {
+            storage,
+            ..view(&texts, &categories)
+        };
+        let html = render(&v);
+        assert!(html.contains(
+            "<div class=\"tc-consent\" data-tc-endpoint=\"/_consent\" lang=\"en\" \
+             data-tc-storage=\"[[&quot;_hj*&quot;,&quot;ls&quot;,&quot;analytics&quot;]]\">"
+        ));
+        // The settings page runs no script.
+        assert!(!render_page(&v).contains("data-tc-storage"));
     }
 
     #[test]

@@ -8,12 +8,14 @@ use crate::category::{Categories, CategorySet, MAX_CATEGORIES};
 use crate::classify::{Classifier, CompiledRule, CookieScope, Rule, Unknown};
 use crate::declaration::DeclaredRule;
 use crate::language::is_language_tag;
-use crate::{BuildError, Category, CustomCategory};
+use crate::storage::StorageRules;
+use crate::{BuildError, Category, CustomCategory, StorageRule};
 
 /// The classification settings of a builder.
 #[derive(Default)]
 pub(super) struct ClassifySettings {
     rules: Vec<Rule>,
+    storage_rules: Vec<StorageRule>,
     known_trackers: bool,
     unknown: Unknown,
     custom_categories: Vec<CustomCategory>,
@@ -25,6 +27,7 @@ impl ClassifySettings {
     /// The settings as the builder's `Debug` shows them.
     pub(super) fn debug_fields(&self, f: &mut fmt::DebugStruct<'_, '_>) {
         f.field("rules", &self.rules)
+            .field("storage_rules", &self.storage_rules)
             .field("known_trackers", &self.known_trackers)
             .field("unknown", &self.unknown)
             .field("custom_categories", &self.custom_categories);
@@ -71,10 +74,20 @@ impl ClassifySettings {
         self.rules
             .iter()
             .map(|rule| rule.category)
+            .chain(self.storage_rules.iter().map(StorageRule::category_of))
             .chain(catalog.iter().map(|known| known.category))
             .chain(unknown)
             .filter_map(|category| categories.index_of(category))
             .fold(CategorySet::NECESSARY, CategorySet::with)
+    }
+
+    /// The storage rules, checked, and the built-in ones if the catalog is on.
+    pub(super) fn storage_rules(
+        &mut self,
+        categories: &Categories,
+    ) -> Result<StorageRules, BuildError> {
+        let rules = std::mem::take(&mut self.storage_rules);
+        StorageRules::build(rules, self.known_trackers, categories)
     }
 
     /// The classifier of the rules (`consent_rule`, the consent cookie's own, first),
@@ -205,8 +218,64 @@ impl ConsentLayerBuilder {
         self
     }
 
+    /// Declares a key (or `*` pattern) that scripts keep in the browser's
+    /// `localStorage` or `sessionStorage` under a category: the cookie declaration lists
+    /// it, and `banner.js` removes it while its category is refused (at page load and
+    /// right after a choice that refuses it). The server never sees such keys: see
+    /// [`StorageRule`].
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer, StorageRule};
+    /// let builder = ConsentLayer::builder()
+    ///     .storage(StorageRule::local("AMP_*", Category::Analytics).provider("Amplitude"));
+    /// ```
+    pub fn storage(mut self, rule: StorageRule) -> Self {
+        self.classify.storage_rules.push(rule);
+        self
+    }
+
+    /// Declares `localStorage` keys (or `*` patterns) under `category`
+    /// ([`storage`](Self::storage) for each).
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer};
+    /// let builder = ConsentLayer::builder().local_storage(Category::Analytics, ["ajs_*"]);
+    /// ```
+    pub fn local_storage<I>(mut self, category: Category, patterns: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let rules = patterns
+            .into_iter()
+            .map(|p| StorageRule::local(p, category));
+        self.classify.storage_rules.extend(rules);
+        self
+    }
+
+    /// Declares `sessionStorage` keys (or `*` patterns) under `category`
+    /// ([`storage`](Self::storage) for each).
+    ///
+    /// ```
+    /// # use tower_consent::{Category, ConsentLayer};
+    /// let builder = ConsentLayer::builder().session_storage(Category::Analytics, ["hjViewportId"]);
+    /// ```
+    pub fn session_storage<I>(mut self, category: Category, patterns: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let rules = patterns
+            .into_iter()
+            .map(|p| StorageRule::session(p, category));
+        self.classify.storage_rules.extend(rules);
+        self
+    }
+
     /// Adds the built-in catalog of well-known tracker cookies (see
-    /// [`known_trackers`](crate::known_trackers)). The app's own rules win over it.
+    /// [`known_trackers`](crate::known_trackers)), and the built-in list of the keys
+    /// trackers keep in the browser's storage ([`known_storage`](crate::known_storage)).
+    /// The app's own rules win over them.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;

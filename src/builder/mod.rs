@@ -144,6 +144,7 @@ impl ConsentLayerBuilder {
         let consent_rule = Rule::new(cookie_name.clone(), Category::Necessary)
             .lifetime(Lifetime::For(consent.lifetime));
         let scopes = std::mem::take(&mut gate.purge_scopes);
+        let storage = classify.storage_rules(&categories)?;
         let (classifier, declared) = classify.classifier(&categories, consent_rule, scopes)?;
         endpoints.check_prefix_and_origins()?;
         let default_language = banner.default_language()?;
@@ -151,7 +152,7 @@ impl ConsentLayerBuilder {
         let same_origin = endpoints.same_origin(consent.secure);
         #[cfg(feature = "ledger")]
         let ledger = ledger.checked(&banner.banner_texts, &categories)?;
-        let declared = Declared::new(declared, classifier.shared_sightings());
+        let declared = Declared::new(declared, classifier.shared_sightings(), storage);
         let banner = banner
             .banner(
                 endpoints.endpoint_prefix.clone(),

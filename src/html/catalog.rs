@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::RandomState;
 
+use super::embeds::{EmbedEntry, EmbedId};
 use super::url::{
     document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
     Target, TooDeep,
@@ -133,11 +134,13 @@ pub fn known_tracker_resources() -> &'static [KnownResource] {
     KNOWN_RESOURCES
 }
 
-/// What a match found: the category and who it is (for logs).
+/// What a match found: the category and who it is (for logs), and for an embed, which
+/// one ([`super::embeds`]: it gets a placeholder).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub(crate) category: CategoryIndex,
     pub(crate) vendor: &'static str,
+    pub(crate) embed: Option<EmbedId>,
 }
 
 #[derive(Debug)]
@@ -330,10 +333,13 @@ pub(crate) struct ScriptRule {
 }
 
 impl ResourceMatcher {
-    /// Compiles the app's rules and, with `catalog`, the built-in entries.
+    /// Compiles the app's rules and, with `catalog`, the built-in entries, and the
+    /// entries of the embeds (the app's among its rules, the built-in ones with the
+    /// catalog's: the two lists share no URL).
     pub(crate) fn build(
         rules: &[ScriptRule],
         catalog: bool,
+        embeds: Vec<EmbedEntry>,
         categories: &Categories,
     ) -> Result<Self, BuildError> {
         let mut matcher = Self::default();
@@ -350,6 +356,25 @@ impl ResourceMatcher {
                     hit: Hit {
                         category,
                         vendor: "script_rule",
+                        embed: None,
+                    },
+                },
+            );
+        }
+        for embed in embeds {
+            matcher.categories = matcher.categories.with(embed.category);
+            let table = match embed.app {
+                true => &mut matcher.app,
+                false => &mut matcher.catalog,
+            };
+            table.insert(
+                embed.host,
+                Entry {
+                    path: embed.path.into_boxed_str(),
+                    hit: Hit {
+                        category: embed.category,
+                        vendor: "embed",
+                        embed: Some(embed.id),
                     },
                 },
             );
@@ -367,6 +392,7 @@ impl ResourceMatcher {
                         hit: Hit {
                             category,
                             vendor: known.vendor,
+                            embed: None,
                         },
                     },
                 );
@@ -921,7 +947,7 @@ fn last_segment(path: &str) -> &str {
 
 /// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
 /// relative URLs).
-fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
+pub(super) fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
     let invalid = |reason: &str| BuildError::InvalidScriptRule {
         pattern: pattern.to_owned(),
         reason: reason.to_owned(),
@@ -967,7 +993,8 @@ pub(crate) fn test_matcher(rules: &[(&str, Category)]) -> ResourceMatcher {
             category: *c,
         })
         .collect();
-    ResourceMatcher::build(&rules, true, &Categories::new(Vec::new())).expect("valid rules")
+    ResourceMatcher::build(&rules, true, Vec::new(), &Categories::new(Vec::new()))
+        .expect("valid rules")
 }
 
 #[cfg(test)]
@@ -1063,7 +1090,7 @@ mod tests {
                 category: Category::Analytics,
             }];
             assert!(
-                ResourceMatcher::build(&rules, false, &categories).is_err(),
+                ResourceMatcher::build(&rules, false, Vec::new(), &categories).is_err(),
                 "{bad:?}"
             );
         }
@@ -1072,7 +1099,7 @@ mod tests {
             category: Category::Custom("nope"),
         }];
         assert_eq!(
-            ResourceMatcher::build(&undeclared, false, &categories).unwrap_err(),
+            ResourceMatcher::build(&undeclared, false, Vec::new(), &categories).unwrap_err(),
             BuildError::UndeclaredCategory("nope".into())
         );
     }

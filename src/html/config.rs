@@ -5,6 +5,7 @@ use lol_html::Selector;
 
 use super::catalog::{ResourceMatcher, ScriptRule};
 use super::consent_mode::{ConsentMode, ConsentModeMapping};
+use super::embeds::{Embed, Embeds};
 use crate::category::Categories;
 use crate::{BuildError, Category};
 
@@ -41,6 +42,9 @@ const MIN_MEMORY_LIMIT: usize = 64 * 1024;
 #[must_use]
 pub struct HtmlGate {
     rules: Vec<ScriptRule>,
+    embeds: Vec<Embed>,
+    known_embeds: bool,
+    embed_categories: Vec<(String, Category)>,
     annotations: bool,
     auto_block: bool,
     inject_banner: bool,
@@ -66,6 +70,9 @@ impl HtmlGate {
     pub fn new() -> Self {
         Self {
             rules: Vec::new(),
+            embeds: Vec::new(),
+            known_embeds: true,
+            embed_categories: Vec::new(),
             annotations: true,
             auto_block: true,
             inject_banner: true,
@@ -96,6 +103,51 @@ impl HtmlGate {
             pattern: pattern.into(),
             category,
         });
+        self
+    }
+
+    /// Holds an embed of the app's own behind a placeholder, as the built-in ones are
+    /// ([`known_embeds`](Self::known_embeds)): its URLs (in an iframe's `src`, a
+    /// script's) are gated by its category, and a placeholder naming its vendor stands
+    /// in for it. Matched among the app's rules (as [`script_rule`](Self::script_rule)
+    /// reads the pattern).
+    ///
+    /// ```
+    /// # use tower_consent::{Embed, EmbedKind, HtmlGate};
+    /// let gate = HtmlGate::new().embed(Embed::new(
+    ///     "media.example.net/player/",
+    ///     "Example Media",
+    ///     EmbedKind::Video,
+    /// ));
+    /// ```
+    pub fn embed(mut self, embed: Embed) -> Self {
+        self.embeds.push(embed);
+        self
+    }
+
+    /// Gates the built-in embeds of `vendor` (as [`known_embeds`](crate::known_embeds)
+    /// names it: `"YouTube"`, `"Google Maps"` …) by `category` instead of marketing.
+    /// `build()` fails for a vendor the list does not have.
+    ///
+    /// ```
+    /// # use tower_consent::{Category, HtmlGate};
+    /// let gate = HtmlGate::new().embed_category("Vimeo", Category::Preferences);
+    /// ```
+    pub fn embed_category(mut self, vendor: impl Into<String>, category: Category) -> Self {
+        self.embed_categories.push((vendor.into(), category));
+        self
+    }
+
+    /// Whether the built-in embeds ([`known_embeds`](crate::known_embeds): YouTube,
+    /// Vimeo, Google Maps, X, Instagram, TikTok, Facebook, Spotify, SoundCloud, Disqus …)
+    /// are held behind a placeholder until their category is granted (default `true`).
+    ///
+    /// ```
+    /// # use tower_consent::HtmlGate;
+    /// let gate = HtmlGate::new().known_embeds(false);
+    /// ```
+    pub fn known_embeds(mut self, on: bool) -> Self {
+        self.known_embeds = on;
         self
     }
 
@@ -201,13 +253,21 @@ impl HtmlGate {
                 min: MIN_MEMORY_LIMIT,
             });
         }
-        let matcher = ResourceMatcher::build(&self.rules, self.auto_block, categories)?;
+        let (embeds, embed_entries) = Embeds::build(
+            &self.embeds,
+            self.known_embeds,
+            &self.embed_categories,
+            categories,
+        )?;
+        let matcher =
+            ResourceMatcher::build(&self.rules, self.auto_block, embed_entries, categories)?;
         let consent_mode = self
             .consent_mode
             .map(|mapping| mapping.compile(categories))
             .transpose()?;
         Ok(HtmlConfig {
             matcher,
+            embeds,
             annotations: self.annotations,
             inject_banner: self.inject_banner,
             consent_mode,
@@ -223,6 +283,8 @@ impl HtmlGate {
 #[derive(Debug)]
 pub(crate) struct HtmlConfig {
     pub(crate) matcher: ResourceMatcher,
+    /// Who the embeds the matcher finds are, for their placeholders.
+    pub(crate) embeds: Embeds,
     pub(crate) annotations: bool,
     pub(crate) inject_banner: bool,
     pub(crate) consent_mode: Option<ConsentMode>,

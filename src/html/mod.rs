@@ -39,7 +39,7 @@
 //! | --- | --- | --- |
 //! | `<script>` (classic and module, also in SVG) | `src`, `href`, `xlink:href` | `type="text/plain"`, own type in `data-consent-type`, URL in `data-consent-src` (…`-href`) |
 //! | inline `<script>` that loads a tracker URL | its text | `type="text/plain"` |
-//! | `<iframe>`, `<frame>` | `src`, `srcdoc` | URLs in `data-consent-*`, followed by a placeholder naming the category with a link to the cookie settings |
+//! | `<iframe>`, `<frame>` | `src`, `srcdoc` | URLs in `data-consent-*`; an embed ([`known_embeds`], [`HtmlGate::embed`]) after its placeholder, another frame followed by one naming the category with a link to the cookie settings |
 //! | `<img>`, `<source>`, `<video>`, `<audio>`, `<object>`, `<embed>`, `<input>`, SVG `<image>` | `src`, `srcset`, `poster`, `data`, `href` | URLs in `data-consent-*` |
 //! | `<link>` (`preload`, `modulepreload`, `prefetch`, `stylesheet`, …) | `href`, `imagesrcset` | `href` in `data-consent-href` |
 //! | `<script type="importmap">`, `<script type="speculationrules">` | every string of its JSON, read as a URL against the base | `type="text/plain"` |
@@ -121,6 +121,24 @@
 //! the reading; property tests hold them to it. Every reading is linear in the page's
 //! size.
 //!
+//! # Embeds
+//!
+//! Video and audio players, maps, social posts and comments ([`known_embeds`], from
+//! `data/embeds.tsv`, and the app's own: [`HtmlGate::embed`]) are held back under their
+//! category (marketing unless [`HtmlGate::embed_category`] says otherwise) like any
+//! tracker, and a placeholder in the visitor's language is written right before each
+//! (an iframe; a script in the body, its vendor's fallback markup left above it): it
+//! names the vendor, says what loading it means and links to the cookie settings; with
+//! JavaScript, `banner.js` shows its two buttons, "load this one" (that element,
+//! nothing recorded) and "allow &lt;category&gt;" (a choice recorded through the banner's
+//! endpoint). It is phrasing content (`<span>`s), takes the element's size from its
+//! `width` and `height` (an `<svg>` of that size, in proportion where the page is
+//! narrower) and its `class` and `style` (unless that `style` loads what is refused),
+//! holds no script, and carries the response's token as `data-tc-embed`: `banner.js`
+//! acts only on a placeholder with the token in front of an element held back with it.
+//! The first placeholder of a page brings the banner's style sheet (with the
+//! `style-src` nonce).
+//!
 //! # Also inserted
 //!
 //! - The banner, before `</body>` of a document that does not already hold it
@@ -171,6 +189,7 @@ mod csp;
 mod css;
 mod decode;
 mod element;
+mod embeds;
 mod feed;
 mod glance;
 mod held;
@@ -198,6 +217,7 @@ pub use self::catalog::{known_tracker_resources, KnownResource};
 pub(crate) use self::config::HtmlConfig;
 pub use self::config::HtmlGate;
 pub use self::consent_mode::ConsentModeMapping;
+pub use self::embeds::{known_embeds, Embed, EmbedKind, KnownEmbed};
 pub(crate) use self::feed::Feed;
 
 use self::content_type::Kind;

@@ -39,6 +39,9 @@ pub(super) struct Edit {
     /// The response's token, inserted as `data-consent-held="<token>"`: `banner.js` may
     /// activate the element ([`super::held`]).
     pub(super) held: Option<Token>,
+    /// Markup written right before the tag: an embed's placeholder
+    /// ([`super::embeds`]).
+    pub(super) before: Option<String>,
 }
 
 /// The name of a start tag to hold back, as the edit checks it.
@@ -278,6 +281,9 @@ fn write_edited(
     if !is_tag {
         return Err(misplaced());
     }
+    if let Some(before) = &edit.before {
+        out.extend_from_slice(before.as_bytes());
+    }
     out.extend_from_slice(&tag[..name_end]);
     if edit.plain {
         out.extend_from_slice(b" type=\"text/plain\"");
@@ -337,6 +343,7 @@ mod tests {
             plain: false,
             mark: Some(("data-consent", "marketing")),
             held: None,
+            before: None,
         }
     }
 
@@ -383,6 +390,7 @@ mod tests {
             plain: true,
             mark: Some(("data-consent", key)),
             held: None,
+            before: None,
         };
         let rename = Rename {
             at: 8..12,

@@ -23,6 +23,7 @@ use super::catalog::{Hit, LastFound};
 use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
 use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
+use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
 use super::glance::must_read;
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
@@ -34,6 +35,7 @@ use super::url::{decode_references, Location, TooDeep, Url};
 use crate::banner::AssetAttributes;
 use crate::category::{CategoryIndex, CategorySet};
 use crate::consent::Consent;
+use crate::escape::escape_into;
 use crate::texts::category_text;
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
@@ -83,6 +85,14 @@ struct State {
     media: Option<String>,
     /// The placeholders written after held-back iframes, by category key.
     placeholders: Vec<(String, String)>,
+    /// A `<body>` start tag came: a placeholder may stand in for a held-back embed's
+    /// script (in the head, its markup would end the head early).
+    body: bool,
+    /// The banner's style sheet was written before an embed's placeholder.
+    embed_style_done: bool,
+    /// The last embed placeholder written, and what it was for: a page that embeds
+    /// the same player many times writes the same placeholder again without making it.
+    last_embed: Option<(EmbedId, String, Layout, String)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -148,6 +158,8 @@ struct Hold {
     /// Written the client-side way (`type="text/plain" data-category`) and granted:
     /// the renames that make it run, applied if its text loads nothing refused.
     activation: Option<Vec<Rename>>,
+    /// The embed its text loads, if that is what holds it back ([`decide`]).
+    embed: Option<EmbedId>,
 }
 
 /// What the handlers read and change while the document streams by.
@@ -561,6 +573,7 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
     };
     if matches!(name, Some(Name::Html | Name::Head | Name::Body)) {
         cx.state.document = true;
+        cx.state.body |= name == Some(Name::Body);
     }
     if !cx.state.consent_mode_done && (name == Some(Name::Head) || Name::may_run_a_script(name)) {
         cx.state.consent_mode_done = true;
@@ -676,8 +689,8 @@ fn on_probe(
 fn on_document_end(context: &mut Context) -> HandlerResult {
     // The document ended inside a held script, style sheet or `<noscript>`, whose text
     // ran to the end: it is decided on what was read.
-    if let Some(hold) = context.state.hold.take() {
-        let mark = decide(&context.shared, &context.state, &hold);
+    if let Some(mut hold) = context.state.hold.take() {
+        let mark = decide(&context.shared, &context.state, &mut hold);
         release(context, hold, mark)?;
     }
     if context.state.noscript.is_some() {
@@ -731,8 +744,8 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
 enum Verdict {
     /// Left exactly as written.
     Keep,
-    /// Held back for category `key`.
-    Neutralise(&'static str),
+    /// Held back for category `key`; for an embed, behind its placeholder.
+    Neutralise(&'static str, Option<EmbedId>),
     /// Held back for good ([`block`]).
     Block(&'static str),
 }
@@ -808,7 +821,7 @@ fn on_resource(
                     let written = attrs.data_consent.as_deref();
                     let loaders = Loaders::default();
                     return neutralise(
-                        shared, state, output, input, el, tag, &key, written, loaders,
+                        shared, state, output, input, el, tag, &key, written, loaders, None,
                     );
                 }
             }
@@ -824,7 +837,7 @@ fn on_resource(
             let written = attrs.data_consent.as_deref();
             let loaders = Loaders::default();
             return neutralise(
-                shared, state, output, input, el, tag, &key, written, loaders,
+                shared, state, output, input, el, tag, &key, written, loaders, None,
             );
         }
     }
@@ -844,9 +857,11 @@ fn on_resource(
     let loaders = read_loaders(shared, &state.location, &attrs);
     let verdict = classify(shared, &state.location, &mut state.last_found, urls, tag);
     match verdict {
-        Some(Verdict::Neutralise(key)) => {
+        Some(Verdict::Neutralise(key, embed)) => {
             let written = attrs.data_consent.as_deref();
-            return neutralise(shared, state, output, input, el, tag, key, written, loaders);
+            return neutralise(
+                shared, state, output, input, el, tag, key, written, loaders, embed,
+            );
         }
         Some(Verdict::Block(why)) => return block(output, input, el, tag, why),
         Some(Verdict::Keep) | None => {}
@@ -910,7 +925,7 @@ fn client_side_script(
             urls,
             "script",
         ) {
-            Some(Verdict::Neutralise(key) | Verdict::Block(key)) => Some(key),
+            Some(Verdict::Neutralise(key, _) | Verdict::Block(key)) => Some(key),
             Some(Verdict::Keep) | None => None,
         }
     });
@@ -1128,6 +1143,7 @@ fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
             .iter()
             .find(|&c| !shared.granted.contains(c))?,
         vendor: what,
+        embed: None,
     })
 }
 
@@ -1159,6 +1175,7 @@ fn hold_back_loaders(
         Some(("data-consent", key)),
         held,
         plan,
+        None,
     )
 }
 
@@ -1348,6 +1365,7 @@ fn drop_noscript(
         plain: false,
         mark: Some(("data-consent-blocked", why)),
         held: None,
+        before: None,
     };
     output.edit(edit, std::iter::empty::<Result<Rename, Unwritten>>())?;
     output.replace(Replace {
@@ -1512,7 +1530,7 @@ fn classify(
         if let Some(hit) = hit {
             if refused(&hit) {
                 tracing::debug!(vendor = hit.vendor, tag, "tracker held back");
-                return Some(Verdict::Neutralise(shared.key(hit.category)));
+                return Some(Verdict::Neutralise(shared.key(hit.category), hit.embed));
             }
             found = Some(Verdict::Keep);
         }
@@ -1569,7 +1587,8 @@ const SCRIPT_MOVED: [(&str, &str); 3] = [
 ];
 
 /// Holds `el` back for category `key`, which the page `written` in its `data-consent`
-/// if it did; with `loaders`, its event handlers and `style` attribute too.
+/// if it did; with `loaders`, its event handlers and `style` attribute too. An `embed`
+/// (an iframe, or a script in the body) gets its placeholder right before it.
 #[allow(clippy::too_many_arguments)]
 fn neutralise(
     shared: &Shared,
@@ -1581,6 +1600,7 @@ fn neutralise(
     key: &str,
     written: Option<&str>,
     loaders: Loaders,
+    embed: Option<EmbedId>,
 ) -> HandlerResult {
     let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
@@ -1599,12 +1619,35 @@ fn neutralise(
         handlers: loaders.handlers,
         style: loaders.style,
     };
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, held, plan)?;
+    // In SVG or MathML a frame is inert, and a placeholder's HTML would end the foreign
+    // content early: a browser would then read what follows (a CDATA section, say)
+    // differently from lol_html.
+    let html = el.namespace_uri() == HTML;
+    let embed =
+        embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
+    let before = match (embed, held) {
+        (Some(embed), Some(token)) => {
+            let layout = match tag {
+                "iframe" => layout_of(el, loaders.style),
+                _ => Layout::default(),
+            };
+            embed_placeholder(shared, state, embed, key, token, &layout)
+        }
+        _ => None,
+    };
+    let placed = before.is_some();
+    hold_back_tag(
+        output,
+        input,
+        el,
+        TagName::Is(tag),
+        mark,
+        held,
+        plan,
+        before,
+    )?;
     match tag {
-        // In SVG or MathML a frame is inert, and the placeholder's HTML would end the
-        // foreign content early: a browser would then read what follows (a CDATA
-        // section, say) differently from lol_html.
-        "iframe" | "frame" if el.namespace_uri() == HTML => {
+        "iframe" | "frame" if html && !placed => {
             el.after(placeholder(shared, state, key), ContentType::Html);
         }
         "video" | "audio" | "picture" => {
@@ -1691,12 +1734,13 @@ fn block(
         style: false,
     };
     let mark = Some(("data-consent-blocked", why));
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan)
+    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan, None)
 }
 
 /// Holds the start tag of `el` back in the output, `mark` and `held` inserted: what
 /// `plan` names moves to a data attribute, and a script (`plan.kind`) gets
-/// `type="text/plain"`.
+/// `type="text/plain"`; `before` (a placeholder) is written before it.
+#[allow(clippy::too_many_arguments)]
 fn hold_back_tag(
     output: &mut Output,
     input: &Input,
@@ -1705,6 +1749,7 @@ fn hold_back_tag(
     mark: Option<(&'static str, &'static str)>,
     held: Option<Token>,
     plan: RenamePlan,
+    before: Option<String>,
 ) -> HandlerResult {
     let edit = Edit {
         at: written(output),
@@ -1713,6 +1758,7 @@ fn hold_back_tag(
         plain: plan.kind,
         mark,
         held,
+        before,
     };
     Ok(output.edit(edit, renames(el, input, plan))?)
 }
@@ -1771,11 +1817,12 @@ fn hold_text(
         text: std::mem::take(&mut state.spare_text),
         vouched,
         activation: None,
+        embed: None,
     });
     if empty == Some(true) {
         // No text: nothing it could load; only its attributes decide.
         return match state.hold.take() {
-            Some(hold) => release_with(state, output, hold, None),
+            Some(hold) => release_with(state, output, hold, None, None),
             None => Ok(()),
         };
     }
@@ -1787,8 +1834,8 @@ fn hold_text(
         // Captures nothing (the context has all it needs): no allocation for the box.
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
-                Some(hold) => {
-                    let mark = decide(&context.shared, &context.state, &hold);
+                Some(mut hold) => {
+                    let mark = decide(&context.shared, &context.state, &mut hold);
                     release(context, hold, mark)
                 }
                 None => Ok(()),
@@ -1859,8 +1906,8 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
         return Ok(());
     }
     match context.state.hold.take() {
-        Some(hold) => {
-            let mark = decide(&context.shared, &context.state, &hold);
+        Some(mut hold) => {
+            let mark = decide(&context.shared, &context.state, &mut hold);
             release(context, hold, mark)
         }
         None => Ok(()),
@@ -1889,8 +1936,8 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// its start tag gets, if any. A script's text is scanned for the URLs it mentions; an
 /// import map's or speculation rules' JSON has each string read as a URL against the
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
-/// read as URLs.
-fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, &'static str)> {
+/// read as URLs. What holds it back may be an embed: `hold` remembers which.
+fn decide(shared: &Shared, state: &State, hold: &mut Hold) -> Option<(&'static str, &'static str)> {
     let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
@@ -1930,6 +1977,7 @@ fn decide(shared: &Shared, state: &State, hold: &Hold) -> Option<(&'static str, 
         element = hold.name,
         "inline tracker held back"
     );
+    hold.embed = hit.embed;
     Some(("data-consent", shared.key(hit.category)))
 }
 
@@ -1940,7 +1988,26 @@ fn release(
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
 ) -> HandlerResult {
-    release_with(&mut context.state, &mut context.output, hold, mark)
+    // An embed's inline loader (Disqus's) held back whole, in the body: its placeholder
+    // goes before it.
+    let before = match (hold.embed, mark, hold.activation.is_none()) {
+        (Some(embed), Some(("data-consent", key)), true)
+            if hold.name == "script" && context.state.body =>
+        {
+            let token = context.state.token()?;
+            let layout = Layout::default();
+            embed_placeholder(
+                &context.shared,
+                &mut context.state,
+                embed,
+                key,
+                token,
+                &layout,
+            )
+        }
+        _ => None,
+    };
+    release_with(&mut context.state, &mut context.output, hold, mark, before)
 }
 
 /// [`release`] with what it needs of the context.
@@ -1949,6 +2016,7 @@ fn release_with(
     output: &mut Output,
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
+    before: Option<String>,
 ) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
@@ -1965,6 +2033,7 @@ fn release_with(
             plain: false,
             mark,
             held,
+            before: None,
         };
         match mark {
             None => output.edit(
@@ -1996,6 +2065,7 @@ fn release_with(
             plain: whole,
             mark: Some(mark),
             held,
+            before,
         };
         let renames = hold
             .renames
@@ -2083,6 +2153,88 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
         escape(&texts.settings),
         key = escape(key),
     )
+}
+
+/// How a held-back iframe is laid out, as its attributes say: its placeholder takes
+/// its place. Its `style` is copied only if it loads nothing refused (`style_held`).
+fn layout_of(el: &El<'_, '_>, style_held: bool) -> Layout {
+    // lol_html gives values as written: decoded here as a browser decodes them, and
+    // escaped again where the placeholder writes them.
+    let copied = |name: &str| {
+        el.get_attribute(name)
+            .filter(|value| !value.trim().is_empty() && value.len() <= MAX_COPIED)
+            .map(|value| decode_references(&value).into_owned())
+    };
+    Layout {
+        width: el
+            .get_attribute("width")
+            .and_then(|w| Dimension::parse(&decode_references(&w))),
+        height: el
+            .get_attribute("height")
+            .and_then(|h| Dimension::parse(&decode_references(&h))),
+        class: copied("class"),
+        style: if style_held { None } else { copied("style") },
+    }
+}
+
+/// The placeholder of the embed `embed` held back for category `key` with `token`, in
+/// the visitor's language; the first of a page comes after the banner's style sheet.
+fn embed_placeholder(
+    shared: &Shared,
+    state: &mut State,
+    embed: EmbedId,
+    key: &str,
+    token: Token,
+    layout: &Layout,
+) -> Option<String> {
+    let page = &shared.page;
+    let context = page.consent.context();
+    let stylesheet = (!state.embed_style_done).then(|| {
+        let mut link = String::from("<link rel=\"stylesheet\" href=\"");
+        escape_into(&mut link, &context.banner.stylesheet());
+        link.push('"');
+        if let Some(nonce) = &page.nonces.style {
+            link.push_str(" nonce=\"");
+            escape_into(&mut link, nonce);
+            link.push('"');
+        }
+        link.push('>');
+        link
+    });
+    state.embed_style_done = true;
+    if let Some((id, last_key, last_layout, html)) = &state.last_embed {
+        if *id == embed && last_key == key && last_layout == layout && stylesheet.is_none() {
+            return Some(html.clone());
+        }
+    }
+    let (vendor, kind) = shared.gate().embeds.get(embed)?;
+    let (tag, texts) = context.banner.texts(page.language);
+    let categories = &context.categories;
+    let category = categories
+        .index_of_key(key)
+        .and_then(|index| categories.category(index))?;
+    let (label, _) = category_text(categories, category, tag, texts);
+    let settings_href = format!(
+        "{}/settings?return_to={}",
+        context.banner.prefix(),
+        form_urlencoded::byte_serialize(page.return_to.as_bytes()).collect::<String>()
+    );
+    let placeholder = Placeholder {
+        texts: &texts.embeds,
+        vendor,
+        kind,
+        category: label,
+        settings_href: &settings_href,
+        settings_text: &texts.settings,
+        token: token.as_str(),
+    };
+    let html = placeholder.render(layout);
+    let out = match &stylesheet {
+        Some(link) => format!("{link}{html}"),
+        None => html.clone(),
+    };
+    state.last_embed = Some((embed, key.to_owned(), layout.clone(), html));
+    Some(out)
 }
 
 fn escape(text: &str) -> String {

@@ -106,6 +106,285 @@ pub struct BannerTexts {
     pub marketing: CategoryText,
     /// The cookie declaration's texts, and the banner's "Show cookies" disclosures.
     pub declaration: DeclarationTexts,
+    /// The placeholders of the embeds the HTML gate holds back.
+    pub embeds: EmbedTexts,
+    /// How the declaration lists what trackers keep in the browser's storage.
+    pub storage: StorageTexts,
+}
+
+/// The texts of the placeholder the HTML gate writes in place of an embed it holds
+/// back (a video, a map, a social post …): its title names the vendor (`{vendor}`),
+/// one sentence per kind of embed says what loading it means, and the two buttons
+/// load this one embed or allow its category (`{category}`, the category's label).
+///
+/// The built-in English, German, French and Spanish texts are complete; the other
+/// built-in languages use the English ones.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::{BannerTexts, EmbedTexts};
+///
+/// let texts = BannerTexts {
+///     embeds: EmbedTexts {
+///         load_one: "Play this one".into(),
+///         ..EmbedTexts::english()
+///     },
+///     ..BannerTexts::english()
+/// };
+/// assert_eq!(texts.embeds.allow, "Allow {category}");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmbedTexts {
+    /// The placeholder's title and accessible name, `{vendor}` standing for the vendor:
+    /// "Content from {vendor}".
+    pub title: Cow<'static, str>,
+    /// The button that loads this embed only and records nothing, e.g. "Load this one".
+    pub load_one: Cow<'static, str>,
+    /// The button that records consent to the embed's category, `{category}` standing
+    /// for the category's label: "Allow {category}".
+    pub allow: Cow<'static, str>,
+    /// What loading a video player means.
+    pub video: Cow<'static, str>,
+    /// What loading an audio player means.
+    pub audio: Cow<'static, str>,
+    /// What loading a map means.
+    pub map: Cow<'static, str>,
+    /// What loading a social network's post means.
+    pub post: Cow<'static, str>,
+    /// What loading a comment service means.
+    pub comments: Cow<'static, str>,
+    /// What loading any other embed means.
+    pub content: Cow<'static, str>,
+}
+
+impl EmbedTexts {
+    /// The built-in English texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::EmbedTexts::english().load_one, "Load this one");
+    /// ```
+    pub const fn english() -> Self {
+        Self {
+            title: Cow::Borrowed("Content from {vendor}"),
+            load_one: Cow::Borrowed("Load this one"),
+            allow: Cow::Borrowed("Allow {category}"),
+            video: Cow::Borrowed(
+                "Playing this video here loads it from its provider, which can set cookies \
+                 and see that you visited this page.",
+            ),
+            audio: Cow::Borrowed(
+                "Playing this audio here loads it from its provider, which can set cookies \
+                 and see that you visited this page.",
+            ),
+            map: Cow::Borrowed(
+                "Showing this map here loads it from its provider, which can set cookies and \
+                 see that you visited this page.",
+            ),
+            post: Cow::Borrowed(
+                "Showing this post here loads it from the social network, which can set \
+                 cookies and link this visit to your account there.",
+            ),
+            comments: Cow::Borrowed(
+                "Showing the comments here loads them from a comment service, which can set \
+                 cookies and see that you visited this page.",
+            ),
+            content: Cow::Borrowed(
+                "Showing this content here loads it from its provider, which can set cookies \
+                 and see that you visited this page.",
+            ),
+        }
+    }
+
+    /// The built-in German texts (formal address, "Sie").
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::EmbedTexts::german().load_one, "Nur diesen Inhalt laden");
+    /// ```
+    pub const fn german() -> Self {
+        Self {
+            title: Cow::Borrowed("Inhalt von {vendor}"),
+            load_one: Cow::Borrowed("Nur diesen Inhalt laden"),
+            allow: Cow::Borrowed("{category} erlauben"),
+            video: Cow::Borrowed(
+                "Wenn Sie dieses Video hier abspielen, wird es von seinem Anbieter geladen, \
+                 der Cookies setzen und sehen kann, dass Sie diese Seite besucht haben.",
+            ),
+            audio: Cow::Borrowed(
+                "Wenn Sie diese Aufnahme hier abspielen, wird sie von ihrem Anbieter geladen, \
+                 der Cookies setzen und sehen kann, dass Sie diese Seite besucht haben.",
+            ),
+            map: Cow::Borrowed(
+                "Wenn Sie diese Karte hier anzeigen, wird sie von ihrem Anbieter geladen, der \
+                 Cookies setzen und sehen kann, dass Sie diese Seite besucht haben.",
+            ),
+            post: Cow::Borrowed(
+                "Wenn Sie diesen Beitrag hier anzeigen, wird er vom sozialen Netzwerk geladen, \
+                 das Cookies setzen und diesen Besuch mit Ihrem Konto dort verknüpfen kann.",
+            ),
+            comments: Cow::Borrowed(
+                "Wenn Sie die Kommentare hier anzeigen, werden sie von einem Kommentardienst \
+                 geladen, der Cookies setzen und sehen kann, dass Sie diese Seite besucht \
+                 haben.",
+            ),
+            content: Cow::Borrowed(
+                "Wenn Sie diesen Inhalt hier anzeigen, wird er von seinem Anbieter geladen, \
+                 der Cookies setzen und sehen kann, dass Sie diese Seite besucht haben.",
+            ),
+        }
+    }
+
+    /// The built-in French texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::EmbedTexts::french().load_one, "Charger ce contenu seulement");
+    /// ```
+    pub const fn french() -> Self {
+        Self {
+            title: Cow::Borrowed("Contenu de {vendor}"),
+            load_one: Cow::Borrowed("Charger ce contenu seulement"),
+            allow: Cow::Borrowed("Autoriser : {category}"),
+            video: Cow::Borrowed(
+                "Lire cette vidéo ici la charge depuis son fournisseur, qui peut déposer des \
+                 cookies et savoir que vous avez visité cette page.",
+            ),
+            audio: Cow::Borrowed(
+                "Écouter cet enregistrement ici le charge depuis son fournisseur, qui peut \
+                 déposer des cookies et savoir que vous avez visité cette page.",
+            ),
+            map: Cow::Borrowed(
+                "Afficher cette carte ici la charge depuis son fournisseur, qui peut déposer \
+                 des cookies et savoir que vous avez visité cette page.",
+            ),
+            post: Cow::Borrowed(
+                "Afficher cette publication ici la charge depuis le réseau social, qui peut \
+                 déposer des cookies et relier cette visite à votre compte chez lui.",
+            ),
+            comments: Cow::Borrowed(
+                "Afficher les commentaires ici les charge depuis un service de commentaires, \
+                 qui peut déposer des cookies et savoir que vous avez visité cette page.",
+            ),
+            content: Cow::Borrowed(
+                "Afficher ce contenu ici le charge depuis son fournisseur, qui peut déposer \
+                 des cookies et savoir que vous avez visité cette page.",
+            ),
+        }
+    }
+
+    /// The built-in Spanish texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::EmbedTexts::spanish().load_one, "Cargar solo este contenido");
+    /// ```
+    pub const fn spanish() -> Self {
+        Self {
+            title: Cow::Borrowed("Contenido de {vendor}"),
+            load_one: Cow::Borrowed("Cargar solo este contenido"),
+            allow: Cow::Borrowed("Permitir {category}"),
+            video: Cow::Borrowed(
+                "Reproducir este vídeo aquí lo carga desde su proveedor, que puede instalar \
+                 cookies y saber que ha visitado esta página.",
+            ),
+            audio: Cow::Borrowed(
+                "Reproducir este audio aquí lo carga desde su proveedor, que puede instalar \
+                 cookies y saber que ha visitado esta página.",
+            ),
+            map: Cow::Borrowed(
+                "Mostrar este mapa aquí lo carga desde su proveedor, que puede instalar \
+                 cookies y saber que ha visitado esta página.",
+            ),
+            post: Cow::Borrowed(
+                "Mostrar esta publicación aquí la carga desde la red social, que puede \
+                 instalar cookies y vincular esta visita con su cuenta en ella.",
+            ),
+            comments: Cow::Borrowed(
+                "Mostrar los comentarios aquí los carga desde un servicio de comentarios, que \
+                 puede instalar cookies y saber que ha visitado esta página.",
+            ),
+            content: Cow::Borrowed(
+                "Mostrar este contenido aquí lo carga desde su proveedor, que puede instalar \
+                 cookies y saber que ha visitado esta página.",
+            ),
+        }
+    }
+}
+
+/// How the cookie declaration lists the keys trackers keep in the browser's
+/// `localStorage` and `sessionStorage` ([`StorageRule`](crate::StorageRule)): in the
+/// column of a cookie's party, the storage; in the lifetime column, how long it lasts.
+///
+/// The built-in English, German, French and Spanish texts are complete; the other
+/// built-in languages use the English ones.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::StorageTexts;
+///
+/// assert_eq!(StorageTexts::german().local_storage, "Lokaler Speicher");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageTexts {
+    /// A key kept in `localStorage`, e.g. "Local storage".
+    pub local_storage: Cow<'static, str>,
+    /// A key kept in `sessionStorage`, e.g. "Session storage".
+    pub session_storage: Cow<'static, str>,
+    /// How long a `localStorage` key lasts: until the site or the visitor deletes it.
+    pub until_deleted: Cow<'static, str>,
+}
+
+impl StorageTexts {
+    /// The built-in English texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::StorageTexts::english().until_deleted, "Until deleted");
+    /// ```
+    pub const fn english() -> Self {
+        Self {
+            local_storage: Cow::Borrowed("Local storage"),
+            session_storage: Cow::Borrowed("Session storage"),
+            until_deleted: Cow::Borrowed("Until deleted"),
+        }
+    }
+
+    /// The built-in German texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::StorageTexts::german().until_deleted, "Bis zur Löschung");
+    /// ```
+    pub const fn german() -> Self {
+        Self {
+            local_storage: Cow::Borrowed("Lokaler Speicher"),
+            session_storage: Cow::Borrowed("Sitzungsspeicher"),
+            until_deleted: Cow::Borrowed("Bis zur Löschung"),
+        }
+    }
+
+    /// The built-in French texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::StorageTexts::french().local_storage, "Stockage local");
+    /// ```
+    pub const fn french() -> Self {
+        Self {
+            local_storage: Cow::Borrowed("Stockage local"),
+            session_storage: Cow::Borrowed("Stockage de session"),
+            until_deleted: Cow::Borrowed("Jusqu’à sa suppression"),
+        }
+    }
+
+    /// The built-in Spanish texts.
+    ///
+    /// ```
+    /// assert_eq!(tower_consent::StorageTexts::spanish().local_storage, "Almacenamiento local");
+    /// ```
+    pub const fn spanish() -> Self {
+        Self {
+            local_storage: Cow::Borrowed("Almacenamiento local"),
+            session_storage: Cow::Borrowed("Almacenamiento de sesión"),
+            until_deleted: Cow::Borrowed("Hasta que se borre"),
+        }
+    }
 }
 
 /// The texts of the cookie declaration (`GET {prefix}/cookies`,
@@ -620,6 +899,53 @@ mod tests {
             // No stray ASCII quotes or straight apostrophes in place of typographic ones.
             for field in fields(&t) {
                 assert!(!field.contains('"'), "{code}: {field:?}");
+            }
+        }
+    }
+
+    fn embed_and_storage_fields(t: &BannerTexts) -> Vec<&Cow<'static, str>> {
+        let (e, s) = (&t.embeds, &t.storage);
+        vec![
+            &e.title,
+            &e.load_one,
+            &e.allow,
+            &e.video,
+            &e.audio,
+            &e.map,
+            &e.post,
+            &e.comments,
+            &e.content,
+            &s.local_storage,
+            &s.session_storage,
+            &s.until_deleted,
+        ]
+    }
+
+    /// English, German, French and Spanish are complete; the other languages use the
+    /// English texts, never a mix.
+    #[test]
+    fn embed_and_storage_texts_are_complete_where_translated() {
+        let english = BannerTexts::english();
+        for (code, texts) in all_builtin() {
+            let fields = embed_and_storage_fields(&texts);
+            let originals = embed_and_storage_fields(&english);
+            for field in &fields {
+                assert!(!field.trim().is_empty(), "{code}");
+                assert_eq!(field.trim(), field.as_ref(), "untrimmed: {field:?}");
+                assert!(!field.contains("  ") && !field.contains('"'), "{field:?}");
+                assert!(matches!(field, Cow::Borrowed(_)), "allocates: {field:?}");
+            }
+            assert!(fields[0].contains("{vendor}"), "{code}");
+            assert!(fields[2].contains("{category}"), "{code}");
+            let translated = fields
+                .iter()
+                .zip(&originals)
+                .filter(|(a, b)| a != b)
+                .count();
+            match code {
+                "en" => {}
+                "de" | "fr" | "es" => assert_eq!(translated, fields.len(), "{code}"),
+                _ => assert_eq!(translated, 0, "{code}: a partial translation"),
             }
         }
     }

@@ -199,7 +199,11 @@ pub(crate) fn without_tokens(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     'scan: while !rest.is_empty() {
-        for attribute in [&b" data-consent-held=\""[..], b" data-tc-held=\""] {
+        for attribute in [
+            &b" data-consent-held=\""[..],
+            b" data-tc-held=\"",
+            b" data-tc-embed=\"",
+        ] {
             let token = rest.get(attribute.len()..attribute.len() + 33);
             let is_token = rest.starts_with(attribute)
                 && token

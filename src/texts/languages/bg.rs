@@ -1,6 +1,6 @@
 //! Bulgarian (formal address, "Вие").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Бисквитки на този сайт",
@@ -61,4 +61,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} месец|{n} месеца",
         years: "{n} година|{n} години",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Czech (formal address, "Vy").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Soubory cookie na tomto webu",
@@ -57,4 +57,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} měsíc|{n} měsíců",
         years: "{n} rok|{n} let",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

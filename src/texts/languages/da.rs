@@ -1,6 +1,6 @@
 //! Danish ("du", as usual on Danish websites).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies på denne hjemmeside",
@@ -63,4 +63,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} måned|{n} måneder",
         years: "{n} år|{n} år",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! German (formal address, "Sie").
 
-use crate::texts::{BannerTexts, DeclarationTexts};
+use crate::texts::{BannerTexts, DeclarationTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies auf dieser Website",
@@ -34,4 +34,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     marketing: ("Marketing", "Werbung und websiteübergreifendes Tracking."),
     declaration: (DeclarationTexts::german()),
+    embeds: (EmbedTexts::german()),
+    storage: (StorageTexts::german()),
 };

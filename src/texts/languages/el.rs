@@ -1,6 +1,6 @@
 //! Greek (formal address, plural "εσείς").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies σε αυτόν τον ιστότοπο",
@@ -62,4 +62,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} μήνας|{n} μήνες",
         years: "{n} έτος|{n} έτη",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! English.
 
-use crate::texts::{BannerTexts, DeclarationTexts};
+use crate::texts::{BannerTexts, DeclarationTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies on this site",
@@ -31,4 +31,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     analytics: ("Analytics", "Measure how the site is used."),
     marketing: ("Marketing", "Advertising and tracking across sites."),
     declaration: (DeclarationTexts::english()),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Spanish (formal address, "usted").
 
-use crate::texts::{BannerTexts, DeclarationTexts};
+use crate::texts::{BannerTexts, DeclarationTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies en este sitio",
@@ -30,4 +30,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     analytics: ("Análisis", "Miden cómo se usa el sitio."),
     marketing: ("Marketing", "Publicidad y seguimiento a través de distintos sitios."),
     declaration: (DeclarationTexts::spanish()),
+    embeds: (EmbedTexts::spanish()),
+    storage: (StorageTexts::spanish()),
 };

@@ -1,6 +1,6 @@
 //! Estonian (formal address, "Teie").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Küpsised sellel veebisaidil",
@@ -62,4 +62,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} kuu|{n} kuud",
         years: "{n} aasta|{n} aastat",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

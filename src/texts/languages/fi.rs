@@ -1,6 +1,6 @@
 //! Finnish.
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Evästeet tällä sivustolla",
@@ -62,4 +62,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} kuukausi|{n} kuukautta",
         years: "{n} vuosi|{n} vuotta",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

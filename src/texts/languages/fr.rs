@@ -1,6 +1,6 @@
 //! French (formal address, "vous").
 
-use crate::texts::{BannerTexts, DeclarationTexts};
+use crate::texts::{BannerTexts, DeclarationTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies sur ce site",
@@ -35,4 +35,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
     ),
     marketing: ("Marketing", "Publicité et pistage d’un site à l’autre."),
     declaration: (DeclarationTexts::french()),
+    embeds: (EmbedTexts::french()),
+    storage: (StorageTexts::french()),
 };

@@ -1,6 +1,6 @@
 //! Irish ("tú", as Irish addresses the reader).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Fianáin ar an suíomh seo",
@@ -65,4 +65,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mí|{n} mí",
         years: "{n} bliain|{n} bliain",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

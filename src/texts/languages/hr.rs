@@ -1,6 +1,6 @@
 //! Croatian (formal address, "Vi").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kolačići na ovoj web-stranici",
@@ -60,4 +60,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mjesec|{n} mjeseci",
         years: "{n} godina|{n} godina",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Hungarian (formal address, "Ön").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sütik ezen a webhelyen",
@@ -63,4 +63,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} hónap|{n} hónap",
         years: "{n} év|{n} év",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Italian (informal address, "tu", as usual on Italian cookie banners).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie su questo sito",
@@ -56,4 +56,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mese|{n} mesi",
         years: "{n} anno|{n} anni",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Lithuanian (formal address, "Jūs").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Slapukai šioje svetainėje",
@@ -64,4 +64,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mėnuo|{n} mėnesių",
         years: "{n} metai|{n} metų",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Latvian (formal address, "Jūs").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Sīkdatnes šajā vietnē",
@@ -63,4 +63,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mēnesis|{n} mēneši",
         years: "{n} gads|{n} gadi",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Maltese.
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies f’dan is-sit",
@@ -61,4 +61,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} xahar|{n} xhur",
         years: "{n} sena|{n} snin",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Dutch (formal address, "u").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies op deze website",
@@ -59,4 +59,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} maand|{n} maanden",
         years: "{n} jaar|{n} jaar",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

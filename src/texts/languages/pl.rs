@@ -1,7 +1,7 @@
 //! Polish (direct address with a capitalised "Twój", as usual on Polish cookie
 //! banners).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Pliki cookie w tej witrynie",
@@ -65,4 +65,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} miesiąc|{n} miesięcy",
         years: "{n} rok|{n} lat",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Portuguese (European spelling, polite third person, "o seu").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookies neste site",
@@ -61,4 +61,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mês|{n} meses",
         years: "{n} ano|{n} anos",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

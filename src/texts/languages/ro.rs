@@ -1,6 +1,6 @@
 //! Romanian (formal address, "dumneavoastră"; ș and ț with the comma below).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Cookie-uri pe acest site",
@@ -64,4 +64,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} lună|{n} luni",
         years: "{n} an|{n} ani",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

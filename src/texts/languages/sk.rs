@@ -1,6 +1,6 @@
 //! Slovak (formal address, "Vy").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Súbory cookie na tomto webe",
@@ -60,4 +60,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mesiac|{n} mesiacov",
         years: "{n} rok|{n} rokov",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

@@ -1,6 +1,6 @@
 //! Slovenian (formal address, "vi").
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Piškotki na tej spletni strani",
@@ -60,4 +60,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} mesec|{n} mesecev",
         years: "{n} leto|{n} let",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };

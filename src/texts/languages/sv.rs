@@ -1,7 +1,7 @@
 //! Swedish ("du", as Swedish always addresses the reader; "kakor" as the Swedish
 //! Language Council recommends).
 
-use crate::texts::BannerTexts;
+use crate::texts::{BannerTexts, EmbedTexts, StorageTexts};
 
 pub(crate) const TEXTS: BannerTexts = texts! {
     title: "Kakor på den här webbplatsen",
@@ -61,4 +61,6 @@ pub(crate) const TEXTS: BannerTexts = texts! {
         months: "{n} månad|{n} månader",
         years: "{n} år|{n} år",
     }),
+    embeds: (EmbedTexts::english()),
+    storage: (StorageTexts::english()),
 };
