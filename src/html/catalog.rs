@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use foldhash::fast::RandomState;
 
 use super::embeds::{EmbedEntry, EmbedId};
+use super::pattern::{is_host_byte, parse_rule};
 use super::url::{
     document_readings, is_tab_or_newline, percent_decoded, remove_dot_segments, Location, Remote,
     Target, TooDeep,
@@ -749,11 +750,6 @@ static IN_HOST_RUN: [bool; 256] = {
     }
     table
 };
-
-const fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
-}
-
 /// The path that follows a host in script text, with JSON's `\/` undone and a port
 /// skipped, read as a server reads it: percent-decoded, dot segments removed.
 fn following_path(rest: &[u8]) -> String {
@@ -963,44 +959,6 @@ fn last_segment(path: &str) -> &str {
         .rsplit('/')
         .next()
         .unwrap_or(path)
-}
-
-/// `host[/path]`, `//host/path`, `https://host/path` or `/path` (the app's own,
-/// relative URLs).
-pub(super) fn parse_rule(pattern: &str) -> Result<(Option<String>, String), BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidScriptRule {
-        pattern: pattern.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let trimmed = pattern.trim();
-    if trimmed.starts_with('/') && !trimmed.starts_with("//") {
-        if trimmed.len() < 2 || trimmed.contains(char::is_whitespace) {
-            return Err(invalid(
-                "a local path is `/` followed by at least one character",
-            ));
-        }
-        return Ok((None, trimmed.to_ascii_lowercase()));
-    }
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .or_else(|| trimmed.strip_prefix("//"))
-        .unwrap_or(trimmed);
-    let rest = rest.strip_prefix("*.").unwrap_or(rest);
-    let end = rest.find('/').unwrap_or(rest.len());
-    let (host, path) = rest.split_at(end);
-    let valid_host = !host.is_empty()
-        && host.contains('.')
-        && host.bytes().all(is_host_byte)
-        && !host.starts_with(['.', '-'])
-        && !host.ends_with(['.', '-']);
-    if !valid_host {
-        return Err(invalid("the host is made of `a-z 0-9 . -` and has a dot"));
-    }
-    if path.contains(char::is_whitespace) {
-        return Err(invalid("a path has no whitespace"));
-    }
-    Ok((Some(host.to_ascii_lowercase()), path.to_ascii_lowercase()))
 }
 
 /// A matcher with the catalog and the app's `rules`, for tests.

@@ -201,6 +201,7 @@ mod json;
 mod misread;
 mod noscript;
 mod output;
+mod pattern;
 mod references;
 mod refresh;
 mod rewrite;
