@@ -21,6 +21,7 @@ impl LedgerSettings {
         self,
         texts: &[(String, BannerTexts)],
         categories: &Categories,
+        classifier: &crate::classify::Classifier,
     ) -> Result<Option<LedgerConfig>, BuildError> {
         let Some(ledger) = self.ledger else {
             if self.user_agent || self.ip {
@@ -31,6 +32,9 @@ impl LedgerSettings {
         if ledger.retention_period().is_zero() {
             return Err(BuildError::InvalidRetention);
         }
+        if ledger.rate_limit_setting().is_some() && ledger.limiter().is_none() {
+            return Err(BuildError::InvalidRateLimit);
+        }
         let wordings = texts
             .iter()
             .map(|(tag, texts)| Arc::new(Wording::of_banner(tag, texts, categories)))
@@ -40,6 +44,7 @@ impl LedgerSettings {
             self.user_agent,
             self.ip,
             wordings,
+            classifier,
         )))
     }
 }

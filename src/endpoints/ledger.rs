@@ -7,18 +7,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use bytes::Bytes;
 use http::header::REFERER;
 use http::request::Parts;
-use http::{Response, StatusCode};
+use http::Response;
 
-use super::{BodyRead, Endpoint, Problem, Settings};
+use super::recorded::answer_when_recorded;
+pub(crate) use super::recorded::Respond;
+use super::{BodyRead, Endpoint, Settings};
 use crate::consent::Decision;
 use crate::ledger::{Action, LedgerConfig, RecordSource, Recording};
 use crate::request_state::RequestState;
-
-/// An endpoint's answer that waits for the ledger, and the decision to record with it.
-pub(crate) type Work = Pin<Box<dyn Future<Output = (Response<Bytes>, Option<Decision>)> + Send>>;
 
 /// A handler response's ledger write: `true` once committed, `false` if it failed.
 pub(crate) type Committed = Pin<Box<dyn Future<Output = bool> + Send>>;
@@ -32,46 +30,11 @@ pub(crate) enum Handled {
     Waiting(Decision, Committed),
 }
 
-/// An endpoint's answer: now, or once the ledger answered.
-pub(crate) enum Respond {
-    Now(Response<Bytes>, Option<Decision>),
-    Later(Work),
-}
-
-/// The endpoint's answer carrying `decision` once `recording` is done: as it is for a
-/// refusal; for a grant once committed, else `503` without the decision.
-pub(super) async fn answer_when_recorded(
-    recording: Recording,
-    response: Response<Bytes>,
-    decision: Decision,
-) -> (Response<Bytes>, Option<Decision>) {
-    match recording {
-        Recording::Applied => (response, Some(decision)),
-        Recording::Waiting(write) => match write.await {
-            Ok(()) => (response, Some(decision)),
-            Err(error) => {
-                tracing::warn!(%error, id = %decision.id, "a grant not recorded in the ledger, so not applied");
-                (unavailable(), None)
-            }
-        },
-    }
-}
-
 /// The path part of a `Referer` (`https://host/path?q` → `/path?q`).
 fn referer_path(parts: &Parts) -> Option<&str> {
     let referer = parts.headers.get(REFERER)?.to_str().ok()?;
     let rest = referer.split_once("://").map_or(referer, |(_, rest)| rest);
     rest.find('/').map(|slash| &rest[slash..])
-}
-
-/// `503`: the ledger could not record a grant, so it was not applied.
-pub(crate) fn unavailable() -> Response<Bytes> {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "ledger_unavailable",
-        "the choice could not be recorded, so it was not applied; try again",
-    )
-    .into_response()
 }
 
 /// Answers an endpoint request; a grant it makes is recorded before the answer, a
@@ -87,6 +50,7 @@ pub(crate) fn endpoint(
         let (response, recorded) = super::answer(endpoint, parts, body, state, settings);
         return Respond::Now(response, recorded.map(|(decision, _)| decision));
     };
+    ledger.start_housekeeping();
     if endpoint == Endpoint::Records {
         // A GPC decision the layer made on this request is applied to the answer but
         // not set as a cookie: it is made, and recorded, again on the next page.
@@ -110,8 +74,12 @@ pub(crate) fn endpoint(
                 .or_else(|| referer_path(parts).map(str::to_owned));
             (decision, Action::of(request.choice.kind()), source, page)
         }
-        (None, Some(decision)) => (decision, Action::Gpc, RecordSource::Gpc, None),
-        (None, None) => return Respond::Now(response, None),
+        // The layer's GPC decision is recorded under the rate limit too; over it, it
+        // applies to this answer only, and is made again on the next request.
+        (None, Some(decision)) if ledger.admit(state.client()).is_ok() => {
+            (decision, Action::Gpc, RecordSource::Gpc, None)
+        }
+        (None, _) => return Respond::Now(response, None),
     };
     let consent = state.consent();
     let banner = &consent.context().banner;
@@ -137,14 +105,22 @@ pub(crate) fn response<B>(
     response: &mut Response<B>,
     ledger: &LedgerConfig,
 ) -> Option<Handled> {
+    ledger.start_housekeeping();
     let chosen = response.extensions_mut().remove::<crate::Choice>();
     let pending = state.take_pending();
+    // Over the rate limit a handler's choice is not applied: the response goes out
+    // without the consent cookie, as when a grant cannot be recorded.
     let decided = chosen.and_then(|choice| {
+        ledger.admit(state.client()).ok()?;
         let decision = state.decide_handler_choice(&choice)?;
         Some((decision, Action::of(choice.kind()), RecordSource::Handler))
     });
-    let (decision, action, source) =
-        decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
+    let (decision, action, source) = decided.or_else(|| {
+        // Under the rate limit like every write; over it, the GPC decision applies to
+        // this response only.
+        let pending = pending.filter(|_| ledger.admit(state.client()).is_ok())?;
+        Some((pending, Action::Gpc, RecordSource::Gpc))
+    })?;
     let consent = state.consent();
     let page = Some(state.path());
     let entry = ledger.entry(consent, &decision, action, source, page, state.capture());

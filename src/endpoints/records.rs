@@ -16,8 +16,8 @@
 use http::request::Parts;
 use http::{Method, StatusCode};
 
-use super::ledger::{answer_when_recorded, unavailable, Respond};
 use super::problem::Problem;
+use super::recorded::{answer_when_recorded, unavailable, Respond};
 use super::{forbidden, json};
 use crate::consent::{unix_now, Decision};
 use crate::ledger::{Action, LedgerConfig, RecordSource, Who};
@@ -54,6 +54,9 @@ fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result
         return Err(Problem::method_not_allowed("GET, HEAD, DELETE"));
     }
     let id = consent.browser_id().ok_or_else(no_consent)?;
+    ledger
+        .admit(state.client())
+        .map_err(|limited| Problem::rate_limited(limited.retry_after))?;
     let store = ledger.ledger.clone();
     if reading {
         let (after, limit) = page_query(parts)?;
