@@ -68,7 +68,7 @@ pub struct ConsentLayerBuilder {
     #[cfg(feature = "ledger")]
     ledger: self::ledger::LedgerSettings,
     #[cfg(feature = "html")]
-    html_gate: Option<crate::HtmlGate>,
+    html_gate: self::html::HtmlSettings,
 }
 
 impl fmt::Debug for ConsentLayerBuilder {
@@ -127,6 +127,7 @@ impl ConsentLayerBuilder {
         gate.check_scopes()?;
         #[cfg(feature = "html")]
         let html = html_gate
+            .gate()
             .map(|gate| gate.compile(&categories))
             .transpose()?;
         let offered = banner.offered(&categories, || {
