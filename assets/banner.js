@@ -105,7 +105,7 @@
   const token = (document.currentScript && document.currentScript.getAttribute('data-tc-held')) || '';
   const OWN = 'data-consent-';
   const MARK = 'data-consent-held';
-  const MOVED = ['src', 'srcset', 'href', 'data', 'poster', 'srcdoc', 'imagesrcset', 'xlink-href', 'integrity', 'background', 'content', 'to', 'from', 'by', 'values', 'style'];
+  const MOVED = ['src', 'srcset', 'href', 'data', 'poster', 'srcdoc', 'imagesrcset', 'xlink-href', 'integrity', 'background', 'content', 'to', 'from', 'by', 'values', 'style', 'ping'];
   const HANDLER = /^on[a-z]+$/;
   const XLINK = 'http://www.w3.org/1999/xlink';
   // The moved attributes of el, restored onto target (el itself, or a script made anew).

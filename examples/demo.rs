@@ -36,6 +36,31 @@
 //! PostgreSQL when `DATABASE_URL` is set (schema `tower_consent`, or `LEDGER_SCHEMA`). The page lists the visitor's records and links
 //! to their JSON export at `/_consent/records`.
 //!
+//! Decisions are recorded at a bounded rate per client (the ledger's default
+//! `RateLimit`: a burst of 100, then one a second), the client being the connection's
+//! address (served with `ConnectInfo`). From one address, the 101st choice in a row is
+//! answered `429` with `Retry-After`, and nothing is recorded:
+//!
+//! ```text
+//! for i in $(seq 110); do curl -s -o /dev/null -w '%{http_code}\n' -H 'Sec-Fetch-Site: same-origin' -d action=reject_all http://127.0.0.1:3000/_consent; done | sort | uniq -c
+//! ```
+//!
+//! Behind a proxy every connection is the proxy's: with `TRUST_X_FORWARDED_FOR=1` the
+//! demo takes the client from the last `X-Forwarded-For` address instead (the one
+//! your proxy appends; only for a demo behind a proxy that writes it, or a load test).
+//!
+//! Several instances on one PostgreSQL ledger (`DATABASE_URL`, a `PORT` each) share
+//! one cookie declaration: a catalog tracker one instance sees is listed by all of
+//! them within ten seconds. `/ads` sets Google Ads's `_gcl_au`, `/clarity` Microsoft
+//! Clarity's `_clck` (catalog entries, declared by no rule of the demo):
+//!
+//! ```text
+//! DATABASE_URL=postgres://postgres@127.0.0.1/test PORT=3001 cargo run --example demo &
+//! DATABASE_URL=postgres://postgres@127.0.0.1/test PORT=3002 cargo run --example demo &
+//! curl -s -o /dev/null http://127.0.0.1:3001/ads; curl -s -o /dev/null http://127.0.0.1:3002/clarity
+//! sleep 10; for port in 3001 3002; do curl -s -H 'Accept: application/json' http://127.0.0.1:$port/_consent/cookies | grep -o '"name":"[^"]*"[^}]*"catalog":true' | cut -d'"' -f4 | sort | tr '\n' ' '; echo; done
+//! ```
+//!
 //! The HTML gate is on: the page includes Google's plain gtag tag and a local
 //! analytics script marked `data-consent="analytics"` that turns a line of the page
 //! green. Without consent the served HTML holds both held back (`type="text/plain"`);
@@ -67,14 +92,16 @@
 
 use std::error::Error;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use axum::extract::Request;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::HeaderMap;
+use axum::middleware::map_request;
 use axum::response::{AppendHeaders, Html, IntoResponse};
 use axum::routing::get;
 use axum::{Extension, Router};
-use tower_consent::ledger::{Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
+use tower_consent::ledger::{ClientIp, Ledger, LedgerStore, PgStore, Record, SqliteStore, Who};
 use tower_consent::{
     Category, Consent, ConsentBanner, ConsentLayer, ConsentModeMapping, HtmlGate, Lifetime, Regime,
     RegionSource, Rule,
@@ -138,16 +165,61 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let app = Router::new()
         .route("/", get(page))
+        // A catalog tracker each, declared by no rule here, set by the app: what the
+        // instances of a fleet share in their cookie declaration.
+        .route(
+            "/ads",
+            get(|| async { set_cookie("_gcl_au=1.1.42.1700000000") }),
+        )
+        .route(
+            "/clarity",
+            get(|| async { set_cookie("_clck=abc123%7C2%7Cf0") }),
+        )
         .layer(consent)
         .layer(Extension(ledger));
+    // Without it, the layer counts each connection's address (`ConnectInfo` below).
+    let app = if std::env::var_os("TRUST_X_FORWARDED_FOR").is_some() {
+        app.layer(map_request(forwarded_client))
+    } else {
+        app
+    };
 
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e} (set PORT to use another port)"))?;
     println!("tower-consent demo listening on http://{addr}");
-    axum::serve(listener, app).await?;
+    // The connection's address is the client the ledger's rate limit counts.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
+}
+
+/// The client as the proxy in front says: the last `X-Forwarded-For` address.
+async fn forwarded_client(mut request: Request) -> Request {
+    let last = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|address| address.trim().parse::<IpAddr>().ok())
+        .next_back();
+    if let Some(ip) = last {
+        request.extensions_mut().insert(ClientIp(ip));
+    }
+    request
+}
+
+/// A page that sets `cookie` (for 10 minutes).
+fn set_cookie(cookie: &'static str) -> impl IntoResponse {
+    (
+        AppendHeaders([(SET_COOKIE, format!("{cookie}; Path=/; Max-Age=600"))]),
+        Html("<!doctype html><title>set</title><p>set</p>"),
+    )
 }
 
 /// The ledger's store: PostgreSQL at `DATABASE_URL`, else the SQLite file `LEDGER_DB`

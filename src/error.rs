@@ -109,6 +109,9 @@ pub enum BuildError {
     /// The ledger's retention period is zero.
     #[error("the ledger's retention period must not be zero")]
     InvalidRetention,
+    /// The ledger's [`RateLimit`](crate::ledger::RateLimit) has a zero burst or period.
+    #[error("the ledger's rate limit needs a burst and a period above zero")]
+    InvalidRateLimit,
 
     /// An HTML gate `script_rule` pattern names no host or path a URL can have.
     #[error("invalid script rule {pattern:?}: {reason}")]

@@ -23,6 +23,10 @@
 //! category until the visitor refuses; "Do Not Sell or Share My Personal Information";
 //! Global Privacy Control as their law reads it), opt-in in the EEA, the UK,
 //! Switzerland and Quebec, a fallback (opt-in unless the app says otherwise) elsewhere.
+//! With the default `html` feature, the layer also holds back the tracker scripts,
+//! iframes and pixels of its `text/html` responses (the [HTML gate](html), on unless
+//! [`without_html_gate`](ConsentLayerBuilder::without_html_gate) turns it off) and
+//! inserts the banner into full pages.
 //!
 //! # Quick start
 //!
@@ -76,9 +80,10 @@
 //!   not read); see the README for their names.
 //! - `html` (default): the [HTML gate](html): tracker scripts, iframes and pixels in
 //!   `text/html` responses held back until consent, banner and Google Consent Mode
-//!   injection. Turned on per layer with
-//!   [`html_gate`](ConsentLayerBuilder::html_gate). Pages encoded with `gzip`,
-//!   `deflate` or `br` are decoded and read.
+//!   injection. On for every layer; configured with
+//!   [`html_gate`](ConsentLayerBuilder::html_gate), turned off with
+//!   [`without_html_gate`](ConsentLayerBuilder::without_html_gate). Pages encoded with
+//!   `gzip`, `deflate` or `br` are decoded and read.
 //! - `html-zstd`: the HTML gate also reads `zstd`-encoded pages (builds the C zstd
 //!   library).
 //! - `ledger`: the proof-of-consent [`ledger`] (store trait, in-memory

@@ -15,6 +15,7 @@
 //! | `tower_consent_gpc_overrides_total` | | requests on which `Sec-GPC: 1` overrode a marketing opt-in |
 //! | `tower_consent_endpoint_errors_total` | `code` | error answers of the consent endpoints, by their JSON `code` |
 //! | `tower_consent_ledger_refusals_unrecorded_total` | | refusals applied without a ledger record: the retry buffer was full, or the writer task was not running |
+//! | `tower_consent_ledger_rate_limited_total` | | requests refused (`429`, or a handler's `Choice` not applied) because their client was over the ledger's rate limit |
 //! | `tower_consent_html_unreadable_total` | `reason` | pages the HTML gate could not read and did not send (`coding`, `xhtml`) |
 
 use crate::{Regime, Source};
@@ -84,6 +85,14 @@ pub(crate) fn refusal_unrecorded() {
     counters::refusal_unrecorded();
 }
 
+/// Counts one request refused by the ledger's rate limit.
+#[cfg(feature = "ledger")]
+#[inline]
+pub(crate) fn rate_limited() {
+    #[cfg(feature = "metrics")]
+    counters::rate_limited();
+}
+
 /// Counts one error answer of the consent endpoints.
 #[inline]
 pub(crate) fn endpoint_error(code: &'static str) {
@@ -113,6 +122,8 @@ mod counters {
     const ENDPOINT_ERRORS: &str = "tower_consent_endpoint_errors_total";
     #[cfg(feature = "ledger")]
     const REFUSALS_UNRECORDED: &str = "tower_consent_ledger_refusals_unrecorded_total";
+    #[cfg(feature = "ledger")]
+    const RATE_LIMITED: &str = "tower_consent_ledger_rate_limited_total";
     #[cfg(feature = "html")]
     const HTML_UNREADABLE: &str = "tower_consent_html_unreadable_total";
 
@@ -223,6 +234,13 @@ mod counters {
         increment(key!(REFUSALS_UNRECORDED));
     }
 
+    #[cfg(feature = "ledger")]
+    #[cold]
+    #[inline(never)]
+    pub(super) fn rate_limited() {
+        increment(key!(RATE_LIMITED));
+    }
+
     #[cold]
     #[inline(never)]
     pub(super) fn endpoint_error(code: &'static str) {
@@ -245,6 +263,7 @@ mod counters {
             "no_randomness",
             "not_found",
             "payload_too_large",
+            "rate_limited",
             "unsupported_media_type"
         );
     }

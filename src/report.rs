@@ -144,6 +144,37 @@ pub struct UndeclaredCookie {
     pub in_responses: u64,
 }
 
+impl UndeclaredCookie {
+    /// A name first seen at `first_seen` on `first_path`, in `first_direction`, not
+    /// counted yet (for [`LedgerStore::share`](crate::ledger::LedgerStore::share)
+    /// implementations, which add the counts).
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use tower_consent::{Direction, UndeclaredCookie};
+    ///
+    /// let mut cookie = UndeclaredCookie::new("trk", SystemTime::now(), "/", Direction::Request);
+    /// cookie.in_requests = 3;
+    /// assert_eq!(cookie.in_requests + cookie.in_responses, 3);
+    /// ```
+    pub fn new(
+        name: impl Into<String>,
+        first_seen: SystemTime,
+        first_path: impl Into<String>,
+        first_direction: Direction,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            name_truncated: false,
+            first_seen,
+            first_path: first_path.into(),
+            first_direction,
+            in_requests: 0,
+            in_responses: 0,
+        }
+    }
+}
+
 /// Which way a cookie name was seen.
 ///
 /// ```

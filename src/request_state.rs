@@ -30,6 +30,10 @@ pub(crate) struct RequestState {
     /// What else the record keeps, if the operator opted in.
     #[cfg(feature = "ledger")]
     opted_in: Option<Box<crate::ledger::OptedIn>>,
+    /// Who the request counts against for the ledger's rate limit (4 bytes: the room
+    /// this struct had spare).
+    #[cfg(feature = "ledger")]
+    client: crate::ledger::ClientKey,
     /// What the HTML gate needs, when it is on and the app answers. Boxed: the
     /// response future of every request carries this state.
     #[cfg(feature = "html")]
@@ -63,6 +67,8 @@ impl RequestState {
             language: 0,
             #[cfg(feature = "ledger")]
             opted_in: None,
+            #[cfg(feature = "ledger")]
+            client: crate::ledger::ClientKey::UNKNOWN,
             #[cfg(feature = "html")]
             html: None,
         }
@@ -78,6 +84,19 @@ impl RequestState {
     pub(crate) fn set_capture(&mut self, capture: crate::ledger::Capture) {
         self.language = capture.language;
         self.opted_in = capture.opted_in;
+        self.client = capture.client;
+    }
+
+    /// Keeps who an endpoint request counts against for the ledger's rate limit.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn set_client(&mut self, client: crate::ledger::ClientKey) {
+        self.client = client;
+    }
+
+    /// Who the request counts against for the ledger's rate limit.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn client(&self) -> crate::ledger::ClientKey {
+        self.client
     }
 
     #[cfg(feature = "ledger")]

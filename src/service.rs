@@ -153,6 +153,10 @@ where
         if let Some(endpoint) = endpoint {
             let mut state =
                 RequestState::new(consent, cookies, filtered, pending.is_some(), origin);
+            #[cfg(feature = "ledger")]
+            if config.ledger.is_some() {
+                state.set_client(crate::ledger::Client::of(request.extensions()).key());
+            }
             if endpoint.is_static() {
                 // Cacheable answers must not carry a visitor's consent cookie.
                 state.discard_pending();

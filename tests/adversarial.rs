@@ -502,7 +502,22 @@ async fn the_layer_never_puts_a_visitor_cookie_on_a_shared_cache() {
     let outcome = round_trip(&layer(), &[b"_ga=1"], Answer::default()).await;
     assert!(!outcome.deletions().is_empty());
     assert_eq!(outcome.response.headers()["cache-control"], "no-store");
-    // Nothing of the layer's own: the app's caching stands.
+    // Nothing of the layer's own: the app's caching stands (a response the HTML gate
+    // does not read: typed, and not HTML).
+    let outcome = round_trip(
+        &layer(),
+        &[b"session=1"],
+        Answer::default()
+            .with_header("cache-control", "public, max-age=60")
+            .with_header("content-type", "text/css"),
+    )
+    .await;
+    assert_eq!(
+        outcome.response.headers()["cache-control"],
+        "public, max-age=60"
+    );
+    // A response without a type may be a page, which the HTML gate (on by default)
+    // reads for this visitor: kept out of shared caches.
     let outcome = round_trip(
         &layer(),
         &[b"session=1"],
@@ -511,7 +526,7 @@ async fn the_layer_never_puts_a_visitor_cookie_on_a_shared_cache() {
     .await;
     assert_eq!(
         outcome.response.headers()["cache-control"],
-        "public, max-age=60"
+        "private, max-age=60"
     );
     // A pending GPC decision is not recorded on the static assets or the GPC document.
     for path in [

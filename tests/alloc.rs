@@ -42,7 +42,15 @@ const SET_3: [&str; 3] = [
     "_fbp=fb.1.777.888; Path=/; Max-Age=7776000",
 ];
 
+/// The cookie path alone: the HTML gate, on by default, is measured on its own below.
 fn layer() -> ConsentLayer {
+    builder()
+        .without_html_gate()
+        .build()
+        .expect("valid configuration")
+}
+
+fn builder() -> tower_consent::ConsentLayerBuilder {
     ConsentLayer::builder()
         .secret(SECRET)
         .necessary(["session", "csrftoken"])
@@ -50,8 +58,6 @@ fn layer() -> ConsentLayer {
         .analytics(["_ga", "_ga_*", "_gid"])
         .marketing(["_fbp", "fr"])
         .known_trackers()
-        .build()
-        .expect("valid configuration")
 }
 
 /// The application: answers the response it was given, allocating nothing.
@@ -147,8 +153,18 @@ fn measure_after(
     cookie: Option<&'static str>,
     set_cookies: &[&'static str],
 ) -> (u64, u64, Response<tower_consent::ConsentBody<Full<Bytes>>>) {
+    measure_on(&layer(), warm_up, cookie, set_cookies)
+}
+
+/// [`measure_after`] through `layer`.
+fn measure_on(
+    layer: &ConsentLayer,
+    warm_up: Option<&'static str>,
+    cookie: Option<&'static str>,
+    set_cookies: &[&'static str],
+) -> (u64, u64, Response<tower_consent::ConsentBody<Full<Bytes>>>) {
     let mut bare = Prepared::default();
-    let mut layered = layer().layer(Prepared::default());
+    let mut layered = layer.layer(Prepared::default());
     let mut results = None;
     for sent in [warm_up, cookie] {
         bare.0 = Some(response(set_cookies));
@@ -254,6 +270,27 @@ fn allocations_per_request() {
     );
 }
 
+/// The HTML gate, on by default (issue 24), adds one allocation to a response it does
+/// not read (here `text/plain`): the box that carries what it needs from the request
+/// (the page's address, `Accept-Language`, the validators it translated) to the
+/// response, where the type is known. The same with and without cookies.
+#[test]
+fn the_default_html_gate_adds_one_allocation_to_a_response_it_does_not_read() {
+    let gated = builder().build().expect("valid configuration");
+    let all = leak(format!(
+        "{FIVE_COOKIES}; {}",
+        consent_cookie(&gated, Choice::accept_all())
+    ));
+    for (cookie, set_cookies) in [(None, &[][..]), (Some(all), &SET_3[..])] {
+        let (bare, off, _) = measure_on(&layer(), cookie, cookie, set_cookies);
+        let (_, on, response) = measure_on(&gated, cookie, cookie, set_cookies);
+        assert_eq!(bare, 0, "the inner service must not allocate");
+        assert_eq!(on - off, 1, "{cookie:?}");
+        // Not a page: served as the app answered it.
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain");
+    }
+}
+
 /// A ledger (issue 11) changes nothing for requests that record nothing: the same
 /// allocations with and without one, in every case above. (The layer keeps the request
 /// bits a record would need, `Bytes` reference counts, and never touches the store.)
@@ -263,13 +300,8 @@ fn a_ledger_adds_no_allocation_to_requests_that_record_nothing() {
     use tower_consent::ledger::{Ledger, MemoryStore};
 
     let with_ledger = || {
-        ConsentLayer::builder()
-            .secret(SECRET)
-            .necessary(["session", "csrftoken"])
-            .preferences(["theme", "lang"])
-            .analytics(["_ga", "_ga_*", "_gid"])
-            .marketing(["_fbp", "fr"])
-            .known_trackers()
+        builder()
+            .without_html_gate()
             .ledger(Ledger::new(MemoryStore::new()))
             .build()
             .expect("valid configuration")
@@ -329,6 +361,7 @@ fn working_out_the_regime_allocates_nothing() {
             .marketing(["_fbp", "fr"])
             .known_trackers()
             .region_source(RegionSource::cloudflare())
+            .without_html_gate()
             .build()
             .expect("valid configuration")
     };

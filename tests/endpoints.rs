@@ -703,19 +703,22 @@ async fn json_answers_carry_nosniff() {
 /// Issue 22: categories nothing of the configuration uses can be left out of the banner.
 #[tokio::test]
 async fn unused_categories_can_be_left_out_of_the_banner() {
-    let offered = |hide: bool| async move {
-        let app = app_with(
-            ConsentLayer::builder()
-                .secret(SECRET)
-                .secure(false)
-                .analytics(["_ga"])
-                .custom_category(tower_consent::CustomCategory::new(
-                    "ab_testing",
-                    "A/B testing",
-                    "Compares two versions of a page.",
-                ))
-                .hide_unused_categories(hide),
-        );
+    let offered = |hide: bool, html_gate: bool| async move {
+        let builder = ConsentLayer::builder()
+            .secret(SECRET)
+            .secure(false)
+            .analytics(["_ga"])
+            .custom_category(tower_consent::CustomCategory::new(
+                "ab_testing",
+                "A/B testing",
+                "Compares two versions of a page.",
+            ))
+            .hide_unused_categories(hide);
+        let builder = match html_gate {
+            true => builder,
+            false => builder.without_html_gate(),
+        };
+        let app = app_with(builder);
         let banner = send(&app, get_with("/_consent/banner", &[])).await.body;
         [
             "necessary",
@@ -729,7 +732,7 @@ async fn unused_categories_can_be_left_out_of_the_banner() {
         .collect::<Vec<_>>()
     };
     assert_eq!(
-        offered(false).await,
+        offered(false, false).await,
         [
             "necessary",
             "preferences",
@@ -738,5 +741,11 @@ async fn unused_categories_can_be_left_out_of_the_banner() {
             "ab_testing"
         ]
     );
-    assert_eq!(offered(true).await, ["necessary", "analytics"]);
+    assert_eq!(offered(true, false).await, ["necessary", "analytics"]);
+    // The HTML gate, on by default, holds back the catalog's analytics and marketing
+    // resources: both are in use.
+    assert_eq!(
+        offered(true, true).await,
+        ["necessary", "analytics", "marketing"]
+    );
 }

@@ -49,12 +49,15 @@ fn unique(tag: &str) -> String {
     format!("t_{tag}_{}_{id}", std::process::id())
 }
 
+/// The app under test. Its many visitors all come from 127.0.0.1: these tests are of
+/// the ledger's throughput and durability, so its rate limit per client (issue 26,
+/// tests/rate_limit.rs) is off.
 fn app(ledger: Ledger) -> Router {
     let layer = ConsentLayer::builder()
         .secret(SECRET)
         .secure(false)
         .analytics(["_ga"])
-        .ledger(ledger)
+        .ledger(ledger.rate_limit(None))
         .build()
         .expect("valid configuration");
     Router::new()

@@ -298,6 +298,58 @@ fn refusals_applied_without_a_record_are_counted() {
     });
 }
 
+/// A request refused by the ledger's rate limit is counted once, and as the endpoint
+/// error `rate_limited`.
+#[cfg(feature = "ledger")]
+#[test]
+fn rate_limited_requests_are_counted() {
+    use std::time::Duration;
+    use tower_consent::ledger::{ClientIp, Ledger, MemoryStore, RateLimit};
+
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters {
+        snapshotter: recorder.snapshotter(),
+        totals: RefCell::default(),
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let layer = ConsentLayer::builder()
+            .secret(SECRET)
+            .secure(false)
+            .analytics(["_ga"])
+            .ledger(
+                Ledger::new(MemoryStore::new())
+                    .retry_capacity(0)
+                    .rate_limit(RateLimit::new(1, Duration::from_secs(60))),
+            )
+            .build()
+            .unwrap();
+        let refuse = || {
+            let mut request = Request::post("/_consent")
+                .header("sec-fetch-site", "same-origin")
+                .header(CONTENT_TYPE, "application/json")
+                .body(r#"{"action":"reject_all"}"#.to_owned())
+                .unwrap();
+            request
+                .extensions_mut()
+                .insert(ClientIp("192.0.2.1".parse().unwrap()));
+            send(&layer, request, &[], None).status()
+        };
+        assert_eq!(refuse(), StatusCode::OK);
+        assert_eq!(refuse(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            counters.get("tower_consent_ledger_rate_limited_total", &[]),
+            1
+        );
+        assert_eq!(
+            counters.get(
+                "tower_consent_endpoint_errors_total",
+                &[("code", "rate_limited")]
+            ),
+            1
+        );
+    });
+}
+
 /// A page the HTML gate cannot read is counted by reason, once per response.
 #[cfg(feature = "html")]
 #[test]

@@ -36,10 +36,14 @@ pub(crate) const FIVE_COOKIES: &str =
     "session=s3cr3t-session-id; csrftoken=c5rf-t0k3n; theme=dark; \
                                 _ga=GA1.2.123456789.1700000000; _fbp=fb.1.1700000000.987654321";
 
-/// The realistic configuration of the request and scaling scenarios.
+/// The realistic configuration of the request and scaling scenarios. The HTML gate
+/// (on by default) is off in every layer here: these benchmarks measure the cookie
+/// work, and their app answers a body without a type, which the gate would sniff
+/// (`benches/html.rs` measures the gate).
 pub(crate) fn site_layer() -> ConsentLayer {
     ConsentLayer::builder()
         .secret(SECRET)
+        .without_html_gate()
         .necessary(["session", "csrftoken", "sid_*"])
         .preferences(["theme", "lang", "pref_*"])
         .analytics(["_ga", "_ga_*", "_gid"])
@@ -111,7 +115,10 @@ pub(crate) fn located(mut request: Req, region: Region) -> Req {
 
 /// The catalog plus `rules` app rules: half exact names, half `app_pfx_<i>_*` patterns.
 pub(crate) fn classifier_layer(rules: usize) -> ConsentLayer {
-    let mut builder = ConsentLayer::builder().secret(SECRET).known_trackers();
+    let mut builder = ConsentLayer::builder()
+        .secret(SECRET)
+        .without_html_gate()
+        .known_trackers();
     for i in 0..rules / 2 {
         let category = [
             Category::Preferences,
@@ -131,6 +138,7 @@ pub(crate) fn classifier_layer(rules: usize) -> ConsentLayer {
 pub(crate) fn catalog_layer(copies: usize) -> ConsentLayer {
     ConsentLayer::builder()
         .secret(SECRET)
+        .without_html_gate()
         .known_trackers()
         .__catalog_copies(copies)
         .build()

@@ -138,7 +138,7 @@ impl ConsentLayerBuilder {
     /// Leaves out of the banner every category that nothing of the configuration uses:
     /// no cookie rule, no catalog entry (with [`known_trackers`](Self::known_trackers)),
     /// no HTML gate rule or catalog resource, not the category of
-    /// [`Unknown::As`]. Default `false`: every category is offered. A category only the
+    /// [`Unknown::As`](crate::Unknown::As). Default `false`: every category is offered. A category only the
     /// pages' `data-consent` annotations name counts as unused: give it a rule.
     ///
     /// ```

@@ -112,7 +112,7 @@ impl ConsentLayerBuilder {
     /// Serves the [undeclared-cookie report](crate::CookieReport) as JSON on
     /// `GET {prefix}/report` to requests `access` allows; others get `403`. Without
     /// this call the endpoint does not exist (`404`), and the report is read with
-    /// [`ConsentLayer::report`] only. The report names cookies and paths of your site:
+    /// [`ConsentLayer::report`](crate::ConsentLayer::report) only. The report names cookies and paths of your site:
     /// allow only operators.
     ///
     /// ```

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::ConsentLayerBuilder;
-use crate::category::Categories;
+use crate::category::{Categories, CategorySet};
 use crate::ledger::{Ledger, LedgerConfig, Wording};
 use crate::{BannerTexts, BuildError};
 
@@ -21,6 +21,8 @@ impl LedgerSettings {
         self,
         texts: &[(String, BannerTexts)],
         categories: &Categories,
+        offered: CategorySet,
+        classifier: &crate::classify::Classifier,
     ) -> Result<Option<LedgerConfig>, BuildError> {
         let Some(ledger) = self.ledger else {
             if self.user_agent || self.ip {
@@ -31,15 +33,19 @@ impl LedgerSettings {
         if ledger.retention_period().is_zero() {
             return Err(BuildError::InvalidRetention);
         }
+        if ledger.rate_limit_setting().is_some() && ledger.limiter().is_none() {
+            return Err(BuildError::InvalidRateLimit);
+        }
         let wordings = texts
             .iter()
-            .map(|(tag, texts)| Arc::new(Wording::of_banner(tag, texts, categories)))
+            .map(|(tag, texts)| Arc::new(Wording::of_banner(tag, texts, categories, offered)))
             .collect();
         Ok(Some(LedgerConfig::new(
             ledger,
             self.user_agent,
             self.ip,
             wordings,
+            classifier,
         )))
     }
 }

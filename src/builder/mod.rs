@@ -72,7 +72,7 @@ pub struct ConsentLayerBuilder {
     #[cfg(feature = "ledger")]
     ledger: self::ledger::LedgerSettings,
     #[cfg(feature = "html")]
-    html_gate: Option<crate::HtmlGate>,
+    html_gate: self::html::HtmlSettings,
 }
 
 impl fmt::Debug for ConsentLayerBuilder {
@@ -133,6 +133,7 @@ impl ConsentLayerBuilder {
         gate.check_scopes()?;
         #[cfg(feature = "html")]
         let html = html_gate
+            .gate()
             .map(|gate| gate.compile(&categories))
             .transpose()?;
         let offered = banner.offered(&categories, || {
@@ -159,7 +160,7 @@ impl ConsentLayerBuilder {
         let regimes = regime.regimes()?;
         let defaults = regime.defaults(&categories)?;
         #[cfg(feature = "ledger")]
-        let ledger = ledger.checked(&banner.banner_texts, &categories)?;
+        let ledger = ledger.checked(&banner.banner_texts, &categories, offered, &classifier)?;
         let declared = Declared::new(declared, classifier.shared_sightings(), storage);
         let banner = banner
             .banner(

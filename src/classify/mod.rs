@@ -24,10 +24,10 @@ pub use self::lifetime::Lifetime;
 pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
-use self::report::UndeclaredNames;
+pub(crate) use self::report::{UndeclaredNames, SLOTS};
 pub(crate) use self::rule::validate_scopes;
 pub use self::rule::{CookieScope, Rule};
-pub(crate) use self::seen::{Sightings, Unlisted, Witness};
+pub(crate) use self::seen::{Sightings, Unlisted, Witness, MAX_FROM_REQUESTS};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 
@@ -97,9 +97,10 @@ pub(crate) struct Classifier {
     /// The key of each category, by index.
     category_keys: Vec<&'static str>,
     /// The names no rule matched: logged once each, counted for the report.
-    undeclared: UndeclaredNames,
+    /// Shared with the ledger's housekeeping task, which shares it with the fleet.
+    undeclared: Arc<UndeclaredNames>,
     /// The catalog entries the cookie declaration lists, and the evidence for others;
-    /// the declaration reads them too.
+    /// the declaration reads them too, and the ledger's housekeeping task shares them.
     sightings: Arc<Sightings>,
 }
 
@@ -217,7 +218,7 @@ impl Classifier {
             },
             scopes,
             category_keys: categories.each().map(Category::key).collect(),
-            undeclared: UndeclaredNames::new(),
+            undeclared: Arc::new(UndeclaredNames::new()),
             sightings: Arc::new(Sightings::new(catalog_len)),
         })
     }
@@ -272,6 +273,13 @@ impl Classifier {
     /// sides report their sightings here.
     pub(crate) fn sightings(&self) -> &Sightings {
         &self.sightings
+    }
+
+    /// What the ledger's housekeeping task shares with the fleet: the sightings and the
+    /// undeclared names.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn observed(&self) -> (&Arc<Sightings>, &Arc<UndeclaredNames>) {
+        (&self.sightings, &self.undeclared)
     }
 
     /// The sightings, for the cookie declaration to read.

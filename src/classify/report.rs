@@ -8,10 +8,17 @@
 //! its home, it is not remembered: the sighting is counted in `dropped` and nothing
 //! else is kept. Only names are stored, never values; a nameless cookie (whose "name" on
 //! the wire is its value) is recorded under the empty name.
+//!
+//! **A fleet** of instances sharing a ledger store reports for all of them: the
+//! ledger's background task takes the counts that grew since it last shared them
+//! ([`UndeclaredNames::unshared`]), adds them to the store's, and hands back the
+//! fleet's report ([`UndeclaredNames::set_fleet`]); a snapshot is then the fleet's
+//! report plus what this instance counted since, still at most [`SLOTS`] names.
 
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
 use foldhash::fast::RandomState;
@@ -86,6 +93,9 @@ struct Slot {
     hash: AtomicU64,
     requests: AtomicU64,
     responses: AtomicU64,
+    /// The part of the counts the fleet's store has.
+    shared_requests: AtomicU64,
+    shared_responses: AtomicU64,
     /// Filled in once by the thread that claimed the slot.
     entry: OnceLock<Entry>,
 }
@@ -105,7 +115,21 @@ pub(crate) struct UndeclaredNames {
     slots: Box<[Slot]>,
     /// Sightings of names that found no slot.
     dropped: AtomicU64,
+    /// The part of `dropped` the fleet's store has.
+    shared_dropped: AtomicU64,
+    /// The fleet's report as the store last gave it (this instance's shared counts
+    /// included), once a ledger store shares.
+    fleet: Mutex<Option<CookieReport>>,
     hasher: RandomState,
+}
+
+/// The counts of one name that grew since they were last shared: its slot, and the
+/// increments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grown {
+    slot: usize,
+    requests: u64,
+    responses: u64,
 }
 
 impl UndeclaredNames {
@@ -116,10 +140,14 @@ impl UndeclaredNames {
                     hash: AtomicU64::new(0),
                     requests: AtomicU64::new(0),
                     responses: AtomicU64::new(0),
+                    shared_requests: AtomicU64::new(0),
+                    shared_responses: AtomicU64::new(0),
                     entry: OnceLock::new(),
                 })
                 .collect(),
             dropped: AtomicU64::new(0),
+            shared_dropped: AtomicU64::new(0),
+            fleet: Mutex::new(None),
             hasher: RandomState::default(),
         }
     }
@@ -168,32 +196,184 @@ impl UndeclaredNames {
         false
     }
 
-    /// What is remembered now, oldest first. A name claimed by another thread this
-    /// instant shows up in the next snapshot.
+    /// What is remembered now, oldest first: this instance's counts, or with a fleet,
+    /// the fleet's report and what this instance counted since it was shared. A name
+    /// claimed by another thread this instant shows up in the next snapshot.
     pub(crate) fn snapshot(&self) -> CookieReport {
-        let mut cookies: Vec<UndeclaredCookie> = self
-            .slots
+        let fleet = self.fleet_report();
+        let Some(fleet) = fleet else {
+            let cookies = self.cookies(|_, counts| counts);
+            return report(cookies, self.dropped.load(Ordering::Relaxed));
+        };
+        let shared = |slot: &Slot| {
+            (
+                slot.shared_requests.load(Ordering::Relaxed),
+                slot.shared_responses.load(Ordering::Relaxed),
+            )
+        };
+        let grown = self.cookies(|slot, (requests, responses)| {
+            let (sent_requests, sent_responses) = shared(slot);
+            (
+                requests.saturating_sub(sent_requests),
+                responses.saturating_sub(sent_responses),
+            )
+        });
+        let dropped = self
+            .dropped
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.shared_dropped.load(Ordering::Relaxed));
+        merge(fleet, grown, dropped)
+    }
+
+    /// The fleet's report, if a store shares.
+    fn fleet_report(&self) -> Option<CookieReport> {
+        self.fleet
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The remembered names, with the counts `counts` makes of each slot's.
+    fn cookies(&self, counts: impl Fn(&Slot, (u64, u64)) -> (u64, u64)) -> Vec<UndeclaredCookie> {
+        self.slots
             .iter()
             .filter_map(|slot| {
                 let entry = slot.entry.get()?;
+                let (in_requests, in_responses) = counts(
+                    slot,
+                    (
+                        slot.requests.load(Ordering::Relaxed),
+                        slot.responses.load(Ordering::Relaxed),
+                    ),
+                );
                 Some(UndeclaredCookie {
                     name: entry.name.to_string(),
                     name_truncated: entry.name_truncated,
                     first_seen: entry.first_seen,
                     first_path: entry.first_path.to_string(),
                     first_direction: entry.first_direction,
-                    in_requests: slot.requests.load(Ordering::Relaxed),
-                    in_responses: slot.responses.load(Ordering::Relaxed),
+                    in_requests,
+                    in_responses,
                 })
             })
-            .collect();
-        cookies.sort_by(|a, b| (a.first_seen, &a.name).cmp(&(b.first_seen, &b.name)));
-        CookieReport {
-            cookies,
-            capacity: SLOTS,
-            dropped: self.dropped.load(Ordering::Relaxed),
+            .collect()
+    }
+
+    /// The names whose counts grew since they were last shared, with the increments,
+    /// and the increment of the sightings dropped.
+    pub(crate) fn unshared(&self) -> (Vec<(Grown, UndeclaredCookie)>, u64) {
+        let mut grown = Vec::new();
+        for (index, slot) in self.slots.iter().enumerate() {
+            let Some(entry) = slot.entry.get() else {
+                continue;
+            };
+            let requests = slot
+                .requests
+                .load(Ordering::Relaxed)
+                .saturating_sub(slot.shared_requests.load(Ordering::Relaxed));
+            let responses = slot
+                .responses
+                .load(Ordering::Relaxed)
+                .saturating_sub(slot.shared_responses.load(Ordering::Relaxed));
+            if requests == 0 && responses == 0 {
+                continue;
+            }
+            grown.push((
+                Grown {
+                    slot: index,
+                    requests,
+                    responses,
+                },
+                UndeclaredCookie {
+                    name: entry.name.to_string(),
+                    name_truncated: entry.name_truncated,
+                    first_seen: entry.first_seen,
+                    first_path: entry.first_path.to_string(),
+                    first_direction: entry.first_direction,
+                    in_requests: requests,
+                    in_responses: responses,
+                },
+            ));
+        }
+        let dropped = self
+            .dropped
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.shared_dropped.load(Ordering::Relaxed));
+        (grown, dropped)
+    }
+
+    /// The store added the increments `grown` and `dropped` (from
+    /// [`unshared`](Self::unshared)), and gave back the fleet's report.
+    pub(crate) fn set_fleet(
+        &self,
+        grown: impl IntoIterator<Item = Grown>,
+        dropped: u64,
+        fleet: CookieReport,
+    ) {
+        let mut kept = self
+            .fleet
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for grown in grown {
+            if let Some(slot) = self.slots.get(grown.slot) {
+                slot.shared_requests
+                    .fetch_add(grown.requests, Ordering::Relaxed);
+                slot.shared_responses
+                    .fetch_add(grown.responses, Ordering::Relaxed);
+            }
+        }
+        self.shared_dropped.fetch_add(dropped, Ordering::Relaxed);
+        *kept = Some(fleet);
+    }
+}
+
+/// A report of `cookies` (sorted here) and `dropped` sightings.
+fn report(mut cookies: Vec<UndeclaredCookie>, dropped: u64) -> CookieReport {
+    cookies.sort_by(|a, b| (a.first_seen, &a.name).cmp(&(b.first_seen, &b.name)));
+    CookieReport {
+        cookies,
+        capacity: SLOTS,
+        dropped,
+    }
+}
+
+/// The fleet's report with this instance's counts since it was shared: at most
+/// [`SLOTS`] names, the oldest; the sightings of the others count as dropped.
+fn merge(fleet: CookieReport, grown: Vec<UndeclaredCookie>, dropped: u64) -> CookieReport {
+    let mut dropped = fleet.dropped.saturating_add(dropped);
+    let mut by_name: HashMap<String, UndeclaredCookie> = fleet
+        .cookies
+        .into_iter()
+        .map(|cookie| (cookie.name.clone(), cookie))
+        .collect();
+    for cookie in grown {
+        // Nothing new (or a name the store had no room for): the fleet's report says it.
+        if cookie.in_requests == 0 && cookie.in_responses == 0 {
+            continue;
+        }
+        match by_name.get_mut(&cookie.name) {
+            Some(kept) => {
+                kept.in_requests = kept.in_requests.saturating_add(cookie.in_requests);
+                kept.in_responses = kept.in_responses.saturating_add(cookie.in_responses);
+                if cookie.first_seen < kept.first_seen {
+                    kept.first_seen = cookie.first_seen;
+                    kept.first_path = cookie.first_path;
+                    kept.first_direction = cookie.first_direction;
+                }
+            }
+            None => {
+                by_name.insert(cookie.name.clone(), cookie);
+            }
         }
     }
+    let mut report = report(by_name.into_values().collect(), 0);
+    for cookie in report.cookies.drain(SLOTS.min(report.cookies.len())..) {
+        dropped = dropped
+            .saturating_add(cookie.in_requests)
+            .saturating_add(cookie.in_responses);
+    }
+    report.dropped = dropped;
+    report
 }
 
 /// `text` cut to at most `max` bytes at a character boundary, and whether it was cut.
@@ -271,6 +451,52 @@ mod tests {
                 prop_assert!(path.starts_with(&cookie.first_path));
             }
         }
+    }
+
+    #[test]
+    fn a_fleets_report_adds_what_this_instance_counted_since() {
+        let names = UndeclaredNames::new();
+        let seen = Seen::request("/here", false);
+        names.record(b"a", seen);
+        names.record(b"a", seen);
+        let (grown, dropped) = names.unshared();
+        assert_eq!(grown.len(), 1);
+        assert_eq!((grown[0].1.in_requests, dropped), (2, 0));
+        // The store holds `a` (2 from here, 5 from elsewhere, seen there first) and
+        // `b` from elsewhere.
+        let mut a = UndeclaredCookie::new("a", SystemTime::UNIX_EPOCH, "/x", Direction::Response);
+        a.in_requests = 7;
+        let mut b = UndeclaredCookie::new("b", SystemTime::UNIX_EPOCH, "/y", Direction::Response);
+        b.in_responses = 1;
+        let fleet = CookieReport {
+            cookies: vec![a, b],
+            capacity: SLOTS,
+            dropped: 3,
+        };
+        names.set_fleet(grown.into_iter().map(|(grown, _)| grown), dropped, fleet);
+        assert!(names.unshared().0.is_empty(), "shared");
+        names.record(b"a", seen);
+        names.record(b"c", seen);
+        let report = names.snapshot();
+        let counts: Vec<(&str, u64, u64, &str)> = report
+            .cookies
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.in_requests,
+                    c.in_responses,
+                    c.first_path.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            [("a", 8, 0, "/x"), ("b", 0, 1, "/y"), ("c", 1, 0, "/here")]
+        );
+        assert_eq!(report.dropped, 3);
+        let (grown, _) = names.unshared();
+        assert_eq!(grown.len(), 2, "a and c grew since");
     }
 
     #[test]

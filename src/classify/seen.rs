@@ -22,8 +22,14 @@
 //! Everything is fixed-size atomics: a bit per entry listed, [`WITNESSES`] slots per
 //! entry. Once the site's trackers are listed, a request only reads a shared cache line
 //! per cookie; nothing is locked or allocated per request. [`Sightings::set_by_app`],
-//! [`Sightings::sent_by_browser`] and [`Sightings::is_listed`] are the whole interface,
-//! so that the sightings of a fleet of instances can be shared through a store later.
+//! [`Sightings::sent_by_browser`] and [`Sightings::is_listed`] are the request side.
+//!
+//! **A fleet** of instances sharing a ledger store lists what any of them has seen: the
+//! ledger's background task takes the entries this instance listed and has not shared
+//! yet ([`Sightings::unshared`]), writes them to the store once
+//! ([`Sightings::shared`]), and lists what the store holds ([`Sightings::list_shared`]).
+//! An entry listed that way is listed here too, so that requests stop noting it: once
+//! an entry is known, nothing more is written for it.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -98,6 +104,11 @@ impl Unlisted {
 #[derive(Debug)]
 pub(crate) struct Sightings {
     listed: Box<[AtomicU64]>,
+    /// The entries this instance listed by its own sightings, and of those, the ones
+    /// the app set, and the ones shared with the fleet's store.
+    own: Box<[AtomicU64]>,
+    by_app: Box<[AtomicU64]>,
+    shared: Box<[AtomicU64]>,
     witnesses: Box<[[AtomicU64; WITNESSES]]>,
     /// Entries listed from requests so far.
     from_requests: AtomicUsize,
@@ -108,10 +119,16 @@ pub(crate) struct Sightings {
 impl Sightings {
     /// The sightings of `entries` catalog entries, none listed.
     pub(crate) fn new(entries: usize) -> Self {
-        Self {
-            listed: (0..entries.div_ceil(64))
+        let words = || {
+            (0..entries.div_ceil(64))
                 .map(|_| AtomicU64::new(0))
-                .collect(),
+                .collect()
+        };
+        Self {
+            listed: words(),
+            own: words(),
+            by_app: words(),
+            shared: words(),
             witnesses: (0..entries)
                 .map(|_| std::array::from_fn(|_| AtomicU64::new(0)))
                 .collect(),
@@ -130,7 +147,40 @@ impl Sightings {
 
     /// The app's own response sets a cookie of entry `index`: listed at once.
     pub(crate) fn set_by_app(&self, index: usize) {
+        set(&self.by_app, index);
         self.list(index);
+    }
+
+    /// The entries this instance listed that the fleet's store does not have from it
+    /// yet, each with whether the app set it.
+    pub(crate) fn unshared(&self) -> Vec<(usize, bool)> {
+        let mut found = Vec::new();
+        for (word, ((own, shared), by_app)) in self
+            .own
+            .iter()
+            .zip(&*self.shared)
+            .zip(&*self.by_app)
+            .enumerate()
+        {
+            let mut bits = own.load(Ordering::Relaxed) & !shared.load(Ordering::Relaxed);
+            let app = by_app.load(Ordering::Relaxed);
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                found.push((word * 64 + bit, app & (1 << bit) != 0));
+            }
+        }
+        found
+    }
+
+    /// The store has entry `index` from this instance.
+    pub(crate) fn shared(&self, index: usize) {
+        set(&self.shared, index);
+    }
+
+    /// Lists entry `index`, which another instance of the fleet has seen.
+    pub(crate) fn list_shared(&self, index: usize) {
+        set(&self.listed, index);
     }
 
     /// A request carried cookies of the `unlisted` entries, from the browser `witness`
@@ -193,12 +243,19 @@ impl Sightings {
         }
     }
 
-    /// Sets entry `index`'s bit; `true` if it was clear.
+    /// Lists entry `index` by this instance's own sightings; `true` if it was not
+    /// listed.
     fn list(&self, index: usize) -> bool {
-        self.listed
-            .get(index / 64)
-            .is_some_and(|word| word.fetch_or(bit(index), Ordering::Relaxed) & bit(index) == 0)
+        set(&self.own, index);
+        set(&self.listed, index)
     }
+}
+
+/// Sets bit `index` of `words`; `true` if it was clear.
+fn set(words: &[AtomicU64], index: usize) -> bool {
+    words
+        .get(index / 64)
+        .is_some_and(|word| word.fetch_or(bit(index), Ordering::Relaxed) & bit(index) == 0)
 }
 
 fn bit(index: usize) -> u64 {
@@ -300,6 +357,27 @@ mod tests {
         assert_eq!(listed(&sightings, entries).len(), MAX_FROM_REQUESTS);
         sightings.set_by_app(entries - 1);
         assert_eq!(listed(&sightings, entries).len(), MAX_FROM_REQUESTS + 1);
+    }
+
+    #[test]
+    fn own_sightings_are_shared_once_and_the_fleets_are_listed() {
+        let sightings = Sightings::new(200);
+        sightings.set_by_app(3);
+        let browsers = [[1; 12], [2; 12], [3; 12]].map(|id| Witness::of(&id));
+        for browser in browsers {
+            sightings.sent_by_browser(&unlisted(&sightings, &[130]), Some(browser));
+        }
+        assert_eq!(sightings.unshared(), [(3, true), (130, false)]);
+        sightings.shared(3);
+        assert_eq!(sightings.unshared(), [(130, false)]);
+        sightings.shared(130);
+        assert!(sightings.unshared().is_empty());
+        // Another instance saw entry 77: listed here, not shared again from here, and
+        // requests no longer note it.
+        sightings.list_shared(77);
+        assert_eq!(listed(&sightings, 200), [3, 77, 130]);
+        assert!(sightings.unshared().is_empty());
+        assert!(unlisted(&sightings, &[77]).is_empty());
     }
 
     #[test]

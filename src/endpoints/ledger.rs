@@ -50,6 +50,7 @@ pub(crate) fn endpoint(
         let (response, recorded) = super::answer(endpoint, parts, body, state, settings);
         return Respond::Now(response, recorded.map(|(decision, _)| decision));
     };
+    ledger.start_housekeeping();
     if endpoint == Endpoint::Records {
         // A GPC decision the layer made on this request is applied to the answer but
         // not set as a cookie: it is made, and recorded, again on the next page.
@@ -73,8 +74,12 @@ pub(crate) fn endpoint(
                 .or_else(|| referer_path(parts).map(str::to_owned));
             (decision, Action::of(request.choice.kind()), source, page)
         }
-        (None, Some(decision)) => (decision, Action::Gpc, RecordSource::Gpc, None),
-        (None, None) => return Respond::Now(response, None),
+        // The layer's GPC decision is recorded under the rate limit too; over it, it
+        // applies to this answer only, and is made again on the next request.
+        (None, Some(decision)) if ledger.admit(state.client()).is_ok() => {
+            (decision, Action::Gpc, RecordSource::Gpc, None)
+        }
+        (None, _) => return Respond::Now(response, None),
     };
     let consent = state.consent();
     let banner = &consent.context().banner;
@@ -100,14 +105,22 @@ pub(crate) fn response<B>(
     response: &mut Response<B>,
     ledger: &LedgerConfig,
 ) -> Option<Handled> {
+    ledger.start_housekeeping();
     let chosen = response.extensions_mut().remove::<crate::Choice>();
     let pending = state.take_pending();
+    // Over the rate limit a handler's choice is not applied: the response goes out
+    // without the consent cookie, as when a grant cannot be recorded.
     let decided = chosen.and_then(|choice| {
+        ledger.admit(state.client()).ok()?;
         let decision = state.decide_handler_choice(&choice)?;
         Some((decision, Action::of(choice.kind()), RecordSource::Handler))
     });
-    let (decision, action, source) =
-        decided.or_else(|| pending.map(|d| (d, Action::Gpc, RecordSource::Gpc)))?;
+    let (decision, action, source) = decided.or_else(|| {
+        // Under the rate limit like every write; over it, the GPC decision applies to
+        // this response only.
+        let pending = pending.filter(|_| ledger.admit(state.client()).is_ok())?;
+        Some((pending, Action::Gpc, RecordSource::Gpc))
+    })?;
     let consent = state.consent();
     let page = Some(state.path());
     let entry = ledger.entry(consent, &decision, action, source, page, state.capture());

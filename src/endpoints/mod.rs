@@ -263,6 +263,7 @@ fn refusal_page(
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.append(VARY, HeaderValue::from_static("accept-language"));
+    problem.add_headers(headers);
     response
 }
 
@@ -303,7 +304,7 @@ fn respond(
                 }
             };
             let request = choice_request::parse(parts, body, &consent.context().categories)?;
-            record(parts, state, request)?
+            record(parts, state, request, &settings)?
         }
         Endpoint::Consent if parts.method == Method::DELETE => {
             state.same_origin().map_err(forbidden)?;
@@ -311,7 +312,7 @@ fn respond(
                 choice: crate::Choice::withdraw(),
                 return_to: None,
             };
-            record(parts, state, request)?
+            record(parts, state, request, &settings)?
         }
         Endpoint::Consent => return Err(Problem::method_not_allowed("GET, HEAD, POST, DELETE")),
         _ if !reading => return Err(Problem::method_not_allowed("GET, HEAD")),
@@ -369,7 +370,19 @@ fn record(
     parts: &Parts,
     state: &RequestState,
     request: ChoiceRequest,
+    settings: &Settings<'_>,
 ) -> Result<(Response<Bytes>, Option<Recorded>), Problem> {
+    // With a ledger, a choice is recorded at a bounded rate per client: checked once
+    // the request is found valid and from this site.
+    #[cfg(feature = "ledger")]
+    if let Some(ledger) = settings.ledger {
+        state.same_origin().map_err(forbidden)?;
+        ledger
+            .admit(state.client())
+            .map_err(|limited| Problem::rate_limited(limited.retry_after))?;
+    }
+    #[cfg(not(feature = "ledger"))]
+    let _ = settings;
     let decision = state
         .decide(&request.choice)
         .map_err(|reason| match reason {

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::header::ALLOW;
-use http::{HeaderValue, Response, StatusCode};
+use http::header::{ALLOW, RETRY_AFTER};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
 /// Why an endpoint refused a request. Nothing was recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub(crate) struct Problem {
     code: &'static str,
     message: Cow<'static, str>,
     allow: Option<&'static str>,
+    /// Seconds after which the request may succeed (`Retry-After`).
+    retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -26,6 +28,7 @@ impl Problem {
             code,
             message: message.into(),
             allow: None,
+            retry_after: None,
         }
     }
 
@@ -40,6 +43,23 @@ impl Problem {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 format!("this endpoint answers {allow}"),
+            )
+        }
+    }
+
+    /// `429`: the client is over the ledger's rate limit; it may try again in
+    /// `retry_after` seconds.
+    #[cfg(feature = "ledger")]
+    pub(crate) fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "too many choices from this network in a short time; nothing was \
+                     recorded, try again in {retry_after} s"
+                ),
             )
         }
     }
@@ -71,11 +91,17 @@ impl Problem {
             "error": { "code": self.code, "message": self.message }
         });
         let mut response = super::json::answer(self.status, body.to_string());
-        if let Some(allow) = self.allow {
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static(allow));
-        }
+        self.add_headers(response.headers_mut());
         response
+    }
+
+    /// The headers the problem's status calls for: `Allow`, `Retry-After`.
+    pub(crate) fn add_headers(&self, headers: &mut HeaderMap) {
+        if let Some(allow) = self.allow {
+            headers.insert(ALLOW, HeaderValue::from_static(allow));
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
 }

@@ -54,6 +54,9 @@ fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result
         return Err(Problem::method_not_allowed("GET, HEAD, DELETE"));
     }
     let id = consent.browser_id().ok_or_else(no_consent)?;
+    ledger
+        .admit(state.client())
+        .map_err(|limited| Problem::rate_limited(limited.retry_after))?;
     let store = ledger.ledger.clone();
     if reading {
         let (after, limit) = page_query(parts)?;

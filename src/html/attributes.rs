@@ -17,7 +17,7 @@ use bytes::Bytes;
 use lol_html::html_content::{Attribute, Element};
 use lol_html::send::SendHandlerTypes;
 
-use super::held::{is_event_handler, FORGED_PREFIX, HANDLER_PREFIX, OWN_PREFIX, STYLE};
+use super::held::{is_event_handler, FORGED_PREFIX, HANDLER_PREFIX, OWN_PREFIX, PING, STYLE};
 use super::output::{Rename, To};
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
@@ -166,6 +166,8 @@ pub(super) struct Attrs<'i> {
     pub(super) http_equiv: Option<Cow<'i, str>>,
     /// `style`, CSS that may load URLs (read with the URLs).
     pub(super) style: Option<Cow<'i, str>>,
+    /// `ping`, the URLs an `<a>` or `<area>` posts to when followed (read with the URLs).
+    pub(super) ping: Option<Cow<'i, str>>,
     /// The values of the event handler attributes (`on…`), inline scripts by another
     /// name (read with the URLs).
     pub(super) handlers: Vec<Cow<'i, str>>,
@@ -263,6 +265,7 @@ impl<'i> Attrs<'i> {
             4 if is("href") => &mut urls.href,
             4 if is("data") => &mut urls.data,
             4 if is("from") => &mut urls.from,
+            4 if is("ping") => &mut self.ping,
             5 if is("style") => &mut self.style,
             6 if is("srcset") => &mut urls.srcset,
             6 if is("srcdoc") => &mut urls.srcdoc,
@@ -318,6 +321,8 @@ pub(super) struct RenamePlan {
     pub(super) handlers: bool,
     /// `style` becomes `data-consent-style`.
     pub(super) style: bool,
+    /// `ping` becomes `data-consent-ping`.
+    pub(super) ping: bool,
 }
 
 /// The attributes a held-back `el` has renamed, in their order: those `plan` names, and
@@ -347,6 +352,8 @@ pub(super) fn renames<'a>(
             ("on", To::Prefixed(HANDLER_PREFIX))
         } else if plan.style && is(STYLE.0) {
             (STYLE.0, To::Name(STYLE.1))
+        } else if plan.ping && is(PING.0) {
+            (PING.0, To::Name(PING.1))
         } else if name
             .get(..OWN_PREFIX.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(OWN_PREFIX.as_bytes()))

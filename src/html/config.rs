@@ -51,6 +51,8 @@ pub struct HtmlGate {
     consent_mode: Option<ConsentModeMapping>,
     inline_script_limit: usize,
     memory_limit: usize,
+    #[cfg(feature = "__bench")]
+    catalog_copies: usize,
 }
 
 impl Default for HtmlGate {
@@ -79,6 +81,8 @@ impl HtmlGate {
             consent_mode: None,
             inline_script_limit: DEFAULT_INLINE_SCRIPT_LIMIT,
             memory_limit: DEFAULT_MEMORY_LIMIT,
+            #[cfg(feature = "__bench")]
+            catalog_copies: 0,
         }
     }
 
@@ -239,6 +243,16 @@ impl HtmlGate {
         self
     }
 
+    /// Benchmarks only (hidden `__bench` feature): adds `copies` renamed copies of every
+    /// entry of the built-in catalog, to measure lookups in a catalog that many times
+    /// larger.
+    #[cfg(feature = "__bench")]
+    #[doc(hidden)]
+    pub fn __catalog_copies(mut self, copies: usize) -> Self {
+        self.catalog_copies = copies;
+        self
+    }
+
     /// Checks and compiles the gate.
     pub(crate) fn compile(self, categories: &Categories) -> Result<HtmlConfig, BuildError> {
         if self.inline_script_limit < MIN_INLINE_SCRIPT_LIMIT {
@@ -261,6 +275,11 @@ impl HtmlGate {
         )?;
         let matcher =
             ResourceMatcher::build(&self.rules, self.auto_block, embed_entries, categories)?;
+        #[cfg(feature = "__bench")]
+        let matcher = match self.auto_block {
+            true => matcher.with_catalog_copies(self.catalog_copies, categories),
+            false => matcher,
+        };
         let consent_mode = self
             .consent_mode
             .map(|mapping| mapping.compile(categories))

@@ -177,8 +177,10 @@ pub(super) fn tag_name(tag: &[u8]) -> &[u8] {
 
 /// Whether a start tag, as the page wrote it, may hold an attribute that loads
 /// something whatever the element: an event handler (`on…`, inline script by another
-/// name) or a `style` whose CSS may hold a `url()` (it has a `(`, or a character
-/// reference that may be one). Either does something only with a value, after a `=`:
+/// name), a `style` whose CSS may hold a `url()` (it has a `(`, or a character
+/// reference that may be one), or a `ping` (hyperlink auditing, on `<a>` and `<area>`:
+/// a tag of another element that has one is read for nothing). Each does something
+/// only with a value, after a `=`:
 /// the name before each `=` (back to a space, a `/`, a quote or the tag's `<`) is
 /// looked at. A `=` inside a value may send the tag to be read for nothing, never the
 /// reverse.
@@ -201,7 +203,7 @@ pub(super) fn may_load_from_attributes(tag: &[u8]) -> bool {
             .rposition(separator)
             .map_or(0, |at| at + 1);
         let name = &before[start..end];
-        if super::held::is_event_handler(name) {
+        if super::held::is_event_handler(name) || name.eq_ignore_ascii_case(b"ping") {
             return true;
         }
         style |= name.eq_ignore_ascii_case(b"style");
@@ -226,8 +228,8 @@ mod tests {
         assert_eq!(tag_name(b"<a"), b"a");
     }
 
-    /// What lol_html parses from `tag`: whether it has an event handler or a `style`
-    /// with a value, and whether that `style` holds a `(` or a `&`.
+    /// What lol_html parses from `tag`: whether it has an event handler or a `ping`
+    /// with a value, and whether its `style` holds a `(` or a `&`.
     fn parsed(tag: &str) -> (bool, bool) {
         use lol_html::{element, rewrite_str, RewriteStrSettings};
         let found = std::cell::Cell::new((false, false));
@@ -239,7 +241,8 @@ mod tests {
                     let (handler, style) = found.get();
                     found.set((
                         handler
-                            || (crate::html::held::is_event_handler(name.as_bytes())
+                            || ((crate::html::held::is_event_handler(name.as_bytes())
+                                || name == "ping")
                                 && !value.is_empty()),
                         style || (name == "style" && value.contains(['(', '&'])),
                     ));
@@ -255,7 +258,7 @@ mod tests {
         fn no_tag_that_loads_from_an_attribute_is_missed(
             pieces in proptest::collection::vec(proptest::sample::select(vec![
                 " ", "\t", "\n", "/", "=", "\"", "'", "onclick", "ONLOAD", "on", "onx1",
-                "style", "STYLE", "class", "title", "x", "url(a)", "&#40;", "(", "a=b", ">",
+                "style", "STYLE", "ping", "PiNG", "class", "title", "x", "url(a)", "&#40;", "(", "a=b", ">",
             ]), 0..12),
         ) {
             let tag = format!("<div {}>", pieces.concat());
@@ -280,6 +283,8 @@ mod tests {
             "<div onclick = \"x()\">",
             // A value holding such a name and a `=`: read for nothing.
             "<a title=\"say onload=1\">",
+            "<a href=/x ping=\"https://t.example/p\">",
+            "<AREA PING = /p>",
         ] {
             assert!(may_load_from_attributes(tag.as_bytes()), "{tag}");
         }

@@ -198,7 +198,7 @@ impl Embeds {
                 .ok_or_else(|| BuildError::UndeclaredCategory(category.key().to_owned()))
         };
         for embed in app {
-            let (host, path) = super::catalog::parse_rule(&embed.pattern)?;
+            let (host, path) = super::pattern::parse_rule(&embed.pattern)?;
             let id = embeds.vendor(&embed.vendor, embed.kind);
             entries.push(EmbedEntry {
                 host,
@@ -444,7 +444,7 @@ mod tests {
     #[test]
     fn known_embeds_are_valid_rules() {
         for embed in known_embeds() {
-            let (host, path) = super::super::catalog::parse_rule(embed.host).expect("host");
+            let (host, path) = super::super::pattern::parse_rule(embed.host).expect("host");
             assert_eq!(host.as_deref(), Some(embed.host), "lower case");
             assert!(path.is_empty());
             assert!(embed.path.is_empty() || embed.path.starts_with('/'));

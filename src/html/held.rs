@@ -19,7 +19,8 @@ pub(super) const MARK: &str = "data-consent-held";
 
 /// The attributes that load something, moved out of the way on an element the gate
 /// holds back, with the names they move to (`:` becomes `-`). `banner.js` restores
-/// exactly these and [`STYLE`] (`MOVED` there; a unit test checks the lists agree), and
+/// exactly these, [`STYLE`] and [`PING`] (`MOVED` there; a unit test checks the lists
+/// agree), and
 /// event handlers ([`HANDLER_PREFIX`]).
 pub(super) const MOVED: [(&str, &str); 15] = [
     ("src", "data-consent-src"),
@@ -41,6 +42,11 @@ pub(super) const MOVED: [(&str, &str); 15] = [
 
 /// A `style` attribute moved when its CSS loads what is refused.
 pub(super) const STYLE: (&str, &str) = ("style", "data-consent-style");
+
+/// The `ping` attribute of an `<a>` or `<area>` (hyperlink auditing: the browser posts
+/// to each of its URLs when the link is followed), moved when one of its URLs is
+/// refused.
+pub(super) const PING: (&str, &str) = ("ping", "data-consent-ping");
 
 /// An event handler attribute (`on…`) held back is renamed with this prefix.
 pub(super) const HANDLER_PREFIX: &str = "data-consent-";
@@ -107,7 +113,7 @@ mod tests {
 
     #[test]
     fn moved_names_follow_one_rule() {
-        for (from, to) in MOVED.into_iter().chain([STYLE]) {
+        for (from, to) in MOVED.into_iter().chain([STYLE, PING]) {
             assert_eq!(to, format!("{OWN_PREFIX}{}", from.replace(':', "-")));
         }
     }
@@ -131,7 +137,7 @@ mod tests {
             .collect();
         let moved: Vec<String> = MOVED
             .iter()
-            .chain([&STYLE])
+            .chain([&STYLE, &PING])
             .map(|(_, to)| to[OWN_PREFIX.len()..].to_owned())
             .collect();
         assert_eq!(restored, moved);

@@ -1,6 +1,8 @@
 //! The HTML gate: tracker scripts, iframes and pixels in `text/html` responses are held
-//! back on the server until the visitor consents (feature `html`, on by default; turn
-//! it on for a layer with [`ConsentLayerBuilder::html_gate`](crate::ConsentLayerBuilder::html_gate)).
+//! back on the server until the visitor consents (feature `html`, a default feature). It
+//! is on for every layer with [`HtmlGate::new`]'s settings: configure it with
+//! [`ConsentLayerBuilder::html_gate`](crate::ConsentLayerBuilder::html_gate), turn it
+//! off with [`ConsentLayerBuilder::without_html_gate`](crate::ConsentLayerBuilder::without_html_gate).
 //!
 //! Every `text/html` response is streamed through [lol_html] on its way out: bytes
 //! leave as soon as they are rewritten, memory stays bounded whatever the page size,
@@ -47,6 +49,7 @@
 //! | `<meta http-equiv="refresh">` | the URL of `content` | `content` in `data-consent-content` |
 //! | `<body>`, `<table>`, `<td>`, `<th>` | `background` | `data-consent-background` |
 //! | SVG `<feImage>`; `<set>`, `<animate>`, `<animateMotion>`, `<animateTransform>` | `href`, `xlink:href`; `to`, `from`, `by`, `values` | URLs in `data-consent-*` |
+//! | `<a>`, `<area>` | `ping` (hyperlink auditing: each of its URLs, separated by whitespace) | `data-consent-ping` (only that: the link still works) |
 //! | any element | event handlers (`onload`, `onerror`, … read as inline script), `style` (its CSS) | `data-consent-on…`, `data-consent-style` (only those) |
 //! | `<noscript>` | its content, read as the markup a browser without JavaScript parses | as above, inside it |
 //!
@@ -81,7 +84,8 @@
 //!    kept, never to run), and an inline SVG or MathML script (its content is markup,
 //!    which cannot be held back in order) is neutralised while a category the rules
 //!    name is refused;
-//! 4. its event handlers or `style` attribute load such a URL: only those are held back.
+//! 4. its event handlers, `style` attribute or (on `<a>` and `<area>`) `ping` load
+//!    such a URL: only those are held back.
 //!
 //! A `<noscript>`'s content is text for lol_html (and a browser with JavaScript) but
 //! markup for a browser without: Meta's pixel and Google Tag Manager's iframe ship as
@@ -197,6 +201,7 @@ mod json;
 mod misread;
 mod noscript;
 mod output;
+mod pattern;
 mod references;
 mod refresh;
 mod rewrite;

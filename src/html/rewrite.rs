@@ -750,13 +750,15 @@ enum Verdict {
     Block(&'static str),
 }
 
-/// What an element's event handlers and `style` attribute load that is refused: the
-/// category of the first such, and which of the two hold it.
+/// What an element's event handlers, `style` attribute and (on `<a>` and `<area>`)
+/// `ping` load that is refused: the category of the first such, and which of them hold
+/// it.
 #[derive(Clone, Copy, Debug, Default)]
 struct Loaders {
     key: Option<&'static str>,
     handlers: bool,
     style: bool,
+    ping: bool,
 }
 
 fn on_resource(
@@ -854,7 +856,7 @@ fn on_resource(
         // Only a refresh navigates.
         return Ok(());
     }
-    let loaders = read_loaders(shared, &state.location, &attrs);
+    let loaders = read_loaders(shared, &state.location, &attrs, false);
     let verdict = classify(shared, &state.location, &mut state.last_found, urls, tag);
     match verdict {
         Some(Verdict::Neutralise(key, embed)) => {
@@ -1044,7 +1046,8 @@ fn mark_banner_script(
     Ok(true)
 }
 
-/// An element the gate reads no URL of: its event handlers and its `style` attribute.
+/// An element the gate reads no URL of: its event handlers, its `style` attribute and,
+/// on `<a>` and `<area>`, its `ping`.
 fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> HandlerResult {
     let Split {
         shared,
@@ -1056,9 +1059,9 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
     if shared.nothing_to_match {
         return Ok(());
     }
-    let name = match written {
+    let (name, pings) = match written {
         Some(tag) => {
-            // Most elements have neither, and most that have them name no tracker.
+            // Most elements have none, and most that have them name no tracker.
             if !may_load_from_attributes(tag) {
                 return Ok(());
             }
@@ -1071,25 +1074,35 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
             {
                 return Ok(());
             }
-            TagName::Written(tag_name(tag).len())
+            let name = tag_name(tag);
+            (TagName::Written(name.len()), pings(name))
         }
         None => {
             state.resources_seen = true;
-            TagName::Written(el.tag_name().len())
+            let name = el.tag_name();
+            (TagName::Written(name.len()), pings(name.as_bytes()))
         }
     };
     let attrs = Attrs::read(el, input);
-    let loaders = read_loaders(shared, &state.location, &attrs);
+    let loaders = read_loaders(shared, &state.location, &attrs, pings);
     match loaders.key {
         Some(key) => hold_back_loaders(shared, state, output, input, el, name, key, loaders),
         None => Ok(()),
     }
 }
 
-/// What an element's event handlers and `style` attribute load that this visitor
-/// refused. An event handler is an inline script: its text is read as one is. A
-/// `style` attribute is CSS: its `url()`s are read as URLs.
-fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Loaders {
+/// Whether an element of this name (as written, any case) audits hyperlinks: an
+/// `<a>` or `<area>` posts to the URLs of its `ping` when followed.
+fn pings(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"a") || name.eq_ignore_ascii_case(b"area")
+}
+
+/// What an element's event handlers, `style` attribute and, with `pings` (an `<a>` or
+/// `<area>`), `ping` load that this visitor refused. An event handler is an inline
+/// script: its text is read as one is. A `style` attribute is CSS: its `url()`s are
+/// read as URLs. A `ping` is a set of URLs separated by ASCII whitespace (HTML's
+/// hyperlink auditing), each read as every URL of the page is.
+fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>, pings: bool) -> Loaders {
     let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let mut loaders = Loaders::default();
@@ -1114,6 +1127,17 @@ fn read_loaders(shared: &Shared, location: &Location, attrs: &Attrs<'_>) -> Load
             tracing::debug!(vendor = hit.vendor, "style attribute held back");
             loaders.key.get_or_insert(shared.key(hit.category));
             loaders.style = true;
+        }
+    }
+    if let Some(ping) = attrs.ping.as_ref().filter(|_| pings) {
+        let hit = decode_references(ping)
+            .split(|c: char| c.is_ascii_whitespace())
+            .filter(|url| !url.is_empty())
+            .find_map(|url| refused_url(shared, location, url));
+        if let Some(hit) = hit {
+            tracing::debug!(vendor = hit.vendor, "ping held back");
+            loaders.key.get_or_insert(shared.key(hit.category));
+            loaders.ping = true;
         }
     }
     loaders
@@ -1147,8 +1171,9 @@ fn unreadable(shared: &Shared, what: &'static str) -> Option<Hit> {
     })
 }
 
-/// Holds back the event handlers and `style` attribute of `el` that load what category
-/// `key` covers; the element stays as it is otherwise.
+/// Holds back the event handlers, `style` attribute and `ping` of `el` that load what
+/// category `key` covers; the element stays as it is otherwise (a link held back for
+/// its `ping` still navigates).
 #[allow(clippy::too_many_arguments)]
 fn hold_back_loaders(
     shared: &Shared,
@@ -1165,6 +1190,7 @@ fn hold_back_loaders(
         kind: false,
         handlers: loaders.handlers,
         style: loaders.style,
+        ping: loaders.ping,
     };
     let held = held_token(shared, state)?;
     hold_back_tag(
@@ -1217,7 +1243,7 @@ fn on_text_element(
     let foreign = el.namespace_uri() != HTML;
     let loaders = match written {
         Some(tag) if !may_load_from_attributes(tag) => Loaders::default(),
-        _ => read_loaders(shared, &state.location, &Attrs::read(el, input)),
+        _ => read_loaders(shared, &state.location, &Attrs::read(el, input), false),
     };
     let reading = Reading::Css { foreign };
     hold_text(
@@ -1618,6 +1644,7 @@ fn neutralise(
         kind: script,
         handlers: loaders.handlers,
         style: loaders.style,
+        ping: loaders.ping,
     };
     // In SVG or MathML a frame is inert, and a placeholder's HTML would end the foreign
     // content early: a browser would then read what follows (a CDATA section, say)
@@ -1732,6 +1759,7 @@ fn block(
         kind: script,
         handlers: false,
         style: false,
+        ping: false,
     };
     let mark = Some(("data-consent-blocked", why));
     hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan, None)
@@ -1801,6 +1829,7 @@ fn hold_text(
                 kind: true,
                 handlers: loaders.handlers,
                 style: loaders.style,
+                ping: loaders.ping,
             };
             renames(el, input, plan).collect::<Result<Vec<_>, Unwritten>>()?
         }
@@ -2094,6 +2123,7 @@ fn activate_when_read(
         kind: true,
         handlers: false,
         style: false,
+        ping: false,
     };
     let activation = renames(el, input, plan).collect::<Result<Vec<_>, _>>()?;
     hold_text(

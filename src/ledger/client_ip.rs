@@ -3,12 +3,16 @@
 use std::net::IpAddr;
 
 /// The client's IP address, put into the request extensions by the app (outside the
-/// consent layer) for [`ledger_ip(true)`](crate::ConsentLayerBuilder::ledger_ip). The
-/// ledger keeps only the network: `/24` for IPv4, `/48` for IPv6.
+/// consent layer): the client the ledger's [`RateLimit`](super::RateLimit) counts
+/// (without it, the connection's address: axum's `ConnectInfo<SocketAddr>`), and for
+/// [`ledger_ip(true)`](crate::ConsentLayerBuilder::ledger_ip) the network a record
+/// keeps: `/24` for IPv4, `/48` for IPv6.
 ///
-/// The layer cannot know which address to trust: behind a proxy it is the proxy's, and
-/// `X-Forwarded-For` is whatever the client wrote unless your proxy sets it. Take it
-/// from where your deployment makes it trustworthy.
+/// The layer cannot know which address to trust: behind a proxy the connection is the
+/// proxy's, and `X-Forwarded-For` is whatever the client wrote unless your proxy sets
+/// it. Take it from where your deployment makes it trustworthy: the address your own
+/// proxy appends last to `X-Forwarded-For` (never an earlier one, which the client may
+/// have written), or the header your CDN sets.
 ///
 /// # Example
 ///

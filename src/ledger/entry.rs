@@ -15,10 +15,13 @@ use http::header::{ACCEPT_LANGUAGE, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 use time::OffsetDateTime;
 
+use super::fleet::Fleet;
+use super::limit::{Client, ClientKey, Limited};
 use super::record::{truncate, truncate_ip, MAX_PAGE, MAX_USER_AGENT};
 use super::writer::Pending;
 use super::{Action, ClientIp, Ledger, LedgerError, Record, RecordSource, Wording};
 use crate::banner::BannerConfig;
+use crate::classify::Classifier;
 use crate::consent::Decision;
 use crate::Consent;
 
@@ -59,6 +62,8 @@ impl Entry {
 #[derive(Debug)]
 pub(crate) struct LedgerConfig {
     pub(crate) ledger: Ledger,
+    /// The housekeeping task: sharing sightings with the fleet, the limiter's memory.
+    fleet: Fleet,
     user_agent: bool,
     ip: bool,
     /// The wording of each banner language, in the endpoints' language order.
@@ -69,10 +74,12 @@ pub(crate) struct LedgerConfig {
 /// language (an index of the endpoints' languages), and what the operator opted into
 /// (boxed, so that the response future of every request stays small, and allocated only
 /// when opted in).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Capture {
     pub(crate) language: u16,
     pub(crate) opted_in: Option<Box<OptedIn>>,
+    /// Who the request counts against for the rate limit.
+    pub(crate) client: ClientKey,
 }
 
 /// The user agent and the address, when the operator keeps them.
@@ -83,13 +90,26 @@ pub(crate) struct OptedIn {
 }
 
 impl LedgerConfig {
+    /// The ledger settings of a layer whose classifier is `classifier`; starts the
+    /// housekeeping task if built on a tokio runtime (else on the first request that
+    /// reaches the ledger, or the first page answered).
     pub(crate) fn new(
         ledger: Ledger,
         user_agent: bool,
         ip: bool,
         wordings: Vec<Arc<Wording>>,
+        classifier: &Classifier,
     ) -> Self {
+        let (sightings, undeclared) = classifier.observed();
+        let fleet = Fleet::new(
+            ledger.store().clone(),
+            sightings,
+            undeclared,
+            ledger.limiter(),
+        );
+        fleet.start();
         Self {
+            fleet,
             ledger,
             user_agent,
             ip,
@@ -123,6 +143,24 @@ impl LedgerConfig {
             // Banner languages are a handful; an impossible overflow names the default.
             language: u16::try_from(language).unwrap_or(u16::MAX),
             opted_in,
+            client: Client::of(extensions).key(),
+        }
+    }
+
+    /// Starts the housekeeping task if it does not run yet: one atomic load once it
+    /// runs.
+    #[inline]
+    pub(crate) fn start_housekeeping(&self) {
+        self.fleet.start();
+    }
+
+    /// Takes a token from `client`'s bucket of the ledger's rate limit, if it has one:
+    /// the one check every request that writes to the ledger, or reads it for a
+    /// visitor, passes first.
+    pub(crate) fn admit(&self, client: ClientKey) -> Result<(), Limited> {
+        match self.ledger.limiter() {
+            Some(limiter) => limiter.admit_client(client),
+            None => Ok(()),
         }
     }
 

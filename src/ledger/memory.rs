@@ -5,9 +5,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use time::OffsetDateTime;
 
-use super::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
+use super::store::{BoxFuture, HistoryPage, LedgerStore, SeenEntry, Shared, Stats, SHARED_NAMES};
 use super::{LedgerError, Record, Who, Wording};
-use crate::ConsentId;
+use crate::{ConsentId, UndeclaredCookie};
 
 /// A ledger store in memory: everything is lost when the process ends, so it proves
 /// nothing in production. For tests and examples.
@@ -36,6 +36,11 @@ struct State {
     wordings: BTreeMap<String, Wording>,
     /// (consent id, subject)
     links: HashSet<(ConsentId, String)>,
+    /// The catalog entries each instance saw, by (pattern, instance).
+    seen: BTreeMap<(String, String), SeenEntry>,
+    /// The fleet's undeclared names, by name.
+    undeclared: BTreeMap<String, UndeclaredCookie>,
+    dropped: u64,
 }
 
 impl MemoryStore {
@@ -182,6 +187,51 @@ impl LedgerStore for MemoryStore {
         ready(Ok(deleted as u64))
     }
 
+    fn share<'a>(
+        &'a self,
+        instance: &'a str,
+        seen: &'a [SeenEntry],
+        undeclared: &'a [UndeclaredCookie],
+        dropped: u64,
+    ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
+        let mut state = self.state();
+        for entry in seen {
+            state
+                .seen
+                .entry((entry.pattern.clone(), instance.to_owned()))
+                .or_insert_with(|| entry.clone());
+        }
+        state.dropped = state.dropped.saturating_add(dropped);
+        for cookie in undeclared {
+            let room = state.undeclared.len() < SHARED_NAMES;
+            match state.undeclared.get_mut(&cookie.name) {
+                Some(kept) => merge_undeclared(kept, cookie),
+                None if room => {
+                    state.undeclared.insert(cookie.name.clone(), cookie.clone());
+                }
+                None => {
+                    let counts = cookie.in_requests.saturating_add(cookie.in_responses);
+                    state.dropped = state.dropped.saturating_add(counts);
+                }
+            }
+        }
+        let mut entries: BTreeMap<&str, SeenEntry> = BTreeMap::new();
+        for ((pattern, _), entry) in &state.seen {
+            entries
+                .entry(pattern)
+                .and_modify(|kept| {
+                    kept.by_app |= entry.by_app;
+                    kept.first_seen = kept.first_seen.min(entry.first_seen);
+                })
+                .or_insert_with(|| entry.clone());
+        }
+        let mut entries: Vec<SeenEntry> = entries.into_values().collect();
+        entries.sort_by(|a, b| (a.first_seen, &a.pattern).cmp(&(b.first_seen, &b.pattern)));
+        let mut names: Vec<UndeclaredCookie> = state.undeclared.values().cloned().collect();
+        names.sort_by(|a, b| (a.first_seen, &a.name).cmp(&(b.first_seen, &b.name)));
+        ready(Ok(Some(Shared::new(entries, names, state.dropped))))
+    }
+
     fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
         let state = self.state();
         let ids: HashSet<ConsentId> = state.records.iter().map(|(_, r)| r.consent_id).collect();
@@ -192,5 +242,16 @@ impl LedgerStore for MemoryStore {
             links: state.links.len() as u64,
             oldest: state.records.iter().map(|(_, r)| r.recorded_at).min(),
         }))
+    }
+}
+
+/// Adds the counts of `more` to `kept`, and keeps the earlier first sighting.
+fn merge_undeclared(kept: &mut UndeclaredCookie, more: &UndeclaredCookie) {
+    kept.in_requests = kept.in_requests.saturating_add(more.in_requests);
+    kept.in_responses = kept.in_responses.saturating_add(more.in_responses);
+    if more.first_seen < kept.first_seen {
+        kept.first_seen = more.first_seen;
+        kept.first_path.clone_from(&more.first_path);
+        kept.first_direction = more.first_direction;
     }
 }

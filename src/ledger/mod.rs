@@ -22,6 +22,12 @@
 //!   its record waits in a bounded retry buffer until the store takes it
 //!   ([`Ledger::retry_capacity`], [`Ledger::flush`]). Requests that record nothing
 //!   never touch the ledger.
+//! - **A bounded rate per client**: every path into the ledger takes a token from its
+//!   client's bucket first ([`RateLimit`]: by default a burst of 100, then one a
+//!   second per address); over it, `429` with `Retry-After`, and nothing is recorded.
+//! - **One declaration for a fleet**: instances sharing a store share the catalog
+//!   entries they see and their undeclared-cookie counts through it
+//!   ([`LedgerStore::share`]), from a background task, never on a request's path.
 //! - **Visitors** (under the endpoint prefix): `GET /_consent/records` returns the
 //!   history of the browser's verified consent id as JSON (GDPR Art. 15, 20);
 //!   `DELETE /_consent/records` erases it and withdraws consent (Art. 17).
@@ -57,6 +63,8 @@ mod batch;
 mod client_ip;
 mod entry;
 mod error;
+pub(crate) mod fleet;
+mod limit;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -78,6 +86,9 @@ use serde::Serialize;
 pub use self::client_ip::ClientIp;
 pub(crate) use self::entry::{Capture, LedgerConfig, OptedIn, Recording};
 pub use self::error::LedgerError;
+use self::limit::Limiter;
+pub(crate) use self::limit::{Client, ClientKey};
+pub use self::limit::{RateLimit, DEFAULT_BURST, DEFAULT_MAX_CLIENTS, DEFAULT_PERIOD};
 pub use self::memory::MemoryStore;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -88,7 +99,9 @@ use self::retry::Bound;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use self::sqlite::SqliteStore;
-pub use self::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
+pub use self::store::{
+    BoxFuture, HistoryPage, LedgerStore, SeenEntry, Shared, Stats, SHARED_NAMES,
+};
 use self::writer::{Pending, Writer};
 use crate::ConsentId;
 
@@ -159,6 +172,10 @@ pub struct Ledger {
     /// The places of refusals waiting to be recorded.
     retry: Arc<Bound>,
     retention: Duration,
+    /// The rate limit per client, if on.
+    rate_limit: Option<RateLimit>,
+    /// Its state, shared by clones; `None` when off or when the limit is not valid.
+    limiter: Option<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -168,6 +185,7 @@ impl std::fmt::Debug for Ledger {
             .field("queue", &self.queue)
             .field("retry", &self.retry)
             .field("retention", &self.retention)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -198,7 +216,43 @@ impl Ledger {
             queue: DEFAULT_QUEUE,
             retry: Arc::new(Bound::new(DEFAULT_RETRY)),
             retention: DEFAULT_RETENTION,
+            rate_limit: None,
+            limiter: None,
         }
+        .rate_limit(RateLimit::default())
+    }
+
+    /// How fast one client may record decisions (and read its records): on by default
+    /// with [`RateLimit::default`] (a burst of 100, then one a second per address);
+    /// `None` turns it off. See [`RateLimit`] for who a client is, what a client over
+    /// the limit gets, and the figures. A limit with a zero burst or period is refused
+    /// by [`build`](crate::ConsentLayerBuilder::build).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_consent::ledger::{Ledger, MemoryStore, RateLimit};
+    /// let ledger = Ledger::new(MemoryStore::new())
+    ///     .rate_limit(RateLimit::new(10, Duration::from_secs(5)));
+    /// let unlimited = Ledger::new(MemoryStore::new()).rate_limit(None);
+    /// ```
+    pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
+        self.rate_limit = limit.into();
+        self.limiter = self
+            .rate_limit
+            .as_ref()
+            .and_then(Limiter::new)
+            .map(Arc::new);
+        self
+    }
+
+    /// The rate limit if it is on and valid.
+    pub(crate) fn limiter(&self) -> Option<&Arc<Limiter>> {
+        self.limiter.as_ref()
+    }
+
+    /// The rate limit as set, valid or not.
+    pub(crate) fn rate_limit_setting(&self) -> Option<RateLimit> {
+        self.rate_limit
     }
 
     /// How many grants may wait for the writer (default 4096); past that, grants are

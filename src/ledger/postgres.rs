@@ -8,12 +8,16 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 use super::sql::{
+    count, stored_count, unix_seconds, StoredSighting, StoredUndeclared, UNDECLARED_COLUMNS,
+    UNDECLARED_MERGE,
+};
+use super::sql::{
     failed, migration_failed, page, page_rows, page_start, push_records, PositionedRecord,
     StoredRecord, StoredStats, StoredWording, INSERT_CHUNK, RECORD_COLUMNS, STATS,
 };
-use super::store::{BoxFuture, HistoryPage, LedgerStore, Stats};
+use super::store::{BoxFuture, HistoryPage, LedgerStore, SeenEntry, Shared, Stats, SHARED_NAMES};
 use super::{LedgerError, Record, Who, Wording};
-use crate::ConsentId;
+use crate::{ConsentId, UndeclaredCookie};
 
 /// The ledger in PostgreSQL, through a sqlx pool: every instance of the app writes to
 /// the same tables, each decision is committed before its answer. The tables (and
@@ -312,6 +316,90 @@ impl PgStore {
             .await
             .map_err(failed)?;
         Ok(row.into())
+    }
+
+    async fn share_now(
+        &self,
+        instance: &str,
+        seen: &[SeenEntry],
+        undeclared: &[UndeclaredCookie],
+        dropped: u64,
+    ) -> Result<Shared, LedgerError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        for entry in seen {
+            sqlx::query(
+                "INSERT INTO consent_sightings (pattern, instance, by_app, first_seen) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (pattern, instance) DO NOTHING",
+            )
+            .bind(&entry.pattern)
+            .bind(instance)
+            .bind(entry.by_app)
+            .bind(entry.first_seen.unix_timestamp())
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        }
+        let mut dropped = dropped;
+        for cookie in undeclared {
+            // A new name only while fewer than `SHARED_NAMES` are kept.
+            let kept = sqlx::query(&format!(
+                "INSERT INTO consent_undeclared ({UNDECLARED_COLUMNS}) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7 \
+                 WHERE EXISTS (SELECT 1 FROM consent_undeclared WHERE name = $1) \
+                 OR (SELECT COUNT(*) FROM consent_undeclared) < $8 {UNDECLARED_MERGE}"
+            ))
+            .bind(&cookie.name)
+            .bind(cookie.name_truncated)
+            .bind(unix_seconds(cookie.first_seen))
+            .bind(&cookie.first_path)
+            .bind(cookie.first_direction.as_str())
+            .bind(stored_count(cookie.in_requests))
+            .bind(stored_count(cookie.in_responses))
+            .bind(stored_count(SHARED_NAMES as u64))
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+            if kept.rows_affected() == 0 {
+                dropped = dropped
+                    .saturating_add(cookie.in_requests)
+                    .saturating_add(cookie.in_responses);
+            }
+        }
+        if dropped > 0 {
+            sqlx::query(
+                "UPDATE consent_undeclared_dropped SET dropped = dropped + $1 WHERE id = 1",
+            )
+            .bind(stored_count(dropped))
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        }
+        let entries: Vec<StoredSighting> = sqlx::query_as(
+            "SELECT pattern, BOOL_OR(by_app) AS by_app, MIN(first_seen) AS first_seen \
+             FROM consent_sightings GROUP BY pattern ORDER BY 3, 1",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let names: Vec<StoredUndeclared> = sqlx::query_as(&format!(
+            "SELECT {UNDECLARED_COLUMNS} FROM consent_undeclared \
+             ORDER BY first_seen, name LIMIT $1"
+        ))
+        .bind(stored_count(SHARED_NAMES as u64))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let total: Option<i64> =
+            sqlx::query_scalar("SELECT dropped FROM consent_undeclared_dropped WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(Shared::new(
+            entries.into_iter().map(SeenEntry::from).collect(),
+            names.into_iter().map(UndeclaredCookie::from).collect(),
+            total.map_or(0, count),
+        ))
     }
 }
 

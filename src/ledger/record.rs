@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::category::Categories;
+use crate::category::{Categories, CategorySet};
 use crate::consent::ChoiceKind;
 use crate::texts::{category_text, BannerTexts};
 use crate::{ConsentId, Regime, Region};
@@ -329,12 +329,23 @@ impl Wording {
         }
     }
 
-    /// The wording of the banner in `language`: every text, and each category's key,
-    /// label, description and whether it is required.
-    pub(crate) fn of_banner(language: &str, texts: &BannerTexts, categories: &Categories) -> Self {
+    /// The wording of the banner in `language`: every text, and the key, label,
+    /// description and whether it is required of each category the banner offers
+    /// (`offered`: a category the banner hides was not shown, so it is not recorded).
+    pub(crate) fn of_banner(
+        language: &str,
+        texts: &BannerTexts,
+        categories: &Categories,
+        offered: CategorySet,
+    ) -> Self {
         let category_texts = |text: &crate::CategoryText| serde_json::json!({ "label": text.label, "description": text.description });
         let shown: Vec<serde_json::Value> = categories
             .each()
+            .filter(|category| {
+                categories
+                    .index_of(*category)
+                    .is_some_and(|index| offered.contains(index))
+            })
             .map(|category| {
                 let (label, description) = category_text(categories, category, language, texts);
                 serde_json::json!({
@@ -410,6 +421,8 @@ pub(crate) fn truncate(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::category::MAX_CATEGORIES;
+    use crate::Category;
 
     #[test]
     fn networks_not_addresses() {
@@ -455,20 +468,46 @@ mod tests {
     #[test]
     fn wordings_differ_when_a_text_differs() {
         let categories = Categories::new(Vec::new());
-        let english = Wording::of_banner("en", &BannerTexts::english(), &categories);
-        let again = Wording::of_banner("en", &BannerTexts::english(), &categories);
+        let every = CategorySet::first(MAX_CATEGORIES);
+        let english = Wording::of_banner("en", &BannerTexts::english(), &categories, every);
+        let again = Wording::of_banner("en", &BannerTexts::english(), &categories, every);
         assert_eq!(english, again);
         let edited = BannerTexts {
             title: "Cookies?".into(),
             ..BannerTexts::english()
         };
         assert_ne!(
-            Wording::of_banner("en", &edited, &categories).hash,
+            Wording::of_banner("en", &edited, &categories, every).hash,
             english.hash
         );
         assert_ne!(
-            Wording::of_banner("de", &BannerTexts::english(), &categories).hash,
+            Wording::of_banner("de", &BannerTexts::english(), &categories, every).hash,
             english.hash
+        );
+    }
+
+    /// Issue 22: with `hide_unused_categories`, the record's wording names only the
+    /// categories the banner offered.
+    #[test]
+    fn a_wording_lists_only_the_offered_categories() {
+        let categories = Categories::new(Vec::new());
+        let offered = [Category::Necessary, Category::Analytics]
+            .into_iter()
+            .filter_map(|category| categories.index_of(category))
+            .fold(CategorySet::default(), CategorySet::with);
+        let wording = Wording::of_banner("en", &BannerTexts::english(), &categories, offered);
+        let content: serde_json::Value = serde_json::from_str(&wording.content).expect("JSON");
+        let keys: Vec<&str> = content["categories"]
+            .as_array()
+            .expect("categories")
+            .iter()
+            .filter_map(|category| category["key"].as_str())
+            .collect();
+        assert_eq!(keys, ["necessary", "analytics"]);
+        let every = CategorySet::first(MAX_CATEGORIES);
+        assert_ne!(
+            Wording::of_banner("en", &BannerTexts::english(), &categories, every).hash,
+            wording.hash
         );
     }
 }

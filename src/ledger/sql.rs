@@ -2,7 +2,10 @@
 
 use time::OffsetDateTime;
 
-use super::{HistoryPage, LedgerError, Record, Stats, Wording};
+use std::time::{Duration, SystemTime};
+
+use super::{HistoryPage, LedgerError, Record, SeenEntry, Stats, Wording};
+use crate::{Direction, UndeclaredCookie};
 
 /// The columns of `consent_records` a [`Record`] is made of, in [`StoredRecord`] order.
 pub(crate) const RECORD_COLUMNS: &str = "consent_id, recorded_at, revision, granted, action, \
@@ -194,6 +197,85 @@ where
     });
 }
 
+/// A `consent_sightings` row, grouped by pattern.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredSighting {
+    pattern: String,
+    by_app: bool,
+    first_seen: i64,
+}
+
+impl From<StoredSighting> for SeenEntry {
+    fn from(row: StoredSighting) -> Self {
+        let first_seen = OffsetDateTime::from_unix_timestamp(row.first_seen)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        SeenEntry::new(row.pattern, row.by_app, first_seen)
+    }
+}
+
+/// A `consent_undeclared` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredUndeclared {
+    name: String,
+    name_truncated: bool,
+    first_seen: i64,
+    first_path: String,
+    first_direction: String,
+    in_requests: i64,
+    in_responses: i64,
+}
+
+impl From<StoredUndeclared> for UndeclaredCookie {
+    fn from(row: StoredUndeclared) -> Self {
+        let first_seen = SystemTime::UNIX_EPOCH
+            + Duration::from_secs(u64::try_from(row.first_seen).unwrap_or(0));
+        let direction = if row.first_direction == Direction::Response.as_str() {
+            Direction::Response
+        } else {
+            Direction::Request
+        };
+        let mut cookie = UndeclaredCookie::new(row.name, first_seen, row.first_path, direction);
+        cookie.name_truncated = row.name_truncated;
+        cookie.in_requests = count(row.in_requests);
+        cookie.in_responses = count(row.in_responses);
+        cookie
+    }
+}
+
+/// A stored count: never negative.
+pub(crate) fn count(stored: i64) -> u64 {
+    u64::try_from(stored).unwrap_or(0)
+}
+
+/// A count to store: saturates at the column's maximum.
+pub(crate) fn stored_count(count: u64) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// Unix seconds of a first sighting.
+pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        })
+}
+
+/// The columns of `consent_undeclared`, in [`StoredUndeclared`] order.
+pub(crate) const UNDECLARED_COLUMNS: &str = "name, name_truncated, first_seen, first_path, \
+                                             first_direction, in_requests, in_responses";
+
+/// What an upsert of `consent_undeclared` sets on a name already kept: the counts
+/// added, the earlier first sighting kept (every right-hand side reads the old row).
+pub(crate) const UNDECLARED_MERGE: &str = "ON CONFLICT (name) DO UPDATE SET \
+    in_requests = consent_undeclared.in_requests + excluded.in_requests, \
+    in_responses = consent_undeclared.in_responses + excluded.in_responses, \
+    first_path = CASE WHEN excluded.first_seen < consent_undeclared.first_seen \
+        THEN excluded.first_path ELSE consent_undeclared.first_path END, \
+    first_direction = CASE WHEN excluded.first_seen < consent_undeclared.first_seen \
+        THEN excluded.first_direction ELSE consent_undeclared.first_direction END, \
+    first_seen = CASE WHEN excluded.first_seen < consent_undeclared.first_seen \
+        THEN excluded.first_seen ELSE consent_undeclared.first_seen END";
+
 /// Implements [`LedgerStore`](super::LedgerStore) for an SQL store by boxing the futures
 /// of its inherent `*_now` methods: the two SQL stores differ only in their SQL.
 macro_rules! forward_ledger_store {
@@ -251,6 +333,20 @@ macro_rules! forward_ledger_store {
 
             fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>> {
                 Box::pin(self.stats_now())
+            }
+
+            fn share<'a>(
+                &'a self,
+                instance: &'a str,
+                seen: &'a [SeenEntry],
+                undeclared: &'a [UndeclaredCookie],
+                dropped: u64,
+            ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
+                Box::pin(async move {
+                    self.share_now(instance, seen, undeclared, dropped)
+                        .await
+                        .map(Some)
+                })
             }
         }
     };

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use time::OffsetDateTime;
 
 use super::{LedgerError, Record, Who, Wording};
-use crate::ConsentId;
+use crate::{ConsentId, UndeclaredCookie};
 
 /// A boxed, sendable future, as the store's methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -68,6 +68,93 @@ pub struct HistoryPage {
     /// `after` for the next page. `None` on the last page.
     pub next: Option<u64>,
 }
+
+/// A catalog entry (a [`KnownCookie`](crate::KnownCookie) of
+/// [`known_trackers`](crate::known_trackers), by its pattern) that an instance of the
+/// app was seen to use, so that the cookie declaration lists it.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ledger::SeenEntry;
+///
+/// let seen = SeenEntry::new("_ga", true, time::OffsetDateTime::UNIX_EPOCH);
+/// assert!(seen.by_app);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SeenEntry {
+    /// The entry's pattern, e.g. `_ga_*`.
+    pub pattern: String,
+    /// Whether the app set a cookie of it (else browsers were seen to send one).
+    pub by_app: bool,
+    /// When it was first seen.
+    pub first_seen: OffsetDateTime,
+}
+
+impl SeenEntry {
+    /// A sighting of the entry `pattern`.
+    ///
+    /// ```
+    /// # use tower_consent::ledger::SeenEntry;
+    /// let seen = SeenEntry::new("_fbp", false, time::OffsetDateTime::now_utc());
+    /// assert_eq!(seen.pattern, "_fbp");
+    /// ```
+    pub fn new(pattern: impl Into<String>, by_app: bool, first_seen: OffsetDateTime) -> Self {
+        Self {
+            pattern: pattern.into(),
+            by_app,
+            first_seen,
+        }
+    }
+}
+
+/// What every instance sharing a store has seen, as
+/// [`LedgerStore::share`] returns it: the catalog entries, and the undeclared cookie
+/// names with their counts summed over the instances.
+///
+/// # Example
+///
+/// ```
+/// use tower_consent::ledger::Shared;
+///
+/// let shared = Shared::default();
+/// assert!(shared.entries.is_empty() && shared.undeclared.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Shared {
+    /// Each entry once: `by_app` if any instance saw the app set it, `first_seen` the
+    /// earliest sighting.
+    pub entries: Vec<SeenEntry>,
+    /// At most [`SHARED_NAMES`] undeclared names, oldest first, with the counts of
+    /// every instance added up.
+    pub undeclared: Vec<UndeclaredCookie>,
+    /// Sightings of undeclared names that were not kept: the instances' own, and those
+    /// of names past [`SHARED_NAMES`].
+    pub dropped: u64,
+}
+
+impl Shared {
+    /// What a store read: `entries`, `undeclared` names and `dropped` sightings.
+    ///
+    /// ```
+    /// # use tower_consent::ledger::Shared;
+    /// let shared = Shared::new(Vec::new(), Vec::new(), 3);
+    /// assert_eq!(shared.dropped, 3);
+    /// ```
+    pub fn new(entries: Vec<SeenEntry>, undeclared: Vec<UndeclaredCookie>, dropped: u64) -> Self {
+        Self {
+            entries,
+            undeclared,
+            dropped,
+        }
+    }
+}
+
+/// The most undeclared cookie names a store keeps for the fleet's report: as many as
+/// one instance's report holds.
+pub const SHARED_NAMES: usize = 1024;
 
 /// Where the ledger keeps records: the in-memory [`MemoryStore`](super::MemoryStore),
 /// SQLite and PostgreSQL (features `sqlite`, `postgres`), or your own.
@@ -155,4 +242,31 @@ pub trait LedgerStore: fmt::Debug + Send + Sync + 'static {
 
     /// Counts what the store holds.
     fn stats(&self) -> BoxFuture<'_, Result<Stats, LedgerError>>;
+
+    /// Shares what one instance of the app has seen with the others, and returns what
+    /// all of them have (`None`: this store does not share, and the cookie declaration
+    /// and the undeclared-cookie report stay per process, as with the default
+    /// implementation).
+    ///
+    /// Called by the ledger's background task every few seconds, never on a request's
+    /// path, with what `instance` saw since its last successful call: catalog entries
+    /// it lists now (each once per instance: keep the first sighting), and the
+    /// undeclared names whose counts grew, each with the increments (`in_requests`,
+    /// `in_responses`) and its first sighting; `dropped` is the increment of the
+    /// sightings it could not keep. Add the increments; keep at most [`SHARED_NAMES`]
+    /// names (a new name past them only adds its counts to `dropped`), each one's
+    /// earliest first sighting. Then return the entries and names, oldest first.
+    ///
+    /// Added in 0.1 with this default, so that stores written before it still build:
+    /// [`MemoryStore`](super::MemoryStore) and the SQL stores share.
+    fn share<'a>(
+        &'a self,
+        instance: &'a str,
+        seen: &'a [SeenEntry],
+        undeclared: &'a [UndeclaredCookie],
+        dropped: u64,
+    ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
+        let _ = (instance, seen, undeclared, dropped);
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }
