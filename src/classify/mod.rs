@@ -24,10 +24,14 @@ pub use self::lifetime::Lifetime;
 pub(crate) use self::lifetime::TimeUnit;
 use self::pattern::Pattern;
 pub(crate) use self::report::Seen;
-pub(crate) use self::report::{UndeclaredNames, SLOTS};
+pub(crate) use self::report::UndeclaredNames;
+#[cfg(feature = "ledger")]
+pub(crate) use self::report::SLOTS;
 pub(crate) use self::rule::validate_scopes;
 pub use self::rule::{CookieScope, Rule};
-pub(crate) use self::seen::{Sightings, Unlisted, Witness, MAX_FROM_REQUESTS};
+#[cfg(feature = "ledger")]
+pub(crate) use self::seen::MAX_FROM_REQUESTS;
+pub(crate) use self::seen::{Sightings, Unlisted, Witness};
 use crate::category::{Categories, CategoryIndex, NECESSARY_INDEX};
 use crate::{BuildError, Category};
 

@@ -123,6 +123,7 @@ pub(crate) struct UndeclaredNames {
     hasher: RandomState,
 }
 
+#[cfg(feature = "ledger")]
 /// The counts of one name that grew since they were last shared: its slot, and the
 /// increments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,6 +260,7 @@ impl UndeclaredNames {
             .collect()
     }
 
+    #[cfg(feature = "ledger")]
     /// The names whose counts grew since they were last shared, with the increments,
     /// and the increment of the sightings dropped.
     pub(crate) fn unshared(&self) -> (Vec<(Grown, UndeclaredCookie)>, u64) {
@@ -302,6 +304,7 @@ impl UndeclaredNames {
         (grown, dropped)
     }
 
+    #[cfg(feature = "ledger")]
     /// The store added the increments `grown` and `dropped` (from
     /// [`unshared`](Self::unshared)), and gave back the fleet's report.
     pub(crate) fn set_fleet(

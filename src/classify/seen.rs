@@ -108,6 +108,7 @@ pub(crate) struct Sightings {
     /// the app set, and the ones shared with the fleet's store.
     own: Box<[AtomicU64]>,
     by_app: Box<[AtomicU64]>,
+    #[cfg(feature = "ledger")]
     shared: Box<[AtomicU64]>,
     witnesses: Box<[[AtomicU64; WITNESSES]]>,
     /// Entries listed from requests so far.
@@ -128,6 +129,7 @@ impl Sightings {
             listed: words(),
             own: words(),
             by_app: words(),
+            #[cfg(feature = "ledger")]
             shared: words(),
             witnesses: (0..entries)
                 .map(|_| std::array::from_fn(|_| AtomicU64::new(0)))
@@ -151,6 +153,7 @@ impl Sightings {
         self.list(index);
     }
 
+    #[cfg(feature = "ledger")]
     /// The entries this instance listed that the fleet's store does not have from it
     /// yet, each with whether the app set it.
     pub(crate) fn unshared(&self) -> Vec<(usize, bool)> {
@@ -173,11 +176,13 @@ impl Sightings {
         found
     }
 
+    #[cfg(feature = "ledger")]
     /// The store has entry `index` from this instance.
     pub(crate) fn shared(&self, index: usize) {
         set(&self.shared, index);
     }
 
+    #[cfg(feature = "ledger")]
     /// Lists entry `index`, which another instance of the fleet has seen.
     pub(crate) fn list_shared(&self, index: usize) {
         set(&self.listed, index);
@@ -359,6 +364,7 @@ mod tests {
         assert_eq!(listed(&sightings, entries).len(), MAX_FROM_REQUESTS + 1);
     }
 
+    #[cfg(feature = "ledger")]
     #[test]
     fn own_sightings_are_shared_once_and_the_fleets_are_listed() {
         let sightings = Sightings::new(200);
