@@ -486,6 +486,35 @@ async fn event_handlers_refresh_background_svg_animations_and_css_are_read() {
     }
 }
 
+/// A fuzz finding of issue 21's last run: a `<base>` was read for its `href` only, so
+/// its event handlers stayed active (one without `href` was not read at all). A kept
+/// `<base>` has them held back as any element's; a moved one loses them with its `href`.
+#[tokio::test]
+async fn a_bases_event_handlers_are_read_as_any_elements() {
+    let layer = layer(gate());
+    for (page, expected) in [
+        (
+            r#"<base target="_top" onerror="fetch('https://www.facebook.com/tr?id=1')">"#,
+            r#"<base data-consent="marketing" data-consent-held="T" target="_top" data-consent-onerror="fetch('https://www.facebook.com/tr?id=1')">"#,
+        ),
+        (
+            r#"<base href="/a/" onclick="fetch('https://www.facebook.com/tr?id=1')">"#,
+            r#"<base data-consent="marketing" data-consent-held="T" href="/a/" data-consent-onclick="fetch('https://www.facebook.com/tr?id=1')">"#,
+        ),
+        (
+            r#"<img src="/a.png"><base href="/a/" onclick="fetch('https://www.facebook.com/tr?id=1')">"#,
+            r#"<img src="/a.png"><base data-consent-blocked="late-base" data-consent-href="/a/" data-consent-onclick="fetch('https://www.facebook.com/tr?id=1')">"#,
+        ),
+    ] {
+        assert_eq!(token_as_t(&refused(&layer, page).await), expected, "{page}");
+        assert_eq!(granted(&layer, page).await, page);
+    }
+    // Its handlers do not make a later `<base>` late.
+    let page = r#"<base target="_top" onclick="go()"><base href="https://www.facebook.com/"><img src="tr?id=1">"#;
+    let out = refused(&layer, page).await;
+    assert!(!out.contains("late-base"), "{out}");
+}
+
 #[tokio::test]
 async fn inline_style_sheets_too_long_to_read_are_held_back_unless_necessary() {
     let layer = layer_with_limit(1024);

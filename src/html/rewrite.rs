@@ -788,7 +788,15 @@ fn on_resource(
             fragment.unreadable("noscript-base");
             return Ok(());
         }
-        return on_base(shared, state, output, input, el);
+        if on_base(shared, state, output, input, el)? {
+            return Ok(());
+        }
+        // A `<base>` the page keeps carries event handlers like any element; they load
+        // nothing before a later `<base>`, so they do not make that one late.
+        let seen = state.resources_seen;
+        on_other(cx, el, written)?;
+        cx.state.resources_seen = seen;
+        return Ok(());
     }
     state.resources_seen = true;
     if tag == "script" && mark_banner_script(shared, state, written, el)? {
@@ -980,15 +988,17 @@ fn client_side_script(
 /// gate, which read that element against the page's URL, cannot read it again. Its
 /// `href` is moved (`data-consent-blocked="late-base"`): the page's URLs then resolve
 /// against the page's URL for the browser as for the gate.
+/// A `<base>`: its `href` taken as the page's base when a browser takes it, else moved
+/// (the element held back, handlers included: whether it was is the answer).
 fn on_base(
     shared: &Shared,
     state: &mut State,
     output: &mut Output,
     input: &Input,
     el: &mut El<'_, '_>,
-) -> HandlerResult {
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let Some(href) = el.get_attribute("href") else {
-        return Ok(());
+        return Ok(false);
     };
     let first = !state.base_taken && el.namespace_uri() == HTML;
     let at = el.source_location().bytes().start;
@@ -997,12 +1007,12 @@ fn on_base(
         state.base_taken = true;
         state.location.set_base(&href);
         state.last_found = LastFound::default();
-        return Ok(());
+        return Ok(false);
     }
     state.base_taken |= first;
     if shared.nothing_to_match {
         // No URL is matched: where they resolve changes nothing.
-        return Ok(());
+        return Ok(false);
     }
     // Whether `<template` was looked for depends on where chunks end once an element
     // that loads something came: that reason comes first.
@@ -1012,7 +1022,8 @@ fn on_base(
         (false, _) => "ignored-base",
     };
     tracing::debug!(why, "a <base> the gate does not take: its href moved");
-    block(output, input, el, "base", why)
+    block(output, input, el, "base", why)?;
+    Ok(true)
 }
 
 /// The banner's own `<script src=".../banner.js">`, as the app rendered it
@@ -1757,7 +1768,8 @@ fn block(
     let plan = RenamePlan {
         moved: if script { &SCRIPT_MOVED } else { &MOVED },
         kind: script,
-        handlers: false,
+        // A `<base>` is read by no other handler: its event handlers go with it.
+        handlers: tag == "base",
         style: false,
         ping: false,
     };
