@@ -112,27 +112,14 @@ fn storage() {
 
 /// `data/catalog.tsv` as `static KNOWN_TRACKERS: &[KnownCookie]` in `catalog.rs`.
 fn catalog() {
-    println!("cargo:rerun-if-changed={CATALOG}");
-    let root = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let text = std::fs::read_to_string(Path::new(&root).join(CATALOG))
-        .unwrap_or_else(|error| panic!("cannot read {CATALOG}: {error}"));
     let mut out = String::from("#[rustfmt::skip]\nstatic KNOWN_TRACKERS: &[KnownCookie] = &[\n");
-    for (number, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [pattern, vendor, category, lifetime, purpose, _source, _note] = fields[..] else {
-            panic!("{CATALOG}:{}: expected 7 TAB-separated fields", number + 1);
+    for (number, fields) in rows(CATALOG) {
+        let [pattern, vendor, category, lifetime, purpose, _source, _note] = &fields[..] else {
+            panic!("{CATALOG}:{number}: expected 7 TAB-separated fields");
         };
-        let category = match category {
-            "analytics" => "Category::Analytics",
-            "marketing" => "Category::Marketing",
-            "preferences" => "Category::Preferences",
-            other => panic!("{CATALOG}:{}: unknown category {other:?}", number + 1),
-        };
+        let category = category_expr(CATALOG, number, category);
         let expiry = lifetime_expr(lifetime)
-            .unwrap_or_else(|| panic!("{CATALOG}:{}: bad lifetime {lifetime:?}", number + 1));
+            .unwrap_or_else(|| panic!("{CATALOG}:{number}: bad lifetime {lifetime:?}"));
         writeln!(
             out,
             "    KnownCookie::new({pattern:?}, {vendor:?}, {category}, {purpose:?}, {expiry}),"
@@ -140,8 +127,7 @@ fn catalog() {
         .expect("writing to a String");
     }
     out.push_str("];\n");
-    let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&dir).join("catalog.rs"), out).expect("OUT_DIR is writable");
+    write_out("catalog.rs", &out);
 }
 
 const RESOURCES: &str = "data/resources.tsv";
