@@ -151,7 +151,8 @@ impl RequestState {
         let context = self.consent.context();
         let decision = choice.decide(
             &context.categories,
-            context.defaults.sale_share(),
+            &context.defaults,
+            self.consent.regime(),
             context.cookie.revision(),
             self.consent.browser_id(),
             self.consent.gpc(),

@@ -147,9 +147,7 @@ where
             ),
         };
         let origin = config.same_origin.check(request.headers(), request.uri());
-        let endpoint = config
-            .endpoints
-            .route(request.uri().path(), context.honour_gpc);
+        let endpoint = config.endpoints.route(request.uri().path());
         if let Some(endpoint) = endpoint {
             let mut state =
                 RequestState::new(consent, cookies, filtered, pending.is_some(), origin);

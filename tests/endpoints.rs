@@ -11,7 +11,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-use tower_consent::{Category, Consent, ConsentLayer, ConsentLayerBuilder};
+use tower_consent::{Category, Consent, ConsentLayer, ConsentLayerBuilder, RegionSource};
 
 const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 
@@ -575,7 +575,7 @@ async fn an_explicit_opt_in_while_sending_gpc_wins() {
 }
 
 #[tokio::test]
-async fn gpc_json_is_served_only_when_gpc_is_honoured() {
+async fn gpc_json_is_served_only_where_gpc_is_honoured() {
     let answer = send(&app(), get_with("/.well-known/gpc.json", &[])).await;
     assert_eq!(answer.headers[CONTENT_TYPE], "application/json");
     assert_eq!(
@@ -588,6 +588,41 @@ async fn gpc_json_is_served_only_when_gpc_is_honoured() {
         send(&ignoring, get_with("/.well-known/gpc.json", &[]))
             .await
             .body,
+        "app's own"
+    );
+    // With regions read, the layer honours GPC where the law binds it (California's
+    // row), and says so; unless the app overrides every such row.
+    let binding_somewhere = || {
+        builder()
+            .honour_gpc(false)
+            .region_source(RegionSource::cloudflare())
+    };
+    assert_eq!(
+        send(
+            &app_with(binding_somewhere()),
+            get_with("/.well-known/gpc.json", &[])
+        )
+        .await
+        .json()["gpc"],
+        true
+    );
+    let binding_nowhere = include_str!("../data/regimes.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            (fields.get(2) == Some(&"yes")).then(|| fields[0])
+        })
+        .fold(binding_somewhere(), |builder, region| {
+            builder.gpc_binding_in(region, false)
+        });
+    assert_eq!(
+        send(
+            &app_with(binding_nowhere),
+            get_with("/.well-known/gpc.json", &[])
+        )
+        .await
+        .body,
         "app's own"
     );
     let accepted = send(&ignoring, json_choice(r#"{"action":"accept_all"}"#))

@@ -322,6 +322,64 @@ async fn defaults_follow_the_region_explicit_choices_follow_the_visitor() {
 }
 
 #[tokio::test]
+async fn boxes_left_ticked_in_an_opt_out_region_are_not_consent_elsewhere() {
+    let layer = regional().build().unwrap();
+    // In California the settings open with every box ticked; the visitor unticks
+    // marketing and saves: preferences and analytics stay as they were.
+    let kept_ticked = choice_cookie(
+        &layer,
+        Place::California,
+        Choice::only([Category::Preferences, Category::Analytics]),
+    )
+    .await;
+    assert_eq!(
+        fates(&layer, Place::California, false, Some(&kept_ticked)).await,
+        [PASSES, PASSES, PASSES, WITHHELD]
+    );
+    // In Germany nobody consented to analytics or preferences: they are withheld, the
+    // refusal of marketing holds, and the banner asks.
+    assert_eq!(
+        fates(&layer, Place::Germany, false, Some(&kept_ticked)).await,
+        [PASSES, WITHHELD, WITHHELD, WITHHELD]
+    );
+    let banner_open = |cookie: String| {
+        let layer = &layer;
+        async move {
+            let outcome = send(
+                layer,
+                request(Place::Germany, false, &[&cookie]),
+                Answer::default(),
+            )
+            .await;
+            (outcome.consent.decided(), outcome.consent.needs_banner())
+        }
+    };
+    assert_eq!(banner_open(kept_ticked).await, (true, true));
+    // So does a "Do Not Sell or Share" made in Virginia.
+    let do_not_sell = choice_cookie(&layer, Place::Virginia, Choice::do_not_sell_or_share()).await;
+    assert_eq!(banner_open(do_not_sell).await, (true, true));
+    // The same custom choice made in Germany is consent, in Germany and elsewhere.
+    let consented = choice_cookie(
+        &layer,
+        Place::Germany,
+        Choice::only([Category::Preferences, Category::Analytics]),
+    )
+    .await;
+    assert_eq!(
+        fates(&layer, Place::Germany, false, Some(&consented)).await,
+        [PASSES, PASSES, PASSES, WITHHELD]
+    );
+    assert_eq!(banner_open(consented).await, (true, false));
+    // "Accept all" is an act of consent wherever it is clicked.
+    let accepted = choice_cookie(&layer, Place::California, Choice::accept_all()).await;
+    assert_eq!(
+        fates(&layer, Place::Germany, false, Some(&accepted)).await,
+        [PASSES; 4]
+    );
+    assert_eq!(banner_open(accepted).await, (true, false));
+}
+
+#[tokio::test]
 async fn handlers_and_the_json_state_see_regime_and_region() {
     let layer = regional().build().unwrap();
     let outcome = send(

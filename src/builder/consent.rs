@@ -204,7 +204,10 @@ impl ConsentLayerBuilder {
 
     /// Whether `Sec-GPC: 1` refuses marketing (default `true`): it then wins over an
     /// earlier opt-in, unless the visitor grants marketing explicitly while sending the
-    /// signal, and `/.well-known/gpc.json` is served.
+    /// signal, and `/.well-known/gpc.json` is served. With `false`, the signal is still
+    /// honoured for visitors whose region's law makes it binding (see
+    /// [`region_source`](Self::region_source)), and the document is served when some
+    /// region of the table does.
     ///
     /// ```
     /// # use tower_consent::ConsentLayer;

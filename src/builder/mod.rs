@@ -169,7 +169,11 @@ impl ConsentLayerBuilder {
                 declared,
             )
             .offering(offered);
-        let endpoints = endpoints.endpoints();
+        // The GPC support document says the site honours the signal: served when the
+        // layer does for every visitor, or for those whose region's law binds it.
+        let endpoints = endpoints
+            .endpoints()
+            .serving_gpc_json(consent.honour_gpc || regimes.binds_gpc());
         #[cfg(feature = "ledger")]
         let (banner, endpoints) = match &ledger {
             Some(_) => (banner.with_records(), endpoints.with_records()),

@@ -1,8 +1,9 @@
 //! A visitor's choice, as a handler records it.
 
 use super::decision::{ConsentId, Decision, Source};
+use super::defaults::RegimeDefaults;
 use crate::category::{Categories, CategorySet};
-use crate::Category;
+use crate::{Category, Regime};
 
 /// A consent choice to record.
 ///
@@ -120,6 +121,12 @@ impl Choice {
     /// Grants exactly these categories (and necessary). Custom categories the layer
     /// does not know grant nothing and are logged.
     ///
+    /// Where the visitor's regime grants categories before a decision (opt-out and
+    /// notice-only regions), a category the choice grants is one the visitor left as
+    /// it was, not one they consented to: it stays undecided, so in an opt-in region
+    /// the visitor is asked for it. The categories the choice leaves out are refused
+    /// wherever the visitor goes.
+    ///
     /// ```
     /// # use tower_consent::{Category, Choice};
     /// let choice = Choice::only([Category::Preferences, Category::Analytics]);
@@ -198,11 +205,20 @@ impl Choice {
         }
     }
 
-    /// The categories this choice decides: every one, but only `sale_share` for "Do
-    /// Not Sell or Share".
-    pub(crate) fn decided(&self, categories: &Categories, sale_share: CategorySet) -> CategorySet {
+    /// The categories this choice decides under `regime`: only the sale/share ones
+    /// for "Do Not Sell or Share", for a custom choice what it changed from the
+    /// regime's defaults (see [`RegimeDefaults::decided_by_custom`]), every one
+    /// otherwise.
+    fn decided(
+        &self,
+        categories: &Categories,
+        defaults: &RegimeDefaults,
+        regime: Regime,
+        granted: CategorySet,
+    ) -> CategorySet {
         match self.selection {
-            Selection::DoNotSell => sale_share,
+            Selection::DoNotSell => defaults.sale_share(),
+            Selection::Only(_) => defaults.decided_by_custom(regime, granted),
             _ => categories.all(),
         }
     }
@@ -211,12 +227,14 @@ impl Choice {
     /// also that of a decision no longer in force) across decisions and policy
     /// revisions, so its whole history can be followed, read and erased; a browser
     /// without one gets a fresh id. `gpc` says whether the request carrying the choice
-    /// sent Global Privacy Control. `None` only if the operating system gives no
-    /// randomness for a new id.
+    /// sent Global Privacy Control; `regime` is the regime in force where the choice is
+    /// made. `None` only if the operating system gives no randomness for a new id.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn decide(
         &self,
         categories: &Categories,
-        sale_share: CategorySet,
+        defaults: &RegimeDefaults,
+        regime: Regime,
         revision: u32,
         browser_id: Option<ConsentId>,
         gpc: bool,
@@ -226,9 +244,10 @@ impl Choice {
             Some(id) => id,
             None => ConsentId::random()?,
         };
+        let granted = self.granted(categories);
         Some(Decision {
-            granted: self.granted(categories),
-            decided: self.decided(categories, sale_share),
+            granted,
+            decided: self.decided(categories, defaults, regime, granted),
             revision,
             decided_at: now,
             id,
@@ -273,11 +292,27 @@ mod tests {
     fn decisions_keep_the_browser_id() {
         let categories = Categories::new(Vec::new());
         let first = Choice::accept_all()
-            .decide(&categories, MARKETING, 1, None, false, 10)
+            .decide(
+                &categories,
+                &rules(MARKETING),
+                Regime::OptIn,
+                1,
+                None,
+                false,
+                10,
+            )
             .unwrap();
         let second = Choice::withdraw()
             .source(crate::Source::Banner)
-            .decide(&categories, MARKETING, 2, Some(first.id), true, 20)
+            .decide(
+                &categories,
+                &rules(MARKETING),
+                Regime::OptIn,
+                2,
+                Some(first.id),
+                true,
+                20,
+            )
             .unwrap();
         assert_eq!(first.id, second.id);
         assert_eq!(second.granted, CategorySet::NECESSARY);
@@ -289,18 +324,83 @@ mod tests {
     /// The marketing category alone, the default sale/share set.
     const MARKETING: CategorySet = CategorySet::EMPTY.with(3);
 
+    /// The regime defaults of a layer with the four built-in categories.
+    fn rules(sale_share: CategorySet) -> RegimeDefaults {
+        RegimeDefaults::new(sale_share, CategorySet::first(4))
+    }
+
+    #[test]
+    fn a_custom_choice_in_an_opt_out_region_decides_only_its_refusals() {
+        let categories = Categories::new(Vec::new());
+        let choice = Choice::only([Category::Preferences, Category::Analytics]);
+        let opt_in = choice
+            .decide(
+                &categories,
+                &rules(MARKETING),
+                Regime::OptIn,
+                1,
+                None,
+                false,
+                10,
+            )
+            .unwrap();
+        assert_eq!(opt_in.decided, CategorySet::first(4));
+        let opt_out = choice
+            .decide(
+                &categories,
+                &rules(MARKETING),
+                Regime::OptOut,
+                1,
+                None,
+                false,
+                10,
+            )
+            .unwrap();
+        assert_eq!(opt_out.granted, CategorySet::first(3));
+        assert_eq!(opt_out.decided, CategorySet::NECESSARY.with(3));
+        // "Accept all" is an act of its own, in any region.
+        let accept = Choice::accept_all()
+            .decide(
+                &categories,
+                &rules(MARKETING),
+                Regime::OptOut,
+                1,
+                None,
+                false,
+                10,
+            )
+            .unwrap();
+        assert_eq!(accept.decided, CategorySet::first(4));
+    }
+
     #[test]
     fn do_not_sell_decides_only_sale_and_share() {
         let categories = Categories::new(Vec::new());
         let sale_share = CategorySet::EMPTY.with(3).with(2);
         let decision = Choice::do_not_sell_or_share()
-            .decide(&categories, sale_share, 1, None, false, 10)
+            .decide(
+                &categories,
+                &rules(sale_share),
+                Regime::OptOut,
+                1,
+                None,
+                false,
+                10,
+            )
             .unwrap();
         assert_eq!(decision.granted, CategorySet::NECESSARY);
         assert_eq!(decision.decided, sale_share);
         assert_eq!(Choice::do_not_sell_or_share().action(), "do_not_sell");
         let full = Choice::reject_all()
-            .decide(&categories, sale_share, 1, None, false, 10)
+            .decide(
+                &categories,
+                &rules(sale_share),
+                Regime::OptOut,
+                1,
+                None,
+                false,
+                10,
+            )
             .unwrap();
         assert_eq!(full.decided, CategorySet::first(4));
     }

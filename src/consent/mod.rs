@@ -216,14 +216,23 @@ impl Consent {
         self.decision.is_some()
     }
 
-    /// Whether the banner should be shown: there is no valid decision.
+    /// Whether the banner should be shown: there is no valid decision, or, in an opt-in
+    /// region, the decision was made where another regime applied and leaves
+    /// categories undecided ("Do Not Sell or Share", or a custom choice that kept an
+    /// opt-out region's pre-ticked boxes): the visitor is asked for those here.
     ///
     /// ```
     /// # use tower_consent::Consent;
     /// fn show_banner(consent: &Consent) -> bool { consent.needs_banner() }
     /// ```
     pub fn needs_banner(&self) -> bool {
-        !self.decided()
+        match self.decision {
+            None => true,
+            Some(decision) => {
+                self.in_force.regime == Regime::OptIn
+                    && !self.context.defaults.decides_all(decision.decided)
+            }
+        }
     }
 
     /// The cookie-policy revision the layer enforces; a decision always belongs to it.

@@ -59,6 +59,9 @@ const GPC_JSON: &str = "/.well-known/gpc.json";
 pub(crate) struct Endpoints {
     prefix: String,
     gpc_last_update: Option<String>,
+    /// Whether `/.well-known/gpc.json` is served: the layer honours GPC for some
+    /// visitors.
+    gpc_json: bool,
     /// Who may read `{prefix}/report`; `None`: nobody, the endpoint does not exist.
     report_access: Option<Access>,
     /// Whether `{prefix}/records` is served (a ledger is configured).
@@ -73,11 +76,18 @@ impl Endpoints {
         Self {
             prefix,
             gpc_last_update,
+            gpc_json: false,
             report_access: None,
             #[cfg(feature = "ledger")]
             records: false,
             refusals: ReportOnce::new(),
         }
+    }
+
+    /// Serves `/.well-known/gpc.json` when `serve`.
+    pub(crate) fn serving_gpc_json(mut self, serve: bool) -> Self {
+        self.gpc_json = serve;
+        self
     }
 
     /// Serves the undeclared-cookie report to requests `access` allows.
@@ -94,8 +104,8 @@ impl Endpoints {
     }
 
     /// The endpoint `path` names, if any.
-    pub(crate) fn route(&self, path: &str, honour_gpc: bool) -> Option<Endpoint> {
-        if path == GPC_JSON && honour_gpc {
+    pub(crate) fn route(&self, path: &str) -> Option<Endpoint> {
+        if path == GPC_JSON && self.gpc_json {
             return Some(Endpoint::GpcJson);
         }
         let rest = path.strip_prefix(self.prefix.as_str())?;

@@ -97,7 +97,8 @@ fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result
     let withdraw = |id| {
         Choice::withdraw().decide(
             &context.categories,
-            context.defaults.sale_share(),
+            &context.defaults,
+            consent.regime(),
             context.cookie.revision(),
             id,
             consent.gpc(),

@@ -165,7 +165,8 @@ pub(crate) struct ConsentMode {
 
 impl ConsentMode {
     /// The `<script>` element setting the defaults for a visitor who granted
-    /// `granted` (and has `decided` or not), with `nonce` when the CSP needs one.
+    /// `granted` (and has `decided` or not: whether the banner is closed), with `nonce`
+    /// when the CSP needs one.
     pub(crate) fn snippet(
         &self,
         granted: CategorySet,

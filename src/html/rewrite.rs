@@ -737,7 +737,7 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
         }
     };
     let consent = &shared.page.consent;
-    Some(mode.snippet(shared.granted, consent.decided(), nonce))
+    Some(mode.snippet(shared.granted, !consent.needs_banner(), nonce))
 }
 
 /// What a resource element must become.

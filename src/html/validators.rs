@@ -17,13 +17,16 @@
 //!   answers the whole page, which is gated.
 //!
 //! The state is everything that changes the gated bytes: the granted categories,
-//! whether the visitor decided (the banner open or not), whether Global Privacy Control
-//! is applied (its notice), the policy revision and the banner language.
+//! whether the visitor decided and whether the banner is open (a decision made in
+//! another regime can leave it open), whether Global Privacy Control is applied (its
+//! notice), the regime (which banner or notice), the policy revision and the banner
+//! language.
 
 use http::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED, RANGE};
 use http::{HeaderMap, HeaderValue};
 
 use crate::consent::Consent;
+use crate::Regime;
 
 /// Marks a tag of the gate's: the app's opaque tag, this, its strength, the state.
 const MARK: &str = "~tc";
@@ -35,7 +38,15 @@ pub(crate) struct StateKey(String);
 impl StateKey {
     /// The state of `consent`, served in `language` (an index of the banner texts).
     pub(crate) fn new(consent: &Consent, language: usize) -> Self {
-        let flags = u8::from(consent.decided()) | u8::from(consent.gpc_applied()) << 1;
+        let regime = match consent.regime() {
+            Regime::OptIn => 0,
+            Regime::OptOut => 1,
+            Regime::NoticeOnly => 2,
+        };
+        let flags = u8::from(consent.decided())
+            | u8::from(consent.needs_banner()) << 1
+            | u8::from(consent.gpc_applied()) << 2
+            | regime << 3;
         Self(format!(
             "{:x}.{flags:x}.{:x}.{language:x}",
             consent.granted_set().bits(),

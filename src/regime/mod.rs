@@ -205,6 +205,12 @@ impl Regimes {
         }
     }
 
+    /// Whether some visitors are in a region whose law makes GPC binding: the layer
+    /// reads regions and a row of its table says so.
+    pub(crate) fn binds_gpc(&self) -> bool {
+        self.source.is_some() && self.table.iter().any(|(_, law)| law.gpc_binding)
+    }
+
     /// Whether the layer reads regions at all.
     pub(crate) fn reads_regions(&self) -> bool {
         self.source.is_some()
