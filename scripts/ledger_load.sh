@@ -17,7 +17,8 @@
 #
 # Settings (environment): DURATION seconds (5), CONNECTIONS (64), THREADS (2),
 # PORT (3121), DATABASE_URL (postgres://postgres@127.0.0.1:5432/test; the run uses its
-# own schema, dropped at the end). Traffic goes to 127.0.0.1 only; the server is killed
+# own schema, dropped at the end), DEMO and TOOL (release builds of examples/demo.rs and
+# examples/ledger.rs to run instead of building this tree's: another commit's, say). Traffic goes to 127.0.0.1 only; the server is killed
 # when the script exits. Installs wrk with apt-get if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,10 +37,16 @@ if ! command -v wrk >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
-echo "building examples/demo.rs and examples/ledger.rs (release)" >&2
-cargo build --release --quiet --example demo --example ledger
-demo=$PWD/target/release/examples/demo
-tool=$PWD/target/release/examples/ledger
+if [ -n "${DEMO:-}" ] && [ -n "${TOOL:-}" ]; then
+    # Builds made elsewhere (another commit's, to compare two in one session).
+    demo=$(realpath "$DEMO")
+    tool=$(realpath "$TOOL")
+else
+    echo "building examples/demo.rs and examples/ledger.rs (release)" >&2
+    cargo build --release --quiet --example demo --example ledger
+    demo=$PWD/target/release/examples/demo
+    tool=$PWD/target/release/examples/ledger
+fi
 
 work=$(mktemp -d)
 server=""
