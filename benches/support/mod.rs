@@ -57,6 +57,7 @@ pub(crate) fn site_layer() -> ConsentLayer {
 pub(crate) fn regional_layer() -> ConsentLayer {
     ConsentLayer::builder()
         .secret(SECRET)
+        .without_html_gate()
         .necessary(["session", "csrftoken", "sid_*"])
         .preferences(["theme", "lang", "pref_*"])
         .analytics(["_ga", "_ga_*", "_gid"])
