@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use bytes::Bytes;
-use http::header::SET_COOKIE;
+use http::header::{Entry, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 
 use super::cookies::{is_granted, RequestCookies};
@@ -115,8 +115,19 @@ pub(crate) fn purge(
         }
     }
     let appended = deletions.len();
-    for header in deletions {
-        headers.append(SET_COOKIE, header);
+    // One lookup of `Set-Cookie` for all of them, not one per deletion.
+    let mut deletions = deletions.into_iter();
+    if let Some(first) = deletions.next() {
+        let mut entry = match headers.entry(SET_COOKIE) {
+            Entry::Occupied(mut entry) => {
+                entry.append(first);
+                entry
+            }
+            Entry::Vacant(entry) => entry.insert_entry(first),
+        };
+        for header in deletions {
+            entry.append(header);
+        }
     }
     appended
 }
