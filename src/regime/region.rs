@@ -25,10 +25,30 @@ use std::str::FromStr;
 /// assert!("XX".parse::<Region>().is_err());
 /// # Ok::<(), tower_consent::InvalidRegion>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Region(pub(super) [u8; 5]);
 
+/// The byte order of the codes (`DE` < `US` < `US-CA`), compared as one integer: the
+/// regime table is searched by it on every request of a layer that reads regions.
+impl Ord for Region {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.packed().cmp(&other.packed())
+    }
+}
+
+impl PartialOrd for Region {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Region {
+    /// The five bytes as a big-endian integer: its order is theirs.
+    fn packed(self) -> u64 {
+        let [a, b, c, d, e] = self.0;
+        u64::from_be_bytes([0, 0, 0, a, b, c, d, e])
+    }
+
     /// The region a country code and an optional subdivision code name, as CDNs send
     /// them in two headers (`US` and `CA`, or `US` and `US-CA`). An unusable subdivision
     /// leaves the country alone; an unusable country gives `None`.
