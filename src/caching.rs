@@ -61,35 +61,25 @@ pub(crate) fn keep_out_of_shared_caches(headers: &mut HeaderMap, when_absent: &'
     }
 }
 
-/// Adds `Vary: Cookie` unless the response already varies on `Cookie` or on everything.
-pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
-    let covered = headers.get_all(VARY).iter().any(|value| {
-        value.as_bytes().split(|&b| b == b',').any(|token| {
-            let token = trim_wsp(token);
-            token == b"*" || token.eq_ignore_ascii_case(b"cookie")
-        })
-    });
-    if !covered {
-        headers.append(VARY, HeaderValue::from_static("cookie"));
-    }
-}
-
 /// Adds `names` (a `Vary` value: header names separated by commas) to `Vary`, unless
-/// `Vary` already covers each of them (or is `*`). One header line, whatever the number
-/// of names; the value is shared, not copied.
+/// `Vary` already covers each of them (or is `*`): one lookup of `Vary` and at most one
+/// header line, whatever the number of names; the value is shared, not copied.
 pub(crate) fn vary_on(headers: &mut HeaderMap, names: &HeaderValue) {
+    let existing = headers.get_all(VARY);
     let covered = |name: &[u8]| {
-        headers.get_all(VARY).iter().any(|value| {
+        existing.iter().any(|value| {
             value.as_bytes().split(|&b| b == b',').any(|token| {
                 let token = trim_wsp(token);
                 token == b"*" || token.eq_ignore_ascii_case(name)
             })
         })
     };
-    let all_covered = names
-        .as_bytes()
-        .split(|&b| b == b',')
-        .all(|name| covered(trim_wsp(name)));
+    // Most responses have no `Vary` of their own: nothing to read then.
+    let all_covered = existing.iter().next().is_some()
+        && names
+            .as_bytes()
+            .split(|&b| b == b',')
+            .all(|name| covered(trim_wsp(name)));
     if !all_covered {
         headers.append(VARY, names.clone());
     }
@@ -135,9 +125,10 @@ mod tests {
 
     #[test]
     fn vary_is_added_once() {
+        let cookie = HeaderValue::from_static("cookie");
         let mut headers = HeaderMap::new();
-        vary_on_cookie(&mut headers);
-        vary_on_cookie(&mut headers);
+        vary_on(&mut headers, &cookie);
+        vary_on(&mut headers, &cookie);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
         let region = HeaderValue::from_static("cf-ipcountry, cf-region-code");
         vary_on(&mut headers, &region);
@@ -159,11 +150,11 @@ mod tests {
         );
         let mut headers = HeaderMap::new();
         headers.insert(VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
-        vary_on_cookie(&mut headers);
+        vary_on(&mut headers, &cookie);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
         let mut headers = HeaderMap::new();
         headers.insert(VARY, HeaderValue::from_static("*"));
-        vary_on_cookie(&mut headers);
+        vary_on(&mut headers, &cookie);
         assert_eq!(headers.get_all(VARY).iter().count(), 1);
     }
 }

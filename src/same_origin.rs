@@ -21,16 +21,54 @@ use http::{HeaderMap, HeaderName, Uri};
 /// The Fetch Metadata header saying where a request comes from.
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
-/// Why a request was refused.
-pub(crate) type Refusal = &'static str;
+/// Why a request was refused: one byte, as every request's state keeps its verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// `Sec-Fetch-Site` names another site.
+    FetchedFromAnotherSite,
+    /// Without Fetch Metadata, no `Origin` either.
+    NoOrigin,
+    /// The `Origin` is not an `http(s)` origin (`null`, another scheme).
+    NotAnHttpOrigin,
+    /// A page served over plain HTTP by a layer built for HTTPS. Browsers send Fetch
+    /// Metadata only to secure origins and store no `Secure` cookie over plain HTTP
+    /// except on loopback: a development host reached by a LAN address, a container
+    /// name or `*.test` ends here until the layer is built with `secure(false)`.
+    PlainHttp,
+    /// The `Origin`'s scheme is not the request's.
+    OtherScheme,
+    /// No `Host` (or authority) to compare the `Origin` with.
+    NoHost,
+    /// The `Origin` names another host or port.
+    OtherOrigin,
+}
 
-/// The refusal of a page served over plain HTTP by a layer built for HTTPS. Browsers
-/// send Fetch Metadata only to secure origins and store no `Secure` cookie over plain
-/// HTTP except on loopback: a development host reached by a LAN address, a container
-/// name or `*.test` ends here until the layer is built with `secure(false)`.
-pub(crate) const PLAIN_HTTP: Refusal = "this page is served over plain HTTP, but the consent \
-    layer is built for HTTPS (`secure(true)`, the default), whose cookies browsers do not \
-    store over HTTP: on a development host, build it with `.secure(false)`";
+impl Refusal {
+    /// The reason, as the error body and the logs give it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Refusal::FetchedFromAnotherSite => {
+                "the browser says the request comes from another site"
+            }
+            Refusal::NoOrigin => "the request names no Origin",
+            Refusal::NotAnHttpOrigin => "the Origin is not an http(s) origin",
+            Refusal::PlainHttp => {
+                "this page is served over plain HTTP, but the consent layer is built for \
+                 HTTPS (`secure(true)`, the default), whose cookies browsers do not store \
+                 over HTTP: on a development host, build it with `.secure(false)`"
+            }
+            Refusal::OtherScheme => "the Origin's scheme is not this site's",
+            Refusal::NoHost => "the request names no host to compare its Origin with",
+            Refusal::OtherOrigin => "the Origin is another site",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Whether a request may record a choice.
 pub(crate) type Verdict = Result<(), Refusal>;
@@ -63,35 +101,34 @@ impl SameOrigin {
         match headers.get(SEC_FETCH_SITE).map(|v| v.as_bytes()) {
             Some(b"same-origin" | b"none") => return Ok(()),
             Some(_) if allowed(origin()) => return Ok(()),
-            Some(_) => return Err("the browser says the request comes from another site"),
+            Some(_) => return Err(Refusal::FetchedFromAnotherSite),
             None => {}
         }
-        let origin = origin().ok_or("the request names no Origin")?;
+        let origin = origin().ok_or(Refusal::NoOrigin)?;
         if allowed(Some(origin)) {
             return Ok(());
         }
-        let (scheme, authority) =
-            split_origin(origin).ok_or("the Origin is not an http(s) origin")?;
+        let (scheme, authority) = split_origin(origin).ok_or(Refusal::NotAnHttpOrigin)?;
         let expected_scheme = match uri.scheme_str() {
             Some(uri_scheme) => uri_scheme.eq_ignore_ascii_case(scheme_name(scheme)),
             // A `Secure` consent cookie means an HTTPS site; over plain HTTP (development)
             // the consent cookie is not `Secure` and a network attacker could set it
             // directly, so either scheme is as good.
-            None if self.https_only && scheme == Scheme::Http => return Err(PLAIN_HTTP),
+            None if self.https_only && scheme == Scheme::Http => return Err(Refusal::PlainHttp),
             None => true,
         };
         if !expected_scheme {
-            return Err("the Origin's scheme is not this site's");
+            return Err(Refusal::OtherScheme);
         }
         let host = headers
             .get(HOST)
             .and_then(|v| v.to_str().ok())
             .or_else(|| uri.authority().map(|a| a.as_str()))
-            .ok_or("the request names no host to compare its Origin with")?;
+            .ok_or(Refusal::NoHost)?;
         if authority.eq_ignore_ascii_case(host) {
             Ok(())
         } else {
-            Err("the Origin is another site")
+            Err(Refusal::OtherOrigin)
         }
     }
 }

@@ -69,11 +69,8 @@ pub(crate) struct ConsentContext {
 /// ```
 #[derive(Clone)]
 pub struct Consent {
-    decision: Option<Decision>,
-    /// Without a decision, the id of a consent cookie this server signed whose decision
-    /// is no longer in force (an earlier policy revision, expired): see
-    /// [`browser_id`](Self::browser_id).
-    stale_id: Option<ConsentId>,
+    /// What the consent cookie gave (one field: every request's future carries it).
+    read: Read,
     granted: CategorySet,
     /// Whether the request sent `Sec-GPC: 1`.
     gpc: bool,
@@ -83,6 +80,16 @@ pub struct Consent {
     /// stripped a prefix): where the banner's forms send the visitor back to.
     page: Option<PathAndQuery>,
     context: Arc<ConsentContext>,
+}
+
+/// What a request's consent cookie gave: a decision in force, or only the id of one
+/// this server signed that is no longer in force (an earlier policy revision, expired:
+/// see [`Consent::browser_id`]), or nothing.
+#[derive(Clone, Copy, Debug)]
+enum Read {
+    Nothing,
+    Decision(Decision),
+    Stale(ConsentId),
 }
 
 impl Consent {
@@ -99,9 +106,13 @@ impl Consent {
         let granted = context
             .defaults
             .granted(in_force.regime, decision.map(|d| (d.granted, d.decided)));
+        let read = match (decision, stale_id) {
+            (Some(decision), _) => Read::Decision(decision),
+            (None, Some(id)) => Read::Stale(id),
+            (None, None) => Read::Nothing,
+        };
         Self {
-            decision,
-            stale_id,
+            read,
             granted,
             gpc,
             in_force,
@@ -163,7 +174,10 @@ impl Consent {
     }
 
     pub(crate) fn decision(&self) -> Option<&Decision> {
-        self.decision.as_ref()
+        match &self.read {
+            Read::Decision(decision) => Some(decision),
+            Read::Stale(_) | Read::Nothing => None,
+        }
     }
 
     /// What every consent of the layer shares.
@@ -213,7 +227,7 @@ impl Consent {
     /// fn chose(consent: &Consent) -> bool { consent.decided() }
     /// ```
     pub fn decided(&self) -> bool {
-        self.decision.is_some()
+        self.decision().is_some()
     }
 
     /// Whether the banner should be shown: there is no valid decision, or, in an opt-in
@@ -226,7 +240,7 @@ impl Consent {
     /// fn show_banner(consent: &Consent) -> bool { consent.needs_banner() }
     /// ```
     pub fn needs_banner(&self) -> bool {
-        match self.decision {
+        match self.decision() {
             None => true,
             Some(decision) => {
                 self.in_force.regime == Regime::OptIn
@@ -253,7 +267,7 @@ impl Consent {
     /// fn id(consent: &Consent) -> Option<String> { consent.id().map(|id| id.to_string()) }
     /// ```
     pub fn id(&self) -> Option<ConsentId> {
-        self.decision.map(|d| d.id)
+        self.decision().map(|d| d.id)
     }
 
     /// Whether `decision`, made on this request, is a refusal: it explicitly grants no
@@ -272,8 +286,8 @@ impl Consent {
     pub(crate) fn is_refusal(&self, decision: &Decision) -> bool {
         let explicit = |d: &Decision| d.granted.intersection(d.decided);
         let before = self
-            .decision
-            .map_or(CategorySet::NECESSARY, |d| explicit(&d))
+            .decision()
+            .map_or(CategorySet::NECESSARY, explicit)
             .union(CategorySet::NECESSARY);
         explicit(decision).is_subset(before)
     }
@@ -282,7 +296,11 @@ impl Consent {
     /// earlier policy revision, expired): what a new decision keeps, and what the
     /// visitor's records are found by. `None` without a consent cookie that verifies.
     pub(crate) fn browser_id(&self) -> Option<ConsentId> {
-        self.decision.map(|d| d.id).or(self.stale_id)
+        match self.read {
+            Read::Decision(decision) => Some(decision.id),
+            Read::Stale(id) => Some(id),
+            Read::Nothing => None,
+        }
     }
 
     /// When the decision was made.
@@ -292,7 +310,7 @@ impl Consent {
     /// fn when(consent: &Consent) -> Option<std::time::SystemTime> { consent.decided_at() }
     /// ```
     pub fn decided_at(&self) -> Option<SystemTime> {
-        self.decision
+        self.decision()
             .map(|d| UNIX_EPOCH + Duration::from_secs(d.decided_at))
     }
 
@@ -312,7 +330,7 @@ impl Consent {
     pub(crate) fn gpc_applied(&self) -> bool {
         let sale_share = self.context.defaults.sale_share();
         let explicit_opt_in = self
-            .decision
+            .decision()
             .is_some_and(|d| d.gpc && !self.granted.intersection(sale_share).is_empty());
         self.gpc && self.honours_gpc() && !explicit_opt_in
     }
@@ -399,7 +417,7 @@ impl Consent {
     /// fn from_banner(consent: &Consent) -> bool { consent.source() == Some(Source::Banner) }
     /// ```
     pub fn source(&self) -> Option<Source> {
-        self.decision.map(|d| d.source)
+        self.decision().map(|d| d.source)
     }
 }
 
@@ -407,7 +425,7 @@ impl fmt::Debug for Consent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Consent")
             .field("granted", &self.granted().collect::<Vec<_>>())
-            .field("decision", &self.decision)
+            .field("decision", &self.decision())
             .field("gpc", &self.gpc)
             .field("regime", &self.in_force.regime)
             .field("region", &self.in_force.region)

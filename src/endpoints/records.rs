@@ -22,6 +22,7 @@ use super::{forbidden, json};
 use crate::consent::{unix_now, Decision};
 use crate::ledger::{Action, LedgerConfig, RecordSource, Who};
 use crate::request_state::RequestState;
+use crate::same_origin::Refusal;
 use crate::Choice;
 
 /// The records of one answer unless `?limit=` asks for fewer (or more).
@@ -46,7 +47,7 @@ fn respond(parts: &Parts, state: &RequestState, ledger: &LedgerConfig) -> Result
         if let Some(b"cross-site" | b"same-site") =
             parts.headers.get("sec-fetch-site").map(|v| v.as_bytes())
         {
-            return Err(forbidden("the request comes from another site"));
+            return Err(forbidden(Refusal::FetchedFromAnotherSite));
         }
     } else if parts.method == Method::DELETE {
         state.same_origin().map_err(forbidden)?;

@@ -155,8 +155,9 @@ pub(crate) struct Regimes {
     /// The compiled table, or a copy of it with the app's overrides; sorted by region.
     table: Cow<'static, [(Region, Law)]>,
     fallback: Law,
-    /// The source's header names as one `Vary` value, made once.
-    vary: Option<http::HeaderValue>,
+    /// The `Vary` value of the layer's responses, made once: `cookie`, and the
+    /// source's header names.
+    vary: http::HeaderValue,
 }
 
 impl Regimes {
@@ -188,15 +189,22 @@ impl Regimes {
             }
             Cow::Owned(table)
         };
-        let names: Vec<&str> = source
-            .iter()
-            .flat_map(RegionSource::header_names)
-            .map(http::HeaderName::as_str)
+        let names: Vec<&str> = std::iter::once("cookie")
+            .chain(
+                source
+                    .iter()
+                    .flat_map(RegionSource::header_names)
+                    .map(http::HeaderName::as_str),
+            )
             .collect();
-        // Header names are valid header values.
-        let vary = (!names.is_empty())
-            .then(|| http::HeaderValue::from_str(&names.join(", ")).ok())
-            .flatten();
+        // `cookie` alone is a static value, which every response shares for free; a
+        // longer line is made once and shared by reference count. Header names are
+        // valid header values.
+        let vary = match names.as_slice() {
+            [_cookie] => None,
+            _ => http::HeaderValue::from_str(&names.join(", ")).ok(),
+        }
+        .unwrap_or_else(|| http::HeaderValue::from_static("cookie"));
         Self {
             source,
             table,
@@ -216,10 +224,12 @@ impl Regimes {
         self.source.is_some()
     }
 
-    /// The `Vary` value naming the request headers the regime is read from (none
-    /// without a source or for a function): responses vary on them.
-    pub(crate) fn vary(&self) -> Option<&http::HeaderValue> {
-        self.vary.as_ref()
+    /// The `Vary` value of the layer's responses: what is granted depends on the
+    /// consent cookie, and on where the visitor is as the source's headers say
+    /// (`cookie, cf-ipcountry, cf-region-code`; `cookie` alone without a source or for a
+    /// function of the request).
+    pub(crate) fn vary(&self) -> &http::HeaderValue {
+        &self.vary
     }
 
     /// Whether the source needs the whole request head (a function of the request).

@@ -263,7 +263,7 @@ fn a_function_source_sees_the_request_head() {
     });
     let table = regimes(Some(source));
     assert!(table.needs_parts());
-    assert_eq!(table.vary(), None);
+    assert_eq!(table.vary(), "cookie");
     let (parts, ()) = Request::builder()
         .header("host", "example.de")
         .body(())
@@ -297,4 +297,20 @@ fn regimes_read_and_print() {
     }
     assert_eq!("opt-out".parse::<Regime>(), Ok(Regime::OptOut));
     assert_eq!("OptOut".parse::<Regime>(), Err(InvalidRegime));
+}
+
+#[test]
+fn regions_order_as_their_codes_do() {
+    let codes = ["AT", "DE", "DE-BY", "US", "US-CA", "US-TX", "YT"];
+    for pair in codes.windows(2) {
+        assert!(region(pair[0]) < region(pair[1]), "{pair:?}");
+        assert_eq!(
+            region(pair[0]).cmp(&region(pair[1])),
+            region(pair[0]).0.cmp(&region(pair[1]).0)
+        );
+    }
+    assert_eq!(
+        region("US-CA").cmp(&region("US-CA")),
+        std::cmp::Ordering::Equal
+    );
 }
