@@ -233,6 +233,36 @@ async fn a_handlers_choice_over_the_limit_is_not_applied() {
 }
 
 #[tokio::test]
+async fn choices_from_another_site_spend_no_token() {
+    let ledger = limited();
+    let app = app(ledger.clone());
+    // A page of another site makes the visitor's browser post, again and again: to the
+    // consent endpoint and to a handler that returns a Choice.
+    for _ in 0..10 {
+        let mut forged = choice("192.0.2.7", r#"{"action":"accept_all"}"#);
+        forged
+            .headers_mut()
+            .insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert_eq!(send(&app, forged).await.status, StatusCode::FORBIDDEN);
+        let forged = Request::builder()
+            .method(Method::POST)
+            .uri("/accept")
+            .header("sec-fetch-site", "cross-site")
+            .extension(ClientIp("192.0.2.7".parse().unwrap()))
+            .body(Body::empty())
+            .unwrap();
+        let answer = send(&app, forged).await;
+        assert_eq!(answer.consent_cookie(), None);
+    }
+    assert_eq!(ledger.stats().await.unwrap().records, 0);
+    // The visitor's own choices still have the whole burst.
+    for _ in 0..3 {
+        let answer = send(&app, choice("192.0.2.7", r#"{"action":"accept_all"}"#)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    }
+}
+
+#[tokio::test]
 async fn reading_and_erasing_records_count_too() {
     let ledger = limited();
     let app = app(ledger.clone());

@@ -109,9 +109,13 @@ pub(crate) fn response<B>(
     let chosen = response.extensions_mut().remove::<crate::Choice>();
     let pending = state.take_pending();
     // Over the rate limit a handler's choice is not applied: the response goes out
-    // without the consent cookie, as when a grant cannot be recorded.
+    // without the consent cookie, as when a grant cannot be recorded. A choice from
+    // another site takes no token (it is refused, and logged, by the decision itself):
+    // otherwise any page could spend a visitor's limit by making the browser post.
     let decided = chosen.and_then(|choice| {
-        ledger.admit(state.client()).ok()?;
+        if state.same_origin().is_ok() {
+            ledger.admit(state.client()).ok()?;
+        }
         let decision = state.decide_handler_choice(&choice)?;
         Some((decision, Action::of(choice.kind()), RecordSource::Handler))
     });
