@@ -17,7 +17,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-use tower_consent::ledger::{ClientIp, Ledger, MemoryStore, RateLimit};
+use tower_consent::ledger::{ClientIp, Ledger, MemoryStore, RateLimit, NETWORK_SHARE};
 use tower_consent::{BuildError, Category, Choice, ConsentLayer};
 
 const SECRET: [u8; 32] = *b"rate-limit-test-secret-32-bytes!";
@@ -181,6 +181,30 @@ async fn an_ipv6_client_is_its_slash_64() {
     .await;
     assert_eq!(next.status, StatusCode::OK, "another /64");
     assert_eq!(ledger.stats().await.unwrap().records, 4);
+}
+
+#[tokio::test]
+async fn an_ipv6_slash_48_gets_sixteen_clients_worth_however_many_slash_64s_it_uses() {
+    assert_eq!(NETWORK_SHARE, 16);
+    let ledger = limited();
+    let app = app(ledger.clone());
+    // One holder of 2001:db8:77::/48 moves to a new /64 for every decision: each /64
+    // has its own burst of 3, the /48 has 16 × 3.
+    let mut recorded = 0;
+    for subnet in 0..100u32 {
+        let client = format!("2001:db8:77:{subnet:x}::1");
+        let answer = send(&app, choice(&client, r#"{"action":"accept_all"}"#)).await;
+        if answer.status == StatusCode::OK {
+            recorded += 1;
+        } else {
+            answer.assert_limited();
+        }
+    }
+    assert_eq!(recorded, 48);
+    assert_eq!(ledger.stats().await.unwrap().records, 48);
+    // Another /48 is another network.
+    let other = send(&app, choice("2001:db8:78::1", r#"{"action":"accept_all"}"#)).await;
+    assert_eq!(other.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -15,6 +15,10 @@
 //!   feature `axum`). An IPv6 client owns a `/64` (the smallest prefix a network hands
 //!   out), so it is keyed by its `/64`; an IPv4 client by its address. A request with
 //!   neither shares one bucket with every other such request.
+//! - **An IPv6 network** of one holder (`/48`, what a site or a tunnel broker hands
+//!   out, free of charge) holds 65,536 `/64`s: each of its requests also takes a token
+//!   from its `/48`'s bucket, which allows [`NETWORK_SHARE`] times one client's burst
+//!   and rate. Without it one holder could write 6.5 million records at once.
 //! - **Over the limit** the endpoints answer `429 Too Many Requests` with `Retry-After`
 //!   and the JSON error `rate_limited`; nothing is recorded, no cookie is set, and the
 //!   visitor's previous state stands. A handler's `Choice` over the limit is not
@@ -51,6 +55,9 @@ pub const DEFAULT_BURST: u32 = 100;
 pub const DEFAULT_PERIOD: Duration = Duration::from_secs(1);
 /// The default number of clients tracked at a time.
 pub const DEFAULT_MAX_CLIENTS: usize = 100_000;
+/// How many clients' worth of burst and rate one IPv6 `/48` gets, whatever the number
+/// of `/64`s its requests come from: more than any office behind one IPv4 address gets.
+pub const NETWORK_SHARE: u32 = 16;
 
 /// How many decisions (and reads of `{prefix}/records`) one client may make: a burst,
 /// then one per period. Set with [`Ledger::rate_limit`](super::Ledger::rate_limit); on
@@ -163,6 +170,15 @@ impl RateLimit {
         let burst = NonZeroU32::new(self.burst)?;
         Some(Quota::with_period(self.period)?.allow_burst(burst))
     }
+
+    /// The quota of an IPv6 `/48`: [`NETWORK_SHARE`] times the burst and the rate (the
+    /// rate as it is, for periods too short to divide).
+    fn network_quota(&self) -> Option<Quota> {
+        let burst = NonZeroU32::new(self.burst.saturating_mul(NETWORK_SHARE))?;
+        let period = Quota::with_period(self.period / NETWORK_SHARE)
+            .or_else(|| Quota::with_period(self.period))?;
+        Some(period.allow_burst(burst))
+    }
 }
 
 /// Who a request counts against.
@@ -207,47 +223,80 @@ impl Client {
 }
 
 impl Client {
-    /// The key the limiter keeps the client under: 32 bits of a hash keyed once per
-    /// process, so that the request state carries it in the room it has spare (a
-    /// wider key made every request's state larger, and slower to move). Two clients
-    /// share a bucket only if their keys collide: about one pair in 100,000 clients,
-    /// at random places no client can choose without the process's key.
+    /// The buckets the limiter keeps the client under: 32 bits of a hash keyed once
+    /// per process each, so that the request state carries them in the room it has
+    /// spare (a wider key made every request's state larger, and slower to move). Two
+    /// clients share a bucket only if their keys collide: about one pair in 100,000
+    /// clients, at random places no client can choose without the process's key.
     pub(crate) fn key(self) -> ClientKey {
         static KEYS: std::sync::LazyLock<RandomState> =
             std::sync::LazyLock::new(RandomState::default);
+        let hash = KEYS.hash_one(self) as u32;
         match self {
             Client::Unknown => ClientKey::UNKNOWN,
-            // Odd: the even keys are the limiter's own.
-            address => ClientKey(KEYS.hash_one(address) as u32 | 1),
+            // Odd: the even buckets are the limiter's own and the networks'.
+            Client::V4(_) => ClientKey {
+                own: Bucket::new(hash | 1),
+                network: None,
+            },
+            Client::V6(slash_64) => {
+                let slash_48 = KEYS.hash_one(slash_64 >> 16) as u32;
+                ClientKey {
+                    own: Bucket::new(hash | 1),
+                    // Even, with the high bit set: never a client's, nor the limiter's.
+                    network: Some(Bucket::new((slash_48 & !1) | 1 << 31)),
+                }
+            }
         }
     }
 }
 
-/// A [`Client`] as the limiter keys it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct ClientKey(u32);
+/// A [`Client`] as the limiter keys it: its own bucket, and its IPv6 `/48`'s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ClientKey {
+    own: Bucket,
+    network: Option<Bucket>,
+}
 
 impl ClientKey {
     /// Requests without an address.
-    pub(crate) const UNKNOWN: Self = Self(0);
+    pub(crate) const UNKNOWN: Self = Self {
+        own: Bucket::UNKNOWN,
+        network: None,
+    };
+}
+
+/// One bucket of the limiter's tables: never zero, so that a [`ClientKey`] takes 8
+/// bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Bucket(NonZeroU32);
+
+impl Bucket {
+    /// Requests without an address.
+    const UNKNOWN: Self = Self(NonZeroU32::MIN.saturating_add(1));
     /// Clients that found the table full.
-    const OVERFLOW: Self = Self(2);
+    const OVERFLOW: Self = Self(NonZeroU32::MIN.saturating_add(3));
+
+    /// `value` (odd, or even with the high bit set: never zero).
+    fn new(value: u32) -> Self {
+        Self(NonZeroU32::new(value).unwrap_or(NonZeroU32::MIN))
+    }
 }
 
 /// The governor state of each tracked client, at most `cap` of them: a client that
-/// finds the table full is measured against [`ClientKey::OVERFLOW`].
+/// finds the table full is measured against [`Bucket::OVERFLOW`].
 #[derive(Debug)]
-pub(crate) struct Table {
-    map: DashMap<ClientKey, InMemoryState, RandomState>,
+struct Table {
+    map: DashMap<Bucket, InMemoryState, RandomState>,
     cap: usize,
     /// Set when a client found the table full: the limiter sweeps it soon.
     full: Arc<AtomicBool>,
 }
 
 impl StateStore for Table {
-    type Key = ClientKey;
+    type Key = Bucket;
 
-    fn measure_and_replace<T, F, E>(&self, key: &ClientKey, f: F) -> Result<T, E>
+    fn measure_and_replace<T, F, E>(&self, key: &Bucket, f: F) -> Result<T, E>
     where
         F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
     {
@@ -257,13 +306,13 @@ impl StateStore for Table {
             key
         } else {
             self.full.store(true, Ordering::Relaxed);
-            &ClientKey::OVERFLOW
+            &Bucket::OVERFLOW
         };
         self.map.measure_and_replace(key, f)
     }
 }
 
-impl ShrinkableKeyedStateStore<ClientKey> for Table {
+impl ShrinkableKeyedStateStore<Bucket> for Table {
     fn retain_recent(&self, drop_below: Nanos) {
         ShrinkableKeyedStateStore::retain_recent(&self.map, drop_below);
     }
@@ -290,7 +339,9 @@ const LOG_SLOTS: usize = 1024;
 /// A ledger's rate limiter.
 #[derive(Debug)]
 pub(crate) struct Limiter {
-    governor: RateLimiter<ClientKey, Table, DefaultClock>,
+    governor: RateLimiter<Bucket, Table, DefaultClock>,
+    /// The IPv6 `/48`s' buckets, with [`NETWORK_SHARE`] times the quota.
+    networks: RateLimiter<Bucket, Table, DefaultClock>,
     clock: DefaultClock,
     /// Whether a client found the table full (set by the [`Table`]).
     full: Arc<AtomicBool>,
@@ -318,15 +369,17 @@ impl Limiter {
     /// A limiter enforcing `limit`, or `None` if the limit is not valid.
     pub(crate) fn new(limit: &RateLimit) -> Option<Self> {
         let quota = limit.quota()?;
+        let network_quota = limit.network_quota()?;
         let clock = DefaultClock::default();
         let full = Arc::new(AtomicBool::new(false));
-        let table = Table {
+        let table = || Table {
             map: DashMap::with_hasher(RandomState::default()),
             cap: limit.max_clients,
             full: full.clone(),
         };
         Some(Self {
-            governor: RateLimiter::new(quota, table, clock.clone()),
+            governor: RateLimiter::new(quota, table(), clock.clone()),
+            networks: RateLimiter::new(network_quota, table(), clock.clone()),
             clock,
             full,
             next_sweep: AtomicU64::new(0),
@@ -344,7 +397,13 @@ impl Limiter {
         if client == ClientKey::UNKNOWN {
             self.no_address();
         }
-        let result = self.governor.check_key(&client);
+        // The client's own bucket first: a client over its own limit spends none of
+        // its network's.
+        let result = self.governor.check_key(&client.own).and_then(|()| {
+            client
+                .network
+                .map_or(Ok(()), |network| self.networks.check_key(&network))
+        });
         if self.full.load(Ordering::Relaxed) {
             self.sweep_soon();
         }
@@ -395,8 +454,10 @@ impl Limiter {
 
     /// Forgets the clients whose bucket is full again, and gives back the memory.
     pub(crate) fn sweep(&self) {
-        self.governor.retain_recent();
-        self.governor.shrink_to_fit();
+        for limiter in [&self.governor, &self.networks] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
     }
 
     /// How many clients are tracked now.
@@ -409,7 +470,7 @@ impl Limiter {
     #[cold]
     fn log(&self, client: ClientKey, limited: Limited) {
         let minute = unix_now() / 60;
-        let mark = self.hasher.hash_one((client, minute)) | 1;
+        let mark = self.hasher.hash_one((client.own, minute)) | 1;
         let slot = &self.logged[mark as usize % LOG_SLOTS];
         if slot.swap(mark, Ordering::Relaxed) == mark {
             return;
@@ -432,7 +493,7 @@ impl Limiter {
         }
         let quiet = self.quiet.swap(0, Ordering::Relaxed);
         tracing::warn!(
-            client_key = format_args!("{:08x}", client.0),
+            client_key = format_args!("{:08x}", client.own.0),
             retry_after = limited.retry_after,
             other_clients_not_logged = quiet,
             "a client is over the ledger's rate limit: its decisions are refused with 429 \
@@ -468,6 +529,16 @@ mod tests {
         assert_ne!(ip("2001:db8:1:2::1"), ip("2001:db8:1:3::1"));
         assert_eq!(ip("2001:db8:1:2::1").key(), ip("2001:db8:1:2::2").key());
         assert_ne!(ip("192.0.2.1").key(), ip("192.0.2.2").key());
+        // A /64's network is its /48; IPv4 addresses have none.
+        let (a, b) = (ip("2001:db8:1:2::1").key(), ip("2001:db8:1:3::1").key());
+        assert_ne!(a.own, b.own);
+        assert_eq!(a.network, b.network);
+        assert!(a
+            .network
+            .is_some_and(|n| n.0.get() % 2 == 0 && n.0.get() >= 1 << 31));
+        assert_ne!(a.network, ip("2001:db8:2:2::1").key().network);
+        assert_eq!(ip("192.0.2.1").key().network, None);
+        assert!(ip("192.0.2.1").key().own.0.get() % 2 == 1);
         let mut extensions = http::Extensions::new();
         assert_eq!(Client::of(&extensions), Client::Unknown);
         let peer: SocketAddr = "198.51.100.7:5555".parse().unwrap();

@@ -88,7 +88,9 @@ pub(crate) use self::entry::{Capture, LedgerConfig, OptedIn, Recording};
 pub use self::error::LedgerError;
 use self::limit::Limiter;
 pub(crate) use self::limit::{Client, ClientKey};
-pub use self::limit::{RateLimit, DEFAULT_BURST, DEFAULT_MAX_CLIENTS, DEFAULT_PERIOD};
+pub use self::limit::{
+    RateLimit, DEFAULT_BURST, DEFAULT_MAX_CLIENTS, DEFAULT_PERIOD, NETWORK_SHARE,
+};
 pub use self::memory::MemoryStore;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
