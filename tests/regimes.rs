@@ -326,12 +326,14 @@ async fn boxes_left_ticked_in_an_opt_out_region_are_not_consent_elsewhere() {
     let layer = regional().build().unwrap();
     // In California the settings open with every box ticked; the visitor unticks
     // marketing and saves: preferences and analytics stay as they were.
-    let kept_ticked = choice_cookie(
-        &layer,
-        Place::California,
-        Choice::only([Category::Preferences, Category::Analytics]),
-    )
-    .await;
+    let all_but_marketing = |place| {
+        choice_cookie(
+            &layer,
+            place,
+            Choice::only([Category::Preferences, Category::Analytics]),
+        )
+    };
+    let kept_ticked = all_but_marketing(Place::California).await;
     assert_eq!(
         fates(&layer, Place::California, false, Some(&kept_ticked)).await,
         [PASSES, PASSES, PASSES, WITHHELD]
@@ -359,12 +361,7 @@ async fn boxes_left_ticked_in_an_opt_out_region_are_not_consent_elsewhere() {
     let do_not_sell = choice_cookie(&layer, Place::Virginia, Choice::do_not_sell_or_share()).await;
     assert_eq!(banner_open(do_not_sell).await, (true, true));
     // The same custom choice made in Germany is consent, in Germany and elsewhere.
-    let consented = choice_cookie(
-        &layer,
-        Place::Germany,
-        Choice::only([Category::Preferences, Category::Analytics]),
-    )
-    .await;
+    let consented = all_but_marketing(Place::Germany).await;
     assert_eq!(
         fates(&layer, Place::Germany, false, Some(&consented)).await,
         [PASSES, PASSES, PASSES, WITHHELD]

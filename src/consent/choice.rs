@@ -291,17 +291,7 @@ mod tests {
     #[test]
     fn decisions_keep_the_browser_id() {
         let categories = Categories::new(Vec::new());
-        let first = Choice::accept_all()
-            .decide(
-                &categories,
-                &rules(MARKETING),
-                Regime::OptIn,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let first = Choice::accept_all().decide_in(&categories, MARKETING, Regime::OptIn);
         let second = Choice::withdraw()
             .source(crate::Source::Banner)
             .decide(
@@ -329,47 +319,30 @@ mod tests {
         RegimeDefaults::new(sale_share, CategorySet::first(4))
     }
 
+    impl Choice {
+        /// The decision of a browser without a consent id, at policy revision 1.
+        fn decide_in(
+            &self,
+            categories: &Categories,
+            sale_share: CategorySet,
+            regime: Regime,
+        ) -> Decision {
+            self.decide(categories, &rules(sale_share), regime, 1, None, false, 10)
+                .unwrap()
+        }
+    }
+
     #[test]
     fn a_custom_choice_in_an_opt_out_region_decides_only_its_refusals() {
         let categories = Categories::new(Vec::new());
         let choice = Choice::only([Category::Preferences, Category::Analytics]);
-        let opt_in = choice
-            .decide(
-                &categories,
-                &rules(MARKETING),
-                Regime::OptIn,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let opt_in = choice.decide_in(&categories, MARKETING, Regime::OptIn);
         assert_eq!(opt_in.decided, CategorySet::first(4));
-        let opt_out = choice
-            .decide(
-                &categories,
-                &rules(MARKETING),
-                Regime::OptOut,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let opt_out = choice.decide_in(&categories, MARKETING, Regime::OptOut);
         assert_eq!(opt_out.granted, CategorySet::first(3));
         assert_eq!(opt_out.decided, CategorySet::NECESSARY.with(3));
         // "Accept all" is an act of its own, in any region.
-        let accept = Choice::accept_all()
-            .decide(
-                &categories,
-                &rules(MARKETING),
-                Regime::OptOut,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let accept = Choice::accept_all().decide_in(&categories, MARKETING, Regime::OptOut);
         assert_eq!(accept.decided, CategorySet::first(4));
     }
 
@@ -377,31 +350,12 @@ mod tests {
     fn do_not_sell_decides_only_sale_and_share() {
         let categories = Categories::new(Vec::new());
         let sale_share = CategorySet::EMPTY.with(3).with(2);
-        let decision = Choice::do_not_sell_or_share()
-            .decide(
-                &categories,
-                &rules(sale_share),
-                Regime::OptOut,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let decision =
+            Choice::do_not_sell_or_share().decide_in(&categories, sale_share, Regime::OptOut);
         assert_eq!(decision.granted, CategorySet::NECESSARY);
         assert_eq!(decision.decided, sale_share);
         assert_eq!(Choice::do_not_sell_or_share().action(), "do_not_sell");
-        let full = Choice::reject_all()
-            .decide(
-                &categories,
-                &rules(sale_share),
-                Regime::OptOut,
-                1,
-                None,
-                false,
-                10,
-            )
-            .unwrap();
+        let full = Choice::reject_all().decide_in(&categories, sale_share, Regime::OptOut);
         assert_eq!(full.decided, CategorySet::first(4));
     }
 }
