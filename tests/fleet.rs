@@ -143,14 +143,13 @@ impl LedgerStore for Counting {
     }
     fn share<'a>(
         &'a self,
-        instance: &'a str,
         seen: &'a [SeenEntry],
         undeclared: &'a [UndeclaredCookie],
         dropped: u64,
     ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
         self.entries_written.fetch_add(seen.len(), Ordering::SeqCst);
         self.shares.fetch_add(1, Ordering::SeqCst);
-        self.inner.share(instance, seen, undeclared, dropped)
+        self.inner.share(seen, undeclared, dropped)
     }
 }
 
@@ -312,7 +311,7 @@ async fn two_instances_one_declaration(database: Database) {
         second.counted("trk")
     );
 
-    // Known entries are written once per instance where they were seen, and no more,
+    // Known entries are written once by each instance that saw them, and no more,
     // however many requests carry them.
     let written = |instance: &Instance| instance.store.entries_written.load(Ordering::SeqCst);
     assert_eq!((written(&first), written(&second)), (1, 1));
@@ -351,13 +350,12 @@ fn cookie(name: &str, at: u64, path: &str, requests: u64, responses: u64) -> Und
     cookie
 }
 
-/// `share` itself, on every store: entries once per instance, names' counts added, the
-/// earliest first sighting kept, at most `SHARED_NAMES` names.
+/// `share` itself, on every store: one row per entry, names' counts added, the earliest
+/// first sighting kept, at most `SHARED_NAMES` names.
 async fn share_adds_up(store: Arc<dyn LedgerStore>) {
     let at = |secs| OffsetDateTime::from_unix_timestamp(secs).unwrap();
     let shared = store
         .share(
-            "a",
             &[SeenEntry::new("_ga", true, at(2_000_000))],
             &[cookie("trk", 2_000_000, "/late", 3, 1)],
             4,
@@ -368,7 +366,6 @@ async fn share_adds_up(store: Arc<dyn LedgerStore>) {
     assert_eq!(shared.entries, [SeenEntry::new("_ga", true, at(2_000_000))]);
     let shared = store
         .share(
-            "b",
             &[
                 SeenEntry::new("_ga", false, at(1_000_000)),
                 SeenEntry::new("_fbp", false, at(1_500_000)),
@@ -397,7 +394,7 @@ async fn share_adds_up(store: Arc<dyn LedgerStore>) {
     let many: Vec<UndeclaredCookie> = (0..SHARED_NAMES + 10)
         .map(|n| cookie(&format!("n{n}"), 3_000_000, "/", 1, 0))
         .collect();
-    let shared = store.share("a", &[], &many, 0).await.unwrap().unwrap();
+    let shared = store.share(&[], &many, 0).await.unwrap().unwrap();
     assert_eq!(shared.undeclared.len(), SHARED_NAMES);
     assert_eq!(
         shared.dropped,
@@ -405,8 +402,26 @@ async fn share_adds_up(store: Arc<dyn LedgerStore>) {
         "the names past the cap, trk being one kept"
     );
     // Nothing new: the same answer, nothing written.
-    let again = store.share("b", &[], &[], 0).await.unwrap().unwrap();
+    let again = store.share(&[], &[], 0).await.unwrap().unwrap();
     assert_eq!(again, shared);
+    // Instances come and go (a deploy, a restart): one row per entry, whatever their
+    // number, with the earliest sighting and whether any instance saw the app set it.
+    for restart in 0..20 {
+        let shared = store
+            .share(
+                &[SeenEntry::new("_ga", false, at(4_000_000 + restart))],
+                &[],
+                0,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            shared.entries[0],
+            SeenEntry::new("_ga", true, at(1_000_000))
+        );
+        assert_eq!(shared.entries.len(), 2);
+    }
 }
 
 #[tokio::test]

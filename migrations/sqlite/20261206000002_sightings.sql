@@ -1,13 +1,13 @@
 -- What the instances of an app sharing this ledger have seen (tower-consent, issue 26):
--- the catalog entries each instance lists in its cookie declaration, once per entry and
--- instance, and the undeclared cookie names of the report with the counts of every
--- instance added up (at most 1,024 names; sightings past them are counted as dropped).
+-- the catalog entries any instance lists in its cookie declaration, one row per entry
+-- (the earliest sighting; by_app if any instance saw the app set it), so the table holds
+-- at most the catalog however many instances come and go; and the undeclared cookie
+-- names of the report with the counts of every instance added up (at most 1,024 names;
+-- sightings past them are counted as dropped).
 CREATE TABLE IF NOT EXISTS consent_sightings (
-    pattern TEXT NOT NULL,
-    instance TEXT NOT NULL,
+    pattern TEXT PRIMARY KEY NOT NULL,
     by_app INTEGER NOT NULL,
-    first_seen INTEGER NOT NULL,
-    PRIMARY KEY (pattern, instance)
+    first_seen INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS consent_undeclared (

@@ -3,8 +3,8 @@
 //!
 //! - **One declaration and one report for the fleet.** Instances of an app behind a
 //!   load balancer share one ledger store. Each tick, the task writes to the store what
-//!   this instance saw since the last tick: the catalog entries it lists now (once per
-//!   entry and instance) and the growth of its undeclared-cookie counts; it reads back
+//!   this instance saw since the last tick: the catalog entries it lists now (once
+//!   each; the store keeps one row per entry for the whole fleet) and the growth of its undeclared-cookie counts; it reads back
 //!   what every instance has seen, and lists those entries here too (the bound on
 //!   entries listed from requests alone, `MAX_FROM_REQUESTS`, applies to the fleet as
 //!   it does to one instance: every entry the app set, then the earliest entries seen
@@ -33,8 +33,6 @@ pub(crate) const TICK: Duration = Duration::from_secs(4);
 #[derive(Debug)]
 pub(crate) struct Fleet {
     store: Arc<dyn LedgerStore>,
-    /// This layer's name in the store: random, so one per process and layer.
-    instance: String,
     sightings: Weak<Sightings>,
     undeclared: Weak<UndeclaredNames>,
     limiter: Option<Weak<Limiter>>,
@@ -50,12 +48,8 @@ impl Fleet {
         undeclared: &Arc<UndeclaredNames>,
         limiter: Option<&Arc<Limiter>>,
     ) -> Self {
-        let mut id = [0u8; 8];
-        // Without randomness, instances share a name: their sightings still add up.
-        let _ = getrandom::fill(&mut id);
         Self {
             store,
-            instance: id.iter().map(|byte| format!("{byte:02x}")).collect(),
             sightings: Arc::downgrade(sightings),
             undeclared: Arc::downgrade(undeclared),
             limiter: limiter.map(Arc::downgrade),
@@ -82,7 +76,6 @@ impl Fleet {
         }
         let task = Task {
             store: self.store.clone(),
-            instance: self.instance.clone(),
             sightings: self.sightings.clone(),
             undeclared: self.undeclared.clone(),
             limiter: self.limiter.clone(),
@@ -101,7 +94,6 @@ impl Fleet {
 /// The task's state.
 struct Task {
     store: Arc<dyn LedgerStore>,
-    instance: String,
     sightings: Weak<Sightings>,
     undeclared: Weak<UndeclaredNames>,
     limiter: Option<Weak<Limiter>>,
@@ -148,10 +140,7 @@ impl Task {
             .collect();
         let (grown, dropped) = undeclared.unshared();
         let (grown, cookies): (Vec<_>, Vec<_>) = grown.into_iter().unzip();
-        let shared = self
-            .store
-            .share(&self.instance, &seen, &cookies, dropped)
-            .await;
+        let shared = self.store.share(&seen, &cookies, dropped).await;
         let shared = match shared {
             Ok(Some(shared)) => shared,
             Ok(None) => {

@@ -36,8 +36,9 @@ struct State {
     wordings: BTreeMap<String, Wording>,
     /// (consent id, subject)
     links: HashSet<(ConsentId, String)>,
-    /// The catalog entries each instance saw, by (pattern, instance).
-    seen: BTreeMap<(String, String), SeenEntry>,
+    /// The catalog entries the instances saw, by pattern: each with the earliest
+    /// sighting, `by_app` if any instance saw the app set it.
+    seen: BTreeMap<String, SeenEntry>,
     /// The fleet's undeclared names, by name.
     undeclared: BTreeMap<String, UndeclaredCookie>,
     dropped: u64,
@@ -189,7 +190,6 @@ impl LedgerStore for MemoryStore {
 
     fn share<'a>(
         &'a self,
-        instance: &'a str,
         seen: &'a [SeenEntry],
         undeclared: &'a [UndeclaredCookie],
         dropped: u64,
@@ -198,7 +198,11 @@ impl LedgerStore for MemoryStore {
         for entry in seen {
             state
                 .seen
-                .entry((entry.pattern.clone(), instance.to_owned()))
+                .entry(entry.pattern.clone())
+                .and_modify(|kept| {
+                    kept.by_app |= entry.by_app;
+                    kept.first_seen = kept.first_seen.min(entry.first_seen);
+                })
                 .or_insert_with(|| entry.clone());
         }
         state.dropped = state.dropped.saturating_add(dropped);
@@ -215,17 +219,7 @@ impl LedgerStore for MemoryStore {
                 }
             }
         }
-        let mut entries: BTreeMap<&str, SeenEntry> = BTreeMap::new();
-        for ((pattern, _), entry) in &state.seen {
-            entries
-                .entry(pattern)
-                .and_modify(|kept| {
-                    kept.by_app |= entry.by_app;
-                    kept.first_seen = kept.first_seen.min(entry.first_seen);
-                })
-                .or_insert_with(|| entry.clone());
-        }
-        let mut entries: Vec<SeenEntry> = entries.into_values().collect();
+        let mut entries: Vec<SeenEntry> = state.seen.values().cloned().collect();
         entries.sort_by(|a, b| (a.first_seen, &a.pattern).cmp(&(b.first_seen, &b.pattern)));
         let mut names: Vec<UndeclaredCookie> = state.undeclared.values().cloned().collect();
         names.sort_by(|a, b| (a.first_seen, &a.name).cmp(&(b.first_seen, &b.name)));

@@ -320,7 +320,6 @@ impl PgStore {
 
     async fn share_now(
         &self,
-        instance: &str,
         seen: &[SeenEntry],
         undeclared: &[UndeclaredCookie],
         dropped: u64,
@@ -328,11 +327,12 @@ impl PgStore {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         for entry in seen {
             sqlx::query(
-                "INSERT INTO consent_sightings (pattern, instance, by_app, first_seen) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (pattern, instance) DO NOTHING",
+                "INSERT INTO consent_sightings (pattern, by_app, first_seen) \
+                 VALUES ($1, $2, $3) ON CONFLICT (pattern) DO UPDATE SET \
+                 by_app = consent_sightings.by_app OR excluded.by_app, \
+                 first_seen = LEAST(consent_sightings.first_seen, excluded.first_seen)",
             )
             .bind(&entry.pattern)
-            .bind(instance)
             .bind(entry.by_app)
             .bind(entry.first_seen.unix_timestamp())
             .execute(&mut *tx)
@@ -375,8 +375,8 @@ impl PgStore {
             .map_err(failed)?;
         }
         let entries: Vec<StoredSighting> = sqlx::query_as(
-            "SELECT pattern, BOOL_OR(by_app) AS by_app, MIN(first_seen) AS first_seen \
-             FROM consent_sightings GROUP BY pattern ORDER BY 3, 1",
+            "SELECT pattern, by_app, first_seen FROM consent_sightings \
+             ORDER BY first_seen, pattern",
         )
         .fetch_all(&mut *tx)
         .await

@@ -197,7 +197,7 @@ where
     });
 }
 
-/// A `consent_sightings` row, grouped by pattern.
+/// A `consent_sightings` row: one per catalog entry, for the whole fleet.
 #[derive(sqlx::FromRow)]
 pub(crate) struct StoredSighting {
     pattern: String,
@@ -337,16 +337,11 @@ macro_rules! forward_ledger_store {
 
             fn share<'a>(
                 &'a self,
-                instance: &'a str,
                 seen: &'a [SeenEntry],
                 undeclared: &'a [UndeclaredCookie],
                 dropped: u64,
             ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
-                Box::pin(async move {
-                    self.share_now(instance, seen, undeclared, dropped)
-                        .await
-                        .map(Some)
-                })
+                Box::pin(async move { self.share_now(seen, undeclared, dropped).await.map(Some) })
             }
         }
     };

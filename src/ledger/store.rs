@@ -249,8 +249,9 @@ pub trait LedgerStore: fmt::Debug + Send + Sync + 'static {
     /// implementation).
     ///
     /// Called by the ledger's background task every few seconds, never on a request's
-    /// path, with what `instance` saw since its last successful call: catalog entries
-    /// it lists now (each once per instance: keep the first sighting), and the
+    /// path, with what one instance saw since its last successful call: catalog entries
+    /// it lists now (keep one row per entry, whatever the number of instances: the
+    /// earliest sighting, `by_app` if any instance saw the app set it), and the
     /// undeclared names whose counts grew, each with the increments (`in_requests`,
     /// `in_responses`) and its first sighting; `dropped` is the increment of the
     /// sightings it could not keep. Add the increments; keep at most [`SHARED_NAMES`]
@@ -261,12 +262,11 @@ pub trait LedgerStore: fmt::Debug + Send + Sync + 'static {
     /// [`MemoryStore`](super::MemoryStore) and the SQL stores share.
     fn share<'a>(
         &'a self,
-        instance: &'a str,
         seen: &'a [SeenEntry],
         undeclared: &'a [UndeclaredCookie],
         dropped: u64,
     ) -> BoxFuture<'a, Result<Option<Shared>, LedgerError>> {
-        let _ = (instance, seen, undeclared, dropped);
+        let _ = (seen, undeclared, dropped);
         Box::pin(std::future::ready(Ok(None)))
     }
 }
