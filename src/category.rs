@@ -206,6 +206,7 @@ impl CategorySet {
         Self(self.0 | 1 << index)
     }
 
+    #[cfg(any(feature = "html", test))]
     pub(crate) fn without(self, index: CategoryIndex) -> Self {
         Self(self.0 & !(1 << index))
     }
