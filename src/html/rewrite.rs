@@ -67,7 +67,7 @@ struct State {
     location: Location,
     /// That `<base>` was read: every later one is ignored.
     base_taken: bool,
-    /// The last URL an element's attribute named, and what it found.
+    /// The last URLs elements named in their attributes, and what each found.
     last_found: LastFound,
     /// An element that loads something came: a `<base>` now comes too late to be
     /// taken.
@@ -92,7 +92,7 @@ struct State {
     embed_style_done: bool,
     /// The last embed placeholder written, and what it was for: a page that embeds
     /// the same player many times writes the same placeholder again without making it.
-    last_embed: Option<(EmbedId, String, Layout, String)>,
+    last_embed: Option<(EmbedId, String, Layout, Arc<str>)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -813,7 +813,7 @@ fn on_resource(
     }
     let categories = &shared.page.consent.context().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
-        (false, _) => Attrs::read(el, input),
+        (false, _) => Attrs::read(el, input, tag == "iframe"),
         // No URL is read: only the annotations are looked up.
         (true, true) => Attrs::annotations(el, tag),
         (true, false) => Attrs::default(),
@@ -869,6 +869,10 @@ fn on_resource(
     match verdict {
         Some(Verdict::Neutralise(key, embed)) => {
             let written = attrs.data_consent.as_deref();
+            let embed = embed.map(|embed| match tag {
+                "iframe" => (embed, layout_of(&attrs, loaders.style)),
+                _ => (embed, Layout::default()),
+            });
             return neutralise(
                 shared, state, output, input, el, tag, key, written, loaders, embed,
             );
@@ -1094,7 +1098,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
             (TagName::Written(name.len()), pings(name.as_bytes()))
         }
     };
-    let attrs = Attrs::read(el, input);
+    let attrs = Attrs::read(el, input, false);
     let loaders = read_loaders(shared, &state.location, &attrs, pings);
     match loaders.key {
         Some(key) => hold_back_loaders(shared, state, output, input, el, name, key, loaders),
@@ -1254,7 +1258,12 @@ fn on_text_element(
     let foreign = el.namespace_uri() != HTML;
     let loaders = match written {
         Some(tag) if !may_load_from_attributes(tag) => Loaders::default(),
-        _ => read_loaders(shared, &state.location, &Attrs::read(el, input), false),
+        _ => read_loaders(
+            shared,
+            &state.location,
+            &Attrs::read(el, input, false),
+            false,
+        ),
     };
     let reading = Reading::Css { foreign };
     hold_text(
@@ -1637,7 +1646,7 @@ fn neutralise(
     key: &str,
     written: Option<&str>,
     loaders: Loaders,
-    embed: Option<EmbedId>,
+    embed: Option<(EmbedId, Layout)>,
 ) -> HandlerResult {
     let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
@@ -1664,11 +1673,7 @@ fn neutralise(
     let embed =
         embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
     let before = match (embed, held) {
-        (Some(embed), Some(token)) => {
-            let layout = match tag {
-                "iframe" => layout_of(el, loaders.style),
-                _ => Layout::default(),
-            };
+        (Some((embed, layout)), Some(token)) => {
             embed_placeholder(shared, state, embed, key, token, &layout)
         }
         _ => None,
@@ -1789,7 +1794,7 @@ fn hold_back_tag(
     mark: Option<(&'static str, &'static str)>,
     held: Option<Token>,
     plan: RenamePlan,
-    before: Option<String>,
+    before: Option<Arc<str>>,
 ) -> HandlerResult {
     let edit = Edit {
         at: written(output),
@@ -2057,7 +2062,7 @@ fn release_with(
     output: &mut Output,
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
-    before: Option<String>,
+    before: Option<Arc<str>>,
 ) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
@@ -2197,25 +2202,29 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
     )
 }
 
-/// How a held-back iframe is laid out, as its attributes say: its placeholder takes
-/// its place. Its `style` is copied only if it loads nothing refused (`style_held`).
-fn layout_of(el: &El<'_, '_>, style_held: bool) -> Layout {
-    // lol_html gives values as written: decoded here as a browser decodes them, and
-    // escaped again where the placeholder writes them.
-    let copied = |name: &str| {
-        el.get_attribute(name)
+/// How a held-back iframe is laid out, as its attributes say (read with
+/// [`Attrs::read`]'s `layout`): its placeholder takes its place. Its `style` is copied
+/// only if it loads nothing refused (`style_held`).
+fn layout_of(attrs: &Attrs<'_>, style_held: bool) -> Layout {
+    // Values as written: decoded here as a browser decodes them, and escaped again
+    // where the placeholder writes them.
+    let copied = |value: Option<&str>| {
+        value
             .filter(|value| !value.trim().is_empty() && value.len() <= MAX_COPIED)
-            .map(|value| decode_references(&value).into_owned())
+            .map(|value| decode_references(value).into_owned())
     };
+    let layout = attrs.layout.as_ref();
+    let dimension =
+        |value: Option<&str>| value.and_then(|v| Dimension::parse(&decode_references(v)));
     Layout {
-        width: el
-            .get_attribute("width")
-            .and_then(|w| Dimension::parse(&decode_references(&w))),
-        height: el
-            .get_attribute("height")
-            .and_then(|h| Dimension::parse(&decode_references(&h))),
-        class: copied("class"),
-        style: if style_held { None } else { copied("style") },
+        width: dimension(layout.and_then(|l| l.width.as_deref())),
+        height: dimension(layout.and_then(|l| l.height.as_deref())),
+        class: copied(layout.and_then(|l| l.class.as_deref())),
+        style: if style_held {
+            None
+        } else {
+            copied(attrs.style.as_deref())
+        },
     }
 }
 
@@ -2228,7 +2237,7 @@ fn embed_placeholder(
     key: &str,
     token: Token,
     layout: &Layout,
-) -> Option<String> {
+) -> Option<Arc<str>> {
     let page = &shared.page;
     let context = page.consent.context();
     let stylesheet = (!state.embed_style_done).then(|| {
@@ -2246,7 +2255,7 @@ fn embed_placeholder(
     state.embed_style_done = true;
     if let Some((id, last_key, last_layout, html)) = &state.last_embed {
         if *id == embed && last_key == key && last_layout == layout && stylesheet.is_none() {
-            return Some(html.clone());
+            return Some(Arc::clone(html));
         }
     }
     let (vendor, kind) = shared.gate().embeds.get(embed)?;
@@ -2270,10 +2279,10 @@ fn embed_placeholder(
         settings_text: &texts.settings,
         token: token.as_str(),
     };
-    let html = placeholder.render(layout);
+    let html: Arc<str> = placeholder.render(layout).into();
     let out = match &stylesheet {
-        Some(link) => format!("{link}{html}"),
-        None => html.clone(),
+        Some(link) => format!("{link}{html}").into(),
+        None => Arc::clone(&html),
     };
     state.last_embed = Some((embed, key.to_owned(), layout.clone(), html));
     Some(out)
