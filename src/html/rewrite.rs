@@ -24,7 +24,7 @@ use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
 use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
 use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
-use super::glance::must_read;
+use super::glance::{must_read, RecentGlances};
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
 use super::misread::is_misread;
@@ -69,6 +69,8 @@ struct State {
     base_taken: bool,
     /// The last URLs elements named in their attributes, and what each found.
     last_found: LastFound,
+    /// The last resource start tags glanced at, and whether each must be read.
+    glances: RecentGlances,
     /// An element that loads something came: a `<base>` now comes too late to be
     /// taken.
     resources_seen: bool,
@@ -1489,7 +1491,7 @@ enum Glance {
 fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
-    state: &State,
+    state: &mut State,
     written: Option<&[u8]>,
     tag: &str,
 ) -> Glance {
@@ -1518,7 +1520,9 @@ fn glance(
         || memchr::memchr(b'\\', written).is_some() && may_load_from_attributes(written);
     let resolves_elsewhere = state.base_taken || shared.matches_around;
     if !resolves_elsewhere
-        && !must_read(written, gate.annotations, Some(&gate.matcher))
+        && !state
+            .glances
+            .must_read(written, gate.annotations, &gate.matcher)
         && !css_escape()
     {
         return Glance::Keep;
