@@ -298,19 +298,22 @@ fn write_edited(
     if edit.plain {
         out.extend_from_slice(b" type=\"text/plain\"");
     }
-    let mut attribute = |name: &str, value: &str| {
-        debug_assert!(!value.contains(['"', '&']), "a mark needs no escaping");
+    let mut attribute = |name: &str, value: &[u8]| {
+        debug_assert!(
+            !value.contains(&b'"') && !value.contains(&b'&'),
+            "a mark needs no escaping"
+        );
         out.push(b' ');
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b"=\"");
-        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(value);
         out.push(b'"');
     };
     if let Some((name, value)) = edit.mark {
-        attribute(name, value);
+        attribute(name, value.as_bytes());
     }
     if let Some(token) = &edit.held {
-        attribute(MARK, token.as_str());
+        attribute(MARK, token.as_bytes());
     }
     let mut from = name_end;
     for rename in renames {

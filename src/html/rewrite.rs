@@ -81,6 +81,8 @@ struct State {
     hold: Option<Hold>,
     /// The text buffer of the last one released, kept for the next one.
     spare_text: String,
+    /// The last inline script's text read and what it found.
+    last_script: LastScanned,
     /// A `<noscript>` held back while its content is read.
     noscript: Option<NoscriptHold>,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
@@ -122,6 +124,36 @@ impl State {
         let token = Token::new().ok_or("no randomness for the HTML gate's token")?;
         self.token = Some(token);
         Ok(token)
+    }
+}
+
+/// The text of the last inline script read and what it found, so that a page that
+/// repeats a snippet (in every block of a list) reads it once. What a script's text
+/// finds depends on the text and the refused categories alone (not on the base URL),
+/// which stay the same through a response.
+#[derive(Default)]
+struct LastScanned {
+    text: String,
+    found: Option<Option<Hit>>,
+}
+
+impl LastScanned {
+    /// Longer scripts are not kept: they are rarely repeated, and holding them would
+    /// cost memory.
+    const LONGEST: usize = 4096;
+
+    /// What `text` found, read by `scan` unless it is the last text read.
+    fn get_or(&mut self, text: &str, scan: impl FnOnce() -> Option<Hit>) -> Option<Hit> {
+        if let Some(found) = self.found.filter(|_| self.text == text) {
+            return found;
+        }
+        let found = scan();
+        if text.len() <= Self::LONGEST {
+            self.text.clear();
+            self.text.push_str(text);
+            self.found = Some(found);
+        }
+        found
     }
 }
 
@@ -692,7 +724,7 @@ fn on_document_end(context: &mut Context) -> HandlerResult {
     // The document ended inside a held script, style sheet or `<noscript>`, whose text
     // ran to the end: it is decided on what was read.
     if let Some(mut hold) = context.state.hold.take() {
-        let mark = decide(&context.shared, &context.state, &mut hold);
+        let mark = decide(&context.shared, &mut context.state, &mut hold);
         release(context, hold, mark)?;
     }
     if context.state.noscript.is_some() {
@@ -1885,7 +1917,7 @@ fn hold_text(
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
                 Some(mut hold) => {
-                    let mark = decide(&context.shared, &context.state, &mut hold);
+                    let mark = decide(&context.shared, &mut context.state, &mut hold);
                     release(context, hold, mark)
                 }
                 None => Ok(()),
@@ -1957,7 +1989,7 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
     }
     match context.state.hold.take() {
         Some(mut hold) => {
-            let mark = decide(&context.shared, &context.state, &mut hold);
+            let mark = decide(&context.shared, &mut context.state, &mut hold);
             release(context, hold, mark)
         }
         None => Ok(()),
@@ -1987,12 +2019,18 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// import map's or speculation rules' JSON has each string read as a URL against the
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
 /// read as URLs. What holds it back may be an embed: `hold` remembers which.
-fn decide(shared: &Shared, state: &State, hold: &mut Hold) -> Option<(&'static str, &'static str)> {
+fn decide(
+    shared: &Shared,
+    state: &mut State,
+    hold: &mut Hold,
+) -> Option<(&'static str, &'static str)> {
     let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
     let hit = match hold.reading {
-        Reading::Script => gate.matcher.scan(&hold.text, refused),
+        Reading::Script => state
+            .last_script
+            .get_or(&hold.text, || gate.matcher.scan(&hold.text, refused)),
         Reading::Json => gate.matcher.scan(&hold.text, refused).or_else(|| {
             let mut found = None;
             let read = super::json::any_string(&hold.text, |string| {
@@ -2301,6 +2339,34 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_text_read_last_is_not_scanned_again() {
+        let hit = Hit {
+            category: 3,
+            vendor: "v",
+            embed: None,
+        };
+        let mut last = LastScanned::default();
+        let mut scans = 0;
+        let mut scan = |text: &str, found: Option<Hit>| {
+            last.get_or(text, || {
+                scans += 1;
+                found
+            })
+        };
+        assert_eq!(scan("fbq('init')", Some(hit)), Some(hit));
+        assert_eq!(scan("fbq('init')", None), Some(hit));
+        assert_eq!(scan("x()", None), None);
+        assert_eq!(scan("x()", Some(hit)), None);
+        assert_eq!(scan("fbq('init')", Some(hit)), Some(hit));
+        let long = "x".repeat(LastScanned::LONGEST + 1);
+        assert_eq!(scan(&long, None), None);
+        assert_eq!(scan(&long, None), None);
+        // The last text kept is still the one before the long one.
+        assert_eq!(scan("fbq('init')", None), Some(hit));
+        assert_eq!(scans, 5);
+    }
 
     #[test]
     fn the_probe_is_a_start_tag_of_the_probe_element() {
