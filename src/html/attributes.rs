@@ -109,6 +109,8 @@ impl Input {
 
     /// The bytes of the document at `range`, if kept (copied only when the range
     /// runs from one kept chunk into the next).
+    // Inline: every element's start tag is looked up here.
+    #[inline]
     fn bytes(&self, range: Range<usize>) -> Option<Cow<'_, [u8]>> {
         let current_start = self.start + self.previous.len();
         if let Some(start) = range.start.checked_sub(current_start) {
