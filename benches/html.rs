@@ -289,7 +289,9 @@ fn runner_kib() -> usize {
 /// criterion.
 ///
 /// `HTML_BENCH_EMBEDS=0` gates without the built-in embeds (issue 24), to measure what
-/// they cost in the same build.
+/// they cost in the same build. The page is the same: its YouTube player is then one
+/// the gate does not know and passes, as in every round before the embeds (the page
+/// has carried it since the first), so these figures compare with those rounds'.
 fn runner() -> impl FnMut(&str) -> usize {
     let embeds = std::env::var("HTML_BENCH_EMBEDS").map_or(true, |on| on != "0");
     let gated = ConsentLayer::builder()

@@ -1020,3 +1020,129 @@ async fn a_url_that_names_a_necessary_rule_does_not_exempt_another_of_the_elemen
         assert_eq!(serve(&layer, Page::html(html)).await.body, html);
     }
 }
+
+/// A page whose elements repeat, and the same page with each repetition written apart
+/// (` data-n="…"` in each start tag, a fragment `#…` after each URL, a comment in each
+/// script: none of them changes what anything loads). Neighbours of the same length
+/// find different things, so that a repetition mistaken for another shows.
+fn repeating_page(apart: bool) -> String {
+    let mut page = String::from("<!doctype html><html><head><title>t</title></head><body>");
+    for round in 0..12 {
+        let parts = [
+            r#"<img src="https://www.facebook.com/tr?id=1&amp;ev=ViewContent{u}" width="1""#,
+            r#"<img src="https://www.facebook.com/xx?id=1&amp;ev=ViewContent{u}" width="1""#,
+            r#"<iframe src="https://www.youtube-nocookie.com/embed/x{u}" title="Video""#,
+            "<picture",
+            r#"<source srcset="/img/a.webp" type="image/webp""#,
+            r#"<img src="/img/a.jpg{u}" alt="A picture" width="640" height="360""#,
+            r#"<img src="https://cdn.example-cdn.com/a.gif{u}""#,
+            r#"<img src="https://www.doubleclick.net/a.gif{u}""#,
+            r#"<iframe src="https://player.vimeo.com/video/1{u}" width="640" height="360" class="v""#,
+            r#"<script src="/js/tracker.js{u}""#,
+            r#"<img src="/js/tracker.js?v=2{u}""#,
+        ];
+        for (k, part) in parts.iter().enumerate() {
+            let fragment = match apart {
+                true => format!("#{round}-{k}"),
+                false => String::new(),
+            };
+            page.push_str(&part.replace("{u}", &fragment));
+            if apart {
+                page.push_str(&format!(" data-n=\"{round}-{k}\""));
+            }
+            page.push('>');
+            match *part {
+                p if p.starts_with("<iframe") => page.push_str("</iframe>"),
+                p if p.starts_with("<script") => page.push_str("</script>"),
+                _ => {}
+            }
+        }
+        page.push_str("</picture>");
+        // More distinct values than are kept: the oldest are read again.
+        page.push_str(&format!("<img src=\"/img/{}.png\">", round % 10));
+        for (k, script) in [
+            "var s=document.createElement('script');s.src='https://connect.facebook.net/a.js';",
+            "var s=document.createElement('script');s.src='https://connect.facebook.org/a.js';",
+            "document.querySelectorAll('.x').forEach(function(e){e.hidden=false;});",
+            "gtag('config','G-1');var u='https://www.googletagmanager.com/gtag/js?id=G-1';",
+        ]
+        .iter()
+        .enumerate()
+        {
+            page.push_str("<script>");
+            page.push_str(script);
+            if apart {
+                page.push_str(&format!("/*{round}-{k}*/"));
+            }
+            page.push_str("</script>");
+        }
+        page.push_str("<p>text</p>\n");
+    }
+    page.push_str("</body></html>");
+    page
+}
+
+/// `served` without what [`repeating_page`] wrote to set repetitions apart.
+fn without_apart_marks(served: &str) -> String {
+    let mut out = String::with_capacity(served.len());
+    let mut rest = served;
+    while !rest.is_empty() {
+        // The mark's start, what ends it, and whether that end is part of it.
+        let mark = [
+            (" data-n=\"", '"', true),
+            ("/*", '*', true),
+            ("#", '"', false),
+        ]
+        .into_iter()
+        .find_map(|(start, end, with_end)| {
+            let tail = rest.strip_prefix(start)?;
+            let close = tail.find(end)?;
+            let inner = &tail[..close];
+            let ok = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '-');
+            let len = start.len() + close + usize::from(with_end);
+            // A comment ends with `*/`.
+            let len = if start == "/*" { len + 1 } else { len };
+            ok.then_some(len)
+        });
+        match mark {
+            Some(len) => rest = &rest[len..],
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// What the gate read of a URL, a start tag or an inline script it met before in the
+/// same response is what it reads again: a page that repeats them is rewritten as the
+/// same page with each repetition written apart (with and without a `<base>`, which
+/// changes where relative URLs resolve).
+#[tokio::test]
+async fn repeated_urls_tags_and_scripts_are_read_as_distinct_ones_are() {
+    for base in ["", "<base href=\"https://cdn.example.net/\">"] {
+        let page =
+            |apart: bool| repeating_page(apart).replacen("<title>", &format!("{base}<title>"), 1);
+        for granted_now in [&[][..], &[Category::Analytics][..]] {
+            let serve_page = |apart: bool| {
+                let page = Page::html(&page(apart)).granting(granted_now);
+                async move { serve(&layer(gate()), page).await.body }
+            };
+            let repeated = serve_page(false).await;
+            let apart = without_apart_marks(&serve_page(true).await);
+            assert_eq!(repeated, apart, "base {base:?}, granted {granted_now:?}");
+            // Each repetition was read: the pixel held back, its neighbour of the same
+            // length not; the same for the scripts.
+            let count = |text: &str| repeated.matches(text).count();
+            assert_eq!(count("data-consent-src=\"https://www.facebook.com/tr"), 12);
+            assert_eq!(count("<img src=\"https://www.facebook.com/xx"), 12);
+            assert_eq!(count("data-consent-src=\"https://www.doubleclick.net/"), 12);
+            assert_eq!(count("<img src=\"https://cdn.example-cdn.com/"), 12);
+            assert_eq!(count("data-consent=\"marketing\">var s="), 12);
+            assert_eq!(count("<script>var s="), 12);
+            assert_eq!(count("data-tc-embed-load"), 24);
+        }
+    }
+}

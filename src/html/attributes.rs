@@ -109,6 +109,8 @@ impl Input {
 
     /// The bytes of the document at `range`, if kept (copied only when the range
     /// runs from one kept chunk into the next).
+    // Inline: every element's start tag is looked up here.
+    #[inline]
     fn bytes(&self, range: Range<usize>) -> Option<Cow<'_, [u8]>> {
         let current_start = self.start + self.previous.len();
         if let Some(start) = range.start.checked_sub(current_start) {
@@ -173,6 +175,17 @@ pub(super) struct Attrs<'i> {
     pub(super) handlers: Vec<Cow<'i, str>>,
     /// `None` when no URL was read (nothing left to match).
     pub(super) urls: Option<Urls<'i>>,
+    /// `width`, `height` and `class`, read only for an element that may be an embed
+    /// (its placeholder takes its place: [`super::embeds::Layout`]).
+    pub(super) layout: Option<LayoutAttrs<'i>>,
+}
+
+/// The attributes that say how an embed is laid out, besides `style`.
+#[derive(Debug, Default)]
+pub(super) struct LayoutAttrs<'i> {
+    pub(super) width: Option<Cow<'i, str>>,
+    pub(super) height: Option<Cow<'i, str>>,
+    pub(super) class: Option<Cow<'i, str>>,
 }
 
 /// The URL attributes of a resource element, and `integrity`, which moves with them
@@ -197,10 +210,12 @@ pub(super) struct Urls<'i> {
 }
 
 impl<'i> Attrs<'i> {
-    /// Everything, URLs included, in one pass over the element's attributes.
-    pub(super) fn read(el: &El<'_, '_>, input: &'i Input) -> Self {
+    /// Everything, URLs included, in one pass over the element's attributes; with
+    /// `layout`, what lays it out too.
+    pub(super) fn read(el: &El<'_, '_>, input: &'i Input, layout: bool) -> Self {
         let mut attrs = Self {
             urls: Some(Urls::default()),
+            layout: layout.then(LayoutAttrs::default),
             ..Self::default()
         };
         for attribute in el.attributes() {
@@ -257,6 +272,14 @@ impl<'i> Attrs<'i> {
         let urls = self.urls.as_mut()?;
         // By length first: most names are ruled out without a comparison.
         let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
+        if let Some(layout) = &mut self.layout {
+            match name.len() {
+                5 if is("width") => return Some(&mut layout.width),
+                5 if is("class") => return Some(&mut layout.class),
+                6 if is("height") => return Some(&mut layout.height),
+                _ => {}
+            }
+        }
         Some(match name.len() {
             2 if is("to") => &mut urls.to,
             2 if is("by") => &mut urls.by,

@@ -222,29 +222,42 @@ fn last_labels(host: &[u8], count: usize) -> &[u8] {
     host.get(start + 1..).unwrap_or_default()
 }
 
-/// The last URL attribute value a page's elements named and what it found, so that a
-/// page that repeats a URL (an image, a pixel in every block) reads it once. Valid
-/// while the document's base URL and the refused categories stay as they were.
+/// What reading one URL found.
+type Found = Result<Option<Hit>, TooDeep>;
+
+/// The last few URL attribute values a page's elements named and what each found, so
+/// that a page that repeats URLs (an image, a pixel and a player in every block) reads
+/// each once. Valid while the document's base URL and the refused categories stay as
+/// they were.
 #[derive(Debug, Default)]
 pub(crate) struct LastFound {
-    raw: String,
-    found: Option<Result<Option<Hit>, TooDeep>>,
+    /// The values, with what they found (`None`: a slot not used yet); the oldest is
+    /// replaced first.
+    recent: [(String, Option<Found>); LastFound::KEPT],
+    /// The slot the next value read goes to.
+    next: usize,
 }
 
 impl LastFound {
-    /// What the value `raw` found, read by `read` unless it is the last one read.
-    pub(crate) fn get_or(
-        &mut self,
-        raw: &str,
-        read: impl FnOnce() -> Result<Option<Hit>, TooDeep>,
-    ) -> Result<Option<Hit>, TooDeep> {
-        if let Some(found) = self.found.filter(|_| self.raw == raw) {
+    /// How many values are kept: a few different URLs that alternate (a page's blocks
+    /// each carry a pixel and a player) are each read once.
+    const KEPT: usize = 4;
+
+    /// What the value `raw` found, read by `read` unless it is one of the last read.
+    pub(crate) fn get_or(&mut self, raw: &str, read: impl FnOnce() -> Found) -> Found {
+        let kept = self
+            .recent
+            .iter()
+            .find_map(|(value, found)| found.filter(|_| value == raw));
+        if let Some(found) = kept {
             return found;
         }
         let found = read();
-        self.raw.clear();
-        self.raw.push_str(raw);
-        self.found = Some(found);
+        let (value, slot) = &mut self.recent[self.next];
+        value.clear();
+        value.push_str(raw);
+        *slot = Some(found);
+        self.next = (self.next + 1) % Self::KEPT;
         found
     }
 }
@@ -986,6 +999,34 @@ mod tests {
             .ok()
             .flatten()
             .map(|h| h.category)
+    }
+
+    #[test]
+    fn recent_urls_are_read_once_each() {
+        let m = matcher(&[]);
+        let mut last = LastFound::default();
+        let mut reads = 0;
+        let mut find = |url: &str| {
+            last.get_or(url, || {
+                reads += 1;
+                m.find(&Url::new(url).target(&test_location()), |_| true)
+            })
+            .ok()
+            .flatten()
+            .map(|h| h.category)
+        };
+        let pixel = "https://www.facebook.com/tr?id=1";
+        let image = "/img/a.jpg";
+        for _ in 0..3 {
+            assert_eq!(find(pixel), Some(3));
+            assert_eq!(find(image), None);
+        }
+        // More values than are kept: the oldest is read again.
+        for url in ["/1", "/2", "/3", "/4"] {
+            assert_eq!(find(url), None);
+        }
+        assert_eq!(find(pixel), Some(3));
+        assert_eq!(reads, 7);
     }
 
     #[test]

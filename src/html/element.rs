@@ -65,6 +65,8 @@ pub(super) const PROBE: &str = "tc-consent-probe";
 
 impl Name {
     /// The element named `name` (as written, any case), if the gate knows it.
+    // Inline: asked of every element.
+    #[inline]
     pub(super) fn of(name: &[u8]) -> Option<Self> {
         let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
         use Name::*;

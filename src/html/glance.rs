@@ -85,6 +85,47 @@ pub(super) fn must_read(tag: &[u8], annotations: bool, matcher: Option<&Resource
         || (local_rules && matcher.mentions_local_path(tag))
 }
 
+/// The last start tags [`must_read`] was asked about, exactly as written, and its
+/// answers, for one response (the annotations setting and the matcher stay the same
+/// through it): a page repeats its tags (an image, a pixel, a player in every block),
+/// and a tag read before is looked up instead of glanced at again.
+#[derive(Debug, Default)]
+pub(super) struct RecentGlances {
+    /// Tags and answers; the oldest is replaced first. An empty tag matches none.
+    tags: [(Vec<u8>, bool); RecentGlances::KEPT],
+    /// The slot the next answer goes to.
+    next: usize,
+}
+
+impl RecentGlances {
+    /// How many tags are kept.
+    const KEPT: usize = 8;
+    /// Longer tags are not kept: they are rarely repeated, and holding them would
+    /// cost memory.
+    const LONGEST: usize = 512;
+
+    /// [`must_read`] with a matcher, answered from the tags kept when `tag` is one.
+    pub(super) fn must_read(
+        &mut self,
+        tag: &[u8],
+        annotations: bool,
+        matcher: &ResourceMatcher,
+    ) -> bool {
+        if let Some((_, answer)) = self.tags.iter().find(|(kept, _)| kept[..] == *tag) {
+            return *answer;
+        }
+        let answer = must_read(tag, annotations, Some(matcher));
+        if tag.len() <= Self::LONGEST {
+            let (kept, kept_answer) = &mut self.tags[self.next];
+            kept.clear();
+            kept.extend_from_slice(tag);
+            *kept_answer = answer;
+            self.next = (self.next + 1) % Self::KEPT;
+        }
+        answer
+    }
+}
+
 /// Whether `text` ends with `data` in any case, tabs and newlines left out.
 fn ends_with_data(text: &[u8]) -> bool {
     let mut letters = text.iter().rev().filter(|&&b| !is_tab_or_newline(b));
@@ -158,6 +199,46 @@ mod tests {
         ] {
             assert!(may(tag), "{tag:?}");
         }
+    }
+
+    #[test]
+    fn a_tag_glanced_at_before_gets_the_same_answer() {
+        let catalog = matcher(&[]);
+        let mut recent = RecentGlances::default();
+        let tags = [
+            r#"<img src="/img/a.jpg" alt="A picture" width="640">"#,
+            r#"<img src="https://www.facebook.com/tr?id=1">"#,
+            r#"<iframe src="https://www.youtube-nocookie.com/embed/x">"#,
+            "<img data-consent=analytics src=/a.jpg>",
+        ];
+        for _ in 0..3 {
+            for annotations in [false, true] {
+                let mut recent_here = RecentGlances::default();
+                for tag in tags {
+                    let tag = tag.as_bytes();
+                    let expected = must_read(tag, annotations, Some(&catalog));
+                    assert_eq!(recent_here.must_read(tag, annotations, &catalog), expected);
+                }
+            }
+            for tag in tags {
+                let tag = tag.as_bytes();
+                assert_eq!(
+                    recent.must_read(tag, true, &catalog),
+                    must_read(tag, true, Some(&catalog))
+                );
+            }
+        }
+        // More tags than are kept, and a tag too long to keep.
+        let long = format!(
+            "<img alt=\"{}\" src=https://www.facebook.com/tr>",
+            "x".repeat(600)
+        );
+        for i in 0..20 {
+            let tag = format!("<img src=/{i}.png>");
+            assert!(!recent.must_read(tag.as_bytes(), true, &catalog));
+            assert!(recent.must_read(long.as_bytes(), true, &catalog));
+        }
+        assert!(recent.must_read(tags[1].as_bytes(), true, &catalog));
     }
 
     #[test]

@@ -85,6 +85,11 @@ impl Token {
         Some(Self(hex))
     }
 
+    /// The hex digits, as bytes: no UTF-8 check for writing them out.
+    pub(super) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     pub(super) fn as_str(&self) -> &str {
         // Hex digits only.
         std::str::from_utf8(&self.0).unwrap_or_default()

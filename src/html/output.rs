@@ -17,6 +17,7 @@
 //! ([`Output::hold`]), so that the tag can still be edited once its text is read.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -40,8 +41,8 @@ pub(super) struct Edit {
     /// activate the element ([`super::held`]).
     pub(super) held: Option<Token>,
     /// Markup written right before the tag: an embed's placeholder
-    /// ([`super::embeds`]).
-    pub(super) before: Option<String>,
+    /// ([`super::embeds`]), shared by every embed of a page that shows the same one.
+    pub(super) before: Option<Arc<str>>,
 }
 
 /// The name of a start tag to hold back, as the edit checks it.
@@ -228,7 +229,16 @@ impl Output {
             };
             return Ok(Bytes::from(out));
         }
-        let mut out = Vec::with_capacity(end + self.edits.len() * 48);
+        // What the edits insert: their marks, and the placeholders written before tags.
+        let inserted: usize = self
+            .edits
+            .iter()
+            .map(|change| match change {
+                Change::Tag(edit, _) => 48 + edit.before.as_ref().map_or(0, |before| before.len()),
+                Change::Replace(replace) => replace.with.len(),
+            })
+            .sum();
+        let mut out = Vec::with_capacity(end + inserted);
         let mut from = 0;
         for change in &self.edits {
             let (at, len, name) = match change {
@@ -288,19 +298,22 @@ fn write_edited(
     if edit.plain {
         out.extend_from_slice(b" type=\"text/plain\"");
     }
-    let mut attribute = |name: &str, value: &str| {
-        debug_assert!(!value.contains(['"', '&']), "a mark needs no escaping");
+    let mut attribute = |name: &str, value: &[u8]| {
+        debug_assert!(
+            !value.contains(&b'"') && !value.contains(&b'&'),
+            "a mark needs no escaping"
+        );
         out.push(b' ');
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b"=\"");
-        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(value);
         out.push(b'"');
     };
     if let Some((name, value)) = edit.mark {
-        attribute(name, value);
+        attribute(name, value.as_bytes());
     }
     if let Some(token) = &edit.held {
-        attribute(MARK, token.as_str());
+        attribute(MARK, token.as_bytes());
     }
     let mut from = name_end;
     for rename in renames {

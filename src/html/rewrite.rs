@@ -24,7 +24,7 @@ use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
 use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
 use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
-use super::glance::must_read;
+use super::glance::{must_read, RecentGlances};
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
 use super::misread::is_misread;
@@ -67,8 +67,10 @@ struct State {
     location: Location,
     /// That `<base>` was read: every later one is ignored.
     base_taken: bool,
-    /// The last URL an element's attribute named, and what it found.
+    /// The last URLs elements named in their attributes, and what each found.
     last_found: LastFound,
+    /// The last resource start tags glanced at, and whether each must be read.
+    glances: RecentGlances,
     /// An element that loads something came: a `<base>` now comes too late to be
     /// taken.
     resources_seen: bool,
@@ -79,6 +81,8 @@ struct State {
     hold: Option<Hold>,
     /// The text buffer of the last one released, kept for the next one.
     spare_text: String,
+    /// The last inline script's text read and what it found.
+    last_script: LastScanned,
     /// A `<noscript>` held back while its content is read.
     noscript: Option<NoscriptHold>,
     /// Inside a neutralised `<video>`, `<audio>` or `<picture>`: its category key.
@@ -92,7 +96,7 @@ struct State {
     embed_style_done: bool,
     /// The last embed placeholder written, and what it was for: a page that embeds
     /// the same player many times writes the same placeholder again without making it.
-    last_embed: Option<(EmbedId, String, Layout, String)>,
+    last_embed: Option<(EmbedId, String, Layout, Arc<str>)>,
     /// The page already carries the banner.
     banner_seen: bool,
     banner_done: bool,
@@ -120,6 +124,36 @@ impl State {
         let token = Token::new().ok_or("no randomness for the HTML gate's token")?;
         self.token = Some(token);
         Ok(token)
+    }
+}
+
+/// The text of the last inline script read and what it found, so that a page that
+/// repeats a snippet (in every block of a list) reads it once. What a script's text
+/// finds depends on the text and the refused categories alone (not on the base URL),
+/// which stay the same through a response.
+#[derive(Default)]
+struct LastScanned {
+    text: String,
+    found: Option<Option<Hit>>,
+}
+
+impl LastScanned {
+    /// Longer scripts are not kept: they are rarely repeated, and holding them would
+    /// cost memory.
+    const LONGEST: usize = 4096;
+
+    /// What `text` found, read by `scan` unless it is the last text read.
+    fn get_or(&mut self, text: &str, scan: impl FnOnce() -> Option<Hit>) -> Option<Hit> {
+        if let Some(found) = self.found.filter(|_| self.text == text) {
+            return found;
+        }
+        let found = scan();
+        if text.len() <= Self::LONGEST {
+            self.text.clear();
+            self.text.push_str(text);
+            self.found = Some(found);
+        }
+        found
     }
 }
 
@@ -690,7 +724,7 @@ fn on_document_end(context: &mut Context) -> HandlerResult {
     // The document ended inside a held script, style sheet or `<noscript>`, whose text
     // ran to the end: it is decided on what was read.
     if let Some(mut hold) = context.state.hold.take() {
-        let mark = decide(&context.shared, &context.state, &mut hold);
+        let mark = decide(&context.shared, &mut context.state, &mut hold);
         release(context, hold, mark)?;
     }
     if context.state.noscript.is_some() {
@@ -813,7 +847,7 @@ fn on_resource(
     }
     let categories = &shared.page.consent.context().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
-        (false, _) => Attrs::read(el, input),
+        (false, _) => Attrs::read(el, input, tag == "iframe"),
         // No URL is read: only the annotations are looked up.
         (true, true) => Attrs::annotations(el, tag),
         (true, false) => Attrs::default(),
@@ -869,6 +903,10 @@ fn on_resource(
     match verdict {
         Some(Verdict::Neutralise(key, embed)) => {
             let written = attrs.data_consent.as_deref();
+            let embed = embed.map(|embed| match tag {
+                "iframe" => (embed, layout_of(&attrs, loaders.style)),
+                _ => (embed, Layout::default()),
+            });
             return neutralise(
                 shared, state, output, input, el, tag, key, written, loaders, embed,
             );
@@ -1094,7 +1132,7 @@ fn on_other(cx: &mut Split<'_>, el: &mut El<'_, '_>, written: Option<&[u8]>) -> 
             (TagName::Written(name.len()), pings(name.as_bytes()))
         }
     };
-    let attrs = Attrs::read(el, input);
+    let attrs = Attrs::read(el, input, false);
     let loaders = read_loaders(shared, &state.location, &attrs, pings);
     match loaders.key {
         Some(key) => hold_back_loaders(shared, state, output, input, el, name, key, loaders),
@@ -1254,7 +1292,12 @@ fn on_text_element(
     let foreign = el.namespace_uri() != HTML;
     let loaders = match written {
         Some(tag) if !may_load_from_attributes(tag) => Loaders::default(),
-        _ => read_loaders(shared, &state.location, &Attrs::read(el, input), false),
+        _ => read_loaders(
+            shared,
+            &state.location,
+            &Attrs::read(el, input, false),
+            false,
+        ),
     };
     let reading = Reading::Css { foreign };
     hold_text(
@@ -1480,7 +1523,7 @@ enum Glance {
 fn glance(
     shared: &Shared,
     gate: &super::HtmlConfig,
-    state: &State,
+    state: &mut State,
     written: Option<&[u8]>,
     tag: &str,
 ) -> Glance {
@@ -1509,7 +1552,9 @@ fn glance(
         || memchr::memchr(b'\\', written).is_some() && may_load_from_attributes(written);
     let resolves_elsewhere = state.base_taken || shared.matches_around;
     if !resolves_elsewhere
-        && !must_read(written, gate.annotations, Some(&gate.matcher))
+        && !state
+            .glances
+            .must_read(written, gate.annotations, &gate.matcher)
         && !css_escape()
     {
         return Glance::Keep;
@@ -1637,7 +1682,7 @@ fn neutralise(
     key: &str,
     written: Option<&str>,
     loaders: Loaders,
-    embed: Option<EmbedId>,
+    embed: Option<(EmbedId, Layout)>,
 ) -> HandlerResult {
     let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
@@ -1664,11 +1709,7 @@ fn neutralise(
     let embed =
         embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
     let before = match (embed, held) {
-        (Some(embed), Some(token)) => {
-            let layout = match tag {
-                "iframe" => layout_of(el, loaders.style),
-                _ => Layout::default(),
-            };
+        (Some((embed, layout)), Some(token)) => {
             embed_placeholder(shared, state, embed, key, token, &layout)
         }
         _ => None,
@@ -1789,7 +1830,7 @@ fn hold_back_tag(
     mark: Option<(&'static str, &'static str)>,
     held: Option<Token>,
     plan: RenamePlan,
-    before: Option<String>,
+    before: Option<Arc<str>>,
 ) -> HandlerResult {
     let edit = Edit {
         at: written(output),
@@ -1876,7 +1917,7 @@ fn hold_text(
         handlers.push(Box::new(|_: &mut EndTag<'_>| {
             in_context(|context| match context.state.hold.take() {
                 Some(mut hold) => {
-                    let mark = decide(&context.shared, &context.state, &mut hold);
+                    let mark = decide(&context.shared, &mut context.state, &mut hold);
                     release(context, hold, mark)
                 }
                 None => Ok(()),
@@ -1948,7 +1989,7 @@ fn on_held_text(context: &mut Context, chunk: &TextChunk<'_>) -> HandlerResult {
     }
     match context.state.hold.take() {
         Some(mut hold) => {
-            let mark = decide(&context.shared, &context.state, &mut hold);
+            let mark = decide(&context.shared, &mut context.state, &mut hold);
             release(context, hold, mark)
         }
         None => Ok(()),
@@ -1978,12 +2019,18 @@ fn defuse_cdata(chunk: &mut TextChunk<'_>) -> HandlerResult {
 /// import map's or speculation rules' JSON has each string read as a URL against the
 /// page's base (and scanned, for a host written apart); a style sheet has its `url()`s
 /// read as URLs. What holds it back may be an embed: `hold` remembers which.
-fn decide(shared: &Shared, state: &State, hold: &mut Hold) -> Option<(&'static str, &'static str)> {
+fn decide(
+    shared: &Shared,
+    state: &mut State,
+    hold: &mut Hold,
+) -> Option<(&'static str, &'static str)> {
     let gate = shared.gate();
     let refused = |hit: &Hit| shared.refuses(hit);
     let location = &state.location;
     let hit = match hold.reading {
-        Reading::Script => gate.matcher.scan(&hold.text, refused),
+        Reading::Script => state
+            .last_script
+            .get_or(&hold.text, || gate.matcher.scan(&hold.text, refused)),
         Reading::Json => gate.matcher.scan(&hold.text, refused).or_else(|| {
             let mut found = None;
             let read = super::json::any_string(&hold.text, |string| {
@@ -2057,7 +2104,7 @@ fn release_with(
     output: &mut Output,
     hold: Hold,
     mark: Option<(&'static str, &'static str)>,
-    before: Option<String>,
+    before: Option<Arc<str>>,
 ) -> HandlerResult {
     let mut text = hold.text;
     text.clear();
@@ -2197,25 +2244,29 @@ fn make_placeholder(shared: &Shared, key: &str) -> String {
     )
 }
 
-/// How a held-back iframe is laid out, as its attributes say: its placeholder takes
-/// its place. Its `style` is copied only if it loads nothing refused (`style_held`).
-fn layout_of(el: &El<'_, '_>, style_held: bool) -> Layout {
-    // lol_html gives values as written: decoded here as a browser decodes them, and
-    // escaped again where the placeholder writes them.
-    let copied = |name: &str| {
-        el.get_attribute(name)
+/// How a held-back iframe is laid out, as its attributes say (read with
+/// [`Attrs::read`]'s `layout`): its placeholder takes its place. Its `style` is copied
+/// only if it loads nothing refused (`style_held`).
+fn layout_of(attrs: &Attrs<'_>, style_held: bool) -> Layout {
+    // Values as written: decoded here as a browser decodes them, and escaped again
+    // where the placeholder writes them.
+    let copied = |value: Option<&str>| {
+        value
             .filter(|value| !value.trim().is_empty() && value.len() <= MAX_COPIED)
-            .map(|value| decode_references(&value).into_owned())
+            .map(|value| decode_references(value).into_owned())
     };
+    let layout = attrs.layout.as_ref();
+    let dimension =
+        |value: Option<&str>| value.and_then(|v| Dimension::parse(&decode_references(v)));
     Layout {
-        width: el
-            .get_attribute("width")
-            .and_then(|w| Dimension::parse(&decode_references(&w))),
-        height: el
-            .get_attribute("height")
-            .and_then(|h| Dimension::parse(&decode_references(&h))),
-        class: copied("class"),
-        style: if style_held { None } else { copied("style") },
+        width: dimension(layout.and_then(|l| l.width.as_deref())),
+        height: dimension(layout.and_then(|l| l.height.as_deref())),
+        class: copied(layout.and_then(|l| l.class.as_deref())),
+        style: if style_held {
+            None
+        } else {
+            copied(attrs.style.as_deref())
+        },
     }
 }
 
@@ -2228,7 +2279,7 @@ fn embed_placeholder(
     key: &str,
     token: Token,
     layout: &Layout,
-) -> Option<String> {
+) -> Option<Arc<str>> {
     let page = &shared.page;
     let context = page.consent.context();
     let stylesheet = (!state.embed_style_done).then(|| {
@@ -2246,7 +2297,7 @@ fn embed_placeholder(
     state.embed_style_done = true;
     if let Some((id, last_key, last_layout, html)) = &state.last_embed {
         if *id == embed && last_key == key && last_layout == layout && stylesheet.is_none() {
-            return Some(html.clone());
+            return Some(Arc::clone(html));
         }
     }
     let (vendor, kind) = shared.gate().embeds.get(embed)?;
@@ -2270,10 +2321,10 @@ fn embed_placeholder(
         settings_text: &texts.settings,
         token: token.as_str(),
     };
-    let html = placeholder.render(layout);
+    let html: Arc<str> = placeholder.render(layout).into();
     let out = match &stylesheet {
-        Some(link) => format!("{link}{html}"),
-        None => html.clone(),
+        Some(link) => format!("{link}{html}").into(),
+        None => Arc::clone(&html),
     };
     state.last_embed = Some((embed, key.to_owned(), layout.clone(), html));
     Some(out)
@@ -2288,6 +2339,34 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_text_read_last_is_not_scanned_again() {
+        let hit = Hit {
+            category: 3,
+            vendor: "v",
+            embed: None,
+        };
+        let mut last = LastScanned::default();
+        let mut scans = 0;
+        let mut scan = |text: &str, found: Option<Hit>| {
+            last.get_or(text, || {
+                scans += 1;
+                found
+            })
+        };
+        assert_eq!(scan("fbq('init')", Some(hit)), Some(hit));
+        assert_eq!(scan("fbq('init')", None), Some(hit));
+        assert_eq!(scan("x()", None), None);
+        assert_eq!(scan("x()", Some(hit)), None);
+        assert_eq!(scan("fbq('init')", Some(hit)), Some(hit));
+        let long = "x".repeat(LastScanned::LONGEST + 1);
+        assert_eq!(scan(&long, None), None);
+        assert_eq!(scan(&long, None), None);
+        // The last text kept is still the one before the long one.
+        assert_eq!(scan("fbq('init')", None), Some(hit));
+        assert_eq!(scans, 5);
+    }
 
     #[test]
     fn the_probe_is_a_start_tag_of_the_probe_element() {
