@@ -24,8 +24,8 @@
 
 mod region;
 mod source;
+mod table;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -34,6 +34,7 @@ use http::HeaderMap;
 
 pub use self::region::{InvalidRegion, Region};
 pub use self::source::RegionSource;
+use self::table::RegimeTable;
 
 /// The consent rule for a visitor, chosen by where they are.
 ///
@@ -152,8 +153,8 @@ impl InForce {
 #[derive(Debug)]
 pub(crate) struct Regimes {
     source: Option<RegionSource>,
-    /// The compiled table, or a copy of it with the app's overrides; sorted by region.
-    table: Cow<'static, [(Region, Law)]>,
+    /// The compiled table with the app's overrides.
+    table: RegimeTable,
     fallback: Law,
     /// The `Vary` value of the layer's responses, made once: `cookie`, and the
     /// source's header names.
@@ -169,26 +170,10 @@ impl Regimes {
         fallback: Regime,
     ) -> Self {
         let fallback = Law::new(fallback, false);
-        let table = if overrides.is_empty() {
-            Cow::Borrowed(TABLE)
-        } else {
-            let mut table = TABLE.to_vec();
-            for &(region, regime, gpc_binding) in overrides {
-                let index = match table.binary_search_by_key(&region, |(r, _)| *r) {
-                    Ok(index) => index,
-                    Err(index) => {
-                        // A new row starts from what the region gets without it.
-                        let law = lookup(&table, region).unwrap_or(fallback);
-                        table.insert(index, (region, law));
-                        index
-                    }
-                };
-                let law = &mut table[index].1;
-                law.regime = regime.unwrap_or(law.regime);
-                law.gpc_binding = gpc_binding.unwrap_or(law.gpc_binding);
-            }
-            Cow::Owned(table)
-        };
+        let mut table = RegimeTable::new(TABLE);
+        for &(region, regime, gpc_binding) in overrides {
+            table.set(region, regime, gpc_binding, fallback);
+        }
         let names: Vec<&str> = std::iter::once("cookie")
             .chain(
                 source
@@ -216,7 +201,7 @@ impl Regimes {
     /// Whether some visitors are in a region whose law makes GPC binding: the layer
     /// reads regions and a row of its table says so.
     pub(crate) fn binds_gpc(&self) -> bool {
-        self.source.is_some() && self.table.iter().any(|(_, law)| law.gpc_binding)
+        self.source.is_some() && self.table.binds_gpc()
     }
 
     /// Whether the layer reads regions at all.
@@ -250,10 +235,11 @@ impl Regimes {
     }
 
     /// The regime for a visitor in `region`: its subdivision's row, else its country's,
-    /// else the fallback. Two binary searches of a static table; nothing allocated.
+    /// else the fallback. An array index and, for a subdivision, a binary search of
+    /// the subdivision rows; nothing allocated.
     pub(crate) fn in_force(&self, region: Option<Region>) -> InForce {
         let law = region
-            .and_then(|region| lookup(&self.table, region))
+            .and_then(|region| self.table.lookup(region))
             .unwrap_or(self.fallback);
         InForce {
             regime: law.regime,
@@ -261,20 +247,6 @@ impl Regimes {
             gpc_binding: law.gpc_binding,
         }
     }
-}
-
-/// The row of `region`'s subdivision, else of its country.
-fn lookup(table: &[(Region, Law)], region: Region) -> Option<Law> {
-    let find = |region: Region| {
-        table
-            .binary_search_by_key(&region, |(r, _)| *r)
-            .ok()
-            .map(|index| table[index].1)
-    };
-    find(region).or_else(|| {
-        let country = region.without_subdivision();
-        (country != region).then(|| find(country)).flatten()
-    })
 }
 
 #[cfg(test)]

@@ -43,6 +43,17 @@ impl PartialOrd for Region {
 }
 
 impl Region {
+    /// The country's slot among the 26 × 26 two-letter codes.
+    pub(super) fn country_index(self) -> usize {
+        let [a, b, ..] = self.0;
+        usize::from(a.wrapping_sub(b'A')) * 26 + usize::from(b.wrapping_sub(b'A'))
+    }
+
+    /// Whether the region names a subdivision of its country.
+    pub(super) fn has_subdivision(self) -> bool {
+        self.0[2] != 0
+    }
+
     /// The five bytes as a big-endian integer: its order is theirs.
     fn packed(self) -> u64 {
         let [a, b, c, d, e] = self.0;
