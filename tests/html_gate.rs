@@ -541,10 +541,12 @@ async fn fragments_and_unfinished_documents_never_get_the_banner() {
 
 #[tokio::test]
 async fn inline_svg_scripts_cannot_be_read_in_order_and_are_held_back_whole() {
+    // As inert `<template>`s: their content is markup for a browser whatever
+    // namespace it reads them in, as it is for lol_html (`src/html/foreign.rs`).
     let html = "<svg><script>var a = 1;<a>link</a></script></svg>";
     assert_eq!(
         refused(html).await,
-        r#"<svg><script type="text/plain" data-consent-blocked="svg-inline-script">var a = 1;<a>link</a></script></svg>"#
+        r#"<svg><template data-consent-blocked="svg-inline-script">var a = 1;<a>link</a></template></svg>"#
     );
     assert_eq!(granted(html).await, html);
     // So are MathML ones: markup too, and live HTML should lol_html misread the
@@ -552,8 +554,57 @@ async fn inline_svg_scripts_cannot_be_read_in_order_and_are_held_back_whole() {
     let math = "<math><script>var a = 1;<mi>x</mi></script></math>";
     assert_eq!(
         refused(math).await,
-        r#"<math><script type="text/plain" data-consent-blocked="svg-inline-script">var a = 1;<mi>x</mi></script></math>"#
+        r#"<math><template data-consent-blocked="svg-inline-script">var a = 1;<mi>x</mi></template></math>"#
     );
+    // A `</p>` in nested SVG ends it for a browser, not for lol_html, which no element
+    // shows: the script after it is HTML text for a browser, ended by the `</script>`
+    // lol_html reads inside a quote. As a `<template>` it is markup for both.
+    let end_tag =
+        r#"<svg><svg></p><script a><script b="</script><script>//www.doubleclick.net/x</script>"#;
+    assert_eq!(
+        refused(end_tag).await,
+        r#"<svg><svg></p><template a data-consent-blocked="svg-inline-script"><script b="</script><script>//www.doubleclick.net/x</script>"#
+    );
+}
+
+#[tokio::test]
+async fn an_element_that_ends_nested_svg_content_ends_it_for_the_gate_too() {
+    // `<img>` ends SVG content for a browser however deep it is nested; lol_html 3.0.3
+    // leaves one level only and reads the `<script>` that follows as SVG markup, where
+    // a browser reads HTML text: the quote that lol_html sees open hides the second
+    // script, which a browser runs (the html_gate fuzz finding of this round). As a
+    // `<template>`, its content is markup for a browser too: the quote hides the rest
+    // for both.
+    let tail = r#"<script a><script b="</script><script>//www.doubleclick.net/x</script>"#;
+    for nested in [
+        "<svg><svg><img>",
+        "<math><svg><p>",
+        "<svg><math><font size=2>",
+    ] {
+        let html = format!("{nested}{tail}");
+        assert_eq!(
+            refused(&html).await,
+            format!(
+                r#"{nested}<template a data-consent-blocked="foreign-misread"><script b="</script><script>//www.doubleclick.net/x</script>"#
+            ),
+            "{nested}"
+        );
+        assert_eq!(granted(&html).await, html);
+    }
+    // Once, an SVG `<style>` later in the page is made inert too: for a browser it may
+    // be HTML text that ends where lol_html sees an attribute's value.
+    let style =
+        r#"<svg><svg><b></b><style><i title="</style><img src=https://www.doubleclick.net/x>">"#;
+    let out = refused(style).await;
+    assert!(
+        out.contains(r#"<template data-consent-blocked="foreign-misread"><i title="#),
+        "{out}"
+    );
+    // An element that ends one level, as lol_html reads it too, changes nothing.
+    let single = format!("<svg><img>{tail}");
+    assert!(!refused(&single).await.contains("foreign-misread"));
+    let integration = format!("<svg><foreignObject><img>{tail}");
+    assert!(!refused(&integration).await.contains("foreign-misread"));
 }
 
 #[tokio::test]
@@ -703,8 +754,13 @@ async fn an_element_lol_html_would_read_as_markup_becomes_an_inert_template() {
         serve(&layer, Page::html(noscript)).await.body,
         r#"<noscript a><img data-consent="marketing" data-consent-src="https://www.facebook.com/tr?id=1"></noscript>"#
     );
+    // In SVG a script's content is markup for both: no misreading, the script is held
+    // back whole as SVG scripts are.
     let svg = serve(&layer, Page::html(r#"<svg><script a=>x</script></svg>"#)).await;
-    assert!(!svg.body.contains("template"), "{}", svg.body);
+    assert_eq!(
+        svg.body,
+        r#"<svg><template a data-consent-blocked="svg-inline-script">x</template></svg>"#
+    );
 }
 
 #[tokio::test]

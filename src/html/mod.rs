@@ -195,6 +195,7 @@ mod decode;
 mod element;
 mod embeds;
 mod feed;
+mod foreign;
 mod glance;
 mod held;
 mod json;

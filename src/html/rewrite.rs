@@ -24,6 +24,7 @@ use super::config::HtmlConfig;
 use super::csp::{InlineScripts, Nonces};
 use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HTML};
 use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
+use super::foreign;
 use super::glance::{must_read, RecentGlances};
 use super::held::{Token, MOVED};
 use super::json::JsonScript;
@@ -67,6 +68,9 @@ struct State {
     location: Location,
     /// That `<base>` was read: every later one is ignored.
     base_taken: bool,
+    /// That lol_html read on in SVG or MathML where a browser reads HTML
+    /// ([`super::foreign`]).
+    foreign_misread: bool,
     /// The last URLs elements named in their attributes, and what each found.
     last_found: LastFound,
     /// The last resource start tags glanced at, and whether each must be read.
@@ -605,6 +609,12 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
         }
         None => (Name::of(el.tag_name().as_bytes()), false),
     };
+    if el.namespace_uri() != HTML
+        && !cx.shared.everything_granted
+        && misread_as_foreign(cx.state, el, written)?
+    {
+        return Ok(());
+    }
     if matches!(name, Some(Name::Html | Name::Head | Name::Body)) {
         cx.state.document = true;
         cx.state.body |= name == Some(Name::Body);
@@ -1503,6 +1513,41 @@ fn hide_if_misread(
     Ok(true)
 }
 
+/// An element lol_html reads in SVG or MathML: notes whether it should have ended
+/// foreign content (lol_html reads on in SVG where a browser reads HTML), and from then
+/// on makes an element whose content a browser may read as text an inert `<template>`
+/// ([`super::foreign`]). Whether `el` was made inert.
+fn misread_as_foreign(
+    state: &mut State,
+    el: &mut El<'_, '_>,
+    written: Option<&[u8]>,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let owned;
+    let name = match written {
+        Some(tag) => tag_name(tag),
+        None => {
+            owned = el.tag_name();
+            owned.as_bytes()
+        }
+    };
+    if !state.foreign_misread && foreign::ends_foreign_content(name, el) {
+        state.foreign_misread = true;
+        tracing::warn!(
+            tag = %String::from_utf8_lossy(name),
+            "an element that ends SVG or MathML content for a browser, which lol_html \
+             reads as still inside it: from here on, elements a browser may read as text \
+             in HTML are made inert <template>s"
+        );
+    }
+    let misread = state.foreign_misread && foreign::is_text_in_html(name);
+    if !misread && !foreign::is_stray_in_foreign_content(name) {
+        return Ok(false);
+    }
+    el.set_tag_name("template")?;
+    set(el, "data-consent-blocked", "foreign-misread");
+    Ok(true)
+}
+
 /// What the start tag of a resource element, as the page wrote it, tells before any
 /// attribute is read.
 enum Glance {
@@ -1865,8 +1910,12 @@ fn hold_text(
     if foreign && name == "script" {
         // In SVG (and MathML) a script's content is markup, not raw text: holding it
         // back would reorder the page. It cannot be read first, so it is held back
-        // whole.
-        return block(output, input, el, "script", "svg-inline-script");
+        // whole, as an inert `<template>`: should lol_html have misread the nesting
+        // (a `</p>` in nested SVG, [`super::foreign`]), a browser reads HTML text where
+        // lol_html reads markup, and a `<template>`'s content is markup for both.
+        el.set_tag_name("template")?;
+        set(el, "data-consent-blocked", "svg-inline-script");
+        return Ok(());
     }
     let tag = el.source_location().bytes();
     let empty = match foreign {
