@@ -75,6 +75,8 @@ struct State {
     last_found: LastFound,
     /// The last resource start tags glanced at, and whether each must be read.
     glances: RecentGlances,
+    /// The last resource start tags held back for what their URLs load, and how.
+    holds: RecentHolds,
     /// An element that loads something came: a `<base>` now comes too late to be
     /// taken.
     resources_seen: bool,
@@ -158,6 +160,74 @@ impl LastScanned {
             self.found = Some(found);
         }
         found
+    }
+}
+
+/// A resource start tag held back for what its URLs load (nothing else: no annotation,
+/// no event handler, `style` or `ping` held back), as [`on_resource`] held it back.
+#[derive(Default)]
+struct Held {
+    /// The category key it is held back for.
+    key: &'static str,
+    /// The vendor that refused it.
+    vendor: &'static str,
+    /// The embed it is, and how its placeholder is laid out.
+    embed: Option<(EmbedId, Layout)>,
+    /// Its attributes renamed ([`renames`]), in their order.
+    renamed: Vec<Rename>,
+}
+
+/// The last resource start tags held back for what their URLs load, kept with how, so
+/// that a page that repeats a tracker's tag (a pixel or a player in every block of a
+/// list) reads its attributes once. How a tag is held back depends on its bytes (kept
+/// whole, up to [`RecentHolds::LONGEST`], ASCII only: any charset reads them alike)
+/// and on what stays the same through a response (the visitor's choices, the rules,
+/// the catalog, the annotations setting) but for the base URL: the tags kept are
+/// dropped when a `<base>` is taken. Inside held-back media nothing is kept or looked
+/// up: an element there is held back for the media's category.
+#[derive(Default)]
+struct RecentHolds {
+    /// Tags and how each was held back; the oldest is replaced first. `None` (or an
+    /// empty tag) matches none.
+    tags: [(Vec<u8>, Option<Held>); RecentHolds::KEPT],
+    /// The slot the next tag goes to.
+    next: usize,
+}
+
+impl RecentHolds {
+    /// How many tags are kept.
+    const KEPT: usize = 8;
+    /// Longer tags are not kept: they are rarely repeated, and holding them would
+    /// cost memory.
+    const LONGEST: usize = 512;
+
+    /// Where `tag` is kept, if it is and `unmedia` (not inside held-back media).
+    fn position(&self, tag: &[u8], unmedia: bool) -> Option<usize> {
+        if !unmedia {
+            return None;
+        }
+        self.tags
+            .iter()
+            .position(|(kept, held)| held.is_some() && kept[..] == *tag)
+    }
+
+    /// Whether `tag` may be kept.
+    fn keeps(tag: &[u8]) -> bool {
+        tag.len() <= Self::LONGEST && tag.is_ascii()
+    }
+
+    /// What the next tag kept replaces, its buffers to reuse.
+    fn spare(&mut self) -> Held {
+        self.tags[self.next].1.take().unwrap_or_default()
+    }
+
+    /// Keeps `tag`, held back as `held`, in the slot [`spare`](Self::spare) emptied.
+    fn keep(&mut self, tag: &[u8], held: Held) {
+        let (kept, slot) = &mut self.tags[self.next];
+        kept.clear();
+        kept.extend_from_slice(tag);
+        *slot = Some(held);
+        self.next = (self.next + 1) % Self::KEPT;
     }
 }
 
@@ -788,8 +858,9 @@ fn consent_mode_snippet(shared: &Shared) -> Option<String> {
 enum Verdict {
     /// Left exactly as written.
     Keep,
-    /// Held back for category `key`; for an embed, behind its placeholder.
-    Neutralise(&'static str, Option<EmbedId>),
+    /// Held back for category `key`; for an embed, behind its placeholder; the vendor
+    /// that refused it last.
+    Neutralise(&'static str, Option<EmbedId>, &'static str),
     /// Held back for good ([`block`]).
     Block(&'static str),
 }
@@ -855,6 +926,26 @@ fn on_resource(
         }
         Glance::Read => {}
     }
+    if let Some(at) =
+        written.and_then(|written| state.holds.position(written, state.media.is_none()))
+    {
+        // Held back before, written the same: held back the same way, unread.
+        let held = std::mem::take(&mut state.holds.tags[at].1);
+        let done = match &held {
+            Some(held) => {
+                tracing::debug!(vendor = held.vendor, tag, "tracker held back");
+                let embed = held.embed.as_ref().map(|(embed, layout)| (*embed, layout));
+                let loaders = Loaders::default();
+                let renamed = Some(&held.renamed[..]);
+                neutralise(
+                    shared, state, output, input, el, tag, held.key, None, loaders, embed, renamed,
+                )
+            }
+            None => Err("a kept hold gone".into()),
+        };
+        state.holds.tags[at].1 = held;
+        return done;
+    }
     let categories = &shared.page.consent.context().categories;
     let attrs = match (shared.nothing_to_match, gate.annotations) {
         (false, _) => Attrs::read(el, input, tag == "iframe"),
@@ -875,7 +966,7 @@ fn on_resource(
                     let written = attrs.data_consent.as_deref();
                     let loaders = Loaders::default();
                     return neutralise(
-                        shared, state, output, input, el, tag, &key, written, loaders, None,
+                        shared, state, output, input, el, tag, &key, written, loaders, None, None,
                     );
                 }
             }
@@ -891,7 +982,7 @@ fn on_resource(
             let written = attrs.data_consent.as_deref();
             let loaders = Loaders::default();
             return neutralise(
-                shared, state, output, input, el, tag, &key, written, loaders, None,
+                shared, state, output, input, el, tag, &key, written, loaders, None, None,
             );
         }
     }
@@ -911,15 +1002,55 @@ fn on_resource(
     let loaders = read_loaders(shared, &state.location, &attrs, false);
     let verdict = classify(shared, &state.location, &mut state.last_found, urls, tag);
     match verdict {
-        Some(Verdict::Neutralise(key, embed)) => {
-            let written = attrs.data_consent.as_deref();
+        Some(Verdict::Neutralise(key, embed, vendor)) => {
+            let written_key = attrs.data_consent.as_deref();
             let embed = embed.map(|embed| match tag {
                 "iframe" => (embed, layout_of(&attrs, loaders.style)),
                 _ => (embed, Layout::default()),
             });
-            return neutralise(
-                shared, state, output, input, el, tag, key, written, loaders, embed,
-            );
+            // Kept when the tag's bytes alone decided: no annotation, nothing held
+            // back for its event handlers, `style` or `ping` (their own readings),
+            // not inside held-back media.
+            let keep = written.filter(|written| {
+                written_key.is_none()
+                    && loaders.key.is_none()
+                    && state.media.is_none()
+                    && RecentHolds::keeps(written)
+            });
+            let Some(written) = keep else {
+                let embed = embed.as_ref().map(|(embed, layout)| (*embed, layout));
+                return neutralise(
+                    shared,
+                    state,
+                    output,
+                    input,
+                    el,
+                    tag,
+                    key,
+                    written_key,
+                    loaders,
+                    embed,
+                    None,
+                );
+            };
+            let mut held = state.holds.spare();
+            held.renamed.clear();
+            let plan = rename_plan(tag, loaders);
+            for rename in renames(el, input, plan) {
+                held.renamed.push(rename?);
+            }
+            held.key = key;
+            held.vendor = vendor;
+            held.embed = embed;
+            let done = {
+                let embed = held.embed.as_ref().map(|(embed, layout)| (*embed, layout));
+                let renamed = Some(&held.renamed[..]);
+                neutralise(
+                    shared, state, output, input, el, tag, key, None, loaders, embed, renamed,
+                )
+            };
+            state.holds.keep(written, held);
+            return done;
         }
         Some(Verdict::Block(why)) => return block(output, input, el, tag, why),
         Some(Verdict::Keep) | None => {}
@@ -983,7 +1114,7 @@ fn client_side_script(
             urls,
             "script",
         ) {
-            Some(Verdict::Neutralise(key, _) | Verdict::Block(key)) => Some(key),
+            Some(Verdict::Neutralise(key, ..) | Verdict::Block(key)) => Some(key),
             Some(Verdict::Keep) | None => None,
         }
     });
@@ -1055,6 +1186,7 @@ fn on_base(
         state.base_taken = true;
         state.location.set_base(&href);
         state.last_found = LastFound::default();
+        state.holds = RecentHolds::default();
         return Ok(false);
     }
     state.base_taken |= first;
@@ -1260,6 +1392,7 @@ fn hold_back_loaders(
         Some(("data-consent", key)),
         held,
         plan,
+        None,
         None,
     )
 }
@@ -1657,7 +1790,11 @@ fn classify(
         if let Some(hit) = hit {
             if refused(&hit) {
                 tracing::debug!(vendor = hit.vendor, tag, "tracker held back");
-                return Some(Verdict::Neutralise(shared.key(hit.category), hit.embed));
+                return Some(Verdict::Neutralise(
+                    shared.key(hit.category),
+                    hit.embed,
+                    hit.vendor,
+                ));
             }
             found = Some(Verdict::Keep);
         }
@@ -1727,7 +1864,8 @@ fn neutralise(
     key: &str,
     written: Option<&str>,
     loaders: Loaders,
-    embed: Option<(EmbedId, Layout)>,
+    embed: Option<(EmbedId, &Layout)>,
+    renamed: Option<&[Rename]>,
 ) -> HandlerResult {
     let categories = &shared.page.consent.context().categories;
     // A key the page wrote and no category has stays as written: nothing activates it.
@@ -1740,13 +1878,7 @@ fn neutralise(
         None => None,
     };
     let script = tag == "script";
-    let plan = RenamePlan {
-        moved: if script { &SCRIPT_MOVED } else { &MOVED },
-        kind: script,
-        handlers: loaders.handlers,
-        style: loaders.style,
-        ping: loaders.ping,
-    };
+    let plan = rename_plan(tag, loaders);
     // In SVG or MathML a frame is inert, and a placeholder's HTML would end the foreign
     // content early: a browser would then read what follows (a CDATA section, say)
     // differently from lol_html.
@@ -1755,7 +1887,7 @@ fn neutralise(
         embed.filter(|_| held.is_some() && html && (tag == "iframe" || (script && state.body)));
     let before = match (embed, held) {
         (Some((embed, layout)), Some(token)) => {
-            embed_placeholder(shared, state, embed, key, token, &layout)
+            embed_placeholder(shared, state, embed, key, token, layout)
         }
         _ => None,
     };
@@ -1769,6 +1901,7 @@ fn neutralise(
         held,
         plan,
         before,
+        renamed,
     )?;
     match tag {
         "iframe" | "frame" if html && !placed => {
@@ -1788,6 +1921,19 @@ fn neutralise(
         _ => {}
     }
     Ok(())
+}
+
+/// Which attributes of an element `tag` held back for its URLs are renamed, with
+/// `loaders`.
+fn rename_plan(tag: &str, loaders: Loaders) -> RenamePlan {
+    let script = tag == "script";
+    RenamePlan {
+        moved: if script { &SCRIPT_MOVED } else { &MOVED },
+        kind: script,
+        handlers: loaders.handlers,
+        style: loaders.style,
+        ping: loaders.ping,
+    }
 }
 
 fn set(el: &mut El<'_, '_>, name: &str, value: &str) {
@@ -1860,7 +2006,17 @@ fn block(
         ping: false,
     };
     let mark = Some(("data-consent-blocked", why));
-    hold_back_tag(output, input, el, TagName::Is(tag), mark, None, plan, None)
+    hold_back_tag(
+        output,
+        input,
+        el,
+        TagName::Is(tag),
+        mark,
+        None,
+        plan,
+        None,
+        None,
+    )
 }
 
 /// Holds the start tag of `el` back in the output, `mark` and `held` inserted: what
@@ -1876,6 +2032,7 @@ fn hold_back_tag(
     held: Option<Token>,
     plan: RenamePlan,
     before: Option<Arc<str>>,
+    renamed: Option<&[Rename]>,
 ) -> HandlerResult {
     let edit = Edit {
         at: written(output),
@@ -1886,7 +2043,11 @@ fn hold_back_tag(
         held,
         before,
     };
-    Ok(output.edit(edit, renames(el, input, plan))?)
+    match renamed {
+        // What `renames` found in the same tag before.
+        Some(renamed) => Ok(output.edit(edit, renamed.iter().cloned().map(Ok::<_, Unwritten>))?),
+        None => Ok(output.edit(edit, renames(el, input, plan))?),
+    }
 }
 
 /// An inline script or style sheet, read before it is written: what lol_html writes
