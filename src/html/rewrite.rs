@@ -26,7 +26,7 @@ use super::element::{is_plain_text, may_load_from_attributes, tag_name, Name, HT
 use super::embeds::{Dimension, EmbedId, Layout, Placeholder, MAX_COPIED};
 use super::foreign;
 use super::glance::{must_read, RecentGlances};
-use super::held::{Token, MOVED};
+use super::held::{is_event_handler, Token, MOVED, OWN_PREFIX, STYLE};
 use super::json::JsonScript;
 use super::misread::is_misread;
 use super::noscript::{Fragment, FragmentEnd, NoscriptHold};
@@ -1641,15 +1641,45 @@ fn hide_if_misread(
         "a start tag ending in `=` (`<script a=>`), after which lol_html reads markup \
          where a browser reads text: the element was made an inert <template>"
     );
-    el.set_tag_name("template")?;
-    set(el, "data-consent-blocked", "misread-tag");
+    make_inert_template(el, "misread-tag")?;
     Ok(true)
+}
+
+/// Makes `el` an inert `<template>` (its end tag too), marked `why`: a browser reads its
+/// content as markup and runs, renders and loads none of it, and what its attributes
+/// would load (URLs, `style`, event handlers) is moved aside as on any element held
+/// back for good.
+fn make_inert_template(
+    el: &mut El<'_, '_>,
+    why: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    el.set_tag_name("template")?;
+    let loading: Vec<(String, String)> = el
+        .attributes()
+        .iter()
+        .filter(|attribute| {
+            let name = attribute.name();
+            is_event_handler(name.as_bytes())
+                || name == STYLE.0
+                || MOVED.iter().any(|(moved, _)| name == *moved)
+        })
+        .map(|attribute| (attribute.name(), attribute.value()))
+        .collect();
+    for (name, value) in loading {
+        el.remove_attribute(&name);
+        set(el, &format!("{OWN_PREFIX}{}", name.replace(':', "-")), &value);
+    }
+    set(el, "data-consent-blocked", why);
+    Ok(())
 }
 
 /// An element lol_html reads in SVG or MathML: notes whether it should have ended
 /// foreign content (lol_html reads on in SVG where a browser reads HTML), and from then
 /// on makes an element whose content a browser may read as text an inert `<template>`
-/// ([`super::foreign`]). Whether `el` was made inert.
+/// ([`super::foreign`]). A script there is always one: its content is markup for
+/// lol_html, and should lol_html have misread the nesting (a `</p>` in nested SVG),
+/// text for a browser; a `<template>`'s content is markup for both. Whether `el` was
+/// made inert.
 fn misread_as_foreign(
     state: &mut State,
     el: &mut El<'_, '_>,
@@ -1672,12 +1702,18 @@ fn misread_as_foreign(
              in HTML are made inert <template>s"
         );
     }
+    // In SVG and MathML a script's content is markup, not raw text: holding it back
+    // would reorder the page, and it cannot be read first. It is held back whole,
+    // whatever its attributes say.
+    if name.eq_ignore_ascii_case(b"script") {
+        make_inert_template(el, "svg-inline-script")?;
+        return Ok(true);
+    }
     let misread = state.foreign_misread && foreign::is_text_in_html(name);
     if !misread && !foreign::is_stray_in_foreign_content(name) {
         return Ok(false);
     }
-    el.set_tag_name("template")?;
-    set(el, "data-consent-blocked", "foreign-misread");
+    make_inert_template(el, "foreign-misread")?;
     Ok(true)
 }
 
@@ -2068,16 +2104,6 @@ fn hold_text(
     vouched: bool,
 ) -> HandlerResult {
     let foreign = el.namespace_uri() != HTML;
-    if foreign && name == "script" {
-        // In SVG (and MathML) a script's content is markup, not raw text: holding it
-        // back would reorder the page. It cannot be read first, so it is held back
-        // whole, as an inert `<template>`: should lol_html have misread the nesting
-        // (a `</p>` in nested SVG, [`super::foreign`]), a browser reads HTML text where
-        // lol_html reads markup, and a `<template>`'s content is markup for both.
-        el.set_tag_name("template")?;
-        set(el, "data-consent-blocked", "svg-inline-script");
-        return Ok(());
-    }
     let tag = el.source_location().bytes();
     let empty = match foreign {
         true => None,
