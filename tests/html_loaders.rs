@@ -411,6 +411,25 @@ async fn only_what_the_gate_held_back_carries_the_token_banner_js_activates() {
 // ---------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn an_annotated_elements_handlers_are_read_whatever_its_key() {
+    // An annotation exempts nothing: its event handlers and `style` go aside with the
+    // element, also when the key names no category (a fuzz finding: the handler stayed).
+    let layer = layer(gate());
+    for key in ["marketing", "no-such-category"] {
+        let page = format!(
+            r#"<img data-consent="{key}" src="/a.png" onclick="fetch('//static.hotjar.com/x')" style="background:url(//www.facebook.com/tr)">"#
+        );
+        let out = refused(&layer, &page).await;
+        assert!(
+            out.contains(r#"data-consent-onclick="fetch('//static.hotjar.com/x')""#),
+            "{out}"
+        );
+        assert!(out.contains("data-consent-style="), "{out}");
+        assert!(!out.contains(" onclick="), "{out}");
+    }
+}
+
+#[tokio::test]
 async fn event_handlers_refresh_background_svg_animations_and_css_are_read() {
     let layer = layer(gate());
     for (page, expected) in [

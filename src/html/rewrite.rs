@@ -964,7 +964,11 @@ fn on_resource(
                 Some(index) if index == 0 || shared.granted.contains(index) => vouched = true,
                 _ => {
                     let written = attrs.data_consent.as_deref();
-                    let loaders = Loaders::default();
+                    // What its event handlers, `style` or `ping` load that is refused
+                    // goes aside with it, as for an element held back for its URLs (a
+                    // key no category has held back nothing of them before: a fuzz
+                    // finding).
+                    let loaders = read_loaders(shared, &state.location, &attrs, false);
                     return neutralise(
                         shared, state, output, input, el, tag, &key, written, loaders, None, None,
                     );
@@ -1667,7 +1671,11 @@ fn make_inert_template(
         .collect();
     for (name, value) in loading {
         el.remove_attribute(&name);
-        set(el, &format!("{OWN_PREFIX}{}", name.replace(':', "-")), &value);
+        set(
+            el,
+            &format!("{OWN_PREFIX}{}", name.replace(':', "-")),
+            &value,
+        );
     }
     set(el, "data-consent-blocked", why);
     Ok(())
