@@ -74,6 +74,25 @@ fn request(place: Place, gpc: bool, cookies: &[&str]) -> Request<String> {
     request.body(String::new()).unwrap()
 }
 
+/// The body `app` answers to a `GET` of `uri` from `place` (with `Sec-GPC: 1` if
+/// `gpc`), in `language`.
+async fn body_of(app: &Router, uri: &str, place: Place, gpc: bool, language: &str) -> String {
+    let mut request = Request::get(uri).header("accept-language", language);
+    for (name, value) in place.headers() {
+        request = request.header(*name, *value);
+    }
+    if gpc {
+        request = request.header("sec-gpc", "1");
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
 /// What happened to each category's cookie on one request.
 #[derive(Debug, PartialEq, Eq)]
 struct Fate {
@@ -404,21 +423,10 @@ async fn handlers_and_the_json_state_see_regime_and_region() {
         .route("/", get(|| async { "page" }))
         .layer(layer);
     let state = |place: Place, gpc: bool| {
-        let app = app.clone();
+        let app = &app;
         async move {
-            let mut request = Request::get("/_consent");
-            for (name, value) in place.headers() {
-                request = request.header(*name, *value);
-            }
-            if gpc {
-                request = request.header("sec-gpc", "1");
-            }
-            let response = app
-                .oneshot(request.body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+            let body = body_of(app, "/_consent", place, gpc, "en").await;
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()
         }
     };
     let california = state(Place::California, false).await;
@@ -509,24 +517,8 @@ async fn each_region_gets_its_banner() {
     let app = Router::new()
         .route("/", get(page))
         .layer(regional().build().unwrap());
-    let html = |place: Place, gpc: bool, language: &'static str| {
-        let app = app.clone();
-        async move {
-            let mut request = Request::get("/").header("accept-language", language);
-            for (name, value) in place.headers() {
-                request = request.header(*name, *value);
-            }
-            if gpc {
-                request = request.header("sec-gpc", "1");
-            }
-            let response = app
-                .oneshot(request.body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        }
-    };
+    let html =
+        |place: Place, gpc: bool, language: &'static str| body_of(&app, "/", place, gpc, language);
     let california = html(Place::California, false, "en").await;
     assert!(california.contains("Do Not Sell or Share My Personal Information"));
     assert!(california.contains("id=\"tc-reopen\">Your Privacy Choices</a>"));
@@ -750,24 +742,7 @@ async fn the_html_gate_and_consent_mode_follow_the_regime() {
     let app = Router::new()
         .route("/", get(|| async { axum::response::Html(PAGE) }))
         .layer(layer);
-    let html = |place: Place, gpc: bool| {
-        let app = app.clone();
-        async move {
-            let mut request = Request::get("/");
-            for (name, value) in place.headers() {
-                request = request.header(*name, *value);
-            }
-            if gpc {
-                request = request.header("sec-gpc", "1");
-            }
-            let response = app
-                .oneshot(request.body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        }
-    };
+    let html = |place: Place, gpc: bool| body_of(&app, "/", place, gpc, "en");
     let held = |page: &str, host: &str| {
         // A held-back script keeps its URL in `data-consent-src`, not `src`.
         page.contains(&format!("data-consent-src=\"https://{host}"))
