@@ -1,16 +1,15 @@
 //! The consent endpoints, end to end through an axum router and `oneshot`.
 #![cfg(feature = "axum")]
 
+mod common;
+
 use axum::body::Body;
 use axum::routing::get;
 use axum::Router;
-use http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, LOCATION, SET_COOKIE,
-};
-use http::{HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use common::served::send;
+use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, LOCATION};
+use http::{Method, Request, StatusCode};
 use serde_json::Value;
-use tower::ServiceExt;
 use tower_consent::{Category, Consent, ConsentLayer, ConsentLayerBuilder, RegionSource};
 
 const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
@@ -40,50 +39,6 @@ fn app_with(builder: ConsentLayerBuilder) -> Router {
 
 fn app() -> Router {
     app_with(builder())
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect()
-    }
-
-    /// The consent cookie pair this answer set.
-    fn consent_cookie(&self) -> Option<String> {
-        self.set_cookies()
-            .into_iter()
-            .find(|c| c.starts_with("consent="))
-            .map(|c| c.split(';').next().unwrap().to_owned())
-    }
-
-    fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap().to_owned()
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
 }
 
 fn same_origin(method: Method, uri: &str) -> http::request::Builder {

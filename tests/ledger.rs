@@ -3,17 +3,18 @@
 //! the visitor's own records endpoints.
 #![cfg(all(feature = "axum", feature = "sqlite"))]
 
+mod common;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::routing::{get, post};
 use axum::Router;
+use common::served::{send, Served};
 use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
-use http::{HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use http::{Method, Request, StatusCode};
 use serde_json::Value;
-use tower::ServiceExt;
 use tower_consent::ledger::{
     Action, BoxFuture, ClientIp, HistoryPage, Ledger, LedgerError, LedgerStore, MemoryStore,
     Record, RecordSource, SqliteStore, Stats, Who, Wording,
@@ -127,40 +128,6 @@ fn app(builder: ConsentLayerBuilder) -> Router {
         .layer(builder.build().expect("valid configuration"))
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    /// The consent cookie pair this answer set.
-    fn consent_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .find(|c| c.starts_with("consent="))
-            .map(|c| c.split(';').next().unwrap().to_owned())
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
 fn same_origin(method: Method, uri: &str) -> http::request::Builder {
     Request::builder()
         .method(method)
@@ -176,7 +143,7 @@ fn json_choice(body: &str) -> Request<Body> {
         .unwrap()
 }
 
-fn id_of(answer: &Answer) -> ConsentId {
+fn id_of(answer: &Served) -> ConsentId {
     answer.json()["id"].as_str().unwrap().parse().unwrap()
 }
 
@@ -875,7 +842,7 @@ fn refusing_app(builder: ConsentLayerBuilder) -> Router {
 }
 
 /// Whether `answer` deletes the cookie `name` from the browser.
-fn deletes(answer: &Answer, name: &str) -> bool {
+fn deletes(answer: &Served, name: &str) -> bool {
     answer
         .headers
         .get_all(SET_COOKIE)

@@ -6,17 +6,17 @@
 //! is its `/64`.
 #![cfg(all(feature = "axum", feature = "ledger"))]
 
+mod common;
+
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::routing::{get, post};
 use axum::Router;
-use http::header::{CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE};
-use http::{HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::Value;
-use tower::ServiceExt;
+use common::served::{send, Served};
+use http::header::{CONTENT_TYPE, COOKIE, RETRY_AFTER};
+use http::{Method, Request, StatusCode};
 use tower_consent::ledger::{ClientIp, Ledger, MemoryStore, RateLimit, NETWORK_SHARE};
 use tower_consent::{BuildError, Category, Choice, ConsentLayer};
 
@@ -44,44 +44,18 @@ fn app(ledger: Ledger) -> Router {
         .layer(layer)
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+/// What the rate limit's refusal looks like.
+trait Refused {
+    /// A `429` with `Retry-After` (seconds, within the period) and nothing set.
+    fn assert_limited(&self);
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn consent_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .find(|c| c.starts_with("consent="))
-            .map(|c| c.split(';').next().unwrap().to_owned())
-    }
-
-    /// A `429` with `Retry-After` (seconds, within the period) and nothing set.
+impl Refused for Served {
     fn assert_limited(&self) {
         assert_eq!(self.status, StatusCode::TOO_MANY_REQUESTS, "{}", self.body);
         let retry: u64 = self.headers[RETRY_AFTER].to_str().unwrap().parse().unwrap();
         assert!((1..=60).contains(&retry), "Retry-After: {retry}");
         assert_eq!(self.consent_cookie(), None);
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

@@ -2,6 +2,8 @@
 //! handler that records what it received and answers with chosen `Set-Cookie` headers.
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub(crate) mod served;
+
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
