@@ -19,6 +19,8 @@
 use lol_html::html_content::Element;
 use lol_html::send::SendHandlerTypes;
 
+use super::element::Name;
+
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
 
 /// Whether an element named `name` (as written, any case) ends foreign content in a
@@ -79,42 +81,31 @@ pub(super) fn ends_foreign_content(name: &[u8], el: &El<'_, '_>) -> bool {
         .any(|end| name.eq_ignore_ascii_case(end.as_bytes()))
 }
 
-/// Whether a browser reads the content of an HTML element named `name` as text (with
-/// scripting on), up to its end tag or, for `<plaintext>`, to the end of the page.
-pub(super) fn is_text_in_html(name: &[u8]) -> bool {
-    const TEXT: [&str; 10] = [
-        "script",
-        "style",
-        "textarea",
-        "title",
-        "xmp",
-        "iframe",
-        "noembed",
-        "noframes",
-        "noscript",
-        "plaintext",
-    ];
-    TEXT.iter()
-        .any(|text| name.eq_ignore_ascii_case(text.as_bytes()))
+/// Whether a browser reads the content of an HTML element `name` (written `raw`) as
+/// text (with scripting on), up to its end tag or, for `<plaintext>`, to the end of
+/// the page.
+pub(super) fn is_text_in_html(name: Option<Name>, raw: &[u8]) -> bool {
+    match name {
+        Some(name) => {
+            name.is_text() || matches!(name, Name::Script | Name::Iframe | Name::Noscript)
+        }
+        None => raw.eq_ignore_ascii_case(b"plaintext"),
+    }
 }
 
-/// Whether an element named `name`, read as text in HTML, has no use in SVG or MathML:
-/// made inert there whether or not lol_html misread the nesting, as a `</p>` or `</br>`
-/// in nested SVG makes it do without an element to show it. (`<script>` is held back
-/// whole in foreign content anyway; `<style>`, `<title>` and `<iframe>` have uses
-/// there, and are made inert only after the sign.)
-pub(super) fn is_stray_in_foreign_content(name: &[u8]) -> bool {
-    const STRAY: [&str; 6] = [
-        "textarea",
-        "xmp",
-        "noembed",
-        "noframes",
-        "noscript",
-        "plaintext",
-    ];
-    STRAY
-        .iter()
-        .any(|stray| name.eq_ignore_ascii_case(stray.as_bytes()))
+/// Whether an element `name` (written `raw`), read as text in HTML, has no use in SVG
+/// or MathML: made inert there whether or not lol_html misread the nesting, as a `</p>`
+/// or `</br>` in nested SVG makes it do without an element to show it. (`<script>` is
+/// held back whole in foreign content anyway; `<style>`, `<title>` and `<iframe>` have
+/// uses there, and are made inert only after the sign.)
+pub(super) fn is_stray_in_foreign_content(name: Option<Name>, raw: &[u8]) -> bool {
+    match name {
+        Some(name) => matches!(
+            name,
+            Name::Textarea | Name::Xmp | Name::Noembed | Name::Noframes | Name::Noscript
+        ),
+        None => raw.eq_ignore_ascii_case(b"plaintext"),
+    }
 }
 
 #[cfg(test)]
@@ -123,15 +114,22 @@ mod tests {
 
     #[test]
     fn text_elements_are_known_in_any_case() {
-        for name in ["script", "STYLE", "PlainText", "noscript", "iframe"] {
-            assert!(is_text_in_html(name.as_bytes()), "{name}");
+        fn known(raw: &str) -> (Option<Name>, &[u8]) {
+            (Name::of(raw.as_bytes()), raw.as_bytes())
         }
-        for name in ["scripts", "svg", "desc", "foreignobject", "template"] {
-            assert!(!is_text_in_html(name.as_bytes()), "{name}");
+        for raw in ["script", "STYLE", "PlainText", "noscript", "iframe"] {
+            let (name, raw) = known(raw);
+            assert!(is_text_in_html(name, raw), "{raw:?}");
         }
-        assert!(is_stray_in_foreign_content(b"NoScript"));
-        for name in ["style", "title", "iframe", "script"] {
-            assert!(!is_stray_in_foreign_content(name.as_bytes()), "{name}");
+        for raw in ["scripts", "svg", "desc", "foreignobject", "template"] {
+            let (name, raw) = known(raw);
+            assert!(!is_text_in_html(name, raw), "{raw:?}");
+        }
+        let (name, raw) = known("NoScript");
+        assert!(is_stray_in_foreign_content(name, raw));
+        for raw in ["style", "title", "iframe", "script"] {
+            let (name, raw) = known(raw);
+            assert!(!is_stray_in_foreign_content(name, raw), "{raw:?}");
         }
     }
 }

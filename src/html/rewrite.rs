@@ -672,16 +672,21 @@ fn on_element(context: &mut Context, el: &mut El<'_, '_>) -> HandlerResult {
     let written = input.start_tag(el);
     let written = written.as_deref();
     // Most elements of a page are written bare (`<p>`, `<li>`): no attribute to read.
-    let (name, bare) = match written {
+    let owned;
+    let (raw, bare) = match written {
         Some(tag) => {
-            let name = tag_name(tag);
-            (Name::of(name), tag.len() == name.len() + 2)
+            let raw = tag_name(tag);
+            (raw, tag.len() == raw.len() + 2)
         }
-        None => (Name::of(el.tag_name().as_bytes()), false),
+        None => {
+            owned = el.tag_name();
+            (owned.as_bytes(), false)
+        }
     };
+    let name = Name::of(raw);
     if el.namespace_uri() != HTML
         && !cx.shared.everything_granted
-        && misread_as_foreign(cx.state, el, written)?
+        && misread_as_foreign(cx.state, el, name, raw)?
     {
         return Ok(());
     }
@@ -1691,20 +1696,13 @@ fn make_inert_template(
 fn misread_as_foreign(
     state: &mut State,
     el: &mut El<'_, '_>,
-    written: Option<&[u8]>,
+    name: Option<Name>,
+    raw: &[u8],
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
-    let owned;
-    let name = match written {
-        Some(tag) => tag_name(tag),
-        None => {
-            owned = el.tag_name();
-            owned.as_bytes()
-        }
-    };
-    if !state.foreign_misread && foreign::ends_foreign_content(name, el) {
+    if !state.foreign_misread && foreign::ends_foreign_content(raw, el) {
         state.foreign_misread = true;
         tracing::warn!(
-            tag = %String::from_utf8_lossy(name),
+            tag = %String::from_utf8_lossy(raw),
             "an element that ends SVG or MathML content for a browser, which lol_html \
              reads as still inside it: from here on, elements a browser may read as text \
              in HTML are made inert <template>s"
@@ -1713,12 +1711,12 @@ fn misread_as_foreign(
     // In SVG and MathML a script's content is markup, not raw text: holding it back
     // would reorder the page, and it cannot be read first. It is held back whole,
     // whatever its attributes say.
-    if name.eq_ignore_ascii_case(b"script") {
+    if name == Some(Name::Script) {
         make_inert_template(el, "svg-inline-script")?;
         return Ok(true);
     }
-    let misread = state.foreign_misread && foreign::is_text_in_html(name);
-    if !misread && !foreign::is_stray_in_foreign_content(name) {
+    let misread = state.foreign_misread && foreign::is_text_in_html(name, raw);
+    if !misread && !foreign::is_stray_in_foreign_content(name, raw) {
         return Ok(false);
     }
     make_inert_template(el, "foreign-misread")?;
