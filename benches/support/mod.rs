@@ -13,7 +13,9 @@ use http::header::{COOKIE, HOST, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
 use http_body_util::{Empty, Full};
 use tower::{service_fn, Layer, Service};
-use tower_consent::{Category, Choice, Consent, ConsentLayer, RegionSource, Rule};
+use tower_consent::{
+    Category, Choice, Consent, ConsentLayer, ConsentLayerBuilder, RegionSource, Rule,
+};
 use tower_cookies::Cookies;
 
 pub(crate) type Req = Request<Empty<Bytes>>;
@@ -41,20 +43,20 @@ pub(crate) const FIVE_COOKIES: &str =
 /// work, and their app answers a body without a type, which the gate would sniff
 /// (`benches/html.rs` measures the gate).
 pub(crate) fn site_layer() -> ConsentLayer {
-    ConsentLayer::builder()
-        .secret(SECRET)
-        .without_html_gate()
-        .necessary(["session", "csrftoken", "sid_*"])
-        .preferences(["theme", "lang", "pref_*"])
-        .analytics(["_ga", "_ga_*", "_gid"])
-        .marketing(["_fbp", "fr"])
-        .known_trackers()
-        .build()
-        .expect("valid configuration")
+    site().build().expect("valid configuration")
 }
 
 /// [`site_layer`] reading the visitor's region from Cloudflare's headers (issue 25).
 pub(crate) fn regional_layer() -> ConsentLayer {
+    site()
+        .region_source(RegionSource::cloudflare())
+        .build()
+        .expect("valid configuration")
+}
+
+/// The site's configuration, which both layers share (the regimes group compares
+/// them: one set of rules, the HTML gate off in both).
+fn site() -> ConsentLayerBuilder {
     ConsentLayer::builder()
         .secret(SECRET)
         .without_html_gate()
@@ -63,9 +65,6 @@ pub(crate) fn regional_layer() -> ConsentLayer {
         .analytics(["_ga", "_ga_*", "_gid"])
         .marketing(["_fbp", "fr"])
         .known_trackers()
-        .region_source(RegionSource::cloudflare())
-        .build()
-        .expect("valid configuration")
 }
 
 /// Region headers a CDN set on a request.
