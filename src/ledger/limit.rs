@@ -57,6 +57,13 @@ pub const DEFAULT_PERIOD: Duration = Duration::from_secs(1);
 pub const DEFAULT_MAX_CLIENTS: usize = 100_000;
 /// How many clients' worth of burst and rate one IPv6 `/48` gets, whatever the number
 /// of `/64`s its requests come from: more than any office behind one IPv4 address gets.
+///
+/// ```
+/// use tower_consent::ledger::{RateLimit, NETWORK_SHARE};
+///
+/// // With the default limit, one /48 may record 1,600 decisions at once, then 16 a second.
+/// assert_eq!(RateLimit::default().burst() * NETWORK_SHARE, 1_600);
+/// ```
 pub const NETWORK_SHARE: u32 = 16;
 
 /// How many decisions (and reads of `{prefix}/records`) one client may make: a burst,
